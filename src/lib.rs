@@ -1,0 +1,20 @@
+//! Mutex Playground: see how a FIFO-fair async [`Mutex`](sync::Mutex) schedules tasks.
+//!
+//! The crate is layered; each layer depends only on the ones above it in this list:
+//!
+//! * [`sync`]: the async `Mutex`, built on our own FIFO [`Semaphore`](sync::Semaphore),
+//!   plus the wake-on-write cell. No web dependencies; checked with loom and Miri.
+//! * [`exec`]: a deterministic single-threaded executor with a virtual clock.
+//! * [`scenario`] and [`trace`]: what users configure, and what a run records and means.
+//! * `ui` (wasm32 only): the Yew app that draws the trace.
+//!
+//! See `ARCHITECTURE.md` for the map of the code and its invariants.
+#![warn(missing_debug_implementations, rust_2018_idioms)]
+
+pub mod sync;
+pub mod exec;
+pub mod scenario;
+pub mod trace;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

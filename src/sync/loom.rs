@@ -1,0 +1,1 @@
+//! Shims so the same code runs on std and under loom (`RUSTFLAGS="--cfg loom"`).

@@ -1,0 +1,70 @@
+//! Synchronisation primitives the playground teaches with.
+//!
+//! Everything here is runtime-agnostic (no executor, no web dependency) and correct on
+//! many threads; the playground merely drives it from one.
+//!
+//! * [`Semaphore`]: strictly FIFO, no barging: a released permit goes straight to the
+//!   head waiter, so a later `try_acquire` can never overtake a queued waiter.
+//! * [`Mutex`]: a single-permit semaphore around an `UnsafeCell<T>`; no poisoning.
+//! * [`WakeOnWrite`]: a cell whose mutation *is* the notification (seed 004).
+//! * [`broken`]: a deliberately wrong `poll_fn` try-lock that loses its wake-up.
+//!
+//! # Observability
+//! Each acquisition carries a caller-supplied [`Tag`] (the playground passes the task
+//! id). A `Mutex` reports its holder ([`Mutex::holder`]) and its wait queue in order
+//! ([`Mutex::waiters`]), and sends [`LockEvent`]s to an optional [`Observer`].
+
+mod loom;
+mod semaphore;
+mod mutex;
+mod wake_on_write;
+pub mod broken;
+
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use semaphore::{AcquireError, Semaphore, SemaphorePermit, TryAcquireError, Acquire};
+pub use wake_on_write::{WakeOnWrite, WriteGuard, OwnedWriteGuard};
+
+use std::fmt;
+
+/// Who is asking: an opaque caller-supplied label carried by every waiter and holder.
+///
+/// The playground uses the task id. [`Tag::UNTAGGED`] is used by the untagged methods.
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Tag(pub u64);
+
+impl Tag {
+    /// The tag of acquisitions made through the untagged methods (`lock`, `acquire`, ...).
+    pub const UNTAGGED: Tag = Tag(u64::MAX);
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Tag::UNTAGGED { f.write_str("untagged") } else { write!(f, "#{}", self.0) }
+    }
+}
+
+/// What happened to one acquisition, as reported to an [`Observer`].
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum LockEvent {
+    /// `tag` asked for the lock (first poll of `lock()`, or a `try_lock`).
+    Requested { tag: Tag },
+    /// `tag` could not take the lock and joined the wait queue at `position` (0 = head).
+    Enqueued { tag: Tag, position: usize },
+    /// `tag` now holds the lock (taken directly, or handed over by the previous holder).
+    Acquired { tag: Tag },
+    /// `tag` let go of the lock (its guard was dropped).
+    Released { tag: Tag },
+    /// `tag` gave up waiting: its `lock()` future was dropped while queued.
+    Cancelled { tag: Tag },
+    /// A `try_lock` by `tag` was refused.
+    TryFailed { tag: Tag },
+}
+
+/// Receives [`LockEvent`]s from a [`Mutex`] or [`Semaphore`].
+///
+/// Called synchronously, possibly while the primitive's internal lock is held, in the
+/// order the events happened. An observer must not call back into the primitive that
+/// reports to it (that would deadlock); record and return.
+pub trait Observer: Send + Sync {
+    fn on_event(&self, event: LockEvent);
+}
