@@ -1,0 +1,59 @@
+# The task runner. Every target that needs a tool installs it first (scripts/bootstrap.sh
+# is idempotent and only installs what is missing).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+ENV := source scripts/env.sh &&
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: serve test bootstrap test-native test-browser test-e2e test-loom test-miri dist bench size clean
+
+## Command 1: run the playground at http://127.0.0.1:8080
+serve: bootstrap
+	$(ENV) trunk serve --offline
+
+## Command 2: every test suite, in order (native, browser, end-to-end, loom, Miri)
+test: bootstrap
+	$(MAKE) --no-print-directory test-native
+	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-loom
+	$(MAKE) --no-print-directory test-miri
+	@echo "make test: all suites passed"
+
+bootstrap:
+	scripts/bootstrap.sh
+
+## Native: unit, integration and doc tests of the core (sync, exec, scenario, trace)
+test-native:
+	$(ENV) cargo test --locked
+
+## In headless Chromium through wasm-bindgen-test-runner (tests/web*.rs)
+test-browser:
+	$(ENV) cargo test --locked $(WASM) --tests
+
+## The Trunk release build, served on loopback, driven through ChromeDriver (tests/e2e/)
+test-e2e: dist
+	$(ENV) cargo test --locked --test e2e -- --ignored --test-threads=1
+
+## loom models of the Mutex (tests/loom_*.rs)
+test-loom:
+	$(ENV) scripts/loom.sh
+
+## Miri over the sync tests that exercise `unsafe`
+test-miri:
+	$(ENV) scripts/miri.sh
+
+## The release dist (size-tuned, wasm-opt on), into dist/
+dist:
+	$(ENV) trunk build --release --offline --locked
+
+bench: bootstrap
+	$(ENV) cargo bench --bench mutex
+	$(ENV) cargo bench --bench engine
+
+## Sizes of the release dist (raw and gzip) for BENCHMARKS.md
+size: dist
+	scripts/size.sh dist
+
+clean:
+	cargo clean; rm -rf dist
