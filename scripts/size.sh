@@ -8,7 +8,7 @@ for f in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css; do
   [[ -f "$f" ]] || continue
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
-  name=$(basename "$f" | sed -E 's/-[0-9a-f]{16}\././')
+  name=$(basename "$f" | sed -E "s/-[0-9a-f]{16}(_bg)?\./\1./")
   printf '| %s | %d | %d |\n' "$name" "$raw" "$gz"
 done
 printf '| **total** | **%d** | **%d** |\n' "$total_raw" "$total_gz"

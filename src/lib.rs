@@ -6,6 +6,7 @@
 //!   plus the wake-on-write cell. No web dependencies; checked with loom and Miri.
 //! * [`exec`]: a deterministic single-threaded executor with a virtual clock.
 //! * [`scenario`] and [`trace`]: what users configure, and what a run records and means.
+//! * [`share`]: share links (the scenario in the URL fragment) and exports of a run.
 //! * `ui` (wasm32 only): the Yew app that draws the trace.
 //!
 //! See `ARCHITECTURE.md` for the map of the code and its invariants.
@@ -15,6 +16,7 @@ pub mod sync;
 pub mod exec;
 pub mod scenario;
 pub mod trace;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

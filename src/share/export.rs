@@ -1,0 +1,1 @@
+//! Exports of a run (filled in once the trace types land).

@@ -1,0 +1,399 @@
+//! Share links: a scenario and how to view it, round-tripped through the URL fragment.
+//!
+//! A link's fragment is a list of `key=value` pairs joined by `&`:
+//!
+//! | key | value | meaning |
+//! |---|---|---|
+//! | `preset` | a preset id, e.g. `reader-writer` | start from that preset |
+//! | `s` | base64url (no padding) of the DEFLATE-compressed scenario JSON | a whole scenario |
+//! | `step` | a number | the playhead position |
+//! | `speed` | `0.25` … `64`, or `end` | playback speed |
+//! | `policy` | `fifo`, `random:SEED`, or `manual:3.1.4` (task ids) | who runs next |
+//! | `embed`, `autoplay`, `loop` | `1` or `0` | embed mode and its options |
+//! | `theme` | `light` or `dark` | colour theme |
+//!
+//! Decoding never panics and never runs anything: a fragment is only ever data. Bad input
+//! (bad base64, a damaged compressed stream, bad JSON, a fragment or scenario over the size
+//! limits, a value out of range) is a [`FragmentError`] with a message a person can act on;
+//! the scenario JSON itself is then validated by the scenario layer like any other input.
+//! Unknown keys are ignored, so older pages can open newer links.
+//!
+//! ```
+//! use mutex_playground::share::{Link, Source, Speed};
+//!
+//! let link = Link {
+//!     source: Source::Scenario(r#"{"name":"mine","mutexes":[],"tasks":[]}"#.to_string()),
+//!     step: Some(42),
+//!     speed: Some(Speed::Times(2.0)),
+//!     ..Link::default()
+//! };
+//! let fragment = link.to_fragment();
+//! assert!(fragment.starts_with("s="));
+//! assert_eq!(Link::from_fragment(&fragment).unwrap(), link);
+//!
+//! // Hostile input is an error with a message, not a panic.
+//! let err = Link::from_fragment("#s=%%%").unwrap_err();
+//! assert!(err.to_string().contains("base64"));
+//! ```
+
+pub mod export;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use std::fmt;
+
+/// The longest fragment we try to read (characters). Browsers accept far longer URLs; a
+/// share link this long is already unwieldy, so anything past it is refused early.
+pub const MAX_FRAGMENT_LEN: usize = 64 * 1024;
+/// The most a compressed scenario may unpack to (bytes), so a tiny link cannot
+/// expand into a huge allocation (a "zip bomb").
+pub const MAX_SCENARIO_JSON: usize = 1024 * 1024;
+/// The most scheduling choices a `policy=manual:...` link may carry.
+pub const MAX_MANUAL_CHOICES: usize = 10_000;
+
+/// Where the scenario of a link comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Source {
+    /// No scenario in the link: the page's default.
+    #[default]
+    Default,
+    /// A preset, by id (the caller checks that it exists).
+    Preset(String),
+    /// A whole scenario, as JSON text (the caller validates it).
+    Scenario(String),
+}
+
+/// Playback speed in a link.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// Steps per tick relative to normal speed, from [`Speed::MIN`] to [`Speed::MAX`].
+    Times(f64),
+    /// Jump straight to the end of the run.
+    ToEnd,
+}
+
+impl Speed {
+    pub const MIN: f64 = 0.25;
+    pub const MAX: f64 = 64.0;
+}
+
+/// The scheduling policy in a link (the UI maps it onto the executor's policy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicySpec {
+    Fifo,
+    Random { seed: u64 },
+    /// The player's choices of task id, in order.
+    Manual(Vec<u32>),
+}
+
+/// Colour theme requested by a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThemeChoice {
+    Light,
+    Dark,
+}
+
+/// Everything a share or embed link carries.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Link {
+    pub source: Source,
+    pub step: Option<u64>,
+    pub speed: Option<Speed>,
+    pub policy: Option<PolicySpec>,
+    pub theme: Option<ThemeChoice>,
+    /// Compact layout for an `<iframe>`.
+    pub embed: bool,
+    pub autoplay: bool,
+    /// Start again from the beginning after the end (embed mode).
+    pub looped: bool,
+}
+
+/// Why a fragment could not be read. Each message says what was wrong, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FragmentError {
+    TooLong { len: usize },
+    BadBase64(String),
+    BadCompression,
+    TooLarge,
+    NotUtf8,
+    BadJson(String),
+    BadValue { key: String, value: String, expected: &'static str },
+}
+
+impl fmt::Display for FragmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FragmentError::TooLong { len } => write!(
+                f,
+                "the link is too long to read ({len} characters after #; the limit is {MAX_FRAGMENT_LEN})"
+            ),
+            FragmentError::BadBase64(why) => {
+                write!(f, "the scenario in the link is not valid base64url ({why}); was the link cut or edited?")
+            }
+            FragmentError::BadCompression => {
+                f.write_str("the scenario in the link is damaged: it does not decompress; was the link cut or edited?")
+            }
+            FragmentError::TooLarge => {
+                write!(f, "the scenario in the link unpacks to more than {} KiB, the limit", MAX_SCENARIO_JSON / 1024)
+            }
+            FragmentError::NotUtf8 => f.write_str("the scenario in the link is not text (not UTF-8)"),
+            FragmentError::BadJson(why) => write!(f, "the scenario in the link is not valid JSON: {why}"),
+            FragmentError::BadValue { key, value, expected } => {
+                write!(f, "`{key}={value}` in the link: expected {expected}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FragmentError {}
+
+impl Link {
+    /// A link that opens preset `id` with everything else at its default.
+    pub fn preset(id: &str) -> Link {
+        Link { source: Source::Preset(id.to_string()), ..Link::default() }
+    }
+
+    /// The fragment for this link, without the leading `#`.
+    pub fn to_fragment(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        match &self.source {
+            Source::Default => {}
+            Source::Preset(id) => parts.push(format!("preset={}", escape(id))),
+            Source::Scenario(json) => parts.push(format!("s={}", pack(json))),
+        }
+        if let Some(step) = self.step {
+            parts.push(format!("step={step}"));
+        }
+        match self.speed {
+            Some(Speed::Times(x)) => parts.push(format!("speed={x}")),
+            Some(Speed::ToEnd) => parts.push("speed=end".into()),
+            None => {}
+        }
+        match &self.policy {
+            Some(PolicySpec::Fifo) => parts.push("policy=fifo".into()),
+            Some(PolicySpec::Random { seed }) => parts.push(format!("policy=random:{seed}")),
+            Some(PolicySpec::Manual(choices)) => {
+                let list: Vec<String> = choices.iter().map(u32::to_string).collect();
+                parts.push(format!("policy=manual:{}", list.join(".")));
+            }
+            None => {}
+        }
+        match self.theme {
+            Some(ThemeChoice::Light) => parts.push("theme=light".into()),
+            Some(ThemeChoice::Dark) => parts.push("theme=dark".into()),
+            None => {}
+        }
+        for (key, on) in [("embed", self.embed), ("autoplay", self.autoplay), ("loop", self.looped)] {
+            if on {
+                parts.push(format!("{key}=1"));
+            }
+        }
+        parts.join("&")
+    }
+
+    /// Reads a fragment (with or without the leading `#`). Never panics.
+    pub fn from_fragment(fragment: &str) -> Result<Link, FragmentError> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.len() > MAX_FRAGMENT_LEN {
+            return Err(FragmentError::TooLong { len: fragment.len() });
+        }
+        let mut link = Link::default();
+        for pair in fragment.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, "1"));
+            let bad = |expected: &'static str| FragmentError::BadValue {
+                key: shorten(key),
+                value: shorten(value),
+                expected,
+            };
+            match key {
+                "preset" => {
+                    let id = unescape(value);
+                    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                        return Err(bad("a preset name (letters, digits and dashes)"));
+                    }
+                    link.source = Source::Preset(id);
+                }
+                "s" => link.source = Source::Scenario(unpack(value)?),
+                "step" => link.step = Some(value.parse().map_err(|_| bad("a step number"))?),
+                "speed" => {
+                    link.speed = Some(if value == "end" {
+                        Speed::ToEnd
+                    } else {
+                        match value.parse::<f64>() {
+                            Ok(x) if (Speed::MIN..=Speed::MAX).contains(&x) => Speed::Times(x),
+                            _ => return Err(bad("a number from 0.25 to 64, or `end`")),
+                        }
+                    })
+                }
+                "policy" => link.policy = Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?),
+                "theme" => {
+                    link.theme = Some(match value {
+                        "light" => ThemeChoice::Light,
+                        "dark" => ThemeChoice::Dark,
+                        _ => return Err(bad("`light` or `dark`")),
+                    })
+                }
+                "embed" | "autoplay" | "loop" => {
+                    let on = match value {
+                        "1" | "true" => true,
+                        "0" | "false" => false,
+                        _ => return Err(bad("`1` or `0`")),
+                    };
+                    match key {
+                        "embed" => link.embed = on,
+                        "autoplay" => link.autoplay = on,
+                        _ => link.looped = on,
+                    }
+                }
+                _ => {} // unknown keys: ignored, for links made by newer versions
+            }
+        }
+        Ok(link)
+    }
+}
+
+fn parse_policy(value: &str) -> Option<PolicySpec> {
+    if value == "fifo" {
+        return Some(PolicySpec::Fifo);
+    }
+    if let Some(seed) = value.strip_prefix("random:") {
+        return seed.parse().ok().map(|seed| PolicySpec::Random { seed });
+    }
+    let list = value.strip_prefix("manual:")?;
+    if list.is_empty() {
+        return Some(PolicySpec::Manual(Vec::new()));
+    }
+    let choices: Option<Vec<u32>> = list.split('.').map(|c| c.parse().ok()).collect();
+    choices.filter(|c| c.len() <= MAX_MANUAL_CHOICES).map(PolicySpec::Manual)
+}
+
+/// JSON text → DEFLATE → base64url without padding.
+pub fn pack(json: &str) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9))
+}
+
+/// The inverse of [`pack`], with the size limits applied before anything large is allocated.
+pub fn unpack(packed: &str) -> Result<String, FragmentError> {
+    // base64 of the largest compressed payload we could accept is bounded by the fragment
+    // limit already; decoding is linear.
+    let compressed = URL_SAFE_NO_PAD
+        .decode(packed.trim_end_matches('='))
+        .map_err(|e| FragmentError::BadBase64(e.to_string()))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_JSON).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => FragmentError::TooLarge,
+            _ => FragmentError::BadCompression,
+        }
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| FragmentError::NotUtf8)?;
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+        return Err(FragmentError::BadJson(e.to_string()));
+    }
+    Ok(text)
+}
+
+/// Percent-escapes what could break the `k=v&k=v` syntax.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            // Byte-wise, so a multi-byte character after `%` cannot split a slice.
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Keeps error messages short whatever the link holds.
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= 40 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_round_trips() {
+        let link = Link {
+            source: Source::Scenario("{\"name\":\"x ✓\",\"tasks\":[]}".into()),
+            step: Some(12),
+            speed: Some(Speed::Times(0.25)),
+            policy: Some(PolicySpec::Manual(vec![0, 3, 1])),
+            theme: Some(ThemeChoice::Dark),
+            embed: true,
+            autoplay: true,
+            looped: true,
+        };
+        assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
+        let preset = Link { speed: Some(Speed::ToEnd), policy: Some(PolicySpec::Random { seed: u64::MAX }), ..Link::preset("reader-writer") };
+        assert_eq!(Link::from_fragment(&format!("#{}", preset.to_fragment())), Ok(preset));
+        assert_eq!(Link::from_fragment(""), Ok(Link::default()));
+    }
+
+    #[test]
+    fn hostile_fragments_are_clear_errors() {
+        let cases: &[(&str, &str)] = &[
+            ("s=!!!", "base64"),
+            ("s=AAAA", "damaged"),
+            ("speed=fast", "speed=fast"),
+            ("speed=1000", "0.25 to 64"),
+            ("step=-1", "step number"),
+            ("policy=manual:1.x", "manual"),
+            ("theme=<script>", "light"),
+            ("preset=<img src=x>", "preset name"),
+            ("embed=yes", "`1` or `0`"),
+        ];
+        for (fragment, needle) in cases {
+            let err = Link::from_fragment(fragment).expect_err(fragment).to_string();
+            assert!(err.contains(needle), "{fragment}: {err}");
+        }
+        let huge = "a".repeat(MAX_FRAGMENT_LEN + 1);
+        assert!(matches!(Link::from_fragment(&huge), Err(FragmentError::TooLong { .. })));
+        assert_eq!(Link::from_fragment(&format!("s={}", pack("{not json"))).unwrap_err().to_string().split(':').next(), Some("the scenario in the link is not valid JSON"));
+        let not_utf8 = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9));
+        assert_eq!(Link::from_fragment(&format!("s={not_utf8}")), Err(FragmentError::NotUtf8));
+    }
+
+    #[test]
+    fn a_compression_bomb_is_refused_before_it_is_unpacked() {
+        let bomb = format!("[\"{}\"]", "0".repeat(MAX_SCENARIO_JSON * 4));
+        let packed = pack(&bomb);
+        assert!(packed.len() < MAX_FRAGMENT_LEN, "the bomb fits in a link ({} chars)", packed.len());
+        assert_eq!(unpack(&packed), Err(FragmentError::TooLarge));
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_escapes_round_trip() {
+        assert_eq!(Link::from_fragment("future=thing&preset=counter"), Ok(Link::preset("counter")));
+        assert_eq!(unescape(&escape("a b&c=d%")), "a b&c=d%");
+        assert_eq!(unescape("%4"), "%4");
+        assert_eq!(unescape("%zz%41"), "%zzA");
+        assert_eq!(unescape("%é1"), "%é1");
+    }
+}
