@@ -22,7 +22,7 @@ pub mod broken;
 
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub use semaphore::{AcquireError, Semaphore, SemaphorePermit, TryAcquireError, Acquire};
-pub use wake_on_write::{WakeOnWrite, WriteGuard, OwnedWriteGuard};
+pub use wake_on_write::{Changed, OwnedWriteGuard, WakeOnWrite, WriteGuard};
 
 use std::fmt;
 

@@ -1,58 +1,502 @@
-//! CONTRACT STUB - the sync helper replaces the bodies. Signatures are the contract.
-use super::{Observer, Tag};
+//! A strictly FIFO counting semaphore with direct hand-off.
+
+use super::loom::{AtomicU64, AtomicUsize, Ordering, StdMutex};
+use super::{LockEvent, Observer, Tag};
+use slab::Slab;
+use std::collections::VecDeque;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
-/// A strictly FIFO counting semaphore.
+// `state` packs the available permits (shifted) with two flags.
+const CLOSED: usize = 0b01;
+/// Set while the wait queue is non-empty: releasers must take the slow path and hand over.
+const HAS_WAITERS: usize = 0b10;
+const SHIFT: u32 = 2;
+const ONE: usize = 1 << SHIFT;
+/// Large enough for any real use, small enough that `permits << SHIFT` cannot overflow.
+pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
+
+/// A counting semaphore whose waiters are served strictly first in, first out.
+///
+/// A released permit goes *straight to the head waiter* (it is marked granted and woken);
+/// it is never put back where a newcomer could grab it. So a later
+/// [`try_acquire`](Semaphore::try_acquire) cannot overtake a queued waiter, and a task
+/// that releases and immediately re-acquires goes to the back of the queue.
+///
+/// The uncontended path is one compare-and-swap on an atomic word; the wait queue sits
+/// behind a small internal lock taken only when someone has to wait or be handed a permit.
+///
+/// ```
+/// use mutex_playground::sync::Semaphore;
+/// # futures::executor::block_on(async {
+/// let sem = Semaphore::new(2);
+/// let a = sem.acquire().await.unwrap();
+/// let _b = sem.try_acquire().unwrap();
+/// assert!(sem.try_acquire().is_err()); // both permits are out
+/// drop(a);
+/// assert_eq!(sem.available_permits(), 1);
+/// # });
+/// ```
 pub struct Semaphore {
-    _todo: (),
+    state: AtomicUsize,
+    waiters: StdMutex<Waiters>,
+    observer: Option<Arc<dyn Observer>>,
+    /// Tag of the latest acquisition; for a single-permit semaphore, the holder.
+    last_tag: AtomicU64,
 }
 
-/// `acquire` failed because the semaphore was closed.
+struct Waiters {
+    slots: Slab<Slot>,
+    queue: VecDeque<usize>,
+}
+
+struct Slot {
+    tag: Tag,
+    waker: Option<Waker>,
+    status: SlotStatus,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+enum SlotStatus {
+    Waiting,
+    Granted,
+    Closed,
+}
+
+/// [`Semaphore::acquire`] failed because the semaphore was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcquireError(());
 
-/// Why `try_acquire` failed.
+impl fmt::Display for AcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("semaphore closed")
+    }
+}
+impl std::error::Error for AcquireError {}
+
+/// Why [`Semaphore::try_acquire`] failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TryAcquireError {
+    /// The semaphore was closed.
     Closed,
+    /// No permit is free (or others are queued for one).
     NoPermits,
 }
 
-/// One permit; released (handed to the head waiter) on drop.
+impl fmt::Display for TryAcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryAcquireError::Closed => f.write_str("semaphore closed"),
+            TryAcquireError::NoPermits => f.write_str("no permits available"),
+        }
+    }
+}
+impl std::error::Error for TryAcquireError {}
+
+/// One permit of a [`Semaphore`]. Dropping it releases the permit: it is handed to the
+/// head waiter if there is one.
+#[must_use = "dropping the permit releases it at once"]
 pub struct SemaphorePermit<'a> {
     sem: &'a Semaphore,
     tag: Tag,
 }
 
-/// Future returned by [`Semaphore::acquire`].
+/// The future returned by [`Semaphore::acquire`] and [`Semaphore::acquire_tagged`].
+///
+/// # Cancel safety
+/// Dropping it is always safe: if it is queued it leaves the queue (reported as
+/// [`LockEvent::Cancelled`]); if a permit was already handed to it but it was not polled
+/// since, the permit is passed on to the next waiter (reported as
+/// [`LockEvent::Released`]). No permit is lost, no waiter is stranded, no waker kept.
+#[must_use = "futures do nothing unless polled"]
 pub struct Acquire<'a> {
     sem: &'a Semaphore,
     tag: Tag,
+    state: AcquireState,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum AcquireState {
+    Idle,
+    Queued(usize),
+    Done,
 }
 
 impl Semaphore {
-    pub fn new(permits: usize) -> Self { let _ = permits; todo!() }
-    pub fn with_observer(permits: usize, observer: Arc<dyn Observer>) -> Self { let _ = (permits, observer); todo!() }
-    pub fn acquire(&self) -> Acquire<'_> { self.acquire_tagged(Tag::UNTAGGED) }
-    pub fn acquire_tagged(&self, tag: Tag) -> Acquire<'_> { Acquire { sem: self, tag } }
-    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> { self.try_acquire_tagged(Tag::UNTAGGED) }
-    pub fn try_acquire_tagged(&self, tag: Tag) -> Result<SemaphorePermit<'_>, TryAcquireError> { let _ = tag; todo!() }
-    pub fn add_permits(&self, n: usize) { let _ = n; todo!() }
-    pub fn available_permits(&self) -> usize { todo!() }
-    pub fn close(&self) { todo!() }
-    pub fn is_closed(&self) -> bool { todo!() }
+    /// A semaphore with `permits` permits.
+    ///
+    /// # Panics
+    /// If `permits` exceeds `usize::MAX >> 3`.
+    pub fn new(permits: usize) -> Self {
+        Self::build(permits, None)
+    }
+
+    /// Like [`new`](Semaphore::new), reporting every [`LockEvent`] to `observer`.
+    pub fn with_observer(permits: usize, observer: Arc<dyn Observer>) -> Self {
+        Self::build(permits, Some(observer))
+    }
+
+    fn build(permits: usize, observer: Option<Arc<dyn Observer>>) -> Self {
+        assert!(permits <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
+        Semaphore {
+            state: AtomicUsize::new(permits << SHIFT),
+            waiters: StdMutex::new(Waiters { slots: Slab::new(), queue: VecDeque::new() }),
+            observer,
+            last_tag: AtomicU64::new(Tag::UNTAGGED.0),
+        }
+    }
+
+    /// Waits for a permit, untagged. See [`acquire_tagged`](Semaphore::acquire_tagged).
+    pub fn acquire(&self) -> Acquire<'_> {
+        self.acquire_tagged(Tag::UNTAGGED)
+    }
+
+    /// Waits for a permit on behalf of `tag`, joining the back of the queue if none is
+    /// free. Fails only if the semaphore is closed.
+    pub fn acquire_tagged(&self, tag: Tag) -> Acquire<'_> {
+        Acquire { sem: self, tag, state: AcquireState::Idle }
+    }
+
+    /// Takes a permit if one is free *and nobody is queued*, without waiting.
+    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.try_acquire_tagged(Tag::UNTAGGED)
+    }
+
+    /// [`try_acquire`](Semaphore::try_acquire) on behalf of `tag`.
+    pub fn try_acquire_tagged(&self, tag: Tag) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.emit(LockEvent::Requested { tag });
+        match self.try_take() {
+            Ok(()) => {
+                self.note_acquired(tag);
+                Ok(SemaphorePermit { sem: self, tag })
+            }
+            Err(e) => {
+                self.emit(LockEvent::TryFailed { tag });
+                Err(e)
+            }
+        }
+    }
+
+    /// Adds `n` permits: queued waiters are served first, in order; the rest become free.
+    ///
+    /// # Panics
+    /// If the free permits would exceed `usize::MAX >> 3`.
+    pub fn add_permits(&self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let mut wakers = Vec::new();
+        {
+            let mut w = self.lock_waiters();
+            self.grant_locked(&mut w, n, |waker| wakers.push(waker));
+        }
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
+    /// Permits free right now (always 0 while anyone is queued).
+    pub fn available_permits(&self) -> usize {
+        self.state.load(Ordering::Acquire) >> SHIFT
+    }
+
+    /// Closes the semaphore: every queued and future `acquire` fails with [`AcquireError`].
+    /// Permits already held stay valid and can still be released.
+    pub fn close(&self) {
+        let mut wakers = Vec::new();
+        {
+            let mut w = self.lock_waiters();
+            self.state.fetch_or(CLOSED, Ordering::AcqRel);
+            let Waiters { slots, queue } = &mut *w;
+            for key in queue.drain(..) {
+                let slot = &mut slots[key];
+                slot.status = SlotStatus::Closed;
+                wakers.extend(slot.waker.take());
+            }
+            self.state.fetch_and(!HAS_WAITERS, Ordering::AcqRel);
+        }
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
+    /// Whether [`close`](Semaphore::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.state.load(Ordering::Acquire) & CLOSED != 0
+    }
+
     /// Tags of the queued waiters, head first.
-    pub fn waiters(&self) -> Vec<Tag> { todo!() }
+    pub fn waiters(&self) -> Vec<Tag> {
+        let w = self.lock_waiters();
+        w.queue.iter().map(|&key| w.slots[key].tag).collect()
+    }
+
+    /// Tag of the most recent acquisition (for a single permit: the holder's).
+    pub(crate) fn last_tag(&self) -> Tag {
+        Tag(self.last_tag.load(Ordering::Acquire))
+    }
+
+    /// Releases one permit held by `tag` (the permit itself was forgotten by the caller).
+    pub(crate) fn release(&self, tag: Tag) {
+        self.emit(LockEvent::Released { tag });
+        self.release_permit();
+    }
+
+    /// Takes a free permit without reporting it (for `Debug`, which must not show up in
+    /// the trace). Pair with [`release_silent`](Self::release_silent).
+    pub(crate) fn try_acquire_silent(&self) -> bool {
+        self.try_take().is_ok()
+    }
+
+    pub(crate) fn release_silent(&self) {
+        self.release_permit();
+    }
+
+    fn release_permit(&self) {
+        let mut state = self.state.load(Ordering::Relaxed);
+        while state & HAS_WAITERS == 0 {
+            match self.state.compare_exchange_weak(state, state + ONE, Ordering::Release, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(actual) => state = actual,
+            }
+        }
+        // Someone is queued: hand the permit over under the lock.
+        let mut next = None;
+        {
+            let mut w = self.lock_waiters();
+            self.grant_locked(&mut w, 1, |waker| next = Some(waker));
+        }
+        if let Some(waker) = next {
+            waker.wake();
+        }
+    }
+
+    /// Takes a free permit if there is one (never when someone is queued).
+    fn try_take(&self) -> Result<(), TryAcquireError> {
+        let mut state = self.state.load(Ordering::Acquire);
+        loop {
+            if state & CLOSED != 0 {
+                return Err(TryAcquireError::Closed);
+            }
+            // Invariant: free permits only while the queue is empty, so this cannot barge.
+            if state >> SHIFT == 0 {
+                return Err(TryAcquireError::NoPermits);
+            }
+            match self.state.compare_exchange_weak(state, state - ONE, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return Ok(()),
+                Err(actual) => state = actual,
+            }
+        }
+    }
+
+    /// Hands up to `n` permits to queued waiters in order, then frees what is left.
+    /// Must be called with the waiters lock held.
+    fn grant_locked(&self, w: &mut Waiters, mut n: usize, mut wake: impl FnMut(Waker)) {
+        while n > 0 {
+            let Some(key) = w.queue.pop_front() else { break };
+            let slot = &mut w.slots[key];
+            slot.status = SlotStatus::Granted;
+            self.note_acquired(slot.tag);
+            if let Some(waker) = slot.waker.take() {
+                wake(waker);
+            }
+            n -= 1;
+        }
+        if w.queue.is_empty() {
+            self.state.fetch_and(!HAS_WAITERS, Ordering::AcqRel);
+            if n > 0 {
+                let before = self.state.fetch_add(n << SHIFT, Ordering::Release);
+                assert!((before >> SHIFT) + n <= MAX_PERMITS, "semaphore permit count overflowed");
+            }
+        }
+    }
+
+    fn note_acquired(&self, tag: Tag) {
+        self.last_tag.store(tag.0, Ordering::Release);
+        self.emit(LockEvent::Acquired { tag });
+    }
+
+    fn emit(&self, event: LockEvent) {
+        if let Some(observer) = &self.observer {
+            observer.on_event(event);
+        }
+    }
+
+    fn lock_waiters(&self) -> super::loom::StdMutexGuard<'_, Waiters> {
+        // The lock is never held across user code (only the observer, which must not
+        // call back in), so poisoning can only come from a panicking observer; the
+        // queue is still consistent then, so carry on.
+        self.waiters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// First poll of an `Acquire`: take a permit, or join the queue.
+    fn poll_idle(&self, tag: Tag, cx: &mut Context<'_>) -> IdleOutcome {
+        self.emit(LockEvent::Requested { tag });
+        match self.try_take() {
+            Ok(()) => {
+                self.note_acquired(tag);
+                return IdleOutcome::Acquired;
+            }
+            Err(TryAcquireError::Closed) => return IdleOutcome::Closed,
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        let mut w = self.lock_waiters();
+        let mut state = self.state.load(Ordering::Acquire);
+        loop {
+            if state & CLOSED != 0 {
+                return IdleOutcome::Closed;
+            }
+            if state >> SHIFT > 0 {
+                // A permit came back while we took the lock.
+                match self.state.compare_exchange_weak(state, state - ONE, Ordering::AcqRel, Ordering::Acquire) {
+                    Ok(_) => {
+                        drop(w);
+                        self.note_acquired(tag);
+                        return IdleOutcome::Acquired;
+                    }
+                    Err(actual) => state = actual,
+                }
+                continue;
+            }
+            // No permit: flag the queue as non-empty, so releasers hand over to us.
+            match self.state.compare_exchange_weak(state, state | HAS_WAITERS, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => break,
+                Err(actual) => state = actual,
+            }
+        }
+        let key = w.slots.insert(Slot { tag, waker: Some(cx.waker().clone()), status: SlotStatus::Waiting });
+        w.queue.push_back(key);
+        let position = w.queue.len() - 1;
+        self.emit(LockEvent::Enqueued { tag, position });
+        IdleOutcome::Queued(key)
+    }
 }
 
-impl SemaphorePermit<'_> {
-    pub fn tag(&self) -> Tag { let _ = self.sem; self.tag }
+enum IdleOutcome {
+    Acquired,
+    Closed,
+    Queued(usize),
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.load(Ordering::Acquire);
+        f.debug_struct("Semaphore")
+            .field("permits", &(state >> SHIFT))
+            .field("closed", &(state & CLOSED != 0))
+            .field("queued", &(state & HAS_WAITERS != 0))
+            .finish()
+    }
+}
+
+impl<'a> SemaphorePermit<'a> {
+    /// The tag this permit was acquired for.
+    pub fn tag(&self) -> Tag {
+        self.tag
+    }
+
+    /// Keeps the permit out of circulation for good: it is not released on drop.
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for SemaphorePermit<'_> {
+    fn drop(&mut self) {
+        self.sem.release(self.tag);
+    }
+}
+
+impl fmt::Debug for SemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphorePermit").field("tag", &self.tag).finish()
+    }
 }
 
 impl<'a> Future for Acquire<'a> {
     type Output = Result<SemaphorePermit<'a>, AcquireError>;
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> { let _ = (self.sem, self.tag); todo!() }
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // `Acquire` is `Unpin`: all its fields are.
+        let this = self.get_mut();
+        let (sem, tag) = (this.sem, this.tag);
+        match this.state {
+            AcquireState::Idle => match sem.poll_idle(tag, cx) {
+                IdleOutcome::Acquired => {
+                    this.state = AcquireState::Done;
+                    Poll::Ready(Ok(SemaphorePermit { sem, tag }))
+                }
+                IdleOutcome::Closed => {
+                    this.state = AcquireState::Done;
+                    Poll::Ready(Err(AcquireError(())))
+                }
+                IdleOutcome::Queued(key) => {
+                    this.state = AcquireState::Queued(key);
+                    Poll::Pending
+                }
+            },
+            AcquireState::Queued(key) => {
+                let mut w = sem.lock_waiters();
+                let slot = &mut w.slots[key];
+                match slot.status {
+                    SlotStatus::Waiting => {
+                        // Keep one waker; replace it only if the task's waker changed.
+                        match &slot.waker {
+                            Some(old) if old.will_wake(cx.waker()) => {}
+                            _ => slot.waker = Some(cx.waker().clone()),
+                        }
+                        Poll::Pending
+                    }
+                    SlotStatus::Granted => {
+                        w.slots.remove(key);
+                        this.state = AcquireState::Done;
+                        Poll::Ready(Ok(SemaphorePermit { sem, tag }))
+                    }
+                    SlotStatus::Closed => {
+                        w.slots.remove(key);
+                        this.state = AcquireState::Done;
+                        Poll::Ready(Err(AcquireError(())))
+                    }
+                }
+            }
+            AcquireState::Done => panic!("`Acquire` polled after it completed"),
+        }
+    }
+}
+
+impl Drop for Acquire<'_> {
+    fn drop(&mut self) {
+        let AcquireState::Queued(key) = self.state else { return };
+        let sem = self.sem;
+        let mut next = None;
+        {
+            let mut w = sem.lock_waiters();
+            let slot = w.slots.remove(key);
+            match slot.status {
+                SlotStatus::Waiting => {
+                    if let Some(pos) = w.queue.iter().position(|&k| k == key) {
+                        w.queue.remove(pos);
+                    }
+                    if w.queue.is_empty() {
+                        sem.state.fetch_and(!HAS_WAITERS, Ordering::AcqRel);
+                    }
+                    sem.emit(LockEvent::Cancelled { tag: slot.tag });
+                }
+                SlotStatus::Granted => {
+                    // We were handed a permit but never took it: pass it on.
+                    sem.emit(LockEvent::Released { tag: slot.tag });
+                    sem.grant_locked(&mut w, 1, |waker| next = Some(waker));
+                }
+                SlotStatus::Closed => {}
+            }
+        }
+        if let Some(waker) = next {
+            waker.wake();
+        }
+    }
+}
+
+impl fmt::Debug for Acquire<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Acquire").field("tag", &self.tag).field("state", &self.state).finish()
+    }
 }
