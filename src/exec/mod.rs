@@ -1,1 +1,33 @@
-//! (being written)
+//! The executor the playground runs scenarios on: single-threaded, deterministic, with a
+//! virtual clock.
+//!
+//! * [`Executor`]: spawn tasks, [`step`](Executor::step) one poll at a time, pick the next
+//!   ready task by a [`Policy`] (FIFO, seeded random, or manual), record every choice.
+//! * [`Clock`]: virtual milliseconds and timers; when nothing is ready the clock jumps to
+//!   the next timer.
+//! * [`event`]: the vocabulary of a run ([`Event`]) and the [`Sink`] it is written to.
+//!
+//! Nothing here knows about scenarios or the web: it runs natively and in the browser.
+
+mod clock;
+pub mod event;
+mod executor;
+
+pub use clock::{Clock, Sleep};
+pub use event::{Event, EventKind, MutexId, MutexObserver, Sink, TaskId, WokenBy};
+pub use executor::{BoxFuture, Executor, Policy, StepOutcome};
+
+/// A future that returns `Pending` once after waking its own task: lets the others run.
+pub async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}

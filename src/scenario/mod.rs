@@ -1,1 +1,326 @@
-//! (being written)
+//! Scenarios: the mutexes and tasks a user configures, as data (serde, JSON).
+//!
+//! A scenario names its mutexes and gives each task a list of steps. Each task runs its
+//! steps `repeat` times (or forever, bounded by the limits); as in Rust, the guards a task
+//! still holds at the end of a repetition are dropped there, newest first.
+//!
+//! ```
+//! use mutex_playground::scenario::Scenario;
+//!
+//! let json = r#"{
+//!   "name": "two incrementers",
+//!   "mutexes": [ { "name": "count", "initial": 0 } ],
+//!   "tasks": [
+//!     { "name": "a", "repeat": 3, "steps": [
+//!         { "op": "lock", "mutex": "count" },
+//!         { "op": "write", "mutex": "count", "action": { "kind": "increment" } },
+//!         { "op": "sleep", "ms": 10 },
+//!         { "op": "unlock", "mutex": "count" } ] },
+//!     { "name": "b", "start_ms": 5, "steps": [
+//!         { "op": "locked_write", "mutex": "count", "action": { "kind": "increment", "by": 10 } },
+//!         { "op": "print", "text": "b done" } ] }
+//!   ]
+//! }"#;
+//! let scenario = Scenario::from_json(json).unwrap();
+//! assert_eq!(scenario.tasks.len(), 2);
+//!
+//! let err = Scenario::from_json(&json.replace(r#""unlock", "mutex": "count""#, r#""unlock", "mutex": "dbb""#)).unwrap_err();
+//! assert_eq!(err.to_string(), r#"tasks[0].steps[3]: unknown mutex "dbb""#);
+//! ```
+//!
+//! # Steps
+//! | `op` | fields | what it does |
+//! |---|---|---|
+//! | `lock` | `mutex` | `mutex.lock().await`; the guard is held until `unlock` or the end of the repetition |
+//! | `unlock` | `mutex` | drops the guard |
+//! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
+//! | `locked_write` | `mutex`, `action` | `*mutex.lock().await = ...` with a temporary guard |
+//! | `write` | `mutex`, `action` | writes through a held guard: `set`, `increment`, `insert_now` (map key = now), `set_now`, `push`, `pop` |
+//! | `read` | `mutex`, `key`? | copies the value (or a map entry, `None` if missing) into the task's register |
+//! | `dbg` | `name`? | prints `name = {register:#?}`, like `dbg!` |
+//! | `print` | `text` | prints a line |
+//! | `sleep` | `ms` | `sleep(ms).await`: yields; guards stay held across it |
+//! | `busy` | `ms` | works for `ms` without yielding: the whole executor is blocked |
+//! | `yield` | | lets the other ready tasks run |
+//! | `repeat` | `times`, `steps` | a nested loop |
+//! | `wait_until` | `mutex` (a `watch` cell), `until`, `take`? | sleeps with its waker beside the data until a write makes `until` true (seed 004's fix) |
+//! | `broken_wait` | `mutex`, `until`, `take`? | seed 004's bug: try-locks in `poll_fn` and returns `Pending` without arranging a wake-up |
+//!
+//! Mutex kinds: `async` (our FIFO [`Mutex`](crate::sync::Mutex), the default), `watch`
+//! (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell) and `blocking` (a std-like mutex:
+//! locking it while it is held blocks the only thread, so the executor stalls).
+
+mod presets;
+pub mod program;
+mod validate;
+
+pub use presets::{preset, presets, Preset};
+pub use validate::{ScenarioError, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_TASKS, MAX_TEXT};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a user configures: mutexes, and tasks made of steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub mutexes: Vec<MutexSpec>,
+    pub tasks: Vec<TaskSpec>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// One mutex (or cell) the tasks share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MutexSpec {
+    pub name: String,
+    #[serde(default)]
+    pub kind: MutexKind,
+    #[serde(default)]
+    pub initial: Value,
+}
+
+/// What kind of lock protects a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MutexKind {
+    /// Our FIFO async [`Mutex`](crate::sync::Mutex).
+    #[default]
+    Async,
+    /// A [`WakeOnWrite`](crate::sync::WakeOnWrite) cell: an async mutex whose writes
+    /// wake the tasks waiting on it.
+    Watch,
+    /// A std-like blocking mutex: contended, it blocks the whole (only) thread.
+    Blocking,
+}
+
+/// One task: a name, when it starts, how often it runs its steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    pub name: String,
+    /// Virtual milliseconds before the task's first step.
+    #[serde(default)]
+    pub start_ms: u64,
+    /// How many times the steps run (ignored when `forever`).
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// Run the steps until the run's limits stop it (like the seeds' `loop {}`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub forever: bool,
+    pub steps: Vec<Step>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+fn value_name() -> String {
+    "value".to_string()
+}
+
+/// One step of a task. See the [module docs](self) for what each does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    Lock { mutex: String },
+    Unlock { mutex: String },
+    TryLock { mutex: String },
+    LockedWrite { mutex: String, action: WriteAction },
+    Write { mutex: String, action: WriteAction },
+    Read {
+        mutex: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+    },
+    Dbg {
+        #[serde(default = "value_name")]
+        name: String,
+    },
+    Print { text: String },
+    Sleep { ms: u64 },
+    Busy { ms: u64 },
+    Yield,
+    Repeat { times: u32, steps: Vec<Step> },
+    WaitUntil {
+        mutex: String,
+        until: Condition,
+        #[serde(default, skip_serializing_if = "is_false")]
+        take: bool,
+    },
+    BrokenWait {
+        mutex: String,
+        until: Condition,
+        #[serde(default, skip_serializing_if = "is_false")]
+        take: bool,
+    },
+}
+
+/// A write through a guard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WriteAction {
+    /// Replace the value.
+    Set { value: Value },
+    /// Add `by` (default 1) to a number.
+    Increment {
+        #[serde(default = "one_i64")]
+        by: i64,
+    },
+    /// Set the value to the virtual time in ms.
+    SetNow,
+    /// In a map (object), set `key` to the virtual time in ms (seed 002's `insert`).
+    InsertNow { key: String },
+    /// Append to a list.
+    Push { value: Value },
+}
+
+fn one_i64() -> i64 {
+    1
+}
+
+/// When a `wait_until` / `broken_wait` is satisfied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// A non-empty list (or map, or string), or any non-null value.
+    NonEmpty,
+    /// A number at least `value`.
+    AtLeast { value: i64 },
+    /// Exactly `value`.
+    Equals { value: Value },
+}
+
+impl Condition {
+    pub fn holds(&self, v: &Value) -> bool {
+        match self {
+            Condition::NonEmpty => match v {
+                Value::Null => false,
+                Value::Array(a) => !a.is_empty(),
+                Value::Object(o) => !o.is_empty(),
+                Value::String(s) => !s.is_empty(),
+                _ => true,
+            },
+            Condition::AtLeast { value } => v.as_i64().is_some_and(|x| x >= *value) || v.as_f64().is_some_and(|x| x >= *value as f64),
+            Condition::Equals { value } => v == value,
+        }
+    }
+}
+
+/// Where a run stops if the tasks do not finish first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Polls (steps) at most.
+    #[serde(default = "default_max_steps")]
+    pub max_steps: u32,
+    /// Virtual milliseconds at most.
+    #[serde(default = "default_max_time")]
+    pub max_time_ms: u64,
+}
+
+fn default_max_steps() -> u32 {
+    200_000
+}
+fn default_max_time() -> u64 {
+    600_000
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_steps: default_max_steps(), max_time_ms: default_max_time() }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario. Every error names its place, e.g.
+    /// `tasks[2].steps[3]: unknown mutex "dbb"`. Never panics.
+    pub fn from_json(json: &str) -> Result<Scenario, ScenarioError> {
+        if json.len() > MAX_JSON_BYTES {
+            return Err(ScenarioError::new(
+                "",
+                format!("the scenario is {} KiB; the limit is {} KiB", json.len() / 1024, MAX_JSON_BYTES / 1024),
+            ));
+        }
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            ScenarioError::new(path, e.into_inner().to_string())
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON (what `from_json` reads back).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Checks names, references, held guards and limits. See [`ScenarioError`].
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        validate::validate(self)
+    }
+
+    /// Index of the mutex called `name`.
+    pub fn mutex_index(&self, name: &str) -> Option<usize> {
+        self.mutexes.iter().position(|m| m.name == name)
+    }
+}
+
+impl Step {
+    /// A short label for the step, as the task view shows it: `lock(db)`, `sleep(350)`.
+    pub fn label(&self) -> String {
+        match self {
+            Step::Lock { mutex } => format!("lock({mutex})"),
+            Step::Unlock { mutex } => format!("drop({mutex} guard)"),
+            Step::TryLock { mutex } => format!("try_lock({mutex})"),
+            Step::LockedWrite { mutex, action } => format!("{mutex}.lock().{}", action.label()),
+            Step::Write { mutex, action } => format!("{mutex}.{}", action.label()),
+            Step::Read { mutex, key: Some(k) } => format!("read {mutex}[{k:?}]"),
+            Step::Read { mutex, key: None } => format!("read {mutex}"),
+            Step::Dbg { name } => format!("dbg!({name})"),
+            Step::Print { text } => format!("println!({text:?})"),
+            Step::Sleep { ms } => format!("sleep({ms} ms)"),
+            Step::Busy { ms } => format!("busy({ms} ms, no yield)"),
+            Step::Yield => "yield_now()".into(),
+            Step::Repeat { times, .. } => format!("repeat {times}×"),
+            Step::WaitUntil { mutex, .. } => format!("wait_until({mutex})"),
+            Step::BrokenWait { mutex, .. } => format!("poll_fn(try_lock {mutex})"),
+        }
+    }
+
+    /// The mutex the step names, if any.
+    pub fn mutex(&self) -> Option<&str> {
+        match self {
+            Step::Lock { mutex }
+            | Step::Unlock { mutex }
+            | Step::TryLock { mutex }
+            | Step::LockedWrite { mutex, .. }
+            | Step::Write { mutex, .. }
+            | Step::Read { mutex, .. }
+            | Step::WaitUntil { mutex, .. }
+            | Step::BrokenWait { mutex, .. } => Some(mutex),
+            _ => None,
+        }
+    }
+}
+
+impl WriteAction {
+    fn label(&self) -> String {
+        match self {
+            WriteAction::Set { value } => format!("set({value})"),
+            WriteAction::Increment { by } => format!("+= {by}"),
+            WriteAction::SetNow => "set(now)".into(),
+            WriteAction::InsertNow { key } => format!("insert({key:?}, now)"),
+            WriteAction::Push { value } => format!("push({value})"),
+        }
+    }
+}

@@ -219,6 +219,18 @@ impl<T: ?Sized> Mutex<T> {
         }
     }
 
+    /// Takes the permit for `tag` if free (as `try_lock`), keeping it out of circulation;
+    /// the caller must call [`release`](Self::release) exactly once.
+    pub(crate) fn try_take(&self, tag: Tag) -> Result<(), TryLockError> {
+        match self.semaphore.try_acquire_tagged(tag) {
+            Ok(permit) => {
+                permit.forget();
+                Ok(())
+            }
+            Err(_) => Err(TryLockError(())),
+        }
+    }
+
     /// Gives back the permit taken by [`acquire`](Self::acquire) or a `try_lock`.
     pub(crate) fn release(&self, tag: Tag) {
         self.semaphore.release(tag);

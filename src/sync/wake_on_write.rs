@@ -98,6 +98,12 @@ impl<T> WakeOnWrite<T> {
         OwnedWriteGuard { cell: self, tag, written: false, _not_auto_sync: PhantomData }
     }
 
+    /// Takes the lock on behalf of `tag` if it is free and nobody is queued; never waits.
+    pub fn try_lock_owned_tagged(self: Arc<Self>, tag: Tag) -> Result<OwnedWriteGuard<T>, super::TryLockError> {
+        self.mutex.try_take(tag)?;
+        Ok(OwnedWriteGuard { cell: self, tag, written: false, _not_auto_sync: PhantomData })
+    }
+
     /// Completes after the next write to the cell (one that happens after this call).
     ///
     /// # Cancel safety

@@ -1,1 +1,414 @@
-//! (being written)
+//! What a run records, and what it means.
+//!
+//! [`simulate`] runs a [`Scenario`] on the [`Executor`] under a [`Policy`] and returns a
+//! [`Run`]: the events, a snapshot at any step ([`Run::snapshot_at`]), the timeline
+//! ([`Run::segments`], [`Run::handoffs`]), the transcript, and the [`Analysis`].
+//!
+//! ```
+//! use mutex_playground::exec::Policy;
+//! use mutex_playground::scenario::preset;
+//! use mutex_playground::trace::{simulate, EndReason};
+//!
+//! let counter = preset("counter").unwrap();
+//! let run = simulate(&counter.scenario, &Policy::Fifo).unwrap();
+//! assert_eq!(run.end, EndReason::Finished);
+//! assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "1000");
+//! ```
+//!
+//! # Snapshots
+//! A snapshot is the state *after* a step (step 0 is before the first poll). The run keeps
+//! checkpoints, taken from the live locks ([`Mutex::holder`](crate::sync::Mutex::holder)
+//! and [`Mutex::waiters`](crate::sync::Mutex::waiters), so the queue shown is the
+//! Mutex's own), and replays the events in between: seeking anywhere, forwards or
+//! backwards, costs at most one checkpoint interval of events.
+
+mod analysis;
+mod state;
+
+pub use crate::exec::{Event, EventKind, MutexId, Policy, TaskId, WokenBy};
+pub use analysis::{Alert, AlertKind, Analysis, TaskStats};
+pub use state::{Lane, MutexView, Snapshot, TaskStatus, TaskView};
+
+use crate::exec::{Clock, Executor, Sink, StepOutcome};
+use crate::scenario::program::{self, Label};
+use crate::scenario::{Scenario, ScenarioError};
+use serde::Serialize;
+use state::State;
+
+/// Why a run stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum EndReason {
+    /// Every task finished.
+    Finished,
+    /// Tasks wait for each other in a cycle (task, the mutex it waits for), in order:
+    /// each waits for a mutex held by the next.
+    Deadlock { cycle: Vec<(TaskId, MutexId)> },
+    /// These tasks returned `Pending` with nobody holding their waker.
+    LostWakeup { tasks: Vec<TaskId> },
+    /// A blocking lock stalled the only thread.
+    Stalled { task: TaskId, mutex: MutexId, holder: TaskId },
+    /// Nothing can run, but there is no cycle and no lost wake-up (e.g. everyone waits
+    /// for a task that is itself stuck).
+    Stuck,
+    /// The scenario's step limit was reached.
+    StepLimit,
+    /// The scenario's virtual time limit was passed.
+    TimeLimit,
+    /// `Policy::Manual` ran out of choices: pick one of `ready` to go on.
+    AwaitingChoice { ready: Vec<TaskId> },
+    /// `Policy::Manual` named a task that was not ready then.
+    BadChoice { task: TaskId, ready: Vec<TaskId> },
+}
+
+/// A stretch of one task's lane on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    pub task: TaskId,
+    pub lane: Lane,
+    pub start_step: u32,
+    pub end_step: u32,
+    pub start_time: u64,
+    pub end_time: u64,
+}
+
+/// The lock passing from one task to the next (an arrow on the timeline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Handoff {
+    pub mutex: MutexId,
+    pub from: TaskId,
+    pub to: TaskId,
+    pub step: u32,
+    pub time: u64,
+}
+
+/// A line of the transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub step: u32,
+    pub time: u64,
+    pub task: TaskId,
+    pub text: String,
+}
+
+struct Checkpoint {
+    step: u32,
+    /// Index of the first event after this checkpoint.
+    event: usize,
+    state: State,
+}
+
+/// A finished simulation. Cheap to query; immutable.
+pub struct Run {
+    pub scenario: Scenario,
+    pub policy: Policy,
+    pub end: EndReason,
+    events: Vec<Event>,
+    lines: Vec<String>,
+    values: Vec<String>,
+    labels: Vec<Label>,
+    steps: u32,
+    /// Virtual time at each step (index = step).
+    step_times: Vec<u64>,
+    /// One past the index of the last event of each step (index = step).
+    step_ends: Vec<usize>,
+    choices: Vec<TaskId>,
+    checkpoints: Vec<Checkpoint>,
+    segments: Vec<Segment>,
+    handoffs: Vec<Handoff>,
+    analysis: Analysis,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("scenario", &self.scenario.name)
+            .field("policy", &self.policy)
+            .field("end", &self.end)
+            .field("steps", &self.steps())
+            .field("events", &self.events.len())
+            .finish()
+    }
+}
+
+/// Runs `scenario` under `policy` until every task is done, nothing can run, the limits
+/// are reached, or (with `Policy::Manual`) a choice is needed.
+///
+/// The scenario is validated first; identical inputs give identical runs.
+pub fn simulate(scenario: &Scenario, policy: &Policy) -> Result<Run, ScenarioError> {
+    simulate_with(scenario, policy, false)
+}
+
+/// Like [`simulate`], and at *every* step checks that the replayed snapshot's holders and
+/// queues equal what the locks themselves report (for tests; slow on big runs).
+pub fn simulate_checked(scenario: &Scenario, policy: &Policy) -> Result<Run, ScenarioError> {
+    simulate_with(scenario, policy, true)
+}
+
+fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -> Result<Run, ScenarioError> {
+    scenario.validate()?;
+    let sink = Sink::new();
+    let clock = Clock::new();
+    let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone());
+    let prog = program::build(scenario, &clock, &sink, executor.stall_flag());
+    let program::Program { mutexes, labels, tasks } = prog;
+    for (future, label) in tasks {
+        executor.spawn_labelled(future, label);
+    }
+    let task_count = scenario.tasks.len();
+    let interval = 4096.max(8 * (task_count + mutexes.len()));
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut state = State::new(task_count, mutexes.len());
+    for (i, label) in labels.iter().enumerate() {
+        if label.text == "start" {
+            state.tasks[label.task as usize].set_at(i as u32);
+        }
+    }
+    let mut step_times = vec![0u64];
+    let mut step_ends: Vec<usize> = Vec::new();
+    let mut checkpoints = Vec::new();
+    let mut recorder = analysis::Recorder::new(task_count, mutexes.len());
+
+    let absorb = |state: &mut State, events: &mut Vec<Event>, lines: &mut Vec<String>, values: &mut Vec<String>, recorder: &mut analysis::Recorder| {
+        let t = sink.take();
+        let base = values.len() as u32;
+        let line_base = lines.len() as u32;
+        lines.extend(t.lines);
+        values.extend(t.values);
+        for mut e in t.events {
+            // The sink numbers its tables from zero each time it is drained.
+            match &mut e.kind {
+                EventKind::Value { value, .. } => *value += base,
+                EventKind::Print { line, .. } | EventKind::Error { message: line, .. } => *line += line_base,
+                _ => {}
+            }
+            state.apply(&e, values);
+            recorder.observe(&e, state);
+            events.push(e);
+        }
+    };
+
+    absorb(&mut state, &mut events, &mut lines, &mut values, &mut recorder);
+    step_ends.push(events.len());
+    checkpoints.push(Checkpoint { step: 0, event: events.len(), state: live(&state, &mutexes) });
+
+    let end = loop {
+        if executor.steps() >= scenario.limits.max_steps {
+            break EndReason::StepLimit;
+        }
+        let outcome = executor.step();
+        absorb(&mut state, &mut events, &mut lines, &mut values, &mut recorder);
+        match outcome {
+            StepOutcome::Polled(_) => {
+                step_times.push(clock.now());
+                step_ends.push(events.len());
+                let step = executor.steps();
+                if check_every_step {
+                    let live = live(&state, &mutexes);
+                    assert_eq!(
+                        state.lock_views(),
+                        live.lock_views(),
+                        "step {step}: the replayed holders/queues differ from the locks' own report"
+                    );
+                }
+                let since = checkpoints.last().map_or(0, |c: &Checkpoint| c.event);
+                if events.len() - since >= interval {
+                    let cp = live(&state, &mutexes);
+                    state = cp.clone();
+                    checkpoints.push(Checkpoint { step, event: events.len(), state: cp });
+                }
+                if clock.now() > scenario.limits.max_time_ms {
+                    break EndReason::TimeLimit;
+                }
+            }
+            StepOutcome::Finished => break EndReason::Finished,
+            StepOutcome::Stalled => {
+                let (task, mutex, holder) = state.stalled.expect("a stall was recorded");
+                break EndReason::Stalled { task, mutex, holder };
+            }
+            StepOutcome::Quiescent => break state.why_stuck(),
+            StepOutcome::NeedChoice(ready) => break EndReason::AwaitingChoice { ready },
+            StepOutcome::BadChoice(task) => break EndReason::BadChoice { task, ready: executor.ready() },
+        }
+    };
+    // Events after the last poll (wakes seen while stopping) belong to the last step.
+    *step_ends.last_mut().expect("step 0") = events.len();
+    let steps = executor.steps();
+    let (segments, handoffs, analysis) = recorder.finish(&state, steps, clock.now(), &end, scenario, &lines, &step_times);
+    Ok(Run {
+        scenario: scenario.clone(),
+        policy: policy.clone(),
+        end,
+        events,
+        lines,
+        values,
+        labels,
+        steps,
+        step_times,
+        step_ends,
+        choices: executor.choices().to_vec(),
+        checkpoints,
+        segments,
+        handoffs,
+        analysis,
+    })
+}
+
+/// The replayed state with each lock's holder and queue as the lock reports them.
+fn live(state: &State, mutexes: &[program::Instance]) -> State {
+    let mut s = state.clone();
+    for (m, inst) in mutexes.iter().enumerate() {
+        s.mutexes[m].holder = inst.holder();
+        s.mutexes[m].queue = inst.waiters().into();
+    }
+    s
+}
+
+impl Run {
+    /// Number of steps (polls). Valid snapshot steps are `0..=steps()`.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// Virtual time (ms) after `step`.
+    pub fn time_at(&self, step: u32) -> u64 {
+        let i = (step as usize).min(self.step_times.len() - 1);
+        self.step_times[i]
+    }
+
+    /// Total virtual time of the run.
+    pub fn duration(&self) -> u64 {
+        *self.step_times.last().unwrap_or(&0)
+    }
+
+    /// The state after `step` (clamped to the run).
+    pub fn snapshot_at(&self, step: u32) -> Snapshot {
+        let step = step.min(self.steps());
+        let cp_index = self.checkpoints.partition_point(|c| c.step <= step).saturating_sub(1);
+        let cp = &self.checkpoints[cp_index];
+        let mut state = cp.state.clone();
+        let end = self.step_ends[step as usize];
+        for e in &self.events[cp.event.min(end)..end] {
+            state.apply(e, &self.values);
+        }
+        state.snapshot(step, self.time_at(step), self, self.polled_at(step))
+    }
+
+    /// The task polled at `step` (none at step 0).
+    pub fn polled_at(&self, step: u32) -> Option<TaskId> {
+        if step == 0 {
+            return None;
+        }
+        self.choices.get(step as usize - 1).copied()
+    }
+
+    /// Every event, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The events of one step.
+    pub fn events_at(&self, step: u32) -> &[Event] {
+        let s = (step as usize).min(self.step_ends.len() - 1);
+        let start = if s == 0 { 0 } else { self.step_ends[s - 1] };
+        &self.events[start..self.step_ends[s]]
+    }
+
+    /// A printed line or error message by index.
+    pub fn line(&self, index: u32) -> &str {
+        self.lines.get(index as usize).map_or("", String::as_str)
+    }
+
+    /// A recorded value (JSON) by index.
+    pub fn value(&self, index: u32) -> &str {
+        self.values.get(index as usize).map_or("null", String::as_str)
+    }
+
+    /// The label (`lock(db)`) and place (`tasks[1].steps[2]`) of a step of the program.
+    pub fn label(&self, index: u32) -> Option<&Label> {
+        self.labels.get(index as usize)
+    }
+
+    /// The scheduling choices made (the task polled at each step), for replay.
+    pub fn choices(&self) -> &[TaskId] {
+        &self.choices
+    }
+
+    /// With `Policy::Manual`, the tasks the player can pick next.
+    pub fn ready_at_end(&self) -> Vec<TaskId> {
+        match &self.end {
+            EndReason::AwaitingChoice { ready } | EndReason::BadChoice { ready, .. } => ready.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The transcript: printed lines (multi-line `dbg!` output split), in order.
+    pub fn transcript(&self) -> Vec<Line> {
+        let mut out = Vec::new();
+        for e in &self.events {
+            if let EventKind::Print { task, line } = e.kind {
+                for text in self.line(line).split('\n') {
+                    out.push(Line { step: e.step, time: e.time, task, text: text.to_string() });
+                }
+            }
+        }
+        out
+    }
+
+    /// The transcript as plain text, one line each.
+    pub fn transcript_text(&self) -> String {
+        self.transcript().into_iter().map(|l| l.text + "\n").collect()
+    }
+
+    /// Each task's lane on the timeline, as segments in time order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Every hand-over of a lock from one task to the next.
+    pub fn handoffs(&self) -> &[Handoff] {
+        &self.handoffs
+    }
+
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    /// The whole run as JSON (our schema: scenario, policy, end, events with their
+    /// texts resolved, transcript, analysis).
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            schema: &'static str,
+            scenario: &'a Scenario,
+            policy: &'a Policy,
+            end: &'a EndReason,
+            steps: u32,
+            events: &'a [Event],
+            lines: &'a [String],
+            values: &'a [String],
+            labels: &'a [Label],
+            choices: &'a [TaskId],
+            transcript: Vec<Line>,
+            analysis: &'a Analysis,
+        }
+        serde_json::to_string(&Doc {
+            schema: "mutex-playground/trace/v1",
+            scenario: &self.scenario,
+            policy: &self.policy,
+            end: &self.end,
+            steps: self.steps(),
+            events: &self.events,
+            lines: &self.lines,
+            values: &self.values,
+            labels: &self.labels,
+            choices: &self.choices,
+            transcript: self.transcript(),
+            analysis: &self.analysis,
+        })
+        .expect("a run always serializes")
+    }
+}

@@ -1,0 +1,74 @@
+//! Prints a scenario's transcript and analysis, for course authors.
+//!
+//! ```text
+//! cargo run --example transcript -- reader-writer
+//! cargo run --example transcript -- path/to/scenario.json [--policy random:7]
+//! cargo run --example transcript -- --list
+//! ```
+use mutex_playground::exec::Policy;
+use mutex_playground::scenario::{preset, presets, Scenario};
+use mutex_playground::trace::simulate;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(what) = args.first() else {
+        eprintln!("usage: transcript PRESET|FILE.json [--policy fifo|random:SEED]   (--list for presets)");
+        return ExitCode::from(2);
+    };
+    if what == "--list" {
+        for p in presets() {
+            println!("{:<24} {} ({})", p.id, p.title, p.source);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let policy = match args.iter().position(|a| a == "--policy").and_then(|i| args.get(i + 1)) {
+        None => Policy::Fifo,
+        Some(p) if p == "fifo" => Policy::Fifo,
+        Some(p) => match p.strip_prefix("random:").and_then(|s| s.parse().ok()) {
+            Some(seed) => Policy::Random { seed },
+            None => {
+                eprintln!("unknown policy {p:?}: use fifo or random:SEED");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let scenario = match preset(what) {
+        Some(p) => p.scenario,
+        None => {
+            let text = match std::fs::read_to_string(what) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{what:?} is neither a preset (try --list) nor a readable file: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match Scenario::from_json(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{what}: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
+    let run = match simulate(&scenario, &policy) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    print!("{}", run.transcript_text());
+    let a = run.analysis();
+    println!("\n--- {} steps, {} ms virtual, ended: {:?}", run.steps(), run.duration(), run.end);
+    println!("acquisitions {}, throughput {:.1}/s, Jain fairness {:.3}", a.acquisitions, a.throughput_per_s, a.jain_fairness);
+    println!("{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}", "task", "locks", "wait ms", "max wait", "hold ms", "max hold");
+    for (t, s) in scenario.tasks.iter().zip(&a.tasks) {
+        println!("{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}", t.name, s.acquisitions, s.wait_total, s.wait_max, s.hold_total, s.hold_max);
+    }
+    for alert in &a.alerts {
+        println!("ALERT at step {} ({} ms): {}", alert.step, alert.time, alert.message);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,144 @@
+//! The virtual clock: time only moves when the executor says so.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+/// Virtual time in milliseconds, shared by the executor and the tasks' sleeps.
+///
+/// Time advances in two ways only: the executor jumps to the next timer when no task is
+/// ready, and busy work ([`Clock::advance`]) moves it forward *without yielding*, which is
+/// what blocking the executor means. Timers due at the same instant fire in the order
+/// they were set, so runs are deterministic.
+#[derive(Clone, Default)]
+pub struct Clock {
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    now: u64,
+    next_seq: u64,
+    /// (deadline, sequence) → the sleeping task's waker.
+    timers: BTreeMap<(u64, u64), Waker>,
+}
+
+impl Clock {
+    pub fn new() -> Clock {
+        Clock::default()
+    }
+
+    /// Virtual milliseconds since the start of the run.
+    pub fn now(&self) -> u64 {
+        self.inner.borrow().now
+    }
+
+    /// Moves time forward by `ms` without firing anything (busy work).
+    pub fn advance(&self, ms: u64) {
+        let mut inner = self.inner.borrow_mut();
+        inner.now = inner.now.saturating_add(ms);
+    }
+
+    /// A future that completes once virtual time reaches `now() + ms`.
+    pub fn sleep(&self, ms: u64) -> Sleep {
+        let deadline = self.now().saturating_add(ms);
+        Sleep { clock: self.clone(), deadline, key: None }
+    }
+
+    /// The earliest pending deadline.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.inner.borrow().timers.keys().next().map(|&(d, _)| d)
+    }
+
+    /// Whether any timer is set.
+    pub fn has_timers(&self) -> bool {
+        !self.inner.borrow().timers.is_empty()
+    }
+
+    /// Jumps to the earliest deadline (if it is in the future) and returns the wakers of
+    /// every timer due by then, in the order they were set.
+    pub fn fire_next(&self) -> Vec<Waker> {
+        let mut inner = self.inner.borrow_mut();
+        let Some(&(deadline, _)) = inner.timers.keys().next() else { return Vec::new() };
+        inner.now = inner.now.max(deadline);
+        let now = inner.now;
+        let later = inner.timers.split_off(&(now + 1, 0));
+        let due = std::mem::replace(&mut inner.timers, later);
+        due.into_values().collect()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner.borrow();
+        f.debug_struct("Clock").field("now", &inner.now).field("timers", &inner.timers.len()).finish()
+    }
+}
+
+/// Future of [`Clock::sleep`].
+///
+/// # Cancel safety
+/// Dropping it removes its timer (and the waker the timer held).
+#[must_use = "futures do nothing unless polled"]
+pub struct Sleep {
+    clock: Clock,
+    deadline: u64,
+    key: Option<(u64, u64)>,
+}
+
+impl Sleep {
+    pub fn deadline(&self) -> u64 {
+        self.deadline
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut inner = self.clock.inner.borrow_mut();
+        if inner.now >= self.deadline {
+            if let Some(key) = self.key {
+                inner.timers.remove(&key);
+            }
+            drop(inner);
+            self.key = None;
+            return Poll::Ready(());
+        }
+        match self.key {
+            Some(key) => match inner.timers.get_mut(&key) {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                Some(waker) => *waker = cx.waker().clone(),
+                None => {
+                    // Fired, but time was then rewound? Never happens; re-arm anyway.
+                    inner.timers.insert(key, cx.waker().clone());
+                }
+            },
+            None => {
+                let key = (self.deadline, inner.next_seq);
+                inner.next_seq += 1;
+                inner.timers.insert(key, cx.waker().clone());
+                drop(inner);
+                self.key = Some(key);
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.clock.inner.borrow_mut().timers.remove(&key);
+        }
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep").field("deadline", &self.deadline).finish()
+    }
+}

@@ -1,0 +1,324 @@
+//! A deterministic single-threaded executor: one step is one poll of one task.
+
+use super::clock::Clock;
+use super::event::{EventKind, Sink, TaskId, WokenBy};
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// Which ready task runs next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Policy {
+    /// The task woken first runs first, like a current-thread runtime. The default.
+    #[default]
+    Fifo,
+    /// A ready task picked by a seeded pseudo-random generator: same seed, same run.
+    Random { seed: u64 },
+    /// The caller's choices, in order (a person playing the scheduler, or a replay of a
+    /// recorded run). When they run out, the executor stops and reports the ready set.
+    Manual { choices: Vec<TaskId> },
+}
+
+/// What one call to [`Executor::step`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Polled this task.
+    Polled(TaskId),
+    /// Every task finished.
+    Finished,
+    /// Nothing is ready and no timer is set, but some tasks never finished.
+    Quiescent,
+    /// A blocking lock stalled the only thread: nothing can ever run again.
+    Stalled,
+    /// `Manual` policy: these tasks are ready, and a choice is needed.
+    NeedChoice(Vec<TaskId>),
+    /// A manual choice named a task that is not ready.
+    BadChoice(TaskId),
+}
+
+/// A task future, as the executor stores it.
+pub type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
+
+/// Values of `Shared::current` that are not task ids.
+const NOBODY: u32 = u32::MAX;
+const TIMER: u32 = u32::MAX - 1;
+
+struct TaskSlot {
+    future: Option<BoxFuture>,
+    /// Kept alive for the whole run, so `strong_count` tells whether anyone else holds a
+    /// clone: after a `Pending`, 2 (this and `waker`) means nobody can ever wake it.
+    waker_arc: Arc<TaskWaker>,
+    waker: Waker,
+    done: bool,
+}
+
+struct TaskWaker {
+    id: TaskId,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// The task being polled, or NOBODY / TIMER; wakes record it as the waker.
+    current: AtomicU32,
+    /// Wakes not yet moved to the ready queue, in order.
+    woken: StdMutex<Vec<(TaskId, WokenBy)>>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        let by = match self.shared.current.load(Ordering::Relaxed) {
+            NOBODY => WokenBy::Executor,
+            TIMER => WokenBy::Timer,
+            task => WokenBy::Task(task),
+        };
+        self.shared.woken.lock().unwrap_or_else(|p| p.into_inner()).push((self.id, by));
+    }
+}
+
+/// Runs `!Send` task futures one poll at a time against a virtual [`Clock`], recording
+/// every poll, wake and timer in a [`Sink`].
+///
+/// Wakers are real `std::task::Waker`s: a task is polled only after something woke it
+/// (the Mutex handing it the lock, a timer, a write to a watch cell, its own yield).
+/// Given the same tasks and [`Policy`], every run is identical, and every choice is
+/// recorded ([`Executor::choices`]) so a run can be replayed with `Policy::Manual`.
+///
+/// ```
+/// use mutex_playground::exec::{Clock, Executor, Policy, Sink, StepOutcome};
+///
+/// let sink = Sink::new();
+/// let clock = Clock::new();
+/// let mut ex = Executor::new(clock.clone(), sink.clone(), Policy::Fifo);
+/// let c = clock.clone();
+/// ex.spawn(Box::pin(async move { c.sleep(5).await }));
+/// assert_eq!(ex.step(), StepOutcome::Polled(0)); // sleeps
+/// assert_eq!(ex.step(), StepOutcome::Polled(0)); // the clock jumped to 5 ms
+/// assert_eq!(clock.now(), 5);
+/// assert_eq!(ex.step(), StepOutcome::Finished);
+/// ```
+pub struct Executor {
+    tasks: Vec<TaskSlot>,
+    ready: VecDeque<TaskId>,
+    is_ready: Vec<bool>,
+    shared: Arc<Shared>,
+    clock: Clock,
+    sink: Arc<Sink>,
+    policy: Policy,
+    rng: u64,
+    manual_next: usize,
+    choices: Vec<TaskId>,
+    steps: u32,
+    stalled: Rc<Cell<bool>>,
+    /// Label index each task is parked at, set by the interpreter as it goes.
+    labels: Vec<Arc<AtomicU32>>,
+}
+
+impl Executor {
+    pub fn new(clock: Clock, sink: Arc<Sink>, policy: Policy) -> Executor {
+        let rng = match policy {
+            Policy::Random { seed } => seed ^ 0x9E37_79B9_7F4A_7C15,
+            _ => 0,
+        };
+        Executor {
+            tasks: Vec::new(),
+            ready: VecDeque::new(),
+            is_ready: Vec::new(),
+            shared: Arc::new(Shared { current: AtomicU32::new(NOBODY), woken: StdMutex::new(Vec::new()) }),
+            clock,
+            sink,
+            policy,
+            rng,
+            manual_next: 0,
+            choices: Vec::new(),
+            steps: 0,
+            stalled: Rc::new(Cell::new(false)),
+            labels: Vec::new(),
+        }
+    }
+
+    /// Adds a task; it is ready at once. Returns its id (ids count from 0).
+    pub fn spawn(&mut self, future: BoxFuture) -> TaskId {
+        self.spawn_labelled(future, Arc::new(AtomicU32::new(0)))
+    }
+
+    /// Like [`spawn`](Self::spawn), with a cell where the task's code writes the label
+    /// index of the step it is on (reported with each `Pending`).
+    pub fn spawn_labelled(&mut self, future: BoxFuture, label: Arc<AtomicU32>) -> TaskId {
+        let id = self.tasks.len() as TaskId;
+        let waker_arc = Arc::new(TaskWaker { id, shared: self.shared.clone() });
+        let waker = Waker::from(waker_arc.clone());
+        self.tasks.push(TaskSlot { future: Some(future), waker_arc, waker, done: false });
+        self.is_ready.push(true);
+        self.ready.push_back(id);
+        self.labels.push(label);
+        self.sink.push(EventKind::Spawn { task: id });
+        id
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Polls so far.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// Every scheduling choice made so far, in order.
+    pub fn choices(&self) -> &[TaskId] {
+        &self.choices
+    }
+
+    /// Tasks ready to run, in wake order.
+    pub fn ready(&mut self) -> Vec<TaskId> {
+        self.collect_wakes();
+        self.ready.iter().copied().collect()
+    }
+
+    pub fn is_done(&self, task: TaskId) -> bool {
+        self.tasks.get(task as usize).is_some_and(|t| t.done)
+    }
+
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// A flag a task sets when it blocks the only thread for good (a contended
+    /// blocking lock): from then on nothing runs.
+    pub fn stall_flag(&self) -> Rc<Cell<bool>> {
+        self.stalled.clone()
+    }
+
+    pub fn is_stalled(&self) -> bool {
+        self.stalled.get()
+    }
+
+    /// Moves recorded wakes onto the ready queue (a task already ready stays put).
+    fn collect_wakes(&mut self) {
+        let woken = std::mem::take(&mut *self.shared.woken.lock().unwrap_or_else(|p| p.into_inner()));
+        for (task, by) in woken {
+            let i = task as usize;
+            if self.tasks[i].done {
+                continue;
+            }
+            self.sink.push(EventKind::Woken { task, by });
+            if !self.is_ready[i] {
+                self.is_ready[i] = true;
+                self.ready.push_back(task);
+            }
+        }
+    }
+
+    /// Fires due timers until some task is ready; false if there are none left.
+    fn advance_clock(&mut self) -> bool {
+        while self.ready.is_empty() {
+            if !self.clock.has_timers() {
+                return false;
+            }
+            let wakers = self.clock.fire_next();
+            self.sink.set_time(self.clock.now());
+            // Wakes while `current` is TIMER are attributed to the timer.
+            self.shared.current.store(TIMER, Ordering::Relaxed);
+            wakers.into_iter().for_each(Waker::wake);
+            self.shared.current.store(NOBODY, Ordering::Relaxed);
+            self.collect_wakes();
+        }
+        true
+    }
+
+    /// Runs one step: picks a ready task by the policy and polls it once.
+    pub fn step(&mut self) -> StepOutcome {
+        if self.stalled.get() {
+            return StepOutcome::Stalled;
+        }
+        // Wakes and timers from here on belong to the step about to run.
+        self.sink.set_now(self.steps + 1, self.clock.now());
+        self.collect_wakes();
+        if self.ready.is_empty() && !self.advance_clock() {
+            return if self.tasks.iter().all(|t| t.done) { StepOutcome::Finished } else { StepOutcome::Quiescent };
+        }
+        let index = match &self.policy {
+            Policy::Fifo => 0,
+            Policy::Random { .. } => {
+                // xorshift64*: small, fast, and the same everywhere.
+                self.rng ^= self.rng >> 12;
+                self.rng ^= self.rng << 25;
+                self.rng ^= self.rng >> 27;
+                let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
+                (r % self.ready.len() as u64) as usize
+            }
+            Policy::Manual { choices } => {
+                let Some(&choice) = choices.get(self.manual_next) else {
+                    return StepOutcome::NeedChoice(self.ready.iter().copied().collect());
+                };
+                match self.ready.iter().position(|&t| t == choice) {
+                    Some(i) => {
+                        self.manual_next += 1;
+                        i
+                    }
+                    None => return StepOutcome::BadChoice(choice),
+                }
+            }
+        };
+        let task = self.ready.remove(index).expect("index within the ready queue");
+        self.is_ready[task as usize] = false;
+        self.choices.push(task);
+        self.poll_task(task);
+        StepOutcome::Polled(task)
+    }
+
+    fn poll_task(&mut self, task: TaskId) {
+        self.steps += 1;
+        self.sink.set_now(self.steps, self.clock.now());
+        self.sink.push(EventKind::Poll { task });
+        self.shared.current.store(task, Ordering::Relaxed);
+        let slot = &mut self.tasks[task as usize];
+        let mut cx = Context::from_waker(&slot.waker);
+        let future = slot.future.as_mut().expect("a finished task is never ready");
+        let poll = future.as_mut().poll(&mut cx);
+        self.shared.current.store(NOBODY, Ordering::Relaxed);
+        // Busy work inside the poll may have moved the clock.
+        self.sink.set_time(self.clock.now());
+        match poll {
+            Poll::Ready(()) => {
+                slot.done = true;
+                slot.future = None; // drops whatever the task still held
+                self.sink.push(EventKind::Done { task });
+            }
+            Poll::Pending => {
+                let at = self.labels[task as usize].load(Ordering::Relaxed);
+                self.sink.push(EventKind::Pending { task, at });
+                // Anyone holding a clone of this task's waker (a lock queue, a timer, a
+                // watch list), or a wake already recorded, means it can run again.
+                let held_elsewhere = Arc::strong_count(&slot.waker_arc) > 2;
+                let woken = self.shared.woken.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|w| w.0 == task);
+                if !held_elsewhere && !woken && !self.stalled.get() {
+                    self.sink.push(EventKind::LostWakeup { task });
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Executor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Executor")
+            .field("tasks", &self.tasks.len())
+            .field("ready", &self.ready)
+            .field("steps", &self.steps)
+            .field("clock", &self.clock)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}

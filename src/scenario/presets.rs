@@ -1,0 +1,239 @@
+//! The preset scenarios, each traceable to a source text in `shared/seeds/`.
+
+use super::{Condition, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec, WriteAction};
+use serde::Serialize;
+use serde_json::json;
+
+/// A ready-made scenario with what to watch for and where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Preset {
+    /// Stable id, used in links: `#preset=reader-writer`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Which source text it comes from.
+    pub source: &'static str,
+    /// What to watch for (2–4 sentences).
+    pub explanation: &'static str,
+    pub scenario: Scenario,
+}
+
+fn mutex(name: &str, kind: MutexKind, initial: serde_json::Value) -> MutexSpec {
+    MutexSpec { name: name.into(), kind, initial }
+}
+
+fn task(name: &str, repeat: u32, steps: Vec<Step>) -> TaskSpec {
+    TaskSpec { name: name.into(), start_ms: 0, repeat, forever: false, steps }
+}
+
+fn lock(m: &str) -> Step {
+    Step::Lock { mutex: m.into() }
+}
+fn unlock(m: &str) -> Step {
+    Step::Unlock { mutex: m.into() }
+}
+fn print(text: &str) -> Step {
+    Step::Print { text: text.into() }
+}
+fn sleep(ms: u64) -> Step {
+    Step::Sleep { ms }
+}
+fn increment(m: &str) -> Step {
+    Step::Write { mutex: m.into(), action: WriteAction::Increment { by: 1 } }
+}
+
+fn scenario(name: &str, description: &str, mutexes: Vec<MutexSpec>, tasks: Vec<TaskSpec>) -> Scenario {
+    Scenario { name: name.into(), description: description.into(), mutexes, tasks, limits: Limits::default() }
+}
+
+/// Every preset, in the order the picker shows them.
+pub fn presets() -> Vec<Preset> {
+    vec![counter(), reader_writer(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness()]
+}
+
+/// The preset with this id.
+pub fn preset(id: &str) -> Option<Preset> {
+    presets().into_iter().find(|p| p.id == id)
+}
+
+fn counter() -> Preset {
+    let tasks = (0..10)
+        .map(|i| task(&format!("task {i}"), 100, vec![lock("count"), increment("count"), Step::Yield, unlock("count")]))
+        .collect();
+    Preset {
+        id: "counter",
+        title: "10 tasks × 100 increments",
+        source: "seed 000: Create your own Async Mutex",
+        explanation: "The seed's test: ten tasks each add 1 a hundred times under the Mutex, and the total must be 1000. \
+                      The seed ran on many threads; here one thread stands in for them, and each task yields while it \
+                      holds the guard (as if its thread were pre-empted), so the others queue. Watch the queue stay in \
+                      arrival order and the guard go round the tasks in turn; the value ends at 1000.",
+        scenario: scenario(
+            "counter",
+            "10 tasks × 100 increments of one Mutex (seed 000)",
+            vec![mutex("count", MutexKind::Async, json!(0))],
+            tasks,
+        ),
+    }
+}
+
+fn reader_writer() -> Preset {
+    let reader = TaskSpec {
+        name: "reader".into(),
+        start_ms: 0,
+        repeat: 1,
+        forever: true,
+        steps: vec![
+            print("->read-guard"),
+            lock("db"),
+            Step::Read { mutex: "db".into(), key: Some("my-key".into()) },
+            print("->read-sleep"),
+            sleep(1000),
+            print("<-read-sleep"),
+            Step::Dbg { name: "value".into() },
+            print("<-read-guard"),
+        ],
+    };
+    let writer = TaskSpec {
+        name: "writer".into(),
+        start_ms: 0,
+        repeat: 1,
+        forever: true,
+        steps: vec![
+            print("->write-guard"),
+            Step::LockedWrite { mutex: "db".into(), action: WriteAction::InsertNow { key: "my-key".into() } },
+            print("<-write-guard"),
+            sleep(350),
+        ],
+    };
+    let mut s = scenario(
+        "reader-writer",
+        "A reader holds the guard across a 1 s sleep; a writer inserts every 350 ms (seed 002/003)",
+        vec![mutex("db", MutexKind::Async, json!({}))],
+        vec![reader, writer],
+    );
+    s.limits.max_time_ms = 3_500;
+    Preset {
+        id: "reader-writer",
+        title: "Reader holds the guard across a sleep",
+        source: "seeds 002/003: Tokio Mutex walk-through",
+        explanation: "The reader locks the map and sleeps for a second with the guard held; the writer queues behind it. \
+                      When the reader drops the guard and immediately asks again, the lock goes to the writer, which \
+                      asked first: FIFO, no barging. The log reproduces the seed's printed log line for line; the seed \
+                      printed 1002 (real milliseconds) where we print 1000 (virtual ones), and we leave out dbg!'s \
+                      `[src/main.rs:55:17]` prefix.",
+        scenario: s,
+    }
+}
+
+fn deadlock() -> Preset {
+    let left = task("left", 1, vec![lock("a"), sleep(10), lock("b"), print("left has a and b"), unlock("b"), unlock("a")]);
+    let right = task("right", 1, vec![lock("b"), sleep(10), lock("a"), print("right has b and a"), unlock("a"), unlock("b")]);
+    Preset {
+        id: "deadlock",
+        title: "Two locks in opposite order",
+        source: "seed 001: The Rust book, shared-state concurrency",
+        explanation: "The book warns: when an operation needs two locks and two tasks take them in opposite orders, each \
+                      can end up holding one and waiting for the other forever. Watch left take a and right take b, \
+                      then each queue for the other's lock. The analysis finds the cycle in the wait-for graph.",
+        scenario: scenario(
+            "deadlock",
+            "left locks a then b; right locks b then a (seed 001)",
+            vec![mutex("a", MutexKind::Async, json!(0)), mutex("b", MutexKind::Async, json!(0))],
+            vec![left, right],
+        ),
+    }
+}
+
+fn lost_wakeup() -> Preset {
+    let manager = task(
+        "manager",
+        1,
+        vec![
+            Step::BrokenWait { mutex: "outbox".into(), until: Condition::NonEmpty, take: true },
+            Step::Dbg { name: "work".into() },
+        ],
+    );
+    let worker = task(
+        "worker",
+        1,
+        vec![
+            sleep(50),
+            Step::LockedWrite { mutex: "outbox".into(), action: WriteAction::Push { value: json!(1) } },
+            print("worker: pushed work to outbox"),
+        ],
+    );
+    let manager_fixed = task(
+        "manager (fixed)",
+        1,
+        vec![
+            Step::WaitUntil { mutex: "outbox (wake on write)".into(), until: Condition::NonEmpty, take: true },
+            Step::Dbg { name: "work".into() },
+        ],
+    );
+    let worker_fixed = task(
+        "worker (fixed)",
+        1,
+        vec![
+            sleep(50),
+            Step::LockedWrite { mutex: "outbox (wake on write)".into(), action: WriteAction::Push { value: json!(2) } },
+            print("worker (fixed): pushed work to outbox (wake on write)"),
+        ],
+    );
+    Preset {
+        id: "lost-wakeup",
+        title: "A poll_fn that never wakes",
+        source: "seed 004: Wake on Write",
+        explanation: "The manager's done() try-locks the outbox inside poll_fn and returns Pending when there is no work, \
+                      without leaving its waker anywhere. When the worker pushes work, nobody is told: the manager is \
+                      never polled again. Its twin waits on a wake-on-write cell, whose waker sits beside the data: the \
+                      write wakes it and it gets the work.",
+        scenario: scenario(
+            "lost-wakeup",
+            "seed 004's broken poll_fn next to its wake-on-write fix",
+            vec![mutex("outbox", MutexKind::Async, json!([])), mutex("outbox (wake on write)", MutexKind::Watch, json!([]))],
+            vec![manager, worker, manager_fixed, worker_fixed],
+        ),
+    }
+}
+
+fn std_mutex_across_await() -> Preset {
+    let body = |m: &str| vec![lock(m), sleep(100), increment(m), unlock(m)];
+    let mut std_a = task("a (std Mutex)", 1, body("std"));
+    let mut std_b = task("b (std Mutex)", 1, body("std"));
+    std_a.start_ms = 1000;
+    std_b.start_ms = 1000;
+    Preset {
+        id: "std-mutex-across-await",
+        title: "A std Mutex held across .await",
+        source: "seeds 001 + 002: std::sync::Mutex and the Tokio walk-through",
+        explanation: "First two tasks hold our async Mutex across a sleep: the second simply queues, and both finish. \
+                      At 1 s the same two tasks use a blocking std-like Mutex instead. The first sleeps holding it; \
+                      the second's lock() blocks the only thread, so the first can never wake up to release it: the \
+                      executor stalls. An async lock yields instead of blocking.",
+        scenario: scenario(
+            "std-mutex-across-await",
+            "the same two tasks, with our async Mutex and then a blocking one (seeds 001, 002)",
+            vec![mutex("async", MutexKind::Async, json!(0)), mutex("std", MutexKind::Blocking, json!(0))],
+            vec![task("a (async Mutex)", 1, body("async")), task("b (async Mutex)", 1, body("async")), std_a, std_b],
+        ),
+    }
+}
+
+fn fairness() -> Preset {
+    let tasks = (0..8)
+        .map(|i| {
+            let mut t = task(&format!("t{i}"), 12, vec![lock("lock"), increment("lock"), sleep(1), unlock("lock"), sleep(2)]);
+            t.start_ms = i;
+            t
+        })
+        .collect();
+    Preset {
+        id: "fairness",
+        title: "Eight tasks hammering one lock",
+        source: "seed 000: FIFO fairness",
+        explanation: "Eight tasks take the lock for a millisecond at a time, with a short pause in between. Because the \
+                      queue is strictly FIFO and a released lock goes straight to the head waiter, nobody is overtaken \
+                      more than once per round: the guard goes round in order, and Jain's fairness index is 1.",
+        scenario: scenario("fairness", "8 tasks × 12 short holds of one lock", vec![mutex("lock", MutexKind::Async, json!(0))], tasks),
+    }
+}

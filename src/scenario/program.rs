@@ -1,0 +1,465 @@
+//! The interpreter: turns a validated [`Scenario`] into task futures that run on the
+//! [`Executor`](crate::exec::Executor) against real [`Mutex`]es and
+//! [`WakeOnWrite`] cells, recording what they do in the [`Sink`].
+
+use super::{Condition, MutexKind, Scenario, Step, WriteAction};
+use crate::exec::{yield_now, BoxFuture, Clock, EventKind, MutexId, MutexObserver, Sink, TaskId};
+use crate::sync::{broken::try_lock_in_poll_fn, Mutex, OwnedMutexGuard, OwnedWriteGuard, Tag, WakeOnWrite};
+use serde_json::Value;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::task::Poll;
+
+/// One mutex of a running scenario.
+#[derive(Debug)]
+pub enum Instance {
+    Async(Arc<Mutex<Value>>),
+    Watch(Arc<WakeOnWrite<Value>>),
+    Blocking(Rc<BlockingMutex>),
+}
+
+/// A std-like blocking mutex, simulated: locking it while another task holds it would
+/// block the only thread forever, so the run records a stall instead of hanging the page.
+#[derive(Debug)]
+pub struct BlockingMutex {
+    value: RefCell<Value>,
+    holder: Cell<Option<TaskId>>,
+}
+
+impl Instance {
+    /// The holder, as the lock itself reports it.
+    pub fn holder(&self) -> Option<TaskId> {
+        match self {
+            Instance::Async(m) => m.holder().map(|t| t.0 as TaskId),
+            Instance::Watch(c) => c.mutex().holder().map(|t| t.0 as TaskId),
+            Instance::Blocking(b) => b.holder.get(),
+        }
+    }
+
+    /// The FIFO wait queue, head first, as the lock itself reports it.
+    pub fn waiters(&self) -> Vec<TaskId> {
+        match self {
+            Instance::Async(m) => m.waiters().into_iter().map(|t| t.0 as TaskId).collect(),
+            Instance::Watch(c) => c.mutex().waiters().into_iter().map(|t| t.0 as TaskId).collect(),
+            Instance::Blocking(_) => Vec::new(),
+        }
+    }
+
+    /// Tasks waiting for a write (watch cells only).
+    pub fn watchers(&self) -> Vec<TaskId> {
+        match self {
+            Instance::Watch(c) => c.watchers().into_iter().map(|t| t.0 as TaskId).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Where each step's label lives: `path` like `tasks[1].steps[2]`, `text` like `lock(db)`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Label {
+    pub task: TaskId,
+    pub path: String,
+    pub text: String,
+}
+
+/// A step with its label index, and its body for `repeat`.
+struct Op {
+    step: Step,
+    label: u32,
+    mutex: Option<MutexId>,
+    body: Vec<Op>,
+}
+
+/// The running scenario: its mutexes, step labels, and the task futures to spawn.
+pub struct Program {
+    pub mutexes: Vec<Instance>,
+    pub labels: Vec<Label>,
+    /// One future per task, with the cell holding the label of the step it is on.
+    pub tasks: Vec<(BoxFuture, Arc<AtomicU32>)>,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program").field("mutexes", &self.mutexes).field("tasks", &self.tasks.len()).finish()
+    }
+}
+
+/// Builds the mutexes and task futures of a validated scenario.
+pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, stall: Rc<Cell<bool>>) -> Program {
+    let mutexes: Vec<Instance> = scenario
+        .mutexes
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let observer = Arc::new(MutexObserver { mutex: i as MutexId, sink: sink.clone() });
+            let value = spec.initial.clone();
+            sink.push(EventKind::Value { mutex: i as MutexId, value: sink.value(render(&value)) });
+            match spec.kind {
+                MutexKind::Async => Instance::Async(Arc::new(Mutex::with_observer(value, observer))),
+                MutexKind::Watch => Instance::Watch(Arc::new(WakeOnWrite::with_observer(value, observer))),
+                MutexKind::Blocking => Instance::Blocking(Rc::new(BlockingMutex { value: RefCell::new(value), holder: Cell::new(None) })),
+            }
+        })
+        .collect();
+    let mut labels = Vec::new();
+    let mut programs = Vec::new();
+    for (t, task) in scenario.tasks.iter().enumerate() {
+        let start = labels.len() as u32;
+        labels.push(Label { task: t as TaskId, path: format!("tasks[{t}]"), text: "start".into() });
+        let ops = compile(scenario, t as TaskId, &task.steps, &format!("tasks[{t}].steps"), &mut labels);
+        programs.push((start, ops));
+    }
+    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), stall });
+    let tasks = scenario
+        .tasks
+        .iter()
+        .zip(programs)
+        .enumerate()
+        .map(|(t, (spec, (start, ops)))| {
+            let label = Arc::new(AtomicU32::new(start));
+            let ctx = TaskCtx { id: t as TaskId, world: world.clone(), label: label.clone(), register: None };
+            let repeat = if spec.forever { None } else { Some(spec.repeat) };
+            let fut: BoxFuture = Box::pin(run_task(ctx, spec.start_ms, repeat, Rc::new(ops)));
+            (fut, label)
+        })
+        .collect();
+    let mutexes = Rc::try_unwrap(world).map(|w| w.mutexes).unwrap_or_else(|w| w.mutexes.iter().map(Instance::share).collect());
+    Program { mutexes, labels, tasks }
+}
+
+impl Instance {
+    fn share(&self) -> Instance {
+        match self {
+            Instance::Async(m) => Instance::Async(m.clone()),
+            Instance::Watch(c) => Instance::Watch(c.clone()),
+            Instance::Blocking(b) => Instance::Blocking(b.clone()),
+        }
+    }
+}
+
+fn compile(s: &Scenario, task: TaskId, steps: &[Step], path: &str, labels: &mut Vec<Label>) -> Vec<Op> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let here = format!("{path}[{i}]");
+            let label = labels.len() as u32;
+            labels.push(Label { task, path: here.clone(), text: step.label() });
+            let body = match step {
+                Step::Repeat { steps, .. } => compile(s, task, steps, &format!("{here}.steps"), labels),
+                _ => Vec::new(),
+            };
+            let mutex = step.mutex().and_then(|m| s.mutex_index(m)).map(|m| m as MutexId);
+            Op { step: step.clone(), label, mutex, body }
+        })
+        .collect()
+}
+
+struct World {
+    mutexes: Vec<Instance>,
+    clock: Clock,
+    sink: Arc<Sink>,
+    stall: Rc<Cell<bool>>,
+}
+
+/// What `read` put aside, printed by `dbg`.
+enum Register {
+    Value(Value),
+    Entry(Option<Value>),
+}
+
+struct TaskCtx {
+    id: TaskId,
+    world: Rc<World>,
+    label: Arc<AtomicU32>,
+    register: Option<Register>,
+}
+
+/// A guard a task holds, of whichever kind of lock.
+enum Guard {
+    Async(OwnedMutexGuard<Value>),
+    Watch(OwnedWriteGuard<Value>),
+    Blocking(BlockingGuard),
+}
+
+struct BlockingGuard {
+    lock: Rc<BlockingMutex>,
+    mutex: MutexId,
+    task: TaskId,
+    sink: Arc<Sink>,
+}
+
+impl Drop for BlockingGuard {
+    fn drop(&mut self) {
+        self.lock.holder.set(None);
+        self.sink.push(EventKind::Released { task: self.task, mutex: self.mutex });
+    }
+}
+
+impl Guard {
+    fn value(&self) -> Value {
+        match self {
+            Guard::Async(g) => (**g).clone(),
+            Guard::Watch(g) => (**g).clone(),
+            Guard::Blocking(b) => b.lock.value.borrow().clone(),
+        }
+    }
+
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut Value) -> R) -> R {
+        match self {
+            Guard::Async(g) => f(g),
+            Guard::Watch(g) => f(g),
+            Guard::Blocking(b) => f(&mut b.lock.value.borrow_mut()),
+        }
+    }
+}
+
+fn render(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Applies a write; a type mismatch is an error message.
+fn apply(action: &WriteAction, v: &mut Value, now: u64) -> Result<(), String> {
+    match action {
+        WriteAction::Set { value } => *v = value.clone(),
+        WriteAction::Increment { by } => {
+            *v = match &*v {
+                Value::Null => Value::from(*by),
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => Value::from(i.checked_add(*by).ok_or("the number overflowed")?),
+                    None => Value::from(n.as_f64().unwrap_or(0.0) + *by as f64),
+                },
+                other => return Err(format!("cannot increment {}", kind_of(other))),
+            }
+        }
+        WriteAction::SetNow => *v = Value::from(now),
+        WriteAction::InsertNow { key } => match v {
+            Value::Null => *v = serde_json::json!({ key.clone(): now }),
+            Value::Object(map) => {
+                map.insert(key.clone(), Value::from(now));
+            }
+            other => return Err(format!("cannot insert a key into {}", kind_of(other))),
+        },
+        WriteAction::Push { value } => match v {
+            Value::Null => *v = Value::Array(vec![value.clone()]),
+            Value::Array(items) => items.push(value.clone()),
+            other => return Err(format!("cannot push onto {}", kind_of(other))),
+        },
+    }
+    Ok(())
+}
+
+/// Takes one item of work: the first element of a list, or the whole value otherwise.
+fn take(v: &mut Value) -> Value {
+    match v {
+        Value::Array(items) if !items.is_empty() => items.remove(0),
+        other => std::mem::take(other),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<Vec<Op>>) {
+    if start_ms > 0 {
+        let sleep = ctx.world.clock.sleep(start_ms);
+        ctx.world.sink.push(EventKind::SleepStart { task: ctx.id, until: sleep.deadline() });
+        sleep.await;
+        ctx.world.sink.push(EventKind::SleepEnd { task: ctx.id });
+    }
+    let mut round = 0u32;
+    while repeat.is_none_or(|n| round < n) {
+        let mut held: Vec<(MutexId, Guard)> = Vec::new();
+        run_ops(&mut ctx, &ops, &mut held).await;
+        // End of the loop body: guards still held drop here, newest first.
+        while let Some((_, guard)) = held.pop() {
+            drop(guard);
+        }
+        round = round.saturating_add(1);
+    }
+}
+
+fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> {
+    Box::pin(async move {
+        for op in ops {
+            ctx.label.store(op.label, Ordering::Relaxed);
+            run_op(ctx, op, held).await;
+        }
+    })
+}
+
+async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {
+    let tag = Tag(ctx.id as u64);
+    match &ctx.world.mutexes[m as usize] {
+        Instance::Async(mx) => Guard::Async(mx.clone().lock_owned_tagged(tag).await),
+        Instance::Watch(cell) => Guard::Watch(cell.clone().lock_owned_tagged(tag).await),
+        Instance::Blocking(b) => {
+            let sink = &ctx.world.sink;
+            sink.push(EventKind::LockRequested { task: ctx.id, mutex: m });
+            match b.holder.get() {
+                None => {
+                    b.holder.set(Some(ctx.id));
+                    sink.push(EventKind::Acquired { task: ctx.id, mutex: m });
+                    Guard::Blocking(BlockingGuard { lock: b.clone(), mutex: m, task: ctx.id, sink: sink.clone() })
+                }
+                Some(holder) => {
+                    // A real std::sync::Mutex would block this thread here, and with it
+                    // every task, including the holder: nothing can ever run again.
+                    sink.push(EventKind::Stalled { task: ctx.id, mutex: m, holder });
+                    ctx.world.stall.set(true);
+                    std::future::pending::<()>().await;
+                    unreachable!("a stalled executor never polls again")
+                }
+            }
+        }
+    }
+}
+
+async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
+    let id = ctx.id;
+    let sink = ctx.world.sink.clone();
+    let error = |message: String| {
+        let message = sink.line(message);
+        sink.push(EventKind::Error { task: id, message });
+    };
+    let m = op.mutex.unwrap_or(0);
+    let find = |held: &mut Vec<(MutexId, Guard)>| held.iter().rposition(|(hm, _)| *hm == m);
+    match &op.step {
+        Step::Lock { .. } => {
+            let guard = lock(ctx, m).await;
+            held.push((m, guard));
+        }
+        Step::TryLock { .. } => {
+            let tag = Tag(id as u64);
+            let guard = match &ctx.world.mutexes[m as usize] {
+                Instance::Async(mx) => mx.clone().try_lock_owned_tagged(tag).ok().map(Guard::Async),
+                Instance::Watch(cell) => cell.clone().try_lock_owned_tagged(tag).ok().map(Guard::Watch),
+                Instance::Blocking(_) => None,
+            };
+            if let Some(g) = guard {
+                held.push((m, g));
+            }
+        }
+        Step::Unlock { mutex } => match find(held) {
+            Some(i) => drop(held.remove(i)),
+            None => error(format!("drop of the {mutex:?} guard, but the task does not hold it (its try_lock failed)")),
+        },
+        Step::LockedWrite { action, .. } => {
+            let mut guard = lock(ctx, m).await;
+            write(ctx, m, &mut guard, action);
+        }
+        Step::Write { mutex, action } => match find(held) {
+            Some(i) => write(ctx, m, &mut held[i].1, action),
+            None => error(format!("write to {mutex:?} without holding its guard (its try_lock failed)")),
+        },
+        Step::Read { mutex, key } => match find(held) {
+            Some(i) => {
+                let v = held[i].1.value();
+                ctx.register = Some(match key {
+                    Some(k) => Register::Entry(v.get(k).cloned()),
+                    None => Register::Value(v),
+                });
+            }
+            None => error(format!("read of {mutex:?} without holding its guard (its try_lock failed)")),
+        },
+        Step::Dbg { name } => {
+            let text = match &ctx.register {
+                Some(Register::Entry(e)) => format!("{name} = {e:#?}"),
+                Some(Register::Value(v)) => format!("{name} = {v:#?}"),
+                None => format!("{name} = ()"),
+            };
+            let line = sink.line(text);
+            sink.push(EventKind::Print { task: id, line });
+        }
+        Step::Print { text } => {
+            let line = sink.line(text.clone());
+            sink.push(EventKind::Print { task: id, line });
+        }
+        Step::Sleep { ms } => {
+            let sleep = ctx.world.clock.sleep(*ms);
+            sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
+            sleep.await;
+            sink.push(EventKind::SleepEnd { task: id });
+        }
+        Step::Busy { ms } => {
+            sink.push(EventKind::Busy { task: id, ms: *ms });
+            ctx.world.clock.advance(*ms);
+            sink.set_time(ctx.world.clock.now());
+        }
+        Step::Yield => yield_now().await,
+        Step::Repeat { times, .. } => {
+            for _ in 0..*times {
+                run_ops(ctx, &op.body, held).await;
+                ctx.label.store(op.label, Ordering::Relaxed);
+            }
+        }
+        Step::WaitUntil { until, take: take_it, .. } => {
+            let Instance::Watch(cell) = &ctx.world.mutexes[m as usize] else { unreachable!("validated: a watch cell") };
+            sink.push(EventKind::Watching { task: id, mutex: m });
+            let cond = until.clone();
+            let mut guard = Guard::Watch(cell.clone().wait_until_owned(Tag(id as u64), move |v| cond.holds(v)).await);
+            sink.push(EventKind::WatchEnd { task: id, mutex: m });
+            if *take_it {
+                take_into_register(ctx, m, &mut guard);
+            }
+        }
+        Step::BrokenWait { until, take: take_it, .. } => {
+            let cell_mutex: &Mutex<Value> = match &ctx.world.mutexes[m as usize] {
+                Instance::Async(mx) => mx,
+                Instance::Watch(cell) => cell.mutex(),
+                Instance::Blocking(_) => unreachable!("validated: not blocking"),
+            };
+            let take_it = *take_it;
+            let cond: Condition = until.clone();
+            let taken = try_lock_in_poll_fn(cell_mutex, Tag(id as u64), move |v: &mut Value| {
+                if !cond.holds(v) {
+                    return Poll::Pending;
+                }
+                Poll::Ready(if take_it { Some(take(v)) } else { None })
+            })
+            .await;
+            if let Some(item) = taken {
+                ctx.register = Some(Register::Value(item));
+                let value = match &ctx.world.mutexes[m as usize] {
+                    Instance::Async(mx) => mx.try_lock().map(|g| render(&g)).ok(),
+                    _ => None,
+                };
+                if let Some(v) = value {
+                    sink.push(EventKind::Value { mutex: m, value: sink.value(v) });
+                }
+            }
+        }
+    }
+}
+
+fn write(ctx: &TaskCtx, m: MutexId, guard: &mut Guard, action: &WriteAction) {
+    let now = ctx.world.clock.now();
+    let sink = &ctx.world.sink;
+    match guard.with_mut(|v| apply(action, v, now).map(|()| render(v))) {
+        Ok(rendered) => sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) }),
+        Err(message) => {
+            let message = sink.line(format!("{}: {message}", action.label()));
+            sink.push(EventKind::Error { task: ctx.id, message });
+        }
+    }
+}
+
+fn take_into_register(ctx: &mut TaskCtx, m: MutexId, guard: &mut Guard) {
+    let sink = ctx.world.sink.clone();
+    let (item, rendered) = guard.with_mut(|v| {
+        let item = take(v);
+        (item, render(v))
+    });
+    ctx.register = Some(Register::Value(item));
+    sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
+}

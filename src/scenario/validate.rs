@@ -1,0 +1,219 @@
+//! Validation: every rule a scenario must meet before it runs, each failure naming its place.
+
+use super::{MutexKind, Scenario, Step};
+use serde::Serialize;
+use std::fmt;
+
+/// The most tasks a scenario may have.
+pub const MAX_TASKS: usize = 10_000;
+/// The most steps all tasks may have together (counting nested steps once each).
+pub const MAX_STEPS_TOTAL: usize = 1_000_000;
+/// How deep `repeat` steps may nest.
+pub const MAX_NESTING: usize = 8;
+/// The longest duration (sleep, busy work, start delay, time limit) in virtual ms: 1 hour.
+pub const MAX_MS: u64 = 3_600_000;
+/// The longest text (names, printed lines) in characters.
+pub const MAX_TEXT: usize = 200;
+/// The largest scenario JSON accepted, in bytes.
+pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+const MAX_MUTEXES: usize = 1_000;
+const MAX_REPEAT: u32 = 1_000_000;
+const MAX_LIMIT_STEPS: u32 = 5_000_000;
+
+/// Why a scenario cannot run, and where: `path` is like `tasks[2].steps[3]` (empty for
+/// the whole scenario).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioError {
+    pub path: String,
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        ScenarioError { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn check_text(path: &str, what: &str, text: &str, allow_empty: bool) -> Result<(), ScenarioError> {
+    if !allow_empty && text.trim().is_empty() {
+        return Err(ScenarioError::new(path, format!("{what} must not be empty")));
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(ScenarioError::new(path, format!("{what} is longer than {MAX_TEXT} characters")));
+    }
+    Ok(())
+}
+
+fn check_ms(path: &str, what: &str, ms: u64) -> Result<(), ScenarioError> {
+    if ms > MAX_MS {
+        return Err(ScenarioError::new(path, format!("{what} of {ms} ms is more than the limit of {MAX_MS} ms (1 hour)")));
+    }
+    Ok(())
+}
+
+pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
+    check_text("name", "the scenario's name", &s.name, false)?;
+    if s.mutexes.len() > MAX_MUTEXES {
+        return Err(ScenarioError::new("mutexes", format!("{} mutexes; the limit is {MAX_MUTEXES}", s.mutexes.len())));
+    }
+    for (i, m) in s.mutexes.iter().enumerate() {
+        let path = format!("mutexes[{i}].name");
+        check_text(&path, "a mutex's name", &m.name, false)?;
+        if s.mutexes[..i].iter().any(|o| o.name == m.name) {
+            return Err(ScenarioError::new(path, format!("two mutexes are called {:?}", m.name)));
+        }
+        let size = m.initial.to_string().len();
+        if size > 64 * 1024 {
+            return Err(ScenarioError::new(format!("mutexes[{i}].initial"), "the initial value is larger than 64 KiB"));
+        }
+    }
+    if s.tasks.is_empty() {
+        return Err(ScenarioError::new("tasks", "a scenario needs at least one task"));
+    }
+    if s.tasks.len() > MAX_TASKS {
+        return Err(ScenarioError::new("tasks", format!("{} tasks; the limit is {MAX_TASKS}", s.tasks.len())));
+    }
+    if s.limits.max_steps == 0 || s.limits.max_steps > MAX_LIMIT_STEPS {
+        return Err(ScenarioError::new("limits.max_steps", format!("must be from 1 to {MAX_LIMIT_STEPS}")));
+    }
+    check_ms("limits.max_time_ms", "the time limit", s.limits.max_time_ms)?;
+    let mut total = 0usize;
+    for (t, task) in s.tasks.iter().enumerate() {
+        let path = format!("tasks[{t}]");
+        check_text(&format!("{path}.name"), "a task's name", &task.name, false)?;
+        check_ms(&format!("{path}.start_ms"), "a start delay", task.start_ms)?;
+        if task.repeat > MAX_REPEAT {
+            return Err(ScenarioError::new(format!("{path}.repeat"), format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat)));
+        }
+        let mut held = Vec::new();
+        check_steps(s, &task.steps, &format!("{path}.steps"), 0, &mut total, &mut held)?;
+    }
+    Ok(())
+}
+
+/// Walks steps in order, tracking which guards are held, so that `unlock`, `write` and
+/// `read` of a guard not held are caught before the run.
+fn check_steps(
+    s: &Scenario,
+    steps: &[Step],
+    path: &str,
+    depth: usize,
+    total: &mut usize,
+    held: &mut Vec<String>,
+) -> Result<(), ScenarioError> {
+    if depth > MAX_NESTING {
+        return Err(ScenarioError::new(path, format!("repeat steps nest deeper than {MAX_NESTING}")));
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let here = format!("{path}[{i}]");
+        *total += 1;
+        if *total > MAX_STEPS_TOTAL {
+            return Err(ScenarioError::new(here, format!("more than {MAX_STEPS_TOTAL} steps in all")));
+        }
+        let kind = match step.mutex() {
+            Some(name) => match s.mutex_index(name) {
+                Some(m) => Some(s.mutexes[m].kind),
+                None => return Err(ScenarioError::new(here, format!("unknown mutex {name:?}"))),
+            },
+            None => None,
+        };
+        let is_held = |name: &str| held.iter().any(|h| h == name);
+        match step {
+            Step::Lock { mutex } => {
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("{mutex:?} is already held by this task: locking it again would wait for itself forever"),
+                    ));
+                }
+                held.push(mutex.clone());
+            }
+            Step::TryLock { mutex } => {
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(here, format!("{mutex:?} is already held by this task")));
+                }
+                if kind == Some(MutexKind::Blocking) {
+                    return Err(ScenarioError::new(here, "try_lock is for async mutexes; this one is blocking"));
+                }
+                // Whether it succeeds is only known at run time; a later unlock of a
+                // failed try_lock is reported then.
+                held.push(mutex.clone());
+            }
+            Step::Unlock { mutex } => match held.iter().rposition(|h| h == mutex) {
+                Some(p) => {
+                    held.remove(p);
+                }
+                None => return Err(ScenarioError::new(here, format!("drops the guard of {mutex:?}, which this task does not hold here"))),
+            },
+            Step::Write { mutex, .. } | Step::Read { mutex, .. } => {
+                if !is_held(mutex) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("needs the guard of {mutex:?}: lock it first (or use locked_write)"),
+                    ));
+                }
+            }
+            Step::LockedWrite { mutex, .. } => {
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(here, format!("{mutex:?} is already held by this task: use write")));
+                }
+            }
+            Step::WaitUntil { mutex, .. } => {
+                if kind != Some(MutexKind::Watch) {
+                    return Err(ScenarioError::new(here, format!("wait_until needs a watch cell; {mutex:?} is not one (set its kind to \"watch\")")));
+                }
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(here, format!("{mutex:?} is held by this task while it waits for a write to it: nobody could write")));
+                }
+            }
+            Step::BrokenWait { mutex, .. } => {
+                if kind == Some(MutexKind::Blocking) {
+                    return Err(ScenarioError::new(here, "broken_wait needs an async mutex"));
+                }
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(here, format!("{mutex:?} is already held by this task")));
+                }
+            }
+            Step::Sleep { ms } => check_ms(&format!("{here}.ms"), "a sleep", *ms)?,
+            Step::Busy { ms } => check_ms(&format!("{here}.ms"), "busy work", *ms)?,
+            Step::Print { text } => check_text(&format!("{here}.text"), "a printed line", text, true)?,
+            Step::Dbg { name } => check_text(&format!("{here}.name"), "a dbg! name", name, false)?,
+            Step::Repeat { times, steps } => {
+                if *times > MAX_REPEAT {
+                    return Err(ScenarioError::new(format!("{here}.times"), format!("{times} repetitions; the limit is {MAX_REPEAT}")));
+                }
+                let before = held.clone();
+                check_steps(s, steps, &format!("{here}.steps"), depth + 1, total, held)?;
+                if *held != before {
+                    return Err(ScenarioError::new(
+                        format!("{here}.steps"),
+                        "a repeated block must drop every guard it takes (and only those)",
+                    ));
+                }
+            }
+            Step::Yield => {}
+        }
+        if let Step::Write { action: super::WriteAction::Set { value }, .. }
+        | Step::LockedWrite { action: super::WriteAction::Set { value }, .. }
+        | Step::Write { action: super::WriteAction::Push { value }, .. }
+        | Step::LockedWrite { action: super::WriteAction::Push { value }, .. } = step
+        {
+            if value.to_string().len() > 64 * 1024 {
+                return Err(ScenarioError::new(format!("{here}.action.value"), "the value is larger than 64 KiB"));
+            }
+        }
+    }
+    Ok(())
+}

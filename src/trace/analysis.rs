@@ -1,0 +1,257 @@
+//! What a run means: wait and hold times, fairness, throughput, and the alerts
+//! (deadlock, lost wake-up, stalled executor, starvation, run-time errors).
+
+use super::state::{Lane, State};
+use super::{EndReason, Handoff, Segment};
+use crate::exec::{Event, EventKind, MutexId, TaskId};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// Wait and hold times of one task, in virtual ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
+pub struct TaskStats {
+    pub acquisitions: u64,
+    pub wait_total: u64,
+    pub wait_max: u64,
+    pub wait_mean: f64,
+    pub hold_total: u64,
+    pub hold_max: u64,
+    pub hold_mean: f64,
+    /// The most acquisitions of a mutex by other tasks while this one waited for it.
+    pub max_overtaken: u64,
+}
+
+/// What kind of problem an alert reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Deadlock,
+    LostWakeup,
+    Stalled,
+    Starvation,
+    Error,
+}
+
+/// A problem found in the run, with the moment it happened (for "jump to").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub step: u32,
+    pub time: u64,
+    pub tasks: Vec<TaskId>,
+    pub mutexes: Vec<MutexId>,
+    /// One sentence, naming tasks and mutexes by their names.
+    pub message: String,
+}
+
+/// The run's numbers and alerts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    pub tasks: Vec<TaskStats>,
+    pub acquisitions: u64,
+    /// Acquisitions per virtual second (0 if no time passed).
+    pub throughput_per_s: f64,
+    /// Jain's fairness index over acquisitions per task that asked for a lock: 1 is
+    /// perfectly even, 1/n is one task getting everything.
+    pub jain_fairness: f64,
+    pub alerts: Vec<Alert>,
+}
+
+pub(super) struct Recorder {
+    stats: Vec<TaskStats>,
+    /// When each task asked for each mutex (task → (mutex, time, acquisitions of it then)).
+    asked: Vec<Option<(MutexId, u64, u64)>>,
+    held_at: Vec<Vec<(MutexId, u64)>>,
+    acquisitions_of: Vec<u64>,
+    /// The latest release per mutex: (task, step).
+    released: Vec<Option<(TaskId, u32)>>,
+    lanes: Vec<(Lane, u32, u64)>,
+    segments: Vec<Segment>,
+    handoffs: Vec<Handoff>,
+    alerts: Vec<Alert>,
+    errors: Vec<(TaskId, u32, u64, u32)>,
+    lost: Vec<(TaskId, u32, u64)>,
+    stalled: Option<(TaskId, MutexId, TaskId, u32, u64)>,
+    last_step: u32,
+    last_time: u64,
+}
+
+impl Recorder {
+    pub(super) fn new(tasks: usize, mutexes: usize) -> Recorder {
+        Recorder {
+            stats: vec![TaskStats::default(); tasks],
+            asked: vec![None; tasks],
+            held_at: vec![Vec::new(); tasks],
+            acquisitions_of: vec![0; mutexes],
+            released: vec![None; mutexes],
+            lanes: vec![(Lane::Ready, 0, 0); tasks],
+            segments: Vec::new(),
+            handoffs: Vec::new(),
+            alerts: Vec::new(),
+            errors: Vec::new(),
+            lost: Vec::new(),
+            stalled: None,
+            last_step: 0,
+            last_time: 0,
+        }
+    }
+
+    /// Sees each event after it was applied to `state`.
+    pub(super) fn observe(&mut self, e: &Event, state: &State) {
+        self.last_step = e.step;
+        self.last_time = e.time;
+        match e.kind {
+            EventKind::LockRequested { task, mutex } => {
+                self.asked[task as usize] = Some((mutex, e.time, self.acquisitions_of[mutex as usize]));
+            }
+            EventKind::Acquired { task, mutex } => {
+                let s = &mut self.stats[task as usize];
+                s.acquisitions += 1;
+                if let Some((m, since, seen)) = self.asked[task as usize].take() {
+                    if m == mutex {
+                        let wait = e.time - since;
+                        s.wait_total += wait;
+                        s.wait_max = s.wait_max.max(wait);
+                        s.max_overtaken = s.max_overtaken.max(self.acquisitions_of[mutex as usize] - seen);
+                    }
+                }
+                self.acquisitions_of[mutex as usize] += 1;
+                self.held_at[task as usize].push((mutex, e.time));
+                if let Some((from, step)) = self.released[mutex as usize] {
+                    if step == e.step && from != task {
+                        self.handoffs.push(Handoff { mutex, from, to: task, step: e.step, time: e.time });
+                    }
+                }
+            }
+            EventKind::Released { task, mutex } => {
+                let held = &mut self.held_at[task as usize];
+                if let Some(p) = held.iter().rposition(|&(m, _)| m == mutex) {
+                    let (_, since) = held.remove(p);
+                    let s = &mut self.stats[task as usize];
+                    let hold = e.time - since;
+                    s.hold_total += hold;
+                    s.hold_max = s.hold_max.max(hold);
+                }
+                self.released[mutex as usize] = Some((task, e.step));
+            }
+            EventKind::TryFailed { task, .. } | EventKind::Cancelled { task, .. } => self.asked[task as usize] = None,
+            EventKind::LostWakeup { task } => self.lost.push((task, e.step, e.time)),
+            EventKind::Stalled { task, mutex, holder } => self.stalled = Some((task, mutex, holder, e.step, e.time)),
+            EventKind::Error { task, message } => self.errors.push((task, e.step, e.time, message)),
+            _ => {}
+        }
+        if let Some(task) = e.kind.task() {
+            let lane = state.lane(task);
+            let (current, step, time) = self.lanes[task as usize];
+            if lane != current {
+                if e.step > step || e.time > time {
+                    self.segments.push(Segment { task, lane: current, start_step: step, end_step: e.step, start_time: time, end_time: e.time });
+                }
+                self.lanes[task as usize] = (lane, e.step, e.time);
+            }
+        }
+    }
+
+    pub(super) fn finish(
+        mut self,
+        state: &State,
+        steps: u32,
+        now: u64,
+        end: &EndReason,
+        scenario: &Scenario,
+        lines: &[String],
+        step_times: &[u64],
+    ) -> (Vec<Segment>, Vec<Handoff>, Analysis) {
+        for (task, &(lane, step, time)) in self.lanes.iter().enumerate() {
+            self.segments.push(Segment { task: task as TaskId, lane, start_step: step, end_step: steps, start_time: time, end_time: now });
+        }
+        self.segments.sort_by_key(|s| (s.task, s.start_step, s.start_time));
+        let task = |t: TaskId| scenario.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |x| x.name.clone());
+        let mutex = |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
+        let time_of = |step: u32| step_times.get(step as usize).copied().unwrap_or(now);
+        let mut alerts = std::mem::take(&mut self.alerts);
+        if let EndReason::Deadlock { cycle } = end {
+            let step = cycle.iter().map(|&(t, _)| state.tasks[t as usize].waiting_since).max().unwrap_or(steps);
+            let waits: Vec<String> = cycle
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, m))| format!("{} waits for {}, held by {}", task(t), mutex(m), task(cycle[(i + 1) % cycle.len()].0)))
+                .collect();
+            alerts.push(Alert {
+                kind: AlertKind::Deadlock,
+                step,
+                time: time_of(step),
+                tasks: cycle.iter().map(|&(t, _)| t).collect(),
+                mutexes: cycle.iter().map(|&(_, m)| m).collect(),
+                message: format!("Deadlock: {}. Each waits for the next forever; taking the locks in one global order avoids it.", waits.join("; ")),
+            });
+        }
+        for &(t, step, time) in &self.lost {
+            if state.status(t) == super::TaskStatus::Stuck {
+                alerts.push(Alert {
+                    kind: AlertKind::LostWakeup,
+                    step,
+                    time,
+                    tasks: vec![t],
+                    mutexes: vec![],
+                    message: format!(
+                        "Lost wake-up: {} returned Pending without leaving its waker anywhere (no lock queue, no timer, no watch list), so nothing can ever poll it again.",
+                        task(t)
+                    ),
+                });
+            }
+        }
+        if let Some((t, m, holder, step, time)) = self.stalled {
+            alerts.push(Alert {
+                kind: AlertKind::Stalled,
+                step,
+                time,
+                tasks: vec![t, holder],
+                mutexes: vec![m],
+                message: format!(
+                    "Stalled executor: {} blocked the only thread locking the blocking mutex {}, which {} holds across an .await; {} can never run again to release it, and neither can anything else.",
+                    task(t), mutex(m), task(holder), task(holder)
+                ),
+            });
+        }
+        for &(t, step, time, line) in &self.errors {
+            let text = lines.get(line as usize).map_or("", String::as_str);
+            alerts.push(Alert { kind: AlertKind::Error, step, time, tasks: vec![t], mutexes: vec![], message: format!("{}: {text}", task(t)) });
+        }
+        // Starvation: FIFO bounds how often others can overtake a waiter (by the number
+        // of other tasks); more than that, or a task that never got a lock it asked for
+        // while others got it many times, is starving.
+        let n = self.stats.len() as u64;
+        for (i, s) in self.stats.iter().enumerate() {
+            let never = s.acquisitions == 0 && self.asked[i].is_some_and(|(m, _, seen)| self.acquisitions_of[m as usize] - seen >= 2 * n.max(2));
+            if s.max_overtaken > n.saturating_sub(1).max(1) || never {
+                let message = if never {
+                    format!("Starvation: {} never got the lock it asked for while others took it again and again.", task(i as TaskId))
+                } else {
+                    format!("Starvation: {} was overtaken {} times while waiting.", task(i as TaskId), s.max_overtaken)
+                };
+                alerts.push(Alert { kind: AlertKind::Starvation, step: steps, time: now, tasks: vec![i as TaskId], mutexes: vec![], message });
+            }
+        }
+        alerts.sort_by_key(|a| a.step);
+        for s in &mut self.stats {
+            if s.acquisitions > 0 {
+                s.hold_mean = s.hold_total as f64 / s.acquisitions as f64;
+                s.wait_mean = s.wait_total as f64 / s.acquisitions as f64;
+            }
+        }
+        let counts: Vec<f64> = self.stats.iter().filter(|s| s.acquisitions > 0).map(|s| s.acquisitions as f64).collect();
+        let sum: f64 = counts.iter().sum();
+        let sq: f64 = counts.iter().map(|x| x * x).sum();
+        let jain = if counts.is_empty() || sq == 0.0 { 1.0 } else { sum * sum / (counts.len() as f64 * sq) };
+        let acquisitions: u64 = self.stats.iter().map(|s| s.acquisitions).sum();
+        let analysis = Analysis {
+            tasks: self.stats,
+            acquisitions,
+            throughput_per_s: if now == 0 { 0.0 } else { acquisitions as f64 * 1000.0 / now as f64 },
+            jain_fairness: jain,
+            alerts,
+        };
+        (self.segments, self.handoffs, analysis)
+    }
+}

@@ -1,0 +1,358 @@
+//! The state of a run between two steps, rebuilt by applying events; and its snapshot.
+
+use super::{EndReason, Run};
+use crate::exec::{Event, EventKind, MutexId, TaskId};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// What a task is doing, as the task view shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Woken, waiting for the executor to poll it.
+    Ready,
+    /// Queued for `mutex`.
+    WaitingLock { mutex: MutexId },
+    /// Sleeping until virtual time `until` (guards it holds stay held).
+    Sleeping { until: u64 },
+    /// Waiting for a write to the watch cell `mutex`.
+    Watching { mutex: MutexId },
+    /// Returned `Pending` for another reason (and something holds its waker).
+    Parked,
+    /// Finished.
+    Done,
+    /// Lost its wake-up: `Pending` with nobody holding its waker; it never runs again.
+    Stuck,
+    /// Blocked the only thread on a blocking lock of `mutex`.
+    Blocked { mutex: MutexId },
+}
+
+/// The colour of a task's timeline lane: what it was doing, including what it held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lane {
+    Ready,
+    Waiting,
+    Holding,
+    Sleeping,
+    HoldingSleeping,
+    Watching,
+    Idle,
+    Done,
+    Stuck,
+    Blocked,
+}
+
+impl Lane {
+    /// Human words for the lane, as a legend shows them.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Lane::Ready => "ready",
+            Lane::Waiting => "waiting for a lock",
+            Lane::Holding => "holding a lock",
+            Lane::Sleeping => "sleeping",
+            Lane::HoldingSleeping => "holding a lock while sleeping",
+            Lane::Watching => "waiting for a write",
+            Lane::Idle => "parked",
+            Lane::Done => "done",
+            Lane::Stuck => "stuck (lost wake-up)",
+            Lane::Blocked => "blocked the thread",
+        }
+    }
+}
+
+/// One task in a [`Snapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskView {
+    pub status: TaskStatus,
+    pub lane: Lane,
+    /// Mutexes it holds, oldest first.
+    pub holds: Vec<MutexId>,
+    /// The step of its program it is on: a label like `lock(db)`, and where it is.
+    pub at: String,
+    pub at_path: String,
+}
+
+/// One mutex in a [`Snapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MutexView {
+    pub holder: Option<TaskId>,
+    /// The FIFO wait queue, head first.
+    pub queue: Vec<TaskId>,
+    /// Tasks waiting for a write (watch cells).
+    pub watchers: Vec<TaskId>,
+    /// The value, as JSON.
+    pub value: String,
+    /// Virtual time the holder took the lock.
+    pub held_since: Option<u64>,
+    /// Step of the latest write.
+    pub written_at: Option<u32>,
+}
+
+/// Everything the UI draws at one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub step: u32,
+    pub time: u64,
+    /// The task polled at this step (the one that just ran).
+    pub polled: Option<TaskId>,
+    pub mutexes: Vec<MutexView>,
+    pub tasks: Vec<TaskView>,
+    /// The whole executor is blocked (task, mutex, holder).
+    pub stalled: Option<(TaskId, MutexId, TaskId)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct TaskState {
+    done: bool,
+    parked: bool,
+    stuck: bool,
+    blocked: Option<MutexId>,
+    pub(super) waiting_on: Option<MutexId>,
+    pub(super) waiting_since: u32,
+    sleeping_until: Option<u64>,
+    watching: Option<MutexId>,
+    pub(super) holds: Vec<MutexId>,
+    at: u32,
+}
+
+impl TaskState {
+    pub(super) fn set_at(&mut self, label: u32) {
+        self.at = label;
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct MutexState {
+    pub(super) holder: Option<TaskId>,
+    pub(super) queue: VecDeque<TaskId>,
+    pub(super) watchers: Vec<TaskId>,
+    value: u32,
+    held_since: Option<u64>,
+    written_at: Option<u32>,
+}
+
+/// The state between steps. Applying a step's events to the state after the previous
+/// step gives the state after this one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct State {
+    pub(super) tasks: Vec<TaskState>,
+    pub(super) mutexes: Vec<MutexState>,
+    pub(super) stalled: Option<(TaskId, MutexId, TaskId)>,
+}
+
+impl State {
+    pub(super) fn new(tasks: usize, mutexes: usize) -> State {
+        State {
+            tasks: vec![
+                TaskState {
+                    done: false,
+                    parked: false,
+                    stuck: false,
+                    blocked: None,
+                    waiting_on: None,
+                    waiting_since: 0,
+                    sleeping_until: None,
+                    watching: None,
+                    holds: Vec::new(),
+                    at: 0,
+                };
+                tasks
+            ],
+            mutexes: vec![
+                MutexState { holder: None, queue: VecDeque::new(), watchers: Vec::new(), value: 0, held_since: None, written_at: None };
+                mutexes
+            ],
+            stalled: None,
+        }
+    }
+
+    pub(super) fn apply(&mut self, e: &Event, _values: &[String]) {
+        use EventKind::*;
+        match e.kind {
+            Spawn { .. } | LockRequested { .. } | TryFailed { .. } | Print { .. } | Error { .. } | Busy { .. } => {}
+            Poll { task } => {
+                let t = &mut self.tasks[task as usize];
+                t.parked = false;
+            }
+            Pending { task, at } => {
+                let t = &mut self.tasks[task as usize];
+                t.parked = true;
+                t.at = at;
+            }
+            Done { task } => {
+                let t = &mut self.tasks[task as usize];
+                t.done = true;
+                t.parked = false;
+                t.sleeping_until = None;
+                t.watching = None;
+            }
+            Woken { task, .. } => self.tasks[task as usize].parked = false,
+            Enqueued { task, mutex, .. } => {
+                self.mutexes[mutex as usize].queue.push_back(task);
+                let t = &mut self.tasks[task as usize];
+                t.waiting_on = Some(mutex);
+                t.waiting_since = e.step;
+            }
+            Acquired { task, mutex } => {
+                let m = &mut self.mutexes[mutex as usize];
+                if m.queue.front() == Some(&task) {
+                    m.queue.pop_front();
+                } else if let Some(p) = m.queue.iter().position(|&q| q == task) {
+                    m.queue.remove(p);
+                }
+                m.holder = Some(task);
+                m.held_since = Some(e.time);
+                let t = &mut self.tasks[task as usize];
+                t.waiting_on = None;
+                t.holds.push(mutex);
+            }
+            Released { task, mutex } => {
+                let m = &mut self.mutexes[mutex as usize];
+                if m.holder == Some(task) {
+                    m.holder = None;
+                    m.held_since = None;
+                }
+                let t = &mut self.tasks[task as usize];
+                if let Some(p) = t.holds.iter().rposition(|&h| h == mutex) {
+                    t.holds.remove(p);
+                }
+            }
+            Cancelled { task, mutex } => {
+                let m = &mut self.mutexes[mutex as usize];
+                if let Some(p) = m.queue.iter().position(|&q| q == task) {
+                    m.queue.remove(p);
+                }
+                self.tasks[task as usize].waiting_on = None;
+            }
+            SleepStart { task, until } => self.tasks[task as usize].sleeping_until = Some(until),
+            SleepEnd { task } => self.tasks[task as usize].sleeping_until = None,
+            Watching { task, mutex } => {
+                self.tasks[task as usize].watching = Some(mutex);
+                let w = &mut self.mutexes[mutex as usize].watchers;
+                if !w.contains(&task) {
+                    w.push(task);
+                }
+            }
+            WatchEnd { task, mutex } => {
+                self.tasks[task as usize].watching = None;
+                self.mutexes[mutex as usize].watchers.retain(|&w| w != task);
+            }
+            Value { mutex, value } => {
+                let m = &mut self.mutexes[mutex as usize];
+                m.value = value;
+                m.written_at = Some(e.step);
+            }
+            LostWakeup { task } => self.tasks[task as usize].stuck = true,
+            Stalled { task, mutex, holder } => {
+                self.tasks[task as usize].blocked = Some(mutex);
+                self.stalled = Some((task, mutex, holder));
+            }
+        }
+    }
+
+    /// Holders and queues only: what must agree with the locks' own report.
+    pub(super) fn lock_views(&self) -> Vec<(Option<TaskId>, Vec<TaskId>)> {
+        self.mutexes.iter().map(|m| (m.holder, m.queue.iter().copied().collect())).collect()
+    }
+
+    pub(super) fn status(&self, task: TaskId) -> TaskStatus {
+        let t = &self.tasks[task as usize];
+        if t.done {
+            TaskStatus::Done
+        } else if let Some(mutex) = t.blocked {
+            TaskStatus::Blocked { mutex }
+        } else if t.stuck {
+            TaskStatus::Stuck
+        } else if !t.parked {
+            TaskStatus::Ready
+        } else if let Some(mutex) = t.waiting_on {
+            TaskStatus::WaitingLock { mutex }
+        } else if let Some(until) = t.sleeping_until {
+            TaskStatus::Sleeping { until }
+        } else if let Some(mutex) = t.watching {
+            TaskStatus::Watching { mutex }
+        } else {
+            TaskStatus::Parked
+        }
+    }
+
+    pub(super) fn lane(&self, task: TaskId) -> Lane {
+        let holds = !self.tasks[task as usize].holds.is_empty();
+        match self.status(task) {
+            TaskStatus::Done => Lane::Done,
+            TaskStatus::Blocked { .. } => Lane::Blocked,
+            TaskStatus::Stuck => Lane::Stuck,
+            TaskStatus::WaitingLock { .. } => Lane::Waiting,
+            TaskStatus::Sleeping { .. } if holds => Lane::HoldingSleeping,
+            TaskStatus::Sleeping { .. } => Lane::Sleeping,
+            TaskStatus::Watching { .. } => Lane::Watching,
+            _ if holds => Lane::Holding,
+            TaskStatus::Ready => Lane::Ready,
+            TaskStatus::Parked => Lane::Idle,
+        }
+    }
+
+    /// Why nothing can run: a cycle of waits, a lost wake-up, or neither.
+    pub(super) fn why_stuck(&self) -> EndReason {
+        // Wait-for graph: a task waiting for a mutex points to the mutex's holder.
+        for start in 0..self.tasks.len() {
+            let mut path: Vec<(TaskId, MutexId)> = Vec::new();
+            let mut task = start as TaskId;
+            while let Some(m) = self.tasks[task as usize].waiting_on {
+                if let Some(pos) = path.iter().position(|&(t, _)| t == task) {
+                    let mut cycle = path[pos..].to_vec();
+                    // Report it starting from its lowest task id, so it reads the same
+                    // whichever task we started from.
+                    let min = cycle.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
+                    cycle.rotate_left(min);
+                    return EndReason::Deadlock { cycle };
+                }
+                path.push((task, m));
+                match self.mutexes[m as usize].holder {
+                    Some(h) => task = h,
+                    None => break,
+                }
+            }
+        }
+        let lost: Vec<TaskId> = (0..self.tasks.len()).filter(|&t| self.tasks[t].stuck && !self.tasks[t].done).map(|t| t as TaskId).collect();
+        if !lost.is_empty() {
+            return EndReason::LostWakeup { tasks: lost };
+        }
+        EndReason::Stuck
+    }
+
+    pub(super) fn snapshot(&self, step: u32, time: u64, run: &Run, polled: Option<TaskId>) -> Snapshot {
+        Snapshot {
+            step,
+            time,
+            polled,
+            mutexes: self
+                .mutexes
+                .iter()
+                .map(|m| MutexView {
+                    holder: m.holder,
+                    queue: m.queue.iter().copied().collect(),
+                    watchers: m.watchers.clone(),
+                    value: run.value(m.value).to_string(),
+                    held_since: m.held_since,
+                    written_at: m.written_at,
+                })
+                .collect(),
+            tasks: (0..self.tasks.len())
+                .map(|t| {
+                    let state = &self.tasks[t];
+                    let label = run.label(state.at);
+                    TaskView {
+                        status: self.status(t as TaskId),
+                        lane: self.lane(t as TaskId),
+                        holds: state.holds.clone(),
+                        at: label.map_or_else(String::new, |l| l.text.clone()),
+                        at_path: label.map_or_else(String::new, |l| l.path.clone()),
+                    }
+                })
+                .collect(),
+            stalled: self.stalled,
+        }
+    }
+}
