@@ -145,3 +145,164 @@ mod tests {
         assert!(check_chrome_trace(r#"{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":-1,"dur":1}]}"#).is_err());
     }
 }
+
+use crate::exec::EventKind;
+use crate::trace::{Lane, Run};
+
+/// How exported traces place events in time.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Axis {
+    /// Virtual milliseconds (what the scenario's sleeps measure).
+    Time,
+    /// One millisecond per executor step: for runs where no virtual time passes (the
+    /// counter, where every poll happens at 0 ms), this still spreads them out.
+    Steps,
+}
+
+impl Axis {
+    /// Time, unless no virtual time passes in the run.
+    pub fn for_run(run: &Run) -> Axis {
+        if run.duration() > 0 {
+            Axis::Time
+        } else {
+            Axis::Steps
+        }
+    }
+
+    fn at(self, step: u32, time: u64) -> u64 {
+        match self {
+            Axis::Time => time,
+            Axis::Steps => u64::from(step),
+        }
+    }
+}
+
+/// The run as a Chrome Trace Event document: a track per task, "wait M" and "hold M"
+/// slices, a flow arrow per hand-over, and an instant per alert.
+pub fn chrome_trace(run: &Run, axis: Axis) -> String {
+    let s = &run.scenario;
+    let name = |m: u32| s.mutexes.get(m as usize).map_or("?", |x| x.name.as_str());
+    let mut trace = ChromeTrace::new(&s.name);
+    for (t, task) in s.tasks.iter().enumerate() {
+        trace.track(t as u32, &task.name);
+    }
+    // (task, mutex) → start of the open wait / hold.
+    let mut waiting: std::collections::BTreeMap<(u32, u32), u64> = Default::default();
+    let mut holding: std::collections::BTreeMap<(u32, u32), u64> = Default::default();
+    for e in run.events() {
+        let at = axis.at(e.step, e.time);
+        match e.kind {
+            EventKind::Enqueued { task, mutex, .. } => {
+                waiting.insert((task, mutex), at);
+            }
+            EventKind::Acquired { task, mutex } => {
+                if let Some(start) = waiting.remove(&(task, mutex)) {
+                    trace.slice(task, &format!("wait {}", name(mutex)), "wait", start, at);
+                }
+                holding.insert((task, mutex), at);
+            }
+            EventKind::Cancelled { task, mutex } => {
+                if let Some(start) = waiting.remove(&(task, mutex)) {
+                    trace.slice(task, &format!("wait {} (cancelled)", name(mutex)), "wait", start, at);
+                }
+            }
+            EventKind::Released { task, mutex } => {
+                if let Some(start) = holding.remove(&(task, mutex)) {
+                    trace.slice(task, &format!("hold {}", name(mutex)), "hold", start, at);
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = axis.at(run.steps(), run.duration());
+    for ((task, mutex), start) in waiting {
+        trace.slice(task, &format!("wait {} (never served)", name(mutex)), "wait", start, end);
+    }
+    for ((task, mutex), start) in holding {
+        trace.slice(task, &format!("hold {}", name(mutex)), "hold", start, end);
+    }
+    for (i, h) in run.handoffs().iter().enumerate() {
+        let at = axis.at(h.step, h.time);
+        trace.flow(i as u64 + 1, h.from, at, h.to, at, &format!("hand-over of {}", name(h.mutex)));
+    }
+    for alert in &run.analysis().alerts {
+        let task = alert.tasks.first().copied().unwrap_or(0);
+        trace.instant(task, &format!("{:?}", alert.kind), axis.at(alert.step, alert.time), &alert.message);
+    }
+    trace.to_json()
+}
+
+/// A colour per timeline lane, readable by colour-blind people (Okabe–Ito).
+pub fn lane_colour(lane: Lane) -> &'static str {
+    match lane {
+        Lane::Ready => "#bbbbbb",
+        Lane::Waiting => "#E69F00",
+        Lane::Holding => "#0072B2",
+        Lane::Sleeping => "#56B4E9",
+        Lane::HoldingSleeping => "#CC79A7",
+        Lane::Watching => "#009E73",
+        Lane::Idle => "#dddddd",
+        Lane::Done => "#f2f2f2",
+        Lane::Stuck => "#D55E00",
+        Lane::Blocked => "#000000",
+    }
+}
+
+/// The timeline as a standalone SVG document: a lane per task, coloured by state over
+/// steps, with hand-over arrows and a legend. Texts are escaped.
+pub fn timeline_svg(run: &Run) -> String {
+    const LANE: f64 = 22.0;
+    const LEFT: f64 = 140.0;
+    const WIDTH: f64 = 900.0;
+    let s = &run.scenario;
+    let steps = f64::from(run.steps().max(1));
+    let x = |step: u32| LEFT + f64::from(step) / steps * WIDTH;
+    let tasks = s.tasks.len();
+    let height = 40.0 + LANE * tasks as f64 + 40.0;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n",
+        w = LEFT + WIDTH + 20.0
+    );
+    out += &format!("<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", escape_xml(&s.name));
+    out += &format!("<text x=\"10\" y=\"20\" font-weight=\"bold\">{} — {} steps, {} ms</text>\n", escape_xml(&s.name), run.steps(), run.duration());
+    let y = |t: u32| 30.0 + LANE * f64::from(t);
+    for (t, task) in s.tasks.iter().enumerate() {
+        out += &format!("<text x=\"10\" y=\"{:.1}\">{}</text>\n", y(t as u32) + 15.0, escape_xml(&task.name));
+    }
+    for seg in run.segments() {
+        let (x0, x1) = (x(seg.start_step), x(seg.end_step));
+        if x1 - x0 < 0.05 {
+            continue;
+        }
+        out += &format!(
+            "<rect x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"><title>{}</title></rect>\n",
+            y(seg.task) + 3.0,
+            (x1 - x0).max(0.5),
+            LANE - 6.0,
+            lane_colour(seg.lane),
+            seg.lane.describe()
+        );
+    }
+    for h in run.handoffs().iter().take(2000) {
+        let hx = x(h.step);
+        out += &format!(
+            "<line x1=\"{hx:.2}\" y1=\"{:.1}\" x2=\"{hx:.2}\" y2=\"{:.1}\" stroke=\"#333\" stroke-width=\"1\" marker-end=\"url(#arrow)\"/>\n",
+            y(h.from) + LANE / 2.0,
+            y(h.to) + LANE / 2.0
+        );
+    }
+    out += "<defs><marker id=\"arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n";
+    let legend_y = 30.0 + LANE * tasks as f64 + 20.0;
+    let mut lx = 10.0;
+    for lane in [Lane::Ready, Lane::Waiting, Lane::Holding, Lane::Sleeping, Lane::HoldingSleeping, Lane::Watching, Lane::Stuck, Lane::Blocked] {
+        out += &format!("<rect x=\"{lx}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>", legend_y - 10.0, lane_colour(lane));
+        out += &format!("<text x=\"{}\" y=\"{legend_y:.1}\">{}</text>\n", lx + 16.0, lane.describe());
+        lx += 16.0 + 7.0 * lane.describe().len() as f64 + 14.0;
+    }
+    out += "</svg>\n";
+    out
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
