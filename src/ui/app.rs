@@ -1,62 +1,252 @@
-//! The app shell: header, scenario picker, controls, mutex panel, timeline, log.
+//! The app shell: header, scenario picker, controls, mutex panels, tasks, log, timeline,
+//! insights and the editor, over one reducer. Playback is paced by the browser
+//! (`requestAnimationFrame`); the keyboard drives the same actions as the buttons.
 
+use super::editor::{Editor, ScenarioRef};
+use super::log::Log;
+use super::mutex_panel::mutex_panel;
+use super::palette::{mutex_name, task_name};
+use super::state::{Action, Model, Mode, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
+use super::timeline::Timeline;
+use super::views;
+use crate::trace::{AlertKind, EndReason};
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Theme {
-    Light,
-    Dark,
-}
-
-#[derive(Clone, PartialEq, Debug)]
-pub struct State {
-    pub theme: Theme,
-}
-
-pub enum Action {
-    ToggleTheme,
-}
-
-impl Reducible for State {
-    type Action = Action;
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        match action {
-            Action::ToggleTheme => Rc::new(State {
-                theme: match self.theme {
-                    Theme::Light => Theme::Dark,
-                    Theme::Dark => Theme::Light,
-                },
-            }),
-        }
+fn preferred_theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
     }
+}
+
+/// Calls `frame(dt_ms)` on every animation frame until dropped.
+struct FrameLoop {
+    handle: Rc<RefCell<Option<i32>>>,
+    _closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+}
+
+impl FrameLoop {
+    fn start(mut frame: impl FnMut(f64) + 'static) -> FrameLoop {
+        let handle = Rc::new(RefCell::new(None));
+        let closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let (h, c) = (handle.clone(), closure.clone());
+        let mut last: Option<f64> = None;
+        *closure.borrow_mut() = Some(Closure::new(move |now: f64| {
+            let dt = last.map_or(0.0, |l| (now - l).clamp(0.0, 100.0));
+            last = Some(now);
+            frame(dt);
+            if let (Some(w), Some(cb)) = (web_sys::window(), c.borrow().as_ref()) {
+                *h.borrow_mut() = w.request_animation_frame(cb.as_ref().unchecked_ref()).ok();
+            }
+        }));
+        if let (Some(w), Some(cb)) = (web_sys::window(), closure.borrow().as_ref()) {
+            *handle.borrow_mut() = w.request_animation_frame(cb.as_ref().unchecked_ref()).ok();
+        }
+        FrameLoop { handle, _closure: closure }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        if let (Some(w), Some(id)) = (web_sys::window(), self.handle.borrow_mut().take()) {
+            let _ = w.cancel_animation_frame(id);
+        }
+        // Break the closure's reference to itself.
+        self._closure.borrow_mut().take();
+    }
+}
+
+fn is_typing(target: Option<web_sys::EventTarget>) -> bool {
+    target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        matches!(tag.as_str(), "input" | "select" | "textarea") || el.has_attribute("contenteditable")
+    })
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State { theme: Theme::Light });
-    let theme = match state.theme {
+    let model = use_reducer(|| Model::new(preferred_theme()));
+    let dispatcher = model.dispatcher();
+
+    // Playback: advance the playhead by the speed × elapsed time, one render per frame.
+    {
+        let d = dispatcher.clone();
+        use_effect_with((model.playing, model.speed), move |&(playing, speed)| {
+            let running = playing.then(|| {
+                let rate = BASE_STEPS_PER_SECOND * SPEEDS[speed] / 1000.0;
+                let mut acc = 0.0f64;
+                FrameLoop::start(move |dt| {
+                    acc += dt * rate;
+                    let n = acc.floor();
+                    if n >= 1.0 {
+                        acc -= n;
+                        d.dispatch(Action::Advance(n as u32));
+                    }
+                })
+            });
+            move || drop(running)
+        });
+    }
+
+    // Keyboard: space, ←/→, r, +/- (not while typing in a field).
+    {
+        let d = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || is_typing(e.target()) {
+                    return;
+                }
+                let on_button = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("button"));
+                let action = match e.key().as_str() {
+                    " " | "Spacebar" if !on_button => Some(Action::TogglePlay),
+                    "k" => Some(Action::TogglePlay),
+                    "ArrowRight" => Some(Action::StepForward),
+                    "ArrowLeft" => Some(Action::StepBack),
+                    "r" | "R" => Some(Action::Reset),
+                    "+" | "=" => Some(Action::Faster),
+                    "-" | "_" => Some(Action::Slower),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    e.prevent_default();
+                    d.dispatch(a);
+                }
+            });
+            if let Some(doc) = &document {
+                let _ = doc.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(doc) = &document {
+                    let _ = doc.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    let theme = match model.theme {
         Theme::Light => "light",
         Theme::Dark => "dark",
     };
     let toggle = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::ToggleTheme))
+        let d = dispatcher.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleTheme))
     };
+    let on_seek = {
+        let d = dispatcher.clone();
+        Callback::from(move |s: u32| d.dispatch(Action::Seek(s)))
+    };
+    let on_edit = {
+        let d = dispatcher.clone();
+        Callback::from(move |s| d.dispatch(Action::Edit(s)))
+    };
+    let toggle_editor = {
+        let d = dispatcher.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleEditor))
+    };
+
+    let body = match &model.loaded {
+        None => html! {
+            <section class="mutexes" aria-label="Mutexes">
+                <h2>{ "Mutexes" }</h2>
+                <p class="muted">{ "Pick a scenario to start." }</p>
+                if let Some(e) = &model.error { <p class="error-banner" role="alert" data-testid="scenario-error">{ e.to_string() }</p> }
+            </section>
+        },
+        Some(loaded) => {
+            let snap = loaded.run.snapshot_at(model.step);
+            let s = &loaded.run.scenario;
+            // The deadlock cycle, drawn on the panels once the playhead reaches it.
+            let deadlock_step = loaded.run.analysis().alerts.iter().find(|a| a.kind == AlertKind::Deadlock).map(|a| a.step);
+            let cycle = match (&loaded.run.end, deadlock_step) {
+                (EndReason::Deadlock { cycle }, Some(at)) if model.step >= at => cycle.clone(),
+                (EndReason::Deadlock { cycle }, None) if model.step >= loaded.run.steps() => cycle.clone(),
+                _ => Vec::new(),
+            };
+            let note_for = |m: u32| {
+                let k = cycle.iter().position(|&(_, cm)| cm == m)?;
+                let (waiter, _) = cycle[k];
+                let holder = cycle[(k + 1) % cycle.len()].0;
+                Some(format!("Deadlock: {} waits for {}, held by {}, who waits in turn.", task_name(s, waiter), mutex_name(s, m), task_name(s, holder)))
+            };
+            let stalled = snap.stalled.map(|(t, m, h)| {
+                format!("The executor is stalled: {} blocked the only thread locking {}, which {} holds, so {} can never run to release it.",
+                    task_name(s, t), mutex_name(s, m), task_name(s, h), task_name(s, h))
+            });
+            html! {
+                <>
+                    { views::scheduler(&model, loaded, &dispatcher) }
+                    <section class="mutexes" aria-label="Mutexes">
+                        <h2>{ if s.mutexes.len() == 1 { "Mutex" } else { "Mutexes" } }</h2>
+                        if let Some(text) = stalled {
+                            <p class="stall-banner" role="alert" data-testid="stall-banner">{ text }</p>
+                        }
+                        if !cycle.is_empty() {
+                            <p class="cycle-strip" role="alert" data-testid="cycle-strip">
+                                <strong>{ "Deadlock cycle: " }</strong>
+                                { for cycle.iter().map(|&(t, m)| html! {
+                                    <>{ super::palette::chip(s, t, "") }{ format!(" {} → waits for ", task_name(s, t)) }<code>{ mutex_name(s, m) }</code>{ " → held by " }</>
+                                }) }
+                                { cycle.first().map(|&(t, _)| html! { <>{ super::palette::chip(s, t, "") }{ format!(" {}", task_name(s, t)) }</> }).unwrap_or_default() }
+                            </p>
+                        }
+                        <div class="mutex-grid">
+                            { for (0..s.mutexes.len() as u32).map(|m| mutex_panel(loaded, &snap, m, note_for(m))) }
+                        </div>
+                    </section>
+                    <div class="pair">
+                        { views::tasks(loaded, &snap) }
+                        <Log loaded={loaded.clone()} step={model.step} on_seek={on_seek.clone()} />
+                    </div>
+                    <Timeline loaded={loaded.clone()} step={model.step} axis={model.axis} dark={model.theme == Theme::Dark} on_seek={on_seek.clone()} />
+                    <div class="axis-row">{ views::axis_toggle(&model, &dispatcher) }</div>
+                    { views::insights(&model, loaded, &dispatcher) }
+                </>
+            }
+        }
+    };
+
     html! {
-        <div class="shell" data-theme={theme}>
+        <div class="shell" data-theme={theme} data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}>
             <header class="top">
                 <h1 id="app-title">{ "Mutex Playground" }</h1>
                 <p class="tagline">{ "Watch tasks queue for a FIFO-fair async Mutex and the guard pass from one to the next." }</p>
                 <button class="theme-toggle" aria-label="Toggle light and dark theme" onclick={toggle}>
-                    { if state.theme == Theme::Light { "Dark theme" } else { "Light theme" } }
+                    { if model.theme == Theme::Light { "☾ Dark" } else { "☀ Light" } }
                 </button>
             </header>
-            <nav class="picker" aria-label="Scenarios"><h2>{ "Scenarios" }</h2></nav>
-            <section class="controls" aria-label="Playback controls"></section>
-            <section class="mutexes" aria-label="Mutexes"><h2>{ "Mutex" }</h2></section>
-            <section class="timeline" aria-label="Timeline"><h2>{ "Timeline" }</h2></section>
-            <section class="log" aria-label="Transcript"><h2>{ "Log" }</h2></section>
+            <aside class="side">
+                { views::picker(&model, &dispatcher) }
+                { views::explanation(&model) }
+            </aside>
+            <main class="main">
+                { views::controls(&model, &dispatcher) }
+                if let Some(e) = &model.error {
+                    if !model.editor_open {
+                        <p class="error-banner" role="alert">{ format!("The edited scenario cannot run: {e}. Showing the last good run.") }</p>
+                    }
+                }
+                { body }
+                <section class="editor-wrap" aria-label="Edit the scenario">
+                    <button class="editor-toggle" aria-expanded={model.editor_open.to_string()} data-testid="editor-toggle" onclick={toggle_editor}>
+                        { if model.editor_open { "▾ Hide the scenario editor" } else { "▸ Edit this scenario" } }
+                    </button>
+                    if model.editor_open {
+                        <Editor scenario={ScenarioRef(model.scenario.clone())} error={model.error.clone()} {on_edit} />
+                    }
+                </section>
+            </main>
         </div>
     }
 }

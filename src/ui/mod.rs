@@ -1,7 +1,14 @@
 //! The Yew app (wasm32 only). Everything it draws comes from the engine's run.
 
 mod app;
+mod editor;
+mod log;
+mod mutex_panel;
+mod palette;
 mod panic;
+mod state;
+mod timeline;
+mod views;
 
 pub use app::App;
 

@@ -1,0 +1,162 @@
+//! One panel per mutex: the lock with the holder's guard and the FIFO wait queue as a row
+//! of chips that slide (keyed by task id, placed with `translateX`) as tasks enqueue,
+//! advance, take the guard, release it or give up.
+
+use super::palette::{mutex_name, task_colour, task_mark, task_name};
+use super::state::Loaded;
+use crate::exec::EventKind;
+use crate::scenario::MutexKind;
+use crate::trace::{MutexId, Snapshot, TaskId};
+use yew::prelude::*;
+
+/// How many queue chips are drawn; the rest are counted.
+const MAX_CHIPS: usize = 40;
+const SLOT: i32 = 42;
+const QUEUE_X: i32 = 88;
+
+/// What happened to one mutex at the playhead's step.
+#[derive(Default)]
+struct StepChanges {
+    enqueued: Vec<TaskId>,
+    acquired: Vec<TaskId>,
+    released: Vec<TaskId>,
+    cancelled: Vec<TaskId>,
+}
+
+fn changes(loaded: &Loaded, step: u32, mutex: MutexId) -> StepChanges {
+    let mut c = StepChanges::default();
+    if step == 0 {
+        return c;
+    }
+    for e in loaded.run.events_at(step) {
+        match e.kind {
+            EventKind::Enqueued { task, mutex: m, .. } if m == mutex => c.enqueued.push(task),
+            EventKind::Acquired { task, mutex: m } if m == mutex => c.acquired.push(task),
+            EventKind::Released { task, mutex: m } if m == mutex => c.released.push(task),
+            EventKind::Cancelled { task, mutex: m } if m == mutex => c.cancelled.push(task),
+            _ => {}
+        }
+    }
+    c
+}
+
+/// Holder and queued chips of a task share a key, so the element slides from the queue to
+/// the lock; the ghosts of a release or a cancel are separate elements.
+fn chip_key(role: &str, task: TaskId) -> String {
+    match role {
+        "holder" | "queued" => format!("t{task}"),
+        other => format!("{other}-{task}"),
+    }
+}
+
+fn moving_chip(loaded: &Loaded, task: TaskId, x: i32, role: &'static str, badge: Option<String>, class: &'static str) -> Html {
+    let (bg, fg) = task_colour(task);
+    let name = task_name(&loaded.run.scenario, task);
+    let label = match (role, &badge) {
+        ("holder", _) => format!("{name} holds the guard"),
+        (_, Some(pos)) => format!("{name}, position {pos} in the queue"),
+        _ => name.clone(),
+    };
+    let testid = match role {
+        "holder" => "holder-chip",
+        "queued" => "queue-chip",
+        _ => "ghost-chip",
+    };
+    html! {
+        <div key={chip_key(role, task)} class={classes!("slot", role)}
+             style={format!("transform:translateX({x}px);--chip:{bg};--chip-fg:{fg}")}
+             data-testid={testid} data-task={task.to_string()} data-pos={badge.clone().unwrap_or_default()} role="listitem" aria-label={label} title={name}>
+            <span class={classes!("chip", class)}>
+                { task_mark(task) }
+                if let Some(b) = badge { <small class="pos">{ b }</small> }
+            </span>
+        </div>
+    }
+}
+
+/// Draws one mutex at the snapshot. `cycle` marks the panel as part of a deadlock.
+pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note: Option<String>) -> Html {
+    let scenario = &loaded.run.scenario;
+    let Some(view) = snap.mutexes.get(mutex as usize) else { return html! {} };
+    let name = mutex_name(scenario, mutex);
+    let kind = scenario.mutexes.get(mutex as usize).map_or(MutexKind::Async, |m| m.kind);
+    let kind_label = match kind {
+        MutexKind::Async => "async Mutex (FIFO)",
+        MutexKind::Watch => "wake-on-write cell",
+        MutexKind::Blocking => "std::sync::Mutex (blocking)",
+    };
+    let ch = changes(loaded, snap.step, mutex);
+    let mut chips: Vec<((TaskId, u8), Html)> = Vec::new();
+    if let Some(h) = view.holder {
+        let class = if ch.acquired.contains(&h) { "took" } else { "" };
+        chips.push(((h, 0), moving_chip(loaded, h, 10, "holder", None, class)));
+    }
+    for (i, &t) in view.queue.iter().take(MAX_CHIPS).enumerate() {
+        let class = if ch.enqueued.contains(&t) { "joined" } else { "" };
+        let x = QUEUE_X + SLOT * i as i32;
+        chips.push(((t, 0), moving_chip(loaded, t, x, "queued", Some(format!("{}", i + 1)), class)));
+    }
+    for &t in &ch.released {
+        if view.holder != Some(t) {
+            chips.push(((t, 1), moving_chip(loaded, t, 10, "released", None, "leaving")));
+        }
+    }
+    for &t in &ch.cancelled {
+        if !view.queue.contains(&t) {
+            chips.push(((t, 2), moving_chip(loaded, t, QUEUE_X, "cancelled", None, "leaving")));
+        }
+    }
+    // A stable DOM order (by task): only `transform` changes, so the moves animate.
+    chips.sort_by_key(|c| c.0);
+    let more = view.queue.len().saturating_sub(MAX_CHIPS);
+    let shown = view.queue.len().min(MAX_CHIPS) as i32;
+    let width = QUEUE_X + SLOT * shown + if more > 0 { 60 } else { 8 };
+    let holder_text = match view.holder {
+        Some(h) => {
+            let held = view.held_since.map(|since| snap.time.saturating_sub(since)).unwrap_or(0);
+            format!("held by {} for {held} ms", task_name(scenario, h))
+        }
+        None => "free".to_string(),
+    };
+    let written_now = view.written_at.is_some_and(|w| w == snap.step && snap.step > 0);
+    let queue_summary = if view.queue.is_empty() {
+        "nobody waiting".to_string()
+    } else {
+        format!("{} waiting", view.queue.len())
+    };
+    html! {
+        <article class={classes!("mutex-panel", cycle_note.is_some().then_some("in-cycle"))}
+                 data-testid="mutex-panel" data-mutex={name.clone()} aria-label={format!("mutex {name}")}>
+            <header class="mutex-head">
+                <h3><span class="lock-icon">{ super::palette::icon(if view.holder.is_some() { "lock" } else { "unlock" }) }</span>{ name.clone() }</h3>
+                <span class="kind">{ kind_label }</span>
+                <span class="value-wrap">{ "value " }
+                    <code key={format!("v{}", view.written_at.unwrap_or(u32::MAX))}
+                          class={classes!("value", written_now.then_some("flash"))} data-testid="mutex-value">{ view.value.clone() }</code>
+                </span>
+            </header>
+            <div class="track-wrap">
+                <div class="track" style={format!("width:{width}px")}>
+                    <div class={classes!("lock-slot", view.holder.is_some().then_some("held"))} aria-hidden="true"><span>{ "guard" }</span></div>
+                    <div class="queue-rail" aria-hidden="true" style={format!("left:{QUEUE_X}px")}><span>{ "wait queue →" }</span></div>
+                    <div class="chips" role="list" aria-label={format!("holder and wait queue of {name}")}>
+                        { for chips.into_iter().map(|(_, h)| h) }
+                    </div>
+                    if more > 0 {
+                        <span class="more" style={format!("left:{}px", QUEUE_X + SLOT * shown)}>{ format!("+{more}") }</span>
+                    }
+                </div>
+            </div>
+            <p class="mutex-status">
+                <span data-testid="holder-text">{ holder_text }</span>{ " · " }<span>{ queue_summary }</span>
+                if !view.watchers.is_empty() {
+                    { " · waiting for a write: " }
+                    { for view.watchers.iter().map(|&t| html!{ <span class="inline-name">{ task_name(scenario, t) }{ " " }</span> }) }
+                }
+            </p>
+            if let Some(note) = cycle_note {
+                <p class="cycle-note" role="note">{ note }</p>
+            }
+        </article>
+    }
+}

@@ -1,0 +1,101 @@
+//! Task colours (Okabe–Ito, safe for the common colour-vision deficiencies), the letter
+//! on each chip, and the colours of the timeline's lane states.
+
+use crate::scenario::Scenario;
+use crate::trace::{Lane, TaskId};
+use yew::prelude::*;
+
+/// Okabe–Ito, with black replaced by a grey that reads on both themes.
+const TASK_COLOURS: [(&str, &str); 8] = [
+    ("#E69F00", "#1c1f24"),
+    ("#56B4E9", "#1c1f24"),
+    ("#009E73", "#ffffff"),
+    ("#F0E442", "#1c1f24"),
+    ("#0072B2", "#ffffff"),
+    ("#D55E00", "#ffffff"),
+    ("#CC79A7", "#1c1f24"),
+    ("#8A8F98", "#ffffff"),
+];
+
+/// The fill and text colour of a task's chip.
+pub fn task_colour(task: TaskId) -> (&'static str, &'static str) {
+    TASK_COLOURS[task as usize % TASK_COLOURS.len()]
+}
+
+/// The short mark on a chip: A–Z, then numbers (colours repeat after eight tasks, so the
+/// mark is what tells tasks apart).
+pub fn task_mark(task: TaskId) -> String {
+    if task < 26 {
+        char::from(b'A' + task as u8).to_string()
+    } else {
+        (task + 1).to_string()
+    }
+}
+
+pub fn task_name(scenario: &Scenario, task: TaskId) -> String {
+    scenario.tasks.get(task as usize).map_or_else(|| format!("task {task}"), |t| t.name.clone())
+}
+
+pub fn mutex_name(scenario: &Scenario, mutex: u32) -> String {
+    scenario.mutexes.get(mutex as usize).map_or_else(|| format!("mutex {mutex}"), |m| m.name.clone())
+}
+
+/// A static chip (not animated): the task's colour and mark, its name for screen readers.
+pub fn chip(scenario: &Scenario, task: TaskId, extra: &'static str) -> Html {
+    let (bg, fg) = task_colour(task);
+    let name = task_name(scenario, task);
+    html! {
+        <span class={classes!("chip", "chip-static", extra)} style={format!("--chip:{bg};--chip-fg:{fg}")}
+              title={name.clone()} aria-label={format!("task {name}")} data-task={task.to_string()}>
+            { task_mark(task) }
+        </span>
+    }
+}
+
+/// Fill colour of a lane state on the timeline, per theme.
+pub fn lane_colour(lane: Lane, dark: bool) -> &'static str {
+    match (lane, dark) {
+        (Lane::Holding, false) => "#0072B2",
+        (Lane::Holding, true) => "#3a9ad9",
+        (Lane::HoldingSleeping, false) => "#56B4E9",
+        (Lane::HoldingSleeping, true) => "#7cc6f0",
+        (Lane::Waiting, _) => "#E69F00",
+        (Lane::Ready, false) => "#b9c0ca",
+        (Lane::Ready, true) => "#5d6673",
+        (Lane::Sleeping, false) => "#9ccfb9",
+        (Lane::Sleeping, true) => "#2e7d62",
+        (Lane::Watching, _) => "#CC79A7",
+        (Lane::Idle, false) => "#e3e6ea",
+        (Lane::Idle, true) => "#2a2f37",
+        (Lane::Done, false) => "#f0f2f4",
+        (Lane::Done, true) => "#20242b",
+        (Lane::Stuck, _) => "#D55E00",
+        (Lane::Blocked, _) => "#a0153e",
+    }
+}
+
+/// Lanes in legend order.
+pub const LEGEND: [Lane; 9] =
+    [Lane::Holding, Lane::HoldingSleeping, Lane::Waiting, Lane::Ready, Lane::Sleeping, Lane::Watching, Lane::Idle, Lane::Stuck, Lane::Blocked];
+
+/// Small inline icons (SVG, so they render without emoji fonts).
+pub fn icon(name: &str) -> Html {
+    let path = match name {
+        "play" => "M5 3l9 5-9 5z",
+        "pause" => "M4 3h3v10H4zM9 3h3v10H9z",
+        "step" => "M3 3l7 5-7 5zM11 3h2v10h-2z",
+        "back" => "M13 3L6 8l7 5zM3 3h2v10H3z",
+        "reset" => "M3 3h2v10H3zM14 3L7 8l7 5z",
+        "end" => "M2 3l6 5-6 5zM8 3l6 5-6 5zM13 3h2v10h-2z",
+        "lock" => "M4 7V5a4 4 0 018 0v2h1v7H3V7zm2 0h4V5a2 2 0 00-4 0z",
+        "unlock" => "M4 7V5a4 4 0 017.7-1.5l-1.8.8A2 2 0 006 5v2h7v7H3V7z",
+        "copy" => "M5 1h9v10H5zM2 4h2v9h8v2H2z",
+        "undo" => "M6 3L1 7l5 4V8h4a3 3 0 010 6H8v2h2a5 5 0 000-10H6z",
+        _ => "",
+    };
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" fill-rule="evenodd" />
+        </svg>
+    }
+}

@@ -1,0 +1,363 @@
+//! The app's one reducer: which scenario, its last good run, the playhead, the mode.
+//!
+//! Nothing here simulates: every run comes from [`simulate`]; playback only moves the
+//! playhead over the run's steps.
+
+use crate::exec::{Policy, TaskId};
+use crate::scenario::{presets, Preset, Scenario, ScenarioError};
+use crate::trace::{simulate, Line, Run, Segment, Snapshot};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Playback speeds (multipliers of [`BASE_STEPS_PER_SECOND`]).
+pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+/// Steps per second at 1×: slow enough to follow one chip at a time.
+pub const BASE_STEPS_PER_SECOND: f64 = 3.0;
+const DEFAULT_SPEED: usize = 2;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// Watch a run, or play the scheduler yourself.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Watch,
+    Scheduler,
+}
+
+/// The scheduler used in watch mode.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PolicyChoice {
+    Fifo,
+    Random(u64),
+}
+
+/// The horizontal axis of the timeline.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Axis {
+    Time,
+    Steps,
+}
+
+/// A run plus what the views derive from it once (not at every frame).
+pub struct Loaded {
+    pub run: Run,
+    pub transcript: Vec<Line>,
+    /// Segments grouped per task, in time order.
+    pub lanes: Vec<Vec<Segment>>,
+    /// The state at the end of the run (the outcome).
+    pub end_snapshot: Snapshot,
+}
+
+impl Loaded {
+    fn new(run: Run) -> Loaded {
+        let transcript = run.transcript();
+        let mut lanes: Vec<Vec<Segment>> = vec![Vec::new(); run.scenario.tasks.len()];
+        for s in run.segments() {
+            if let Some(lane) = lanes.get_mut(s.task as usize) {
+                lane.push(*s);
+            }
+        }
+        for lane in &mut lanes {
+            lane.sort_by_key(|s| (s.start_step, s.start_time));
+        }
+        let end_snapshot = run.snapshot_at(run.steps());
+        Loaded { run, transcript, lanes, end_snapshot }
+    }
+
+    /// The index of the transcript line at the playhead: the last line printed at or
+    /// before `step`.
+    pub fn line_at(&self, step: u32) -> Option<usize> {
+        let n = self.transcript.partition_point(|l| l.step <= step);
+        n.checked_sub(1)
+    }
+
+    /// The first step whose virtual time is at least `time` (for seeking by time).
+    pub fn step_at_time(&self, time: f64) -> u32 {
+        let (mut lo, mut hi) = (0u32, self.run.steps());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if (self.run.time_at(mid) as f64) < time {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+}
+
+/// The shared handle to a run; equal only to itself (runs are immutable).
+#[derive(Clone)]
+pub struct RunRef(pub Rc<Loaded>);
+
+impl PartialEq for RunRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for RunRef {
+    type Target = Loaded;
+    fn deref(&self) -> &Loaded {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct Model {
+    pub presets: Rc<Vec<Preset>>,
+    /// The preset the scenario came from.
+    pub preset: Option<usize>,
+    /// The scenario as edited (may be invalid; then `error` says why).
+    pub scenario: Rc<Scenario>,
+    pub edited: bool,
+    /// The last run that succeeded.
+    pub loaded: Option<RunRef>,
+    pub error: Option<ScenarioError>,
+    pub step: u32,
+    pub playing: bool,
+    pub speed: usize,
+    pub mode: Mode,
+    pub policy: PolicyChoice,
+    pub choices: Vec<TaskId>,
+    pub theme: Theme,
+    pub axis: Axis,
+    pub editor_open: bool,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    SelectPreset(usize),
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Seek(u32),
+    /// From the animation loop: move the playhead by this many steps.
+    Advance(u32),
+    SetSpeed(usize),
+    Faster,
+    Slower,
+    ToEnd,
+    Reset,
+    ToggleTheme,
+    SetPolicy(PolicyChoice),
+    SetMode(Mode),
+    Choose(TaskId),
+    Undo,
+    Edit(Scenario),
+    SetAxis(Axis),
+    ToggleEditor,
+}
+
+impl Model {
+    pub fn new(theme: Theme) -> Model {
+        let presets = Rc::new(presets());
+        let index = presets.iter().position(|p| p.id == "reader-writer").or(if presets.is_empty() { None } else { Some(0) });
+        let scenario = index.map(|i| presets[i].scenario.clone()).unwrap_or_else(empty_scenario);
+        let mut model = Model {
+            presets,
+            preset: index,
+            scenario: Rc::new(scenario),
+            edited: false,
+            loaded: None,
+            error: None,
+            step: 0,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            mode: Mode::Watch,
+            policy: PolicyChoice::Fifo,
+            choices: Vec::new(),
+            theme,
+            axis: Axis::Time,
+            editor_open: false,
+        };
+        if index.is_some() {
+            model.rerun(false);
+        }
+        model
+    }
+
+    pub fn steps(&self) -> u32 {
+        self.loaded.as_ref().map_or(0, |l| l.run.steps())
+    }
+
+    fn policy(&self) -> Policy {
+        match self.mode {
+            Mode::Scheduler => Policy::Manual { choices: self.choices.clone() },
+            Mode::Watch => match self.policy {
+                PolicyChoice::Fifo => Policy::Fifo,
+                PolicyChoice::Random(seed) => Policy::Random { seed },
+            },
+        }
+    }
+
+    /// Re-runs the scenario. On success the playhead stays where it was (clamped), or
+    /// moves to the end in scheduler mode; on failure the last good run stays.
+    fn rerun(&mut self, keep_step: bool) {
+        match simulate(&self.scenario, &self.policy()) {
+            Ok(run) => {
+                let loaded = Loaded::new(run);
+                let steps = loaded.run.steps();
+                self.step = match self.mode {
+                    Mode::Scheduler => steps,
+                    Mode::Watch if keep_step => self.step.min(steps),
+                    Mode::Watch => 0,
+                };
+                if self.mode == Mode::Watch {
+                    self.choices.clear();
+                }
+                self.loaded = Some(RunRef(Rc::new(loaded)));
+                self.error = None;
+                // Each axis suits a different run: time when time passes, else steps.
+                if !keep_step {
+                    let duration = self.loaded.as_ref().map_or(0, |l| l.run.duration());
+                    self.axis = if duration > 0 { Axis::Time } else { Axis::Steps };
+                }
+            }
+            Err(e) => {
+                self.error = Some(e);
+                self.playing = false;
+                self.step = self.step.min(self.steps());
+            }
+        }
+    }
+}
+
+fn empty_scenario() -> Scenario {
+    Scenario {
+        name: "empty".into(),
+        description: String::new(),
+        mutexes: Vec::new(),
+        tasks: Vec::new(),
+        limits: Default::default(),
+    }
+}
+
+impl Reducible for Model {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let steps = self.steps();
+        let mut m = (*self).clone();
+        match action {
+            Action::SelectPreset(i) => {
+                let Some(p) = self.presets.get(i) else { return self };
+                m.preset = Some(i);
+                m.scenario = Rc::new(p.scenario.clone());
+                m.edited = false;
+                m.playing = false;
+                m.mode = Mode::Watch;
+                m.choices.clear();
+                m.step = 0;
+                m.rerun(false);
+            }
+            Action::TogglePlay => {
+                if m.mode == Mode::Scheduler {
+                    return self;
+                }
+                if m.playing {
+                    m.playing = false;
+                } else {
+                    if m.step >= steps {
+                        m.step = 0;
+                    }
+                    m.playing = steps > 0;
+                }
+            }
+            Action::StepForward => {
+                m.playing = false;
+                m.step = (m.step + 1).min(steps);
+            }
+            Action::StepBack => {
+                m.playing = false;
+                m.step = m.step.saturating_sub(1);
+            }
+            Action::Seek(s) => {
+                let s = s.min(steps);
+                if s == m.step {
+                    return self;
+                }
+                m.step = s;
+            }
+            Action::Advance(n) => {
+                if !m.playing {
+                    return self;
+                }
+                m.step = m.step.saturating_add(n).min(steps);
+                if m.step >= steps {
+                    m.playing = false;
+                }
+            }
+            Action::SetSpeed(i) => m.speed = i.min(SPEEDS.len() - 1),
+            Action::Faster => m.speed = (m.speed + 1).min(SPEEDS.len() - 1),
+            Action::Slower => m.speed = m.speed.saturating_sub(1),
+            Action::ToEnd => {
+                m.playing = false;
+                m.step = steps;
+            }
+            Action::Reset => {
+                m.playing = false;
+                m.step = 0;
+                if m.mode == Mode::Scheduler {
+                    m.choices.clear();
+                    m.rerun(false);
+                }
+            }
+            Action::ToggleTheme => {
+                m.theme = match m.theme {
+                    Theme::Light => Theme::Dark,
+                    Theme::Dark => Theme::Light,
+                }
+            }
+            Action::SetPolicy(p) => {
+                if m.policy == p {
+                    return self;
+                }
+                m.policy = p;
+                m.rerun(true);
+            }
+            Action::SetMode(mode) => {
+                if m.mode == mode {
+                    return self;
+                }
+                m.mode = mode;
+                m.playing = false;
+                m.choices.clear();
+                m.rerun(false);
+            }
+            Action::Choose(task) => {
+                if m.mode != Mode::Scheduler {
+                    return self;
+                }
+                let ready = m.loaded.as_ref().map(|l| l.run.ready_at_end()).unwrap_or_default();
+                if !ready.contains(&task) {
+                    return self;
+                }
+                m.choices.push(task);
+                m.rerun(true);
+            }
+            Action::Undo => {
+                if m.mode != Mode::Scheduler || m.choices.pop().is_none() {
+                    return self;
+                }
+                m.rerun(true);
+            }
+            Action::Edit(scenario) => {
+                m.scenario = Rc::new(scenario);
+                m.edited = true;
+                m.playing = false;
+                if m.mode == Mode::Scheduler {
+                    m.choices.clear();
+                }
+                m.rerun(true);
+            }
+            Action::SetAxis(a) => m.axis = a,
+            Action::ToggleEditor => m.editor_open = !m.editor_open,
+        }
+        Rc::new(m)
+    }
+}

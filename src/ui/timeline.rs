@@ -1,0 +1,380 @@
+//! The timeline: a lane per task, coloured by state over virtual time (or steps), arrows
+//! where the guard passes between lanes, and the playhead. Drawn on a canvas, windowed
+//! (only what is visible) and aggregated (at most one rectangle per pixel column per
+//! lane), so a 100,000-event run draws as fast as a small one. Click or drag to seek.
+
+use super::palette::{lane_colour, task_colour, task_mark, task_name, LEGEND};
+use super::state::{Axis, RunRef};
+use crate::trace::{Lane, Segment};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+const TOP: f64 = 18.0;
+const MAX_HEIGHT: f64 = 360.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub loaded: RunRef,
+    pub step: u32,
+    pub axis: Axis,
+    pub dark: bool,
+    pub on_seek: Callback<u32>,
+}
+
+/// What one drawing depends on.
+#[derive(Clone, PartialEq)]
+struct Input {
+    loaded: RunRef,
+    step: u32,
+    axis: Axis,
+    dark: bool,
+    zoom: u32,
+}
+
+/// Which of two lanes wins a pixel column shared by several tiny segments.
+fn weight(l: Lane) -> u8 {
+    match l {
+        Lane::Stuck | Lane::Blocked => 9,
+        Lane::Holding => 8,
+        Lane::HoldingSleeping => 7,
+        Lane::Waiting => 6,
+        Lane::Watching => 5,
+        Lane::Ready => 4,
+        Lane::Sleeping => 3,
+        Lane::Idle => 2,
+        Lane::Done => 1,
+    }
+}
+
+/// The mapping between the axis (ms or steps) and pixels.
+#[derive(Clone, Copy)]
+struct Scale {
+    from: f64,
+    to: f64,
+    x0: f64,
+    width: f64,
+}
+
+impl Scale {
+    fn x(&self, v: f64) -> f64 {
+        self.x0 + (v - self.from) / (self.to - self.from).max(1e-9) * self.width
+    }
+    fn value(&self, x: f64) -> f64 {
+        self.from + (x - self.x0) / self.width.max(1.0) * (self.to - self.from)
+    }
+}
+
+fn span_of(s: &Segment, axis: Axis) -> (f64, f64) {
+    match axis {
+        Axis::Time => (s.start_time as f64, s.end_time as f64),
+        Axis::Steps => (s.start_step as f64, s.end_step as f64),
+    }
+}
+
+struct Geometry {
+    scale: Scale,
+    lane_h: f64,
+    height: f64,
+    gutter: f64,
+}
+
+fn geometry(props: &Input, css_width: f64) -> Geometry {
+    let zoom = props.zoom as f64;
+    let run = &props.loaded.run;
+    let tasks = run.scenario.tasks.len().max(1) as f64;
+    let lane_h = ((MAX_HEIGHT - TOP) / tasks).clamp(2.0, 22.0);
+    let height = TOP + lane_h * tasks + 4.0;
+    let gutter = if css_width > 600.0 { 110.0 } else { 30.0 };
+    let total = match props.axis {
+        Axis::Time => run.duration() as f64,
+        Axis::Steps => run.steps() as f64,
+    }
+    .max(1.0);
+    let span = total / zoom;
+    let here = match props.axis {
+        Axis::Time => run.time_at(props.step) as f64,
+        Axis::Steps => props.step as f64,
+    };
+    let from = (here - span / 2.0).clamp(0.0, (total - span).max(0.0));
+    let scale = Scale { from, to: from + span, x0: gutter, width: (css_width - gutter - 8.0).max(10.0) };
+    Geometry { scale, lane_h, height, gutter }
+}
+
+fn draw(canvas: &HtmlCanvasElement, props: &Input) -> Result<(), JsValue> {
+    let parent_width = canvas.parent_element().map_or(600.0, |p| p.client_width() as f64).max(200.0);
+    let g = geometry(props, parent_width);
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    canvas.set_width((parent_width * ratio) as u32);
+    canvas.set_height((g.height * ratio) as u32);
+    canvas.set_attribute("style", &format!("width:{parent_width}px;height:{}px", g.height))?;
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
+    ctx.scale(ratio, ratio)?;
+    let dark = props.dark;
+    let (fg, muted, line) = if dark { ("#e6e9ee", "#9aa4b2", "#333a44") } else { ("#1c1f24", "#5b6470", "#d9dde3") };
+    let run = &props.loaded.run;
+    let scenario = &run.scenario;
+    let s = g.scale;
+    let x_end = s.x0 + s.width;
+
+    // Axis ticks.
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_fill_style_str(muted);
+    ctx.set_stroke_style_str(line);
+    ctx.set_line_width(1.0);
+    let span = s.to - s.from;
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.max(1e-9).log10().floor());
+    let tick = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|t| *t >= raw).unwrap_or(10.0 * mag).max(1.0);
+    let unit = if props.axis == Axis::Time { " ms" } else { "" };
+    let mut v = (s.from / tick).ceil() * tick;
+    while v <= s.to {
+        let x = s.x(v).round() + 0.5;
+        ctx.begin_path();
+        ctx.move_to(x, TOP - 4.0);
+        ctx.line_to(x, g.height);
+        ctx.stroke();
+        ctx.fill_text(&format!("{}{unit}", v as u64), x + 2.0, 11.0)?;
+        v += tick;
+    }
+
+    // Lanes.
+    for (t, lane) in props.loaded.lanes.iter().enumerate() {
+        let y = TOP + t as f64 * g.lane_h;
+        let h = (g.lane_h - if g.lane_h > 6.0 { 3.0 } else { 0.0 }).max(1.0);
+        if g.lane_h >= 10.0 {
+            let (bg, cfg) = task_colour(t as u32);
+            ctx.set_fill_style_str(bg);
+            ctx.fill_rect(2.0, y, 20.0, h);
+            ctx.set_fill_style_str(cfg);
+            ctx.fill_text(&task_mark(t as u32), 6.0, y + h - 4.0)?;
+            if g.gutter > 40.0 {
+                ctx.set_fill_style_str(fg);
+                let mut name = task_name(scenario, t as u32);
+                if name.chars().count() > 12 {
+                    name = name.chars().take(11).collect::<String>() + "…";
+                }
+                ctx.fill_text(&name, 26.0, y + h - 4.0)?;
+            }
+        }
+        // Skip the segments that end before the window (sorted by start; ends too).
+        let first = lane.partition_point(|seg| span_of(seg, props.axis).1 < s.from);
+        let mut column: Option<(i64, Lane)> = None;
+        let flush = |col: Option<(i64, Lane)>| {
+            if let Some((px, l)) = col {
+                ctx.set_fill_style_str(lane_colour(l, dark));
+                ctx.fill_rect(px as f64, y, 1.0, h);
+            }
+        };
+        for seg in &lane[first..] {
+            let (a, b) = span_of(seg, props.axis);
+            if a > s.to {
+                break;
+            }
+            let (xa, xb) = (s.x(a).max(s.x0), s.x(b).min(x_end));
+            if xb - xa >= 1.0 {
+                flush(column.take());
+                ctx.set_fill_style_str(lane_colour(seg.lane, dark));
+                ctx.fill_rect(xa, y, xb - xa, h);
+            } else {
+                let px = xa.floor() as i64;
+                match column {
+                    Some((c, l)) if c == px => {
+                        if weight(seg.lane) > weight(l) {
+                            column = Some((c, seg.lane));
+                        }
+                    }
+                    other => {
+                        flush(other);
+                        column = Some((px, seg.lane));
+                    }
+                }
+            }
+        }
+        flush(column);
+    }
+
+    // Hand-offs: an arrow from the lane that released to the lane that took the guard.
+    let handoffs = run.handoffs();
+    let key = |h: &crate::trace::Handoff| match props.axis {
+        Axis::Time => h.time as f64,
+        Axis::Steps => h.step as f64,
+    };
+    let first = handoffs.partition_point(|h| key(h) < s.from);
+    let last = handoffs.partition_point(|h| key(h) <= s.to);
+    let visible = &handoffs[first..last];
+    let heads = visible.len() <= 300;
+    ctx.set_stroke_style_str(if dark { "#f2f2f2" } else { "#1c1f24" });
+    ctx.set_fill_style_str(if dark { "#f2f2f2" } else { "#1c1f24" });
+    ctx.set_line_width(if heads { 1.5 } else { 0.6 });
+    let stride = (visible.len() / 2000).max(1);
+    for h in visible.iter().step_by(stride) {
+        let x = s.x(key(h));
+        let y0 = TOP + h.from as f64 * g.lane_h + g.lane_h / 2.0;
+        let y1 = TOP + h.to as f64 * g.lane_h + g.lane_h / 2.0;
+        ctx.begin_path();
+        ctx.move_to(x, y0);
+        ctx.line_to(x, y1);
+        ctx.stroke();
+        if heads && (y1 - y0).abs() > 6.0 {
+            let dir = if y1 > y0 { -1.0 } else { 1.0 };
+            ctx.begin_path();
+            ctx.move_to(x, y1);
+            ctx.line_to(x - 4.0, y1 + dir * 6.0);
+            ctx.line_to(x + 4.0, y1 + dir * 6.0);
+            ctx.close_path();
+            ctx.fill();
+        }
+    }
+
+    // The playhead.
+    let here = match props.axis {
+        Axis::Time => run.time_at(props.step) as f64,
+        Axis::Steps => props.step as f64,
+    };
+    let x = s.x(here).clamp(s.x0, x_end).round() + 0.5;
+    ctx.set_stroke_style_str("#d1342f");
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    ctx.move_to(x, 2.0);
+    ctx.line_to(x, g.height);
+    ctx.stroke();
+    Ok(())
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let canvas = use_node_ref();
+    let zoom = use_state(|| 1u32);
+    let dragging = use_mut_ref(|| false);
+    let resized = use_state(|| 0u32);
+    let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom };
+
+    // Redraw when anything drawn changes (cheap: windowed and aggregated) and on resize.
+    {
+        let canvas = canvas.clone();
+        use_effect_with((input.clone(), *resized), move |(input, _)| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                if let Err(e) = draw(&c, input) {
+                    web_sys::console::warn_1(&e);
+                }
+            }
+        });
+    }
+    {
+        let resized = resized.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let count = Rc::new(Cell::new(0u32));
+            let closure = Closure::<dyn Fn()>::new(move || {
+                count.set(count.get().wrapping_add(1));
+                resized.set(count.get());
+            });
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("resize", closure.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback("resize", closure.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let seek_at = {
+        let canvas = canvas.clone();
+        let input = input.clone();
+        let on_seek = props.on_seek.clone();
+        move |client_x: i32| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let rect = c.get_bounding_client_rect();
+            let g = geometry(&input, rect.width());
+            let v = g.scale.value(client_x as f64 - rect.left()).max(0.0);
+            let target = match input.axis {
+                Axis::Time => input.loaded.step_at_time(v),
+                Axis::Steps => v.round() as u32,
+            };
+            on_seek.emit(target.min(input.loaded.run.steps()));
+        }
+    };
+    let onpointerdown = {
+        let seek_at = seek_at.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: PointerEvent| {
+            *dragging.borrow_mut() = true;
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = t.set_pointer_capture(e.pointer_id());
+            }
+            seek_at(e.client_x());
+        })
+    };
+    let onpointermove = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: PointerEvent| {
+            if *dragging.borrow() {
+                seek_at(e.client_x());
+            }
+        })
+    };
+    let onpointerup = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: PointerEvent| *dragging.borrow_mut() = false)
+    };
+    let zoom_in = {
+        let zoom = zoom.clone();
+        Callback::from(move |_| zoom.set((*zoom * 2).min(4096)))
+    };
+    let zoom_out = {
+        let zoom = zoom.clone();
+        Callback::from(move |_| zoom.set((*zoom / 2).max(1)))
+    };
+    let onkeydown = {
+        let on_seek = props.on_seek.clone();
+        let step = props.step;
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Home" => {
+                e.prevent_default();
+                on_seek.emit(0)
+            }
+            "End" => {
+                e.prevent_default();
+                on_seek.emit(u32::MAX)
+            }
+            "PageUp" => {
+                e.prevent_default();
+                on_seek.emit(step.saturating_sub(50))
+            }
+            "PageDown" => {
+                e.prevent_default();
+                on_seek.emit(step.saturating_add(50))
+            }
+            _ => {}
+        })
+    };
+    html! {
+        <section class="timeline" aria-label="Timeline">
+            <div class="timeline-head">
+                <h2>{ "Timeline" }</h2>
+                <div class="zoom" role="group" aria-label="Zoom">
+                    <button aria-label="Zoom out" onclick={zoom_out} disabled={*zoom <= 1}>{ "−" }</button>
+                    <span class="zoom-level">{ format!("{}×", *zoom) }</span>
+                    <button aria-label="Zoom in around the playhead" onclick={zoom_in}>{ "+" }</button>
+                </div>
+            </div>
+            <div class="canvas-wrap">
+                <canvas ref={canvas} data-testid="timeline" tabindex="0" role="img"
+                        aria-label={format!("Timeline of {} tasks; click or drag to seek; Home, End, Page Up and Page Down move the playhead", props.loaded.lanes.len())}
+                        {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup} {onkeydown} />
+            </div>
+            <ul class="legend" aria-label="Legend">
+                { for LEGEND.iter().map(|&l| html! {
+                    <li><span class="swatch" style={format!("background:{}", lane_colour(l, props.dark))}></span>{ l.describe() }</li>
+                }) }
+                <li><span class="swatch arrow" aria-hidden="true">{ "↕" }</span>{ "guard handed over" }</li>
+            </ul>
+        </section>
+    }
+}
+
