@@ -256,7 +256,7 @@ pub fn timeline_svg(run: &Run) -> String {
     const WIDTH: f64 = 900.0;
     let s = &run.scenario;
     let steps = f64::from(run.steps().max(1));
-    let x = |step: u32| LEFT + f64::from(step) / steps * WIDTH;
+    let x = |step: u32| LEFT + f64::from(step) / (steps + 1.0) * WIDTH;
     let tasks = s.tasks.len();
     let height = 40.0 + LANE * tasks as f64 + 40.0;
     let mut out = format!(

@@ -162,8 +162,10 @@ impl Recorder {
         lines: &[String],
         step_times: &[u64],
     ) -> (Vec<Segment>, Vec<Handoff>, Analysis) {
+        // Each lane's final state lasts past the run: its segment ends one step after the
+        // last, so a timeline drawn over `0..=steps + 1` shows it.
         for (task, &(lane, step, time)) in self.lanes.iter().enumerate() {
-            self.segments.push(Segment { task: task as TaskId, lane, start_step: step, end_step: steps, start_time: time, end_time: now });
+            self.segments.push(Segment { task: task as TaskId, lane, start_step: step, end_step: steps + 1, start_time: time, end_time: now });
         }
         self.segments.sort_by_key(|s| (s.task, s.start_step, s.start_time));
         let task = |t: TaskId| scenario.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |x| x.name.clone());

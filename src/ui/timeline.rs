@@ -91,7 +91,8 @@ fn geometry(props: &Input, css_width: f64) -> Geometry {
     let gutter = if css_width > 600.0 { 110.0 } else { 30.0 };
     let total = match props.axis {
         Axis::Time => run.duration() as f64,
-        Axis::Steps => run.steps() as f64,
+        // One step past the end, where each lane's final state shows.
+        Axis::Steps => run.steps() as f64 + 1.0,
     }
     .max(1.0);
     let span = total / zoom;
