@@ -5,6 +5,9 @@
 //! cargo run --example transcript -- path/to/scenario.json [--policy random:7]
 //! cargo run --example transcript -- --list
 //! ```
+//!
+//! `--timed` prefixes each line with its step, virtual time and task:
+//! `[step    3 |   1000 ms | reader] <-read-sleep`.
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::{preset, presets, Scenario};
 use mutex_playground::trace::simulate;
@@ -13,7 +16,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(what) = args.first() else {
-        eprintln!("usage: transcript PRESET|FILE.json [--policy fifo|random:SEED]   (--list for presets)");
+        eprintln!("usage: transcript PRESET|FILE.json [--policy fifo|random:SEED] [--timed]   (--list for presets)");
         return ExitCode::from(2);
     };
     if what == "--list" {
@@ -59,7 +62,14 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    print!("{}", run.transcript_text());
+    if args.iter().any(|a| a == "--timed") {
+        for line in run.transcript() {
+            let task = scenario.tasks.get(line.task as usize).map_or("?", |t| t.name.as_str());
+            println!("[step {:>4} | {:>6} ms | {task}] {}", line.step, line.time, line.text);
+        }
+    } else {
+        print!("{}", run.transcript_text());
+    }
     let a = run.analysis();
     println!("\n--- {} steps, {} ms virtual, ended: {:?}", run.steps(), run.duration(), run.end);
     println!("acquisitions {}, throughput {:.1}/s, Jain fairness {:.3}", a.acquisitions, a.throughput_per_s, a.jain_fairness);

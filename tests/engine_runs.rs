@@ -194,3 +194,102 @@ fn a_scenario_round_trips_through_json() {
         assert_eq!(Scenario::from_json(&json).unwrap(), p.scenario, "{}", p.id);
     }
 }
+
+#[test]
+fn a_task_has_not_started_before_its_first_poll_or_during_its_start_delay() {
+    let run = run("std-mutex-across-await");
+    let s0 = run.snapshot_at(0);
+    assert!(s0.tasks.iter().all(|t| !t.started && t.at == "start"));
+    // Tasks 2 and 3 start at 1 s: after their first polls they are in their start delay.
+    let s4 = run.snapshot_at(4);
+    assert!(s4.tasks[0].started && s4.tasks[1].started);
+    assert!(!s4.tasks[2].started && !s4.tasks[3].started);
+    assert_eq!(s4.tasks[2].status, TaskStatus::Sleeping { until: 1000 });
+    assert!(run.snapshot_at(run.steps()).tasks.iter().all(|t| t.started));
+}
+
+#[test]
+fn the_run_facade_serializes_clones_and_replays() {
+    let run = run("reader-writer");
+    assert_eq!(run.end_reason(), &EndReason::TimeLimit);
+    assert_eq!(serde_json::to_string(&run).unwrap(), run.to_json());
+    assert_eq!(run.clone(), run);
+    let replay = simulate(&run.scenario, &run.replay_policy()).unwrap();
+    assert_eq!(replay.events(), run.events());
+    assert!(replay.ready_at_end().is_empty() || matches!(replay.end, EndReason::AwaitingChoice { .. }));
+}
+
+#[test]
+fn segments_tile_each_lane_without_gaps() {
+    for p in presets() {
+        let run = simulate(&p.scenario, &Policy::Fifo).unwrap();
+        for t in 0..p.scenario.tasks.len() as u32 {
+            let lane: Vec<_> = run.segments().iter().filter(|s| s.task == t).collect();
+            assert!(!lane.is_empty(), "{}: task {t} has no lane", p.id);
+            assert_eq!((lane[0].start_step, lane[0].start_time), (0, 0), "{}", p.id);
+            for w in lane.windows(2) {
+                assert_eq!((w[0].end_step, w[0].end_time), (w[1].start_step, w[1].start_time), "{}: gap in task {t}'s lane", p.id);
+                assert_ne!(w[0].lane, w[1].lane, "{}: two segments of one colour in a row", p.id);
+            }
+            // End steps are exclusive: the last segment runs through the last step.
+            assert_eq!(lane.last().unwrap().end_step, run.steps() + 1, "{}", p.id);
+            for seg in lane.iter().filter(|s| s.end_step > s.start_step) {
+                assert_eq!(run.snapshot_at(seg.start_step).tasks[t as usize].lane, seg.lane, "{}: {seg:?}", p.id);
+                assert_eq!(run.snapshot_at(seg.end_step - 1).tasks[t as usize].lane, seg.lane, "{}: {seg:?}", p.id);
+            }
+        }
+        // Every hand-over goes from the releaser to a task that was queued, at one step.
+        for h in run.handoffs() {
+            let before = run.snapshot_at(h.step - 1);
+            assert_eq!(before.mutexes[h.mutex as usize].holder, Some(h.from), "{}", p.id);
+            assert!(before.mutexes[h.mutex as usize].queue.contains(&h.to), "{}", p.id);
+        }
+    }
+}
+
+#[test]
+fn analysis_counts_waits_and_holds() {
+    let run = run("reader-writer");
+    let a = run.analysis();
+    // The writer's first insert waited for the reader's whole 1 s sleep.
+    assert_eq!(a.tasks[1].wait_max, 1000);
+    assert_eq!(a.tasks[0].hold_max, 1000);
+    assert!(a.throughput_per_s > 0.0);
+    let lost = run_lost_wakeup_alert();
+    assert!(lost.contains("manager") && lost.contains("Pending"), "{lost}");
+}
+
+fn run_lost_wakeup_alert() -> String {
+    let run = run("lost-wakeup");
+    run.analysis().alerts.iter().find(|a| a.kind == AlertKind::LostWakeup).unwrap().message.clone()
+}
+
+#[test]
+fn a_deadlock_is_reported_when_it_forms_even_if_other_tasks_keep_running() {
+    let mut scenario = preset("deadlock").unwrap().scenario;
+    scenario.tasks.push(mutex_playground::scenario::TaskSpec {
+        name: "ticker".into(),
+        start_ms: 0,
+        repeat: 1,
+        forever: true,
+        steps: vec![mutex_playground::scenario::Step::Sleep { ms: 7 }],
+    });
+    scenario.limits.max_time_ms = 200;
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    assert_eq!(run.end, EndReason::TimeLimit);
+    let alerts: Vec<_> = run.analysis().alerts.iter().filter(|a| a.kind == AlertKind::Deadlock).collect();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0].tasks, vec![0, 1]);
+    assert_eq!(alerts[0].time, 10, "formed when the second task queued, at 10 ms");
+    // The plain preset reports the same cycle once, at the step it formed.
+    let plain = run_deadlock_alert_steps();
+    assert_eq!(plain.len(), 1);
+}
+
+fn run_deadlock_alert_steps() -> Vec<u32> {
+    let run = run("deadlock");
+    let steps: Vec<u32> = run.analysis().alerts.iter().filter(|a| a.kind == AlertKind::Deadlock).map(|a| a.step).collect();
+    let formed = run.events().iter().rev().find(|e| matches!(e.kind, mutex_playground::exec::EventKind::Enqueued { .. })).unwrap().step;
+    assert_eq!(steps, vec![formed]);
+    steps
+}

@@ -6,8 +6,9 @@
 
 use crate::sync::{LockEvent, Observer, Tag};
 use serde::Serialize;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdMutexGuard};
+use std::cell::{Cell, UnsafeCell};
+use std::fmt;
+use std::sync::Arc;
 
 /// A task's index in its scenario.
 pub type TaskId = u32;
@@ -90,12 +91,37 @@ impl EventKind {
 }
 
 /// Where a run's events go. Shared by the executor, the interpreter and the Mutex
-/// observers (hence `Arc` and a lock, though a run is single-threaded).
-#[derive(Debug, Default)]
+/// observers.
+///
+/// # One thread
+/// A run is single-threaded, and recording is on the hot path of every poll and every
+/// lock event, so the sink takes no lock: it belongs to the thread that created it, and
+/// every method checks (cheaply, by the address of a thread-local) that it is called on
+/// that thread, panicking otherwise. It is `Send + Sync` only so that a Mutex observer
+/// (which must be) can hold it; using it from another thread is a bug it reports.
 pub struct Sink {
-    step: AtomicU32,
-    time: AtomicU64,
-    inner: StdMutex<Tables>,
+    /// Address of the owner thread's marker (see [`thread_mark`]).
+    owner: usize,
+    step: Cell<u32>,
+    time: Cell<u64>,
+    tables: UnsafeCell<Tables>,
+}
+
+// SAFETY: every access to the `Cell`s and the `UnsafeCell` goes through `Sink::check`,
+// which panics unless it runs on the thread that created the sink; no two live threads
+// share a thread-local's address, so only one thread ever touches the contents. Dropping
+// the sink (from any thread) needs the last `Arc`, i.e. exclusive access, and `Tables`
+// is `Send`.
+unsafe impl Sync for Sink {}
+// SAFETY: as above.
+unsafe impl Send for Sink {}
+
+/// The address of this thread's marker: distinct for any two threads alive at once.
+fn thread_mark() -> usize {
+    thread_local! {
+        static MARK: u8 = const { 0 };
+    }
+    MARK.with(|m| m as *const u8 as usize)
 }
 
 /// The sink's contents.
@@ -109,50 +135,89 @@ pub struct Tables {
 }
 
 impl Sink {
+    /// A sink owned by the current thread.
     pub fn new() -> Arc<Sink> {
-        Arc::new(Sink::default())
+        Sink::with_capacity(1024)
+    }
+
+    /// A sink owned by the current thread, with room for `events` events before it
+    /// grows.
+    pub fn with_capacity(events: usize) -> Arc<Sink> {
+        let tables = Tables { events: Vec::with_capacity(events), ..Tables::default() };
+        Arc::new(Sink { owner: thread_mark(), step: Cell::new(0), time: Cell::new(0), tables: UnsafeCell::new(tables) })
+    }
+
+    #[inline]
+    fn check(&self) {
+        assert!(thread_mark() == self.owner, "a run's Sink was used from another thread than the one that created it");
+    }
+
+    /// Runs `f` on the tables. `f` must not call back into the sink (none of the
+    /// closures below do).
+    #[inline]
+    fn with<R>(&self, f: impl FnOnce(&mut Tables) -> R) -> R {
+        self.check();
+        // SAFETY: `check` proved we are on the owner thread, and no method of the sink
+        // is re-entered while `f` runs, so this is the only reference to the tables.
+        f(unsafe { &mut *self.tables.get() })
     }
 
     /// Sets the step and virtual time stamped on the events that follow.
     pub fn set_now(&self, step: u32, time: u64) {
-        self.step.store(step, Ordering::Relaxed);
-        self.time.store(time, Ordering::Relaxed);
+        self.check();
+        self.step.set(step);
+        self.time.set(time);
     }
 
     pub fn set_time(&self, time: u64) {
-        self.time.store(time, Ordering::Relaxed);
+        self.check();
+        self.time.set(time);
     }
 
+    #[inline]
     pub fn push(&self, kind: EventKind) {
-        let event = Event { step: self.step.load(Ordering::Relaxed), time: self.time.load(Ordering::Relaxed), kind };
-        self.lock().events.push(event);
+        self.with(|t| t.events.push(Event { step: self.step.get(), time: self.time.get(), kind }));
     }
 
     /// Stores a line of text and returns its index.
     pub fn line(&self, text: String) -> u32 {
-        let mut t = self.lock();
-        t.lines.push(text);
-        (t.lines.len() - 1) as u32
+        self.with(|t| {
+            t.lines.push(text);
+            (t.lines.len() - 1) as u32
+        })
     }
 
     /// Stores a rendered value and returns its index.
     pub fn value(&self, json: String) -> u32 {
-        let mut t = self.lock();
-        t.values.push(json);
-        (t.values.len() - 1) as u32
+        self.with(|t| {
+            t.values.push(json);
+            (t.values.len() - 1) as u32
+        })
     }
 
     pub fn event_count(&self) -> usize {
-        self.lock().events.len()
+        self.with(|t| t.events.len())
     }
 
     /// Takes everything recorded so far.
     pub fn take(&self) -> Tables {
-        std::mem::take(&mut *self.lock())
+        self.with(std::mem::take)
     }
 
-    fn lock(&self) -> StdMutexGuard<'_, Tables> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    /// Swaps the recorded tables with `other` (pass empty tables with capacity to
+    /// drain the sink without reallocating).
+    pub fn swap(&self, other: &mut Tables) {
+        self.with(|t| std::mem::swap(t, other))
+    }
+}
+
+impl fmt::Debug for Sink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Sink");
+        if thread_mark() == self.owner {
+            self.with(|t| d.field("events", &t.events.len()).field("lines", &t.lines.len()).field("values", &t.values.len()));
+        }
+        d.finish_non_exhaustive()
     }
 }
 

@@ -44,6 +44,42 @@ pub enum StepOutcome {
     BadChoice(TaskId),
 }
 
+/// Bounds for [`Executor::run_to_end`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunLimits {
+    /// Polls at most (counting those already made).
+    pub max_steps: u32,
+    /// Virtual milliseconds at most.
+    pub max_time_ms: u64,
+}
+
+impl Default for RunLimits {
+    fn default() -> Self {
+        RunLimits { max_steps: 200_000, max_time_ms: 600_000 }
+    }
+}
+
+/// Why [`Executor::run_until`] or [`Executor::run_to_end`] returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Every task finished.
+    Finished,
+    /// Nothing is ready and no timer is set, but some tasks never finished.
+    Quiescent,
+    /// A blocking lock stalled the only thread.
+    Stalled,
+    /// `Manual` policy: a choice among these ready tasks is needed.
+    NeedChoice(Vec<TaskId>),
+    /// A manual choice named a task that was not ready.
+    BadChoice(TaskId),
+    /// `run_until`: virtual time reached the target (nothing else is due by then).
+    TimeReached,
+    /// `run_to_end`: the step limit was reached.
+    StepLimit,
+    /// `run_to_end`: virtual time passed the limit.
+    TimeLimit,
+}
+
 /// A task future, as the executor stores it.
 pub type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -278,6 +314,60 @@ impl Executor {
         StepOutcome::Polled(task)
     }
 
+    /// Runs steps until everything due by virtual time `time` has run, then moves the
+    /// clock to `time` (if it is not past it already, e.g. by busy work).
+    ///
+    /// Stops early if the run ends or (`Manual`) a choice is needed.
+    ///
+    /// ```
+    /// use mutex_playground::exec::{Clock, Executor, Policy, Sink, Stop};
+    ///
+    /// let clock = Clock::new();
+    /// let mut ex = Executor::new(clock.clone(), Sink::new(), Policy::Fifo);
+    /// let c = clock.clone();
+    /// ex.spawn(Box::pin(async move { c.sleep(100).await }));
+    /// assert_eq!(ex.run_until(40), Stop::TimeReached);
+    /// assert_eq!(clock.now(), 40);
+    /// assert_eq!(ex.run_until(1_000), Stop::Finished);
+    /// assert_eq!(clock.now(), 100); // finished at the timer, not at the target
+    /// ```
+    pub fn run_until(&mut self, time: u64) -> Stop {
+        loop {
+            self.collect_wakes();
+            if self.ready.is_empty() && !self.stalled.get() {
+                match self.clock.next_deadline() {
+                    Some(deadline) if deadline > time => {
+                        let now = self.clock.now();
+                        if now < time {
+                            self.clock.advance(time - now);
+                        }
+                        return Stop::TimeReached;
+                    }
+                    _ => {}
+                }
+            }
+            match self.step() {
+                StepOutcome::Polled(_) => {}
+                other => return Stop::from_outcome(other),
+            }
+        }
+    }
+
+    /// Runs steps until the run ends, a limit is reached, or (`Manual`) a choice is
+    /// needed.
+    pub fn run_to_end(&mut self, limits: RunLimits) -> Stop {
+        loop {
+            if self.steps >= limits.max_steps {
+                return Stop::StepLimit;
+            }
+            match self.step() {
+                StepOutcome::Polled(_) if self.clock.now() > limits.max_time_ms => return Stop::TimeLimit,
+                StepOutcome::Polled(_) => {}
+                other => return Stop::from_outcome(other),
+            }
+        }
+    }
+
     fn poll_task(&mut self, task: TaskId) {
         self.steps += 1;
         self.sink.set_now(self.steps, self.clock.now());
@@ -307,6 +397,19 @@ impl Executor {
                     self.sink.push(EventKind::LostWakeup { task });
                 }
             }
+        }
+    }
+}
+
+impl Stop {
+    fn from_outcome(outcome: StepOutcome) -> Stop {
+        match outcome {
+            StepOutcome::Finished => Stop::Finished,
+            StepOutcome::Quiescent => Stop::Quiescent,
+            StepOutcome::Stalled => Stop::Stalled,
+            StepOutcome::NeedChoice(ready) => Stop::NeedChoice(ready),
+            StepOutcome::BadChoice(task) => Stop::BadChoice(task),
+            StepOutcome::Polled(_) => unreachable!("a poll does not stop a run"),
         }
     }
 }

@@ -15,7 +15,7 @@ mod executor;
 
 pub use clock::{Clock, Sleep};
 pub use event::{Event, EventKind, MutexId, MutexObserver, Sink, TaskId, WokenBy};
-pub use executor::{BoxFuture, Executor, Policy, StepOutcome};
+pub use executor::{BoxFuture, Executor, Policy, RunLimits, StepOutcome, Stop};
 
 /// A future that returns `Pending` once after waking its own task: lets the others run.
 pub async fn yield_now() {

@@ -57,6 +57,9 @@ pub struct Analysis {
     pub alerts: Vec<Alert>,
 }
 
+/// A wait-for cycle: (task, the mutex it waits for), each held by the next task.
+type Cycle = Vec<(TaskId, MutexId)>;
+
 pub(super) struct Recorder {
     stats: Vec<TaskStats>,
     /// When each task asked for each mutex (task → (mutex, time, acquisitions of it then)).
@@ -72,6 +75,8 @@ pub(super) struct Recorder {
     errors: Vec<(TaskId, u32, u64, u32)>,
     lost: Vec<(TaskId, u32, u64)>,
     stalled: Option<(TaskId, MutexId, TaskId, u32, u64)>,
+    /// Wait-for cycles as they formed (while other tasks may still run): cycle, step, time.
+    cycles: Vec<(Cycle, u32, u64)>,
     last_step: u32,
     last_time: u64,
 }
@@ -91,6 +96,7 @@ impl Recorder {
             errors: Vec::new(),
             lost: Vec::new(),
             stalled: None,
+            cycles: Vec::new(),
             last_step: 0,
             last_time: 0,
         }
@@ -134,6 +140,29 @@ impl Recorder {
                 }
                 self.released[mutex as usize] = Some((task, e.step));
             }
+            EventKind::Enqueued { task, .. } => {
+                // Follow waits from the new waiter: task → the mutex it waits for → its
+                // holder → ... Back at `task` means a cycle has just formed (with FIFO
+                // hand-off, for good).
+                let mut path: Cycle = Vec::new();
+                let mut t = task;
+                while let Some(m) = state.tasks[t as usize].waiting_on {
+                    if path.len() > state.tasks.len() {
+                        break;
+                    }
+                    path.push((t, m));
+                    match state.mutexes[m as usize].holder {
+                        Some(h) if h == task => {
+                            let min = path.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
+                            path.rotate_left(min);
+                            self.cycles.push((path, e.step, e.time));
+                            break;
+                        }
+                        Some(h) => t = h,
+                        None => break,
+                    }
+                }
+            }
             EventKind::TryFailed { task, .. } | EventKind::Cancelled { task, .. } => self.asked[task as usize] = None,
             EventKind::LostWakeup { task } => self.lost.push((task, e.step, e.time)),
             EventKind::Stalled { task, mutex, holder } => self.stalled = Some((task, mutex, holder, e.step, e.time)),
@@ -152,6 +181,7 @@ impl Recorder {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // internal: the run's parts, passed once
     pub(super) fn finish(
         mut self,
         state: &State,
@@ -172,8 +202,14 @@ impl Recorder {
         let mutex = |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
         let time_of = |step: u32| step_times.get(step as usize).copied().unwrap_or(now);
         let mut alerts = std::mem::take(&mut self.alerts);
+        let mut cycles = std::mem::take(&mut self.cycles);
         if let EndReason::Deadlock { cycle } = end {
-            let step = cycle.iter().map(|&(t, _)| state.tasks[t as usize].waiting_since).max().unwrap_or(steps);
+            if !cycles.iter().any(|(c, _, _)| c == cycle) {
+                let step = cycle.iter().map(|&(t, _)| state.tasks[t as usize].waiting_since).max().unwrap_or(steps);
+                cycles.push((cycle.clone(), step, time_of(step)));
+            }
+        }
+        for (cycle, step, time) in cycles {
             let waits: Vec<String> = cycle
                 .iter()
                 .enumerate()
@@ -182,7 +218,7 @@ impl Recorder {
             alerts.push(Alert {
                 kind: AlertKind::Deadlock,
                 step,
-                time: time_of(step),
+                time,
                 tasks: cycle.iter().map(|&(t, _)| t).collect(),
                 mutexes: cycle.iter().map(|&(_, m)| m).collect(),
                 message: format!("Deadlock: {}. Each waits for the next forever; taking the locks in one global order avoids it.", waits.join("; ")),

@@ -23,15 +23,21 @@
 //! backwards, costs at most one checkpoint interval of events.
 
 mod analysis;
+mod realtime;
 mod state;
 
 pub use crate::exec::{Event, EventKind, MutexId, Policy, TaskId, WokenBy};
 pub use analysis::{Alert, AlertKind, Analysis, TaskStats};
 pub use state::{Lane, MutexView, Snapshot, TaskStatus, TaskView};
+pub use realtime::drive_realtime;
+#[cfg(target_arch = "wasm32")]
+pub use realtime::run_realtime;
+/// The scenario side of the facade, re-exported so `trace` alone is enough to run one.
+pub use crate::scenario::{preset, presets, Preset, Scenario, ScenarioError};
 
+use crate::exec::event::Tables;
 use crate::exec::{Clock, Executor, Sink, StepOutcome};
 use crate::scenario::program::{self, Label};
-use crate::scenario::{Scenario, ScenarioError};
 use serde::Serialize;
 use state::State;
 
@@ -62,6 +68,11 @@ pub enum EndReason {
 }
 
 /// A stretch of one task's lane on the timeline.
+///
+/// Steps are half-open: the task is in `lane` in the snapshots `start_step..end_step`
+/// (the last segment of each lane ends at `steps() + 1`). Times are the virtual times of
+/// those moments; a segment may be zero steps long when busy work moved the clock within
+/// one poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Segment {
     pub task: TaskId,
@@ -91,6 +102,7 @@ pub struct Line {
     pub text: String,
 }
 
+#[derive(Clone, PartialEq)]
 struct Checkpoint {
     step: u32,
     /// Index of the first event after this checkpoint.
@@ -99,6 +111,11 @@ struct Checkpoint {
 }
 
 /// A finished simulation. Cheap to query; immutable.
+///
+/// Serializes (and [`to_json`](Run::to_json)) as our trace schema
+/// `mutex-playground/trace/v1`: scenario, policy, end, events with their tables,
+/// choices, transcript and analysis (not the checkpoints, which are a cache).
+#[derive(Clone, PartialEq)]
 pub struct Run {
     pub scenario: Scenario,
     pub policy: Policy,
@@ -171,14 +188,16 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
     let mut step_ends: Vec<usize> = Vec::new();
     let mut checkpoints = Vec::new();
     let mut recorder = analysis::Recorder::new(task_count, mutexes.len());
+    let mut scratch = Tables::default();
 
-    let absorb = |state: &mut State, events: &mut Vec<Event>, lines: &mut Vec<String>, values: &mut Vec<String>, recorder: &mut analysis::Recorder| {
-        let t = sink.take();
+    let absorb = |scratch: &mut Tables, state: &mut State, events: &mut Vec<Event>, lines: &mut Vec<String>, values: &mut Vec<String>, recorder: &mut analysis::Recorder| {
+        let mut t = std::mem::take(scratch);
+        sink.swap(&mut t);
         let base = values.len() as u32;
         let line_base = lines.len() as u32;
-        lines.extend(t.lines);
-        values.extend(t.values);
-        for mut e in t.events {
+        lines.append(&mut t.lines);
+        values.append(&mut t.values);
+        for mut e in t.events.drain(..) {
             // The sink numbers its tables from zero each time it is drained.
             match &mut e.kind {
                 EventKind::Value { value, .. } => *value += base,
@@ -189,9 +208,10 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
             recorder.observe(&e, state);
             events.push(e);
         }
+        *scratch = t; // empty again, keeping its capacity for the next step
     };
 
-    absorb(&mut state, &mut events, &mut lines, &mut values, &mut recorder);
+    absorb(&mut scratch, &mut state, &mut events, &mut lines, &mut values, &mut recorder);
     step_ends.push(events.len());
     checkpoints.push(Checkpoint { step: 0, event: events.len(), state: live(&state, &mutexes) });
 
@@ -200,7 +220,7 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
             break EndReason::StepLimit;
         }
         let outcome = executor.step();
-        absorb(&mut state, &mut events, &mut lines, &mut values, &mut recorder);
+        absorb(&mut scratch, &mut state, &mut events, &mut lines, &mut values, &mut recorder);
         match outcome {
             StepOutcome::Polled(_) => {
                 step_times.push(clock.now());
@@ -377,9 +397,27 @@ impl Run {
         &self.analysis
     }
 
+    /// Why the run stopped: finished, deadlock, lost wake-up, stalled, a limit, or (with
+    /// `Policy::Manual`) waiting for a choice. The same as the `end` field.
+    pub fn end_reason(&self) -> &EndReason {
+        &self.end
+    }
+
+    /// A policy that replays this run's scheduling choices exactly (and then, if the
+    /// run stopped for a choice, stops there again). Append to its `choices` to go on.
+    pub fn replay_policy(&self) -> Policy {
+        Policy::Manual { choices: self.choices.clone() }
+    }
+
     /// The whole run as JSON (our schema: scenario, policy, end, events with their
     /// texts resolved, transcript, analysis).
     pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a run always serializes")
+    }
+}
+
+impl Serialize for Run {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Doc<'a> {
             schema: &'static str,
@@ -395,7 +433,7 @@ impl Run {
             transcript: Vec<Line>,
             analysis: &'a Analysis,
         }
-        serde_json::to_string(&Doc {
+        Doc {
             schema: "mutex-playground/trace/v1",
             scenario: &self.scenario,
             policy: &self.policy,
@@ -408,7 +446,7 @@ impl Run {
             choices: &self.choices,
             transcript: self.transcript(),
             analysis: &self.analysis,
-        })
-        .expect("a run always serializes")
+        }
+        .serialize(serializer)
     }
 }

@@ -71,6 +71,9 @@ pub struct TaskView {
     /// The step of its program it is on: a label like `lock(db)`, and where it is.
     pub at: String,
     pub at_path: String,
+    /// Whether it has begun its steps: false before its first poll and during its start
+    /// delay (`start_ms`).
+    pub started: bool,
 }
 
 /// One mutex in a [`Snapshot`].
@@ -349,6 +352,7 @@ impl State {
                         holds: state.holds.clone(),
                         at: label.map_or_else(String::new, |l| l.text.clone()),
                         at_path: label.map_or_else(String::new, |l| l.path.clone()),
+                        started: state.done || label.is_some_and(|l| l.text != "start"),
                     }
                 })
                 .collect(),

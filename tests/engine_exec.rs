@@ -1,0 +1,138 @@
+//! The executor on its own: wakes, who woke whom, lost wake-ups seen from the real
+//! waker, policies, and running to a time or to the end.
+
+use mutex_playground::exec::{yield_now, Clock, EventKind, Executor, Policy, RunLimits, Sink, StepOutcome, Stop, WokenBy};
+use mutex_playground::sync::{Mutex, Tag};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Poll, Waker};
+
+fn events(sink: &Sink) -> Vec<EventKind> {
+    sink.take().events.into_iter().map(|e| e.kind).collect()
+}
+
+#[test]
+fn a_task_is_polled_only_when_woken_and_the_waker_is_recorded() {
+    let sink = Sink::new();
+    let clock = Clock::new();
+    let mut ex = Executor::new(clock.clone(), sink.clone(), Policy::Fifo);
+    let m = Arc::new(Mutex::new(0));
+    let (m0, m1, c) = (m.clone(), m.clone(), clock.clone());
+    ex.spawn(Box::pin(async move {
+        let _g = m0.lock_tagged(Tag(0)).await;
+        c.sleep(10).await;
+    }));
+    ex.spawn(Box::pin(async move {
+        *m1.lock_tagged(Tag(1)).await += 1;
+    }));
+    assert_eq!(ex.run_to_end(RunLimits::default()), Stop::Finished);
+    let ev = events(&sink);
+    // Task 1 was woken by the timer-woken task 0 releasing the lock: polls are 0, 1, 0, 1.
+    let polls: Vec<u32> = ev.iter().filter_map(|e| if let EventKind::Poll { task } = e { Some(*task) } else { None }).collect();
+    assert_eq!(polls, vec![0, 1, 0, 1]);
+    assert!(ev.contains(&EventKind::Woken { task: 0, by: WokenBy::Timer }));
+    assert!(ev.contains(&EventKind::Woken { task: 1, by: WokenBy::Task(0) }));
+    assert_eq!(clock.now(), 10);
+    assert!(!ev.iter().any(|e| matches!(e, EventKind::LostWakeup { .. })));
+}
+
+#[test]
+fn pending_with_nobody_holding_the_waker_is_a_lost_wakeup() {
+    let sink = Sink::new();
+    let mut ex = Executor::new(Clock::new(), sink.clone(), Policy::Fifo);
+    // Returns Pending and keeps no waker anywhere.
+    ex.spawn(Box::pin(std::future::poll_fn(|_| Poll::<()>::Pending)));
+    // Returns Pending, leaving its waker with someone who could wake it.
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let k = kept.clone();
+    ex.spawn(Box::pin(std::future::poll_fn(move |cx| {
+        *k.borrow_mut() = Some(cx.waker().clone());
+        Poll::<()>::Pending
+    })));
+    assert_eq!(ex.step(), StepOutcome::Polled(0));
+    assert_eq!(ex.step(), StepOutcome::Polled(1));
+    assert_eq!(ex.step(), StepOutcome::Quiescent);
+    let ev = events(&sink);
+    let lost: Vec<_> = ev.iter().filter(|e| matches!(e, EventKind::LostWakeup { .. })).collect();
+    assert_eq!(lost, vec![&EventKind::LostWakeup { task: 0 }]);
+    // Waking the second from outside makes it ready again.
+    kept.borrow_mut().take().unwrap().wake();
+    assert_eq!(ex.ready(), vec![1]);
+}
+
+#[test]
+fn a_task_that_yields_is_not_lost() {
+    let sink = Sink::new();
+    let mut ex = Executor::new(Clock::new(), sink.clone(), Policy::Fifo);
+    ex.spawn(Box::pin(async { yield_now().await }));
+    assert_eq!(ex.run_to_end(RunLimits::default()), Stop::Finished);
+    let ev = events(&sink);
+    assert!(ev.contains(&EventKind::Woken { task: 0, by: WokenBy::Task(0) }));
+    assert!(!ev.iter().any(|e| matches!(e, EventKind::LostWakeup { .. })));
+}
+
+fn yielders(policy: Policy) -> Vec<u32> {
+    let mut ex = Executor::new(Clock::new(), Sink::new(), policy);
+    for _ in 0..5 {
+        ex.spawn(Box::pin(async {
+            for _ in 0..5 {
+                yield_now().await;
+            }
+        }));
+    }
+    ex.run_to_end(RunLimits::default());
+    ex.choices().to_vec()
+}
+
+#[test]
+fn random_policy_is_seeded_and_replayable() {
+    let a = yielders(Policy::Random { seed: 1 });
+    assert_eq!(a, yielders(Policy::Random { seed: 1 }));
+    assert_ne!(a, yielders(Policy::Random { seed: 2 }));
+    assert_ne!(a, yielders(Policy::Fifo));
+    assert_eq!(yielders(Policy::Manual { choices: a.clone() }), a);
+}
+
+#[test]
+fn manual_policy_asks_when_out_of_choices() {
+    let mut ex = Executor::new(Clock::new(), Sink::new(), Policy::Manual { choices: vec![2] });
+    for _ in 0..3 {
+        ex.spawn(Box::pin(async { yield_now().await }));
+    }
+    assert_eq!(ex.step(), StepOutcome::Polled(2));
+    assert_eq!(ex.step(), StepOutcome::NeedChoice(vec![0, 1, 2]));
+    assert_eq!(ex.run_to_end(RunLimits::default()), Stop::NeedChoice(vec![0, 1, 2]));
+}
+
+#[test]
+fn busy_work_moves_the_clock_without_yielding_and_run_until_stops_at_a_time() {
+    let clock = Clock::new();
+    let mut ex = Executor::new(clock.clone(), Sink::new(), Policy::Fifo);
+    let c = clock.clone();
+    ex.spawn(Box::pin(async move {
+        c.advance(30); // busy: no yield
+        c.sleep(100).await;
+    }));
+    assert_eq!(ex.run_until(50), Stop::TimeReached);
+    assert_eq!((clock.now(), ex.steps()), (50, 1));
+    assert_eq!(ex.run_until(129), Stop::TimeReached);
+    assert_eq!(ex.run_until(130), Stop::Finished);
+    assert_eq!(clock.now(), 130);
+}
+
+#[test]
+fn run_to_end_honours_the_limits() {
+    let clock = Clock::new();
+    let mut ex = Executor::new(clock.clone(), Sink::new(), Policy::Fifo);
+    let c = clock.clone();
+    ex.spawn(Box::pin(async move {
+        loop {
+            c.sleep(10).await;
+        }
+    }));
+    assert_eq!(ex.run_to_end(RunLimits { max_steps: 1_000, max_time_ms: 95 }), Stop::TimeLimit);
+    assert_eq!(clock.now(), 100);
+    assert_eq!(ex.run_to_end(RunLimits { max_steps: 20, max_time_ms: 10_000 }), Stop::StepLimit);
+    assert_eq!(ex.steps(), 20);
+}
