@@ -6,7 +6,8 @@ use super::editor::{Editor, ScenarioRef};
 use super::log::Log;
 use super::mutex_panel::mutex_panel;
 use super::palette::{mutex_name, task_name};
-use super::state::{Action, Model, Mode, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
+use super::share::{self, ModelRef, SharePanel};
+use super::state::{Action, Embed, Model, Mode, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
 use super::timeline::Timeline;
 use super::views;
 use crate::trace::{AlertKind, EndReason};
@@ -73,7 +74,9 @@ fn is_typing(target: Option<web_sys::EventTarget>) -> bool {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_reducer(|| Model::new(preferred_theme()));
+    // The link's fragment picks the scenario, step, speed, scheduler and theme; a bad
+    // link falls back to the default with a notice.
+    let model = use_reducer(|| Model::from_fragment(&share::current_fragment(), preferred_theme()));
     let dispatcher = model.dispatcher();
 
     // Playback: advance the playhead by the speed × elapsed time, one render per frame.
@@ -93,6 +96,23 @@ pub fn app() -> Html {
                 })
             });
             move || drop(running)
+        });
+    }
+
+    // A changed fragment (a link pasted into the address bar) opens what it describes.
+    {
+        let d = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window();
+            let listener = Closure::<dyn Fn()>::new(move || d.dispatch(Action::OpenLink(share::current_fragment())));
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
+            }
         });
     }
 
@@ -151,6 +171,19 @@ pub fn app() -> Html {
         let d = dispatcher.clone();
         Callback::from(move |s| d.dispatch(Action::Edit(s)))
     };
+    let toggle_share = {
+        let d = dispatcher.clone();
+        Callback::from(move |_| d.dispatch(Action::ToggleShare))
+    };
+    let dismiss = {
+        let d = dispatcher.clone();
+        Callback::from(move |_| d.dispatch(Action::Notice(None)))
+    };
+    let share_dispatch = {
+        let d = dispatcher.clone();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
+    let full_link = format!("{}#{}", share::page_base(), model.link(Embed::default()).to_fragment());
     let toggle_editor = {
         let d = dispatcher.clone();
         Callback::from(move |_| d.dispatch(Action::ToggleEditor))
@@ -209,7 +242,8 @@ pub fn app() -> Html {
                         { views::tasks(loaded, &snap) }
                         <Log loaded={loaded.clone()} step={model.step} on_seek={on_seek.clone()} />
                     </div>
-                    <Timeline loaded={loaded.clone()} step={model.step} axis={model.axis} dark={model.theme == Theme::Dark} on_seek={on_seek.clone()} />
+                    <Timeline loaded={loaded.clone()} step={model.step} axis={model.axis} dark={model.theme == Theme::Dark} on_seek={on_seek.clone()}
+                              max_height={if model.embed.on { 84.0 } else { 360.0 }} />
                     <div class="axis-row">{ views::axis_toggle(&model, &dispatcher) }</div>
                     { views::insights(&model, loaded, &dispatcher) }
                 </>
@@ -218,20 +252,36 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class="shell" data-theme={theme} data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}>
+        <div class="shell" data-theme={theme} data-embed={model.embed.on.to_string()} data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}>
             <header class="top">
                 <h1 id="app-title">{ "Mutex Playground" }</h1>
-                <p class="tagline">{ "Watch tasks queue for a FIFO-fair async Mutex and the guard pass from one to the next." }</p>
-                <button class="theme-toggle" aria-label="Toggle light and dark theme" onclick={toggle}>
-                    { if model.theme == Theme::Light { "☾ Dark" } else { "☀ Light" } }
-                </button>
+                if model.embed.on {
+                    <a class="open-full" href={full_link} target="_blank" rel="noopener" data-testid="open-full">{ "Open in the full playground ↗" }</a>
+                } else {
+                    <p class="tagline">{ "Watch tasks queue for a FIFO-fair async Mutex and the guard pass from one to the next." }</p>
+                    <button class="share-toggle" aria-expanded={model.share_open.to_string()} aria-label="Share, save and export" data-testid="share-toggle" onclick={toggle_share}>
+                        { if model.share_open { "Close share" } else { "Share / save" } }
+                    </button>
+                    <button class="theme-toggle" aria-label="Toggle light and dark theme" onclick={toggle}>
+                        { if model.theme == Theme::Light { "☾ Dark" } else { "☀ Light" } }
+                    </button>
+                }
             </header>
+            if let Some(text) = &model.notice {
+                <p class="notice" role="alert" data-testid="notice">
+                    { text.clone() }
+                    <button aria-label="Dismiss this message" onclick={dismiss}>{ "×" }</button>
+                </p>
+            }
             <aside class="side">
                 { views::picker(&model, &dispatcher) }
                 { views::explanation(&model) }
             </aside>
             <main class="main">
                 { views::controls(&model, &dispatcher) }
+                if model.share_open && !model.embed.on {
+                    <SharePanel model={ModelRef(Rc::new((*model).clone()))} dispatch={share_dispatch} />
+                }
                 if let Some(e) = &model.error {
                     if !model.editor_open {
                         <p class="error-banner" role="alert">{ format!("The edited scenario cannot run: {e}. Showing the last good run.") }</p>

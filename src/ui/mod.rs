@@ -6,7 +6,8 @@ mod log;
 mod mutex_panel;
 mod palette;
 mod panic;
-mod state;
+mod share;
+pub mod state;
 mod timeline;
 mod views;
 

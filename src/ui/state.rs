@@ -1,3 +1,4 @@
+#![allow(missing_debug_implementations)] // UI state: Rc-heavy, compared by identity
 //! The app's one reducer: which scenario, its last good run, the playhead, the mode.
 //!
 //! Nothing here simulates: every run comes from [`simulate`]; playback only moves the
@@ -127,6 +128,19 @@ pub struct Model {
     pub theme: Theme,
     pub axis: Axis,
     pub editor_open: bool,
+    /// Embed mode and its options (from the link).
+    pub embed: Embed,
+    /// A message for the person (a bad link, a bad file), shown until dismissed.
+    pub notice: Option<String>,
+    pub share_open: bool,
+}
+
+/// Options an embedding page sets in the link: `embed=1&autoplay=1&loop=1`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Embed {
+    pub on: bool,
+    pub autoplay: bool,
+    pub looped: bool,
 }
 
 #[derive(Debug)]
@@ -151,6 +165,12 @@ pub enum Action {
     Edit(Scenario),
     SetAxis(Axis),
     ToggleEditor,
+    /// A scenario from a file or the library (already validated).
+    Load(Scenario),
+    Notice(Option<String>),
+    ToggleShare,
+    /// The page's fragment changed (a pasted or followed link): open what it describes.
+    OpenLink(String),
 }
 
 impl Model {
@@ -174,6 +194,9 @@ impl Model {
             theme,
             axis: Axis::Time,
             editor_open: false,
+            embed: Embed::default(),
+            notice: None,
+            share_open: false,
         };
         if index.is_some() {
             model.rerun(false);
@@ -287,9 +310,13 @@ impl Reducible for Model {
                 if !m.playing {
                     return self;
                 }
-                m.step = m.step.saturating_add(n).min(steps);
-                if m.step >= steps {
-                    m.playing = false;
+                if m.step >= steps && m.embed.looped {
+                    m.step = 0;
+                } else {
+                    m.step = m.step.saturating_add(n).min(steps);
+                    if m.step >= steps && !m.embed.looped {
+                        m.playing = false;
+                    }
                 }
             }
             Action::SetSpeed(i) => m.speed = i.min(SPEEDS.len() - 1),
@@ -357,7 +384,116 @@ impl Reducible for Model {
             }
             Action::SetAxis(a) => m.axis = a,
             Action::ToggleEditor => m.editor_open = !m.editor_open,
+            Action::Load(scenario) => {
+                m.preset = m.presets.iter().position(|p| p.scenario == scenario);
+                m.edited = m.preset.is_none();
+                m.scenario = Rc::new(scenario);
+                m.playing = false;
+                m.choices.clear();
+                m.step = 0;
+                m.rerun(false);
+            }
+            Action::Notice(n) => m.notice = n,
+            Action::ToggleShare => m.share_open = !m.share_open,
+            Action::OpenLink(fragment) => {
+                // Links made by the share panel describe the page already shown; only
+                // a different one replaces it.
+                let link = crate::share::Link::from_fragment(&fragment);
+                if link.as_ref().is_ok_and(|l| *l == m.link(m.embed)) {
+                    return self;
+                }
+                return Rc::new(Model::from_fragment(&fragment, m.theme));
+            }
         }
         Rc::new(m)
+    }
+}
+
+impl Model {
+    /// The model a link describes. A link that cannot be used gives the default model
+    /// and a notice saying why; nothing in a link is ever run as code.
+    pub fn from_fragment(fragment: &str, theme: Theme) -> Model {
+        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
+        let mut m = Model::new(theme);
+        if fragment.trim_start_matches('#').is_empty() {
+            return m;
+        }
+        let link = match Link::from_fragment(fragment) {
+            Ok(link) => link,
+            Err(e) => {
+                m.notice = Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
+                return m;
+            }
+        };
+        match &link.source {
+            Source::Default => {}
+            Source::Preset(id) => match m.presets.iter().position(|p| p.id == id) {
+                Some(i) => {
+                    m.preset = Some(i);
+                    m.scenario = Rc::new(m.presets[i].scenario.clone());
+                }
+                None => m.notice = Some(format!("This link names a preset {id:?} that does not exist. Showing the default scenario instead.")),
+            },
+            Source::Scenario(json) => match Scenario::from_json(json) {
+                Ok(s) => {
+                    m.preset = m.presets.iter().position(|p| p.scenario == s);
+                    m.edited = m.preset.is_none();
+                    m.scenario = Rc::new(s);
+                }
+                Err(e) => m.notice = Some(format!("The scenario in this link cannot run ({e}). Showing the default scenario instead.")),
+            },
+        }
+        match &link.policy {
+            Some(PolicySpec::Fifo) | None => {}
+            Some(PolicySpec::Random { seed }) => m.policy = PolicyChoice::Random(*seed),
+            Some(PolicySpec::Manual(choices)) => {
+                m.mode = Mode::Scheduler;
+                m.choices = choices.clone();
+            }
+        }
+        if let Some(t) = link.theme {
+            m.theme = if t == ThemeChoice::Dark { Theme::Dark } else { Theme::Light };
+        }
+        m.rerun(false);
+        if m.error.is_some() {
+            // A manual policy whose choices do not fit: start the scheduler afresh.
+            m.choices.clear();
+            m.rerun(false);
+        }
+        let steps = m.steps();
+        match link.speed {
+            Some(Speed::Times(x)) => m.speed = SPEEDS.iter().position(|&s| s >= x).unwrap_or(SPEEDS.len() - 1),
+            Some(Speed::ToEnd) => m.step = steps,
+            None => {}
+        }
+        if let Some(step) = link.step {
+            m.step = step.min(u64::from(steps)) as u32;
+        }
+        m.embed = Embed { on: link.embed, autoplay: link.autoplay, looped: link.looped };
+        m.playing = link.autoplay && m.mode == Mode::Watch && steps > 0;
+        m
+    }
+
+    /// The link that shows exactly this run at this step.
+    pub fn link(&self, embed: Embed) -> crate::share::Link {
+        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
+        let source = match (self.preset, self.edited) {
+            (Some(i), false) => Source::Preset(self.presets[i].id.to_string()),
+            _ => Source::Scenario(serde_json::to_string(&*self.scenario).unwrap_or_default()),
+        };
+        Link {
+            source,
+            step: Some(u64::from(self.step)),
+            speed: Some(Speed::Times(SPEEDS[self.speed])),
+            policy: Some(match (self.mode, self.policy) {
+                (Mode::Scheduler, _) => PolicySpec::Manual(self.choices.clone()),
+                (Mode::Watch, PolicyChoice::Fifo) => PolicySpec::Fifo,
+                (Mode::Watch, PolicyChoice::Random(seed)) => PolicySpec::Random { seed },
+            }),
+            theme: Some(if self.theme == Theme::Dark { ThemeChoice::Dark } else { ThemeChoice::Light }),
+            embed: embed.on,
+            autoplay: embed.autoplay,
+            looped: embed.looped,
+        }
     }
 }

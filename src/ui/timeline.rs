@@ -23,6 +23,9 @@ pub struct TimelineProps {
     pub axis: Axis,
     pub dark: bool,
     pub on_seek: Callback<u32>,
+    /// Embed mode: at most this tall (CSS px), lanes squeezed to fit.
+    #[prop_or(MAX_HEIGHT)]
+    pub max_height: f64,
 }
 
 /// What one drawing depends on.
@@ -33,6 +36,7 @@ struct Input {
     axis: Axis,
     dark: bool,
     zoom: u32,
+    max_height: f64,
 }
 
 /// Which of two lanes wins a pixel column shared by several tiny segments.
@@ -86,7 +90,7 @@ fn geometry(props: &Input, css_width: f64) -> Geometry {
     let zoom = props.zoom as f64;
     let run = &props.loaded.run;
     let tasks = run.scenario.tasks.len().max(1) as f64;
-    let lane_h = ((MAX_HEIGHT - TOP) / tasks).clamp(2.0, 22.0);
+    let lane_h = ((props.max_height - TOP) / tasks).clamp(2.0, 22.0);
     let height = TOP + lane_h * tasks + 4.0;
     let gutter = if css_width > 600.0 { 110.0 } else { 30.0 };
     let total = match props.axis {
@@ -252,7 +256,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let zoom = use_state(|| 1u32);
     let dragging = use_mut_ref(|| false);
     let resized = use_state(|| 0u32);
-    let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom };
+    let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom, max_height: props.max_height };
 
     // Redraw when anything drawn changes (cheap: windowed and aggregated) and on resize.
     {
