@@ -6,7 +6,7 @@ mod common;
 
 use common::{Probe, Recorder};
 use futures::FutureExt;
-use mutex_playground::sync::{LockEvent, Mutex, Semaphore, Tag, TryAcquireError};
+use mutex_playground::sync::{LockEvent, Mutex, MutexGuard, OwnedMutexGuard, Semaphore, Tag, TryAcquireError};
 use std::sync::Arc;
 use std::task::Poll;
 
@@ -382,4 +382,23 @@ fn many_threads_never_share_the_guard() {
         t.join().unwrap();
     }
     assert_eq!(mutex.try_lock().unwrap().0, 16_000);
+}
+
+/// The documented Send/Sync bounds: `T: Send` is enough for the mutex (no `T: Sync`),
+/// and the lock futures are `Send`, so they can be awaited inside `tokio::spawn`.
+#[test]
+fn auto_traits_are_as_documented() {
+    use std::cell::Cell;
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    fn send_val<T: Send>(_: &T) {}
+    send::<Mutex<Cell<u32>>>();
+    sync::<Mutex<Cell<u32>>>();
+    send::<MutexGuard<'static, Cell<u32>>>();
+    sync::<MutexGuard<'static, u32>>();
+    send::<OwnedMutexGuard<Cell<u32>>>();
+    sync::<OwnedMutexGuard<u32>>();
+    let m = Arc::new(Mutex::new(Cell::new(1)));
+    send_val(&m.lock());
+    send_val(&m.clone().lock_owned());
 }

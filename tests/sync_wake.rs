@@ -119,3 +119,31 @@ fn owned_wait_until_across_threads() {
     writer.join().unwrap();
     assert_eq!(got, (0..50).collect::<Vec<_>>());
 }
+
+/// The same story told twice: seed 004's `poll_fn` try-lock and its wake-on-write twin
+/// wait for the same kind of write. The broken one is left with nobody holding its
+/// waker (it would hang on any executor); the twin, run by a real executor on another
+/// thread, completes.
+#[test]
+fn broken_poll_fn_hangs_while_its_wake_on_write_twin_completes() {
+    let outbox = Mutex::new(Vec::<u32>::new());
+    let probe = Probe::new();
+    let mut broken = Box::pin(try_lock_in_poll_fn(&outbox, Tag(1), pop));
+    assert!(probe.poll(broken.as_mut()).is_pending());
+
+    let cell = Arc::new(WakeOnWrite::new(Vec::<u32>::new()));
+    let twin = {
+        let cell = cell.clone();
+        std::thread::spawn(move || block_on(cell.wait_until_owned(Tag(1), |v| !v.is_empty())).pop())
+    };
+    // Write only once the twin is asleep with its waker beside the data.
+    while cell.watchers().is_empty() {
+        std::thread::yield_now();
+    }
+    block_on(outbox.lock_tagged(Tag(2))).push(7);
+    block_on(cell.lock_tagged(Tag(2))).push(7);
+
+    assert_eq!(twin.join().unwrap(), Some(7), "the twin was woken by the write");
+    assert_eq!(probe.wakes(), 0, "the broken future was not");
+    assert_eq!(probe.held_elsewhere(), 0, "and nobody could: no one holds its waker");
+}

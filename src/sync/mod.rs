@@ -13,6 +13,33 @@
 //! Each acquisition carries a caller-supplied [`Tag`] (the playground passes the task
 //! id). A `Mutex` reports its holder ([`Mutex::holder`]) and its wait queue in order
 //! ([`Mutex::waiters`]), and sends [`LockEvent`]s to an optional [`Observer`].
+//!
+//! ```
+//! use mutex_playground::sync::{LockEvent, Mutex, Observer, Tag};
+//! use std::sync::{Arc, Mutex as StdMutex};
+//!
+//! #[derive(Default)]
+//! struct Log(StdMutex<Vec<LockEvent>>);
+//! impl Observer for Log {
+//!     fn on_event(&self, event: LockEvent) {
+//!         self.0.lock().unwrap().push(event);
+//!     }
+//! }
+//!
+//! let log = Arc::new(Log::default());
+//! let mutex = Mutex::with_observer(0, log.clone());
+//! futures::executor::block_on(async {
+//!     *mutex.lock_tagged(Tag(7)).await += 1;
+//! });
+//! assert_eq!(
+//!     *log.0.lock().unwrap(),
+//!     [
+//!         LockEvent::Requested { tag: Tag(7) },
+//!         LockEvent::Acquired { tag: Tag(7) },
+//!         LockEvent::Released { tag: Tag(7) },
+//!     ]
+//! );
+//! ```
 
 mod loom;
 mod semaphore;

@@ -1,12 +1,15 @@
 //! The async `Mutex`: a single-permit [`Semaphore`] around an `UnsafeCell<T>`.
 
-use super::semaphore::Semaphore;
+use super::semaphore::{Acquire, Semaphore};
 use super::{Observer, Tag};
 use std::cell::UnsafeCell;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// An async mutual-exclusion lock, fair by arrival: tasks get the lock in the order they
 /// asked for it.
@@ -57,6 +60,26 @@ unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 
 /// Exclusive access to a [`Mutex`]'s value; dropping it unlocks (and hands the lock to
 /// the next waiter).
+///
+/// # Panics
+/// Never poisons: if the holder panics, the guard is dropped while unwinding and the
+/// lock is released like any other time; whatever was written before the panic stays.
+///
+/// ```
+/// use mutex_playground::sync::Mutex;
+/// use std::sync::Arc;
+///
+/// let mutex = Arc::new(Mutex::new(0));
+/// let m = mutex.clone();
+/// let crashed = std::thread::spawn(move || {
+///     let mut guard = futures::executor::block_on(m.lock());
+///     *guard = 1;
+///     panic!("while holding the lock");
+/// })
+/// .join();
+/// assert!(crashed.is_err());
+/// assert_eq!(*mutex.try_lock().unwrap(), 1); // released, not poisoned
+/// ```
 #[must_use = "dropping the guard unlocks the mutex at once"]
 pub struct MutexGuard<'a, T: ?Sized> {
     lock: &'a Mutex<T>,
@@ -120,11 +143,37 @@ impl<T: ?Sized> Mutex<T> {
     /// already been handed to it, the lock goes on to the next waiter. See
     /// [`Acquire`](super::Acquire).
     pub async fn lock(&self) -> MutexGuard<'_, T> {
-        self.lock_tagged(Tag::UNTAGGED).await
+        // Not `self.lock_tagged(..).await`: one state machine fewer on the fast path.
+        self.acquire(Tag::UNTAGGED).await;
+        MutexGuard { lock: self, tag: Tag::UNTAGGED }
     }
 
     /// Waits for the lock on behalf of `tag` (the playground passes the task id), joining
     /// the back of the FIFO queue if it is held.
+    ///
+    /// The lock is served strictly in arrival order; the queue is visible through
+    /// [`waiters`](Mutex::waiters), and a waiter the lock is handed to is the
+    /// [`holder`](Mutex::holder) at once, before it even runs:
+    ///
+    /// ```
+    /// use mutex_playground::sync::{Mutex, Tag};
+    /// use futures::FutureExt;
+    ///
+    /// let mutex = Mutex::new(());
+    /// let first = mutex.try_lock_tagged(Tag(1)).unwrap();
+    /// let mut second = Box::pin(mutex.lock_tagged(Tag(2)));
+    /// let mut third = Box::pin(mutex.lock_tagged(Tag(3)));
+    /// assert!(second.as_mut().now_or_never().is_none()); // queued
+    /// assert!(third.as_mut().now_or_never().is_none()); // queued behind #2
+    /// assert_eq!(mutex.waiters(), vec![Tag(2), Tag(3)]);
+    ///
+    /// drop(first); // hands the lock straight to #2 ...
+    /// assert_eq!(mutex.holder(), Some(Tag(2)));
+    /// assert!(mutex.try_lock().is_err()); // ... so nobody can barge in
+    /// assert!(third.as_mut().now_or_never().is_none());
+    /// let guard = second.now_or_never().expect("#2 holds the lock");
+    /// assert_eq!(guard.tag(), Tag(2));
+    /// ```
     ///
     /// # Cancel safety
     /// As [`lock`](Mutex::lock).
@@ -134,6 +183,19 @@ impl<T: ?Sized> Mutex<T> {
     }
 
     /// Takes the lock if it is free and nobody is queued; never waits.
+    ///
+    /// Fails while anyone holds the lock *or waits for it*: a released lock is handed to
+    /// the head of the queue, never left for a `try_lock` to grab.
+    ///
+    /// ```
+    /// use mutex_playground::sync::Mutex;
+    ///
+    /// let mutex = Mutex::new(1);
+    /// let guard = mutex.try_lock().unwrap();
+    /// assert!(mutex.try_lock().is_err());
+    /// drop(guard);
+    /// assert_eq!(*mutex.try_lock().unwrap(), 1);
+    /// ```
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
         self.try_lock_tagged(Tag::UNTAGGED)
     }
@@ -149,12 +211,24 @@ impl<T: ?Sized> Mutex<T> {
         }
     }
 
-    /// Waits for the lock and returns a guard that owns an `Arc` of the mutex.
+    /// Waits for the lock and returns a guard that owns an `Arc` of the mutex, so it is
+    /// `'static` and can move to another task or thread.
+    ///
+    /// ```
+    /// use mutex_playground::sync::Mutex;
+    /// use std::sync::Arc;
+    ///
+    /// let mutex = Arc::new(Mutex::new(Vec::new()));
+    /// let mut guard = futures::executor::block_on(mutex.clone().lock_owned());
+    /// std::thread::spawn(move || guard.push(1)).join().unwrap(); // unlocked there
+    /// assert_eq!(*mutex.try_lock().unwrap(), [1]);
+    /// ```
     ///
     /// # Cancel safety
     /// As [`lock`](Mutex::lock).
     pub async fn lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
-        self.lock_owned_tagged(Tag::UNTAGGED).await
+        self.acquire(Tag::UNTAGGED).await;
+        OwnedMutexGuard { lock: self, tag: Tag::UNTAGGED, _not_auto_sync: PhantomData }
     }
 
     /// [`lock_owned`](Mutex::lock_owned) on behalf of `tag`.
@@ -212,11 +286,11 @@ impl<T: ?Sized> Mutex<T> {
 
     /// Takes the single permit for `tag` and keeps it out of circulation; the caller
     /// must call [`release`](Self::release) exactly once.
-    pub(crate) async fn acquire(&self, tag: Tag) {
-        match self.semaphore.acquire_tagged(tag).await {
-            Ok(permit) => permit.forget(),
-            Err(_) => unreachable!("a Mutex never closes its semaphore"),
-        }
+    ///
+    /// A plain future rather than an `async fn`, so that `lock` is a single state machine.
+    #[inline]
+    pub(crate) fn acquire(&self, tag: Tag) -> TakePermit<'_> {
+        TakePermit(self.semaphore.acquire_tagged(tag))
     }
 
     /// Takes the permit for `tag` if free (as `try_lock`), keeping it out of circulation;
@@ -251,6 +325,26 @@ impl<T: ?Sized> Mutex<T> {
                 r
             }
             false => f(None),
+        }
+    }
+}
+
+/// Future of [`Mutex::acquire`]: the semaphore's `Acquire`, with the permit forgotten
+/// (the guard built by the caller releases it).
+pub(crate) struct TakePermit<'a>(Acquire<'a>);
+
+impl Future for TakePermit<'_> {
+    type Output = ();
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match Pin::new(&mut self.0).poll(cx) {
+            Poll::Ready(Ok(permit)) => {
+                permit.forget();
+                Poll::Ready(())
+            }
+            Poll::Ready(Err(_)) => unreachable!("a Mutex never closes its semaphore"),
+            Poll::Pending => Poll::Pending,
         }
     }
 }

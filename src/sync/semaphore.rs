@@ -111,6 +111,9 @@ pub struct SemaphorePermit<'a> {
 /// [`LockEvent::Cancelled`]); if a permit was already handed to it but it was not polled
 /// since, the permit is passed on to the next waiter (reported as
 /// [`LockEvent::Released`]). No permit is lost, no waiter is stranded, no waker kept.
+///
+/// # Panics
+/// If polled again after it returned `Ready`.
 #[must_use = "futures do nothing unless polled"]
 pub struct Acquire<'a> {
     sem: &'a Semaphore,
@@ -182,6 +185,18 @@ impl Semaphore {
 
     /// Adds `n` permits: queued waiters are served first, in order; the rest become free.
     ///
+    /// ```
+    /// use mutex_playground::sync::{Semaphore, Tag};
+    /// use futures::FutureExt;
+    ///
+    /// let sem = Semaphore::new(0);
+    /// let mut a = Box::pin(sem.acquire_tagged(Tag(1)));
+    /// assert!(a.as_mut().now_or_never().is_none()); // queued
+    /// sem.add_permits(2);
+    /// assert_eq!(sem.available_permits(), 1); // one went to the waiter
+    /// assert_eq!(a.now_or_never().unwrap().unwrap().tag(), Tag(1));
+    /// ```
+    ///
     /// # Panics
     /// If the free permits would exceed `usize::MAX >> 3`.
     pub fn add_permits(&self, n: usize) {
@@ -203,6 +218,20 @@ impl Semaphore {
 
     /// Closes the semaphore: every queued and future `acquire` fails with [`AcquireError`].
     /// Permits already held stay valid and can still be released.
+    ///
+    /// ```
+    /// use mutex_playground::sync::{Semaphore, TryAcquireError};
+    /// use futures::FutureExt;
+    ///
+    /// let sem = Semaphore::new(1);
+    /// let held = sem.try_acquire().unwrap();
+    /// let mut waiter = Box::pin(sem.acquire());
+    /// assert!(waiter.as_mut().now_or_never().is_none());
+    /// sem.close();
+    /// assert!(waiter.now_or_never().unwrap().is_err()); // woken with an error
+    /// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::Closed);
+    /// drop(held); // still fine
+    /// ```
     pub fn close(&self) {
         let mut wakers = Vec::new();
         {
@@ -236,6 +265,7 @@ impl Semaphore {
     }
 
     /// Releases one permit held by `tag` (the permit itself was forgotten by the caller).
+    #[inline]
     pub(crate) fn release(&self, tag: Tag) {
         self.emit(LockEvent::Released { tag });
         self.release_permit();
@@ -251,6 +281,7 @@ impl Semaphore {
         self.release_permit();
     }
 
+    #[inline]
     fn release_permit(&self) {
         let mut state = self.state.load(Ordering::Relaxed);
         while state & HAS_WAITERS == 0 {
@@ -259,7 +290,12 @@ impl Semaphore {
                 Err(actual) => state = actual,
             }
         }
-        // Someone is queued: hand the permit over under the lock.
+        self.hand_over_one();
+    }
+
+    /// Slow path of a release: someone is queued, hand the permit over under the lock.
+    #[inline(never)]
+    fn hand_over_one(&self) {
         let mut next = None;
         {
             let mut w = self.lock_waiters();
@@ -271,6 +307,7 @@ impl Semaphore {
     }
 
     /// Takes a free permit if there is one (never when someone is queued).
+    #[inline]
     fn try_take(&self) -> Result<(), TryAcquireError> {
         let mut state = self.state.load(Ordering::Acquire);
         loop {
@@ -310,11 +347,13 @@ impl Semaphore {
         }
     }
 
+    #[inline]
     fn note_acquired(&self, tag: Tag) {
         self.last_tag.store(tag.0, Ordering::Release);
         self.emit(LockEvent::Acquired { tag });
     }
 
+    #[inline]
     fn emit(&self, event: LockEvent) {
         if let Some(observer) = &self.observer {
             observer.on_event(event);
@@ -329,16 +368,22 @@ impl Semaphore {
     }
 
     /// First poll of an `Acquire`: take a permit, or join the queue.
+    #[inline]
     fn poll_idle(&self, tag: Tag, cx: &mut Context<'_>) -> IdleOutcome {
         self.emit(LockEvent::Requested { tag });
         match self.try_take() {
             Ok(()) => {
                 self.note_acquired(tag);
-                return IdleOutcome::Acquired;
+                IdleOutcome::Acquired
             }
-            Err(TryAcquireError::Closed) => return IdleOutcome::Closed,
-            Err(TryAcquireError::NoPermits) => {}
+            Err(TryAcquireError::Closed) => IdleOutcome::Closed,
+            Err(TryAcquireError::NoPermits) => self.enqueue(tag, cx),
         }
+    }
+
+    /// Slow path of a first poll: under the waiters lock, retry, else join the queue.
+    #[inline(never)]
+    fn enqueue(&self, tag: Tag, cx: &mut Context<'_>) -> IdleOutcome {
         let mut w = self.lock_waiters();
         let mut state = self.state.load(Ordering::Acquire);
         loop {
@@ -401,6 +446,7 @@ impl<'a> SemaphorePermit<'a> {
 }
 
 impl Drop for SemaphorePermit<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.sem.release(self.tag);
     }
@@ -415,6 +461,7 @@ impl fmt::Debug for SemaphorePermit<'_> {
 impl<'a> Future for Acquire<'a> {
     type Output = Result<SemaphorePermit<'a>, AcquireError>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // `Acquire` is `Unpin`: all its fields are.
         let this = self.get_mut();
@@ -434,38 +481,44 @@ impl<'a> Future for Acquire<'a> {
                     Poll::Pending
                 }
             },
-            AcquireState::Queued(key) => {
-                let mut w = sem.lock_waiters();
-                let slot = &mut w.slots[key];
-                match slot.status {
-                    SlotStatus::Waiting => {
-                        // Keep one waker; replace it only if the task's waker changed.
-                        match &slot.waker {
-                            Some(old) if old.will_wake(cx.waker()) => {}
-                            _ => slot.waker = Some(cx.waker().clone()),
-                        }
-                        Poll::Pending
-                    }
-                    SlotStatus::Granted => {
-                        w.slots.remove(key);
-                        this.state = AcquireState::Done;
-                        Poll::Ready(Ok(SemaphorePermit { sem, tag }))
-                    }
-                    SlotStatus::Closed => {
-                        w.slots.remove(key);
-                        this.state = AcquireState::Done;
-                        Poll::Ready(Err(AcquireError(())))
-                    }
-                }
-            }
+            AcquireState::Queued(key) => this.poll_queued(key, cx),
             AcquireState::Done => panic!("`Acquire` polled after it completed"),
         }
     }
 }
 
-impl Drop for Acquire<'_> {
-    fn drop(&mut self) {
-        let AcquireState::Queued(key) = self.state else { return };
+impl<'a> Acquire<'a> {
+    /// A re-poll while queued: refresh the waker, or collect the granted permit.
+    #[inline(never)]
+    fn poll_queued(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Result<SemaphorePermit<'a>, AcquireError>> {
+        let (sem, tag) = (self.sem, self.tag);
+        let mut w = sem.lock_waiters();
+        let slot = &mut w.slots[key];
+        match slot.status {
+            SlotStatus::Waiting => {
+                // Keep one waker; replace it only if the task's waker changed.
+                match &slot.waker {
+                    Some(old) if old.will_wake(cx.waker()) => {}
+                    _ => slot.waker = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+            SlotStatus::Granted => {
+                w.slots.remove(key);
+                self.state = AcquireState::Done;
+                Poll::Ready(Ok(SemaphorePermit { sem, tag }))
+            }
+            SlotStatus::Closed => {
+                w.slots.remove(key);
+                self.state = AcquireState::Done;
+                Poll::Ready(Err(AcquireError(())))
+            }
+        }
+    }
+
+    /// Dropped while queued: leave the queue, or pass on a permit granted but not taken.
+    #[inline(never)]
+    fn cancel(&mut self, key: usize) {
         let sem = self.sem;
         let mut next = None;
         {
@@ -491,6 +544,15 @@ impl Drop for Acquire<'_> {
         }
         if let Some(waker) = next {
             waker.wake();
+        }
+    }
+}
+
+impl Drop for Acquire<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if let AcquireState::Queued(key) = self.state {
+            self.cancel(key);
         }
     }
 }

@@ -106,6 +106,20 @@ impl<T> WakeOnWrite<T> {
 
     /// Completes after the next write to the cell (one that happens after this call).
     ///
+    /// ```
+    /// use mutex_playground::sync::{Tag, WakeOnWrite};
+    /// use futures::{executor::block_on, FutureExt};
+    ///
+    /// let cell = WakeOnWrite::new(0);
+    /// let mut changed = Box::pin(cell.changed(Tag(1)));
+    /// assert!(changed.as_mut().now_or_never().is_none());
+    /// assert_eq!(cell.watchers(), vec![Tag(1)]);
+    /// let _ = *block_on(cell.lock_tagged(Tag(2))); // a read: still waiting
+    /// assert!(changed.as_mut().now_or_never().is_none());
+    /// *block_on(cell.lock_tagged(Tag(2))) += 1; // a write: done
+    /// assert!(changed.now_or_never().is_some());
+    /// ```
+    ///
     /// # Cancel safety
     /// Cancel safe: dropping it removes its waker.
     pub fn changed(&self, tag: Tag) -> Changed<'_, T> {

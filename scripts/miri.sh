@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs tests/sync_miri.rs under Miri: checks the `unsafe` code of `sync` for undefined
+# behaviour and data races, with real threads. Installs Miri on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! cargo +nightly miri --version >/dev/null 2>&1; then
+    rustup component add --toolchain nightly miri rust-src
+fi
+cargo +nightly miri setup
+# Many seeds of the scheduler would be better; one is what fits in a couple of minutes.
+export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance"
+exec cargo +nightly miri test --test sync_miri "$@"

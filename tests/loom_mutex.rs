@@ -1,0 +1,159 @@
+//! Loom models of the Mutex: every interleaving of the semaphore's atomics and internal
+//! lock is explored. Run with `scripts/loom.sh`
+//! (`RUSTFLAGS="--cfg loom" cargo test --release --target-dir target/loom --test loom_mutex`).
+//!
+//! The value cell is a plain `std::cell::UnsafeCell`, which loom does not track, so each
+//! model checks mutual exclusion explicitly with a loom `AtomicBool` "inside" flag that
+//! every holder sets on entry and clears on exit.
+#![cfg(loom)]
+
+use futures::task::noop_waker_ref;
+use loom::future::block_on;
+use loom::model::Builder;
+use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use loom::thread;
+use mutex_playground::sync::{Mutex, Tag};
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+fn builder(preemption_bound: usize) -> Builder {
+    let mut b = Builder::new();
+    b.preemption_bound = Some(preemption_bound);
+    b
+}
+
+/// The critical section: nobody else may be inside, and the counter is bumped.
+fn critical(inside: &AtomicBool, value: &mut usize) {
+    assert!(!inside.swap(true, Ordering::SeqCst), "two holders at once");
+    *value += 1;
+    inside.store(false, Ordering::SeqCst);
+}
+
+fn poll_once<F: Future + ?Sized>(fut: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(noop_waker_ref()))
+}
+
+#[test]
+fn two_tasks_lock_and_unlock() {
+    builder(5).check(|| {
+        let mutex = Arc::new(Mutex::new(0usize));
+        let inside = Arc::new(AtomicBool::new(false));
+        let other = {
+            let (mutex, inside) = (mutex.clone(), inside.clone());
+            thread::spawn(move || {
+                let mut g = block_on(mutex.lock_tagged(Tag(1)));
+                critical(&inside, &mut g);
+            })
+        };
+        {
+            let mut g = block_on(mutex.lock_tagged(Tag(0)));
+            critical(&inside, &mut g);
+        }
+        other.join().unwrap();
+        assert_eq!(*mutex.try_lock().expect("free at the end"), 2);
+        assert_eq!(mutex.waiters(), vec![]);
+    });
+}
+
+#[test]
+fn three_tasks_lock_and_unlock() {
+    builder(3).check(|| {
+        let mutex = Arc::new(Mutex::new(0usize));
+        let inside = Arc::new(AtomicBool::new(false));
+        let others: Vec<_> = (1..3)
+            .map(|t| {
+                let (mutex, inside) = (mutex.clone(), inside.clone());
+                thread::spawn(move || {
+                    let mut g = block_on(mutex.lock_tagged(Tag(t)));
+                    critical(&inside, &mut g);
+                })
+            })
+            .collect();
+        {
+            let mut g = block_on(mutex.lock_tagged(Tag(0)));
+            critical(&inside, &mut g);
+        }
+        for t in others {
+            t.join().unwrap();
+        }
+        assert_eq!(*mutex.try_lock().expect("free at the end"), 3);
+    });
+}
+
+/// A queued waiter is dropped while the holder releases (possibly handing the lock to
+/// it). The lock must end up with the other waiter (or free), never lost: if it were
+/// lost, the blocking waiter would never be woken and loom reports a deadlock.
+#[test]
+fn cancel_during_hand_over() {
+    builder(5).check(|| {
+        let mutex = Arc::new(Mutex::new(0usize));
+        let inside = Arc::new(AtomicBool::new(false));
+        let holder = mutex.try_lock_tagged(Tag(0)).unwrap();
+        // Queue the waiter that will be cancelled, from this thread, before the race.
+        let mut cancelled = Box::pin(mutex.clone().lock_owned_tagged(Tag(1)));
+        assert!(poll_once(cancelled.as_mut()).is_pending());
+
+        let canceller = thread::spawn(move || drop(cancelled));
+        let blocker = {
+            let (mutex, inside) = (mutex.clone(), inside.clone());
+            thread::spawn(move || {
+                let mut g = block_on(mutex.lock_tagged(Tag(2)));
+                critical(&inside, &mut g);
+            })
+        };
+        drop(holder);
+        canceller.join().unwrap();
+        blocker.join().unwrap();
+        assert_eq!(mutex.waiters(), vec![]);
+        assert_eq!(*mutex.try_lock().expect("the lock was not lost"), 1);
+    });
+}
+
+/// `try_lock` races the release that hands the lock to a queued waiter: it must fail
+/// whatever the interleaving (no barging), and the waiter must get the lock.
+#[test]
+fn try_lock_racing_a_release_cannot_barge() {
+    builder(5).check(|| {
+        let mutex = Arc::new(Mutex::new(0usize));
+        let holder = mutex.try_lock_tagged(Tag(0)).unwrap();
+        let mut waiter = Box::pin(mutex.lock_tagged(Tag(1)));
+        assert!(poll_once(waiter.as_mut()).is_pending());
+
+        let barger = {
+            let mutex = mutex.clone();
+            thread::spawn(move || mutex.try_lock_tagged(Tag(2)).is_ok())
+        };
+        drop(holder);
+        assert!(!barger.join().unwrap(), "try_lock overtook a queued waiter");
+        let Poll::Ready(mut g) = poll_once(waiter.as_mut()) else { panic!("waiter not served") };
+        *g += 1;
+        assert_eq!(mutex.holder(), Some(Tag(1)));
+    });
+}
+
+/// `try_lock` racing a plain release (nobody queued): it either fails because the lock
+/// is still held, or succeeds after the release; never while the holder is inside.
+#[test]
+fn try_lock_racing_a_plain_release() {
+    builder(5).check(|| {
+        let mutex = Arc::new(Mutex::new(0usize));
+        let inside = Arc::new(AtomicBool::new(false));
+        let successes = Arc::new(AtomicUsize::new(0));
+        let mut holder = mutex.try_lock_tagged(Tag(0)).unwrap();
+        let other = {
+            let (mutex, inside, successes) = (mutex.clone(), inside.clone(), successes.clone());
+            thread::spawn(move || {
+                if let Ok(mut g) = mutex.try_lock_tagged(Tag(1)) {
+                    critical(&inside, &mut g);
+                    successes.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        };
+        critical(&inside, &mut holder);
+        drop(holder);
+        other.join().unwrap();
+        let g = mutex.try_lock().expect("free at the end");
+        assert_eq!(*g, 1 + successes.load(Ordering::SeqCst));
+    });
+}
