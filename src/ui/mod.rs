@@ -6,7 +6,7 @@ mod log;
 mod mutex_panel;
 mod palette;
 mod panic;
-mod share;
+pub mod share;
 pub mod state;
 mod timeline;
 mod views;

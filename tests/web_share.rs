@@ -1,0 +1,102 @@
+//! In the browser: links become models (hostile ones become notices), the local library,
+//! and the same scenario run on the browser's own executor and timers.
+#![cfg(target_arch = "wasm32")]
+
+use mutex_playground::exec::Policy;
+use mutex_playground::scenario::preset;
+use mutex_playground::share::{pack, Link, Source};
+use mutex_playground::trace::{run_realtime, simulate};
+use mutex_playground::ui::share::{library, library_delete, library_rename, library_save};
+use mutex_playground::ui::state::{Mode, Model, Theme};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn a_link_opens_the_run_it_describes() {
+    let m = Model::from_fragment("#preset=deadlock&step=3&policy=random:2&theme=dark", Theme::Light);
+    assert_eq!(m.notice, None);
+    assert_eq!(m.presets[m.preset.unwrap()].id, "deadlock");
+    assert_eq!(m.step, 3);
+    assert_eq!(m.theme, Theme::Dark);
+    // And the model's own link says the same thing back.
+    let again = Model::from_fragment(&m.link(m.embed).to_fragment(), Theme::Light);
+    assert_eq!((again.step, again.preset, again.theme), (m.step, m.preset, m.theme));
+}
+
+#[wasm_bindgen_test]
+fn a_scheduler_link_replays_the_players_choices() {
+    let m = Model::from_fragment("#preset=deadlock&policy=manual:1.0", Theme::Light);
+    assert_eq!(m.mode, Mode::Scheduler);
+    assert_eq!(m.choices, vec![1, 0]);
+    assert_eq!(m.loaded.as_ref().unwrap().run.polled_at(1), Some(1));
+}
+
+#[wasm_bindgen_test]
+fn hostile_links_fall_back_to_the_default_with_a_message() {
+    let default = Model::new(Theme::Light);
+    for (fragment, needle) in [
+        ("#s=%%%", "base64"),
+        ("#s=AAAA", "damaged"),
+        (&*format!("#s={}", pack("[1,2")), "JSON"),
+        (&*format!("#s={}", pack(r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"lock","mutex":"nope"}]}]}"#)), "unknown mutex"),
+        ("#preset=../../etc", "preset name"),
+        ("#step=-3", "step number"),
+    ] {
+        let m = Model::from_fragment(fragment, Theme::Light);
+        let notice = m.notice.clone().unwrap_or_else(|| panic!("no notice for {fragment}"));
+        assert!(notice.contains(needle), "{fragment}: {notice}");
+        assert_eq!(m.scenario, default.scenario, "{fragment}: falls back to the default scenario");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_in_a_link_round_trips() {
+    let mut s = preset("fairness").unwrap().scenario;
+    s.tasks.truncate(3);
+    let link = Link { source: Source::Scenario(serde_json::to_string(&s).unwrap()), ..Link::default() };
+    let m = Model::from_fragment(&link.to_fragment(), Theme::Light);
+    assert_eq!(*m.scenario, s);
+    assert!(m.edited && m.preset.is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_library_saves_renames_and_deletes() {
+    let s = preset("counter").unwrap().scenario;
+    library_save("test: my counter", &s).unwrap();
+    assert_eq!(library().get("test: my counter"), Some(&s));
+    assert!(library_save("   ", &s).is_err(), "a blank name is refused");
+    library_rename("test: my counter", "test: renamed").unwrap();
+    assert!(library().get("test: my counter").is_none());
+    assert!(library_rename("test: renamed", "test: renamed").is_err(), "no clobbering");
+    library_delete("test: renamed").unwrap();
+    assert!(library().get("test: renamed").is_none());
+    // A damaged store reads as empty rather than breaking the page.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.set_item("mutex-playground/library/v1", "{not json").unwrap();
+    assert!(library().is_empty());
+    storage.remove_item("mutex-playground/library/v1").unwrap();
+}
+
+/// The same scenario on the browser's executor (wasm-bindgen-futures) with real timers
+/// (gloo-timers) prints what the simulation prints: our Mutex works there too.
+#[wasm_bindgen_test]
+async fn the_reader_writer_runs_on_the_browsers_own_executor() {
+    let scenario = preset("reader-writer").unwrap().scenario;
+    let simulated: Vec<String> = simulate(&scenario, &Policy::Fifo).unwrap().transcript().into_iter().map(|l| l.text).collect();
+    // 1 real ms per 20 virtual ms: the 3.5 s scenario takes under 200 ms.
+    let real = run_realtime(&scenario, 0.05).await.unwrap();
+    let real: Vec<String> = real.iter().flat_map(|l| l.split('\n').map(str::to_string)).collect();
+    assert!(real.len() >= 17, "{real:?}");
+    assert_eq!(real[..17], simulated[..17]);
+}
+
+#[wasm_bindgen_test]
+async fn the_deadlock_hangs_on_the_browsers_executor_too() {
+    // Our Mutex really deadlocks there: the run does not finish within its time limit,
+    // and run_realtime reports what was printed so far.
+    let scenario = preset("counter").unwrap().scenario;
+    let real = run_realtime(&scenario, 0.05).await.unwrap();
+    let simulated = simulate(&scenario, &Policy::Fifo).unwrap().transcript_text();
+    assert_eq!(real.concat(), simulated.lines().collect::<Vec<_>>().concat());
+}
