@@ -9,4 +9,4 @@ fi
 cargo +nightly miri setup
 # Many seeds of the scheduler would be better; one is what fits in a couple of minutes.
 export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance"
-exec cargo +nightly miri test --test sync_miri "$@"
+exec cargo +nightly miri test --test sync_miri --test engine_miri "$@"
