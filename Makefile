@@ -47,9 +47,13 @@ test-miri:
 dist:
 	$(ENV) trunk build --release --offline --locked
 
+## Benchmarks (numbers, never pass/fail): see BENCHMARKS.md
 bench: bootstrap
 	$(ENV) cargo bench --bench mutex
 	$(ENV) cargo bench --bench engine
+	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
+	$(ENV) scripts/bench-ui.sh
+	$(MAKE) --no-print-directory size
 
 ## Sizes of the release dist (raw and gzip) for BENCHMARKS.md
 size: dist
