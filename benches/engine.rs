@@ -12,27 +12,13 @@
 use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
 use mutex_playground::exec::{yield_now, Clock, Executor, MutexObserver, Policy, RunLimits, Sink, Stop};
-use mutex_playground::scenario::{preset, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec};
+use mutex_playground::scenario::{hammer, preset};
 use mutex_playground::sync::{Mutex, Tag};
 use mutex_playground::trace::{simulate, EndReason};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn hammer(tasks: usize, repeat: u32, yield_while_holding: bool) -> Scenario {
-    let mut steps = vec![Step::Lock { mutex: "m".into() }];
-    if yield_while_holding {
-        steps.push(Step::Yield);
-    }
-    steps.push(Step::Unlock { mutex: "m".into() });
-    Scenario {
-        name: "hammer".into(),
-        description: String::new(),
-        mutexes: vec![MutexSpec { name: "m".into(), kind: MutexKind::Async, initial: 0.into() }],
-        tasks: (0..tasks).map(|i| TaskSpec { name: format!("t{i}"), start_ms: 0, repeat, forever: false, steps: steps.clone() }).collect(),
-        limits: Limits { max_steps: 5_000_000, max_time_ms: 600_000 },
-    }
-}
 
 /// Median of `runs` timings of `f`.
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {

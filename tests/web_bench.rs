@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{preset, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec};
+use mutex_playground::scenario::{hammer, preset};
 use mutex_playground::trace::{simulate, EndReason};
 use wasm_bindgen_test::*;
 
@@ -13,20 +13,6 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-fn hammer(tasks: usize, repeat: u32, yield_while_holding: bool) -> Scenario {
-    let mut steps = vec![Step::Lock { mutex: "m".into() }];
-    if yield_while_holding {
-        steps.push(Step::Yield);
-    }
-    steps.push(Step::Unlock { mutex: "m".into() });
-    Scenario {
-        name: "hammer".into(),
-        description: String::new(),
-        mutexes: vec![MutexSpec { name: "m".into(), kind: MutexKind::Async, initial: 0.into() }],
-        tasks: (0..tasks).map(|i| TaskSpec { name: format!("t{i}"), start_ms: 0, repeat, forever: false, steps: steps.clone() }).collect(),
-        limits: Limits { max_steps: 5_000_000, max_time_ms: 3_600_000 },
-    }
-}
 
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run by `make bench`"]

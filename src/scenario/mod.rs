@@ -54,7 +54,7 @@ mod presets;
 pub mod program;
 mod validate;
 
-pub use presets::{preset, presets, Preset};
+pub use presets::{hammer, preset, presets, Preset};
 pub use validate::{ScenarioError, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_TASKS, MAX_TEXT};
 
 use serde::{Deserialize, Serialize};

@@ -237,3 +237,21 @@ fn fairness() -> Preset {
         scenario: scenario("fairness", "8 tasks × 12 short holds of one lock", vec![mutex("lock", MutexKind::Async, json!(0))], tasks),
     }
 }
+
+/// A stress scenario (not a preset): `tasks` tasks each lock and unlock one async mutex
+/// `repeat` times, optionally yielding while they hold it (so the others queue). The
+/// benchmarks use it; its limits allow up to 5,000,000 steps.
+pub fn hammer(tasks: usize, repeat: u32, yield_while_holding: bool) -> Scenario {
+    let mut steps = vec![lock("m")];
+    if yield_while_holding {
+        steps.push(Step::Yield);
+    }
+    steps.push(unlock("m"));
+    Scenario {
+        name: "hammer".into(),
+        description: format!("{tasks} tasks × {repeat} lock/unlock of one mutex"),
+        mutexes: vec![mutex("m", MutexKind::Async, json!(0))],
+        tasks: (0..tasks).map(|i| task(&format!("t{i}"), repeat, steps.clone())).collect(),
+        limits: Limits { max_steps: 5_000_000, max_time_ms: 600_000 },
+    }
+}
