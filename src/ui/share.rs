@@ -1,4 +1,5 @@
 //! Share, embed, save and export: the Share panel, the local library, file import, and
+#![allow(missing_debug_implementations)] // component props and handles
 //! downloads. Everything a link or a file brings in is data, validated before it runs.
 
 use super::state::{Action, Embed, Model};
