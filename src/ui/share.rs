@@ -1,6 +1,6 @@
 //! Share, embed, save and export: the Share panel, the local library, file import, and
-#![allow(missing_debug_implementations)] // component props and handles
 //! downloads. Everything a link or a file brings in is data, validated before it runs.
+#![allow(missing_debug_implementations)] // component props and handles
 
 use super::state::{Action, Embed, Model};
 use crate::scenario::Scenario;
