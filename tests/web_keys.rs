@@ -1,0 +1,78 @@
+//! The keyboard shortcuts (space, ←/→, r, +/-) drive the same actions as the buttons, and
+//! are ignored while typing in a field.
+#![cfg(target_arch = "wasm32")]
+
+use mutex_playground::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+async fn press(target: &web_sys::EventTarget, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
+fn step(root: &Element) -> u32 {
+    let text = root.query_selector("[data-testid=readout]").unwrap().unwrap().text_content().unwrap();
+    text.trim_start_matches("step ").split(' ').next().unwrap().parse().unwrap()
+}
+
+fn speed(root: &Element) -> String {
+    let select: web_sys::HtmlSelectElement = root.query_selector("[data-testid=speed]").unwrap().unwrap().dyn_into().unwrap();
+    select.value()
+}
+
+#[wasm_bindgen_test]
+async fn arrows_step_r_resets_plus_minus_change_speed() {
+    let root = mount().await;
+    let doc: web_sys::EventTarget = web_sys::window().unwrap().document().unwrap().into();
+    assert_eq!(step(&root), 0);
+    press(&doc, "ArrowRight").await;
+    press(&doc, "ArrowRight").await;
+    press(&doc, "ArrowRight").await;
+    assert_eq!(step(&root), 3);
+    press(&doc, "ArrowLeft").await;
+    assert_eq!(step(&root), 2);
+    press(&doc, "r").await;
+    assert_eq!(step(&root), 0);
+    let before = speed(&root);
+    press(&doc, "+").await;
+    let faster = speed(&root);
+    assert_ne!(faster, before, "+ makes it faster");
+    press(&doc, "-").await;
+    assert_eq!(speed(&root), before, "- undoes it");
+}
+
+#[wasm_bindgen_test]
+async fn space_toggles_play_and_typing_in_a_field_is_left_alone() {
+    let root = mount().await;
+    let doc: web_sys::EventTarget = web_sys::window().unwrap().document().unwrap().into();
+    let play = root.query_selector("[data-testid=play]").unwrap().unwrap();
+    assert!(play.get_attribute("aria-label").unwrap().starts_with("Play"));
+    press(&doc, " ").await;
+    assert!(play.get_attribute("aria-label").unwrap().starts_with("Pause"), "space starts playback");
+    press(&doc, " ").await;
+    assert!(play.get_attribute("aria-label").unwrap().starts_with("Play"), "space pauses");
+    // A key typed into an input does not move the playhead.
+    let input = web_sys::window().unwrap().document().unwrap().create_element("input").unwrap();
+    root.append_child(&input).unwrap();
+    let at = step(&root);
+    press(&input.into(), "ArrowRight").await;
+    assert_eq!(step(&root), at);
+}
