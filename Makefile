@@ -33,7 +33,7 @@ test-browser:
 
 ## The Trunk release build, served on loopback, driven through ChromeDriver (tests/e2e/)
 test-e2e: dist
-	$(ENV) cargo test --locked --test e2e -- --ignored --skip perf:: --test-threads=1
+	$(ENV) cargo test --locked --test e2e -- --ignored --skip perf:: --skip frames:: --test-threads=1
 
 ## loom models of the Mutex (tests/loom_*.rs)
 test-loom:
@@ -52,7 +52,7 @@ bench: bootstrap
 	$(ENV) cargo bench --bench mutex
 	$(ENV) cargo bench --bench engine
 	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
-	$(ENV) scripts/bench-ui.sh
+	scripts/bench-frames.sh
 	$(MAKE) --no-print-directory size
 
 ## Sizes of the release dist (raw and gzip) for BENCHMARKS.md

@@ -6,7 +6,7 @@
 use super::palette::{lane_colour, task_colour, task_mark, task_name, LEGEND};
 use super::state::{Axis, RunRef};
 use crate::trace::{Lane, Segment};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -109,15 +109,84 @@ fn geometry(props: &Input, css_width: f64) -> Geometry {
     Geometry { scale, lane_h, height, gutter }
 }
 
-fn draw(canvas: &HtmlCanvasElement, props: &Input) -> Result<(), JsValue> {
+/// What the static layer (ticks, lanes, hand-offs) depends on: when none of it changes,
+/// a frame only copies the cached layer and draws the playhead.
+#[derive(Clone, Copy, PartialEq)]
+struct LayerKey {
+    run: usize,
+    axis: Axis,
+    zoom: u32,
+    from: u64,
+    width: u64,
+    height: u64,
+    dark: bool,
+    ratio: u64,
+}
+
+type Layer = RefCell<Option<(LayerKey, HtmlCanvasElement)>>;
+
+fn draw(canvas: &HtmlCanvasElement, props: &Input, layer: &Layer) -> Result<(), JsValue> {
     let parent_width = canvas.parent_element().map_or(600.0, |p| p.client_width() as f64).max(200.0);
     let g = geometry(props, parent_width);
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    canvas.set_width((parent_width * ratio) as u32);
-    canvas.set_height((g.height * ratio) as u32);
+    let (w_px, h_px) = ((parent_width * ratio) as u32, (g.height * ratio) as u32);
+    if canvas.width() != w_px {
+        canvas.set_width(w_px);
+    }
+    if canvas.height() != h_px {
+        canvas.set_height(h_px);
+    }
     canvas.set_attribute("style", &format!("width:{parent_width}px;height:{}px", g.height))?;
+    let key = LayerKey {
+        run: Rc::as_ptr(&props.loaded.0) as usize,
+        axis: props.axis,
+        zoom: props.zoom,
+        from: g.scale.from.to_bits(),
+        width: parent_width.to_bits(),
+        height: g.height.to_bits(),
+        dark: props.dark,
+        ratio: ratio.to_bits(),
+    };
+    let mut cached = layer.borrow_mut();
+    if cached.as_ref().map(|(k, _)| *k) != Some(key) {
+        let off: HtmlCanvasElement = match cached.take() {
+            Some((_, c)) => c,
+            None => web_sys::window().and_then(|w| w.document()).ok_or("no document")?.create_element("canvas")?.dyn_into()?,
+        };
+        off.set_width(w_px);
+        off.set_height(h_px);
+        let octx: CanvasRenderingContext2d = off.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
+        octx.scale(ratio, ratio)?;
+        draw_static(&octx, props, &g)?;
+        *cached = Some((key, off));
+    }
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
+    ctx.clear_rect(0.0, 0.0, f64::from(w_px), f64::from(h_px));
+    if let Some((_, off)) = cached.as_ref() {
+        ctx.draw_image_with_html_canvas_element(off, 0.0, 0.0)?;
+    }
     ctx.scale(ratio, ratio)?;
+    let run = &props.loaded.run;
+    let s = g.scale;
+    let x_end = s.x0 + s.width;
+    // The playhead.
+    let here = match props.axis {
+        Axis::Time => run.time_at(props.step) as f64,
+        Axis::Steps => props.step as f64,
+    };
+    let x = s.x(here).clamp(s.x0, x_end).round() + 0.5;
+    ctx.set_stroke_style_str("#d1342f");
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    ctx.move_to(x, 2.0);
+    ctx.line_to(x, g.height);
+    ctx.stroke();
+    Ok(())
+}
+
+/// Ticks, lanes and hand-off arrows: everything but the playhead.
+fn draw_static(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Result<(), JsValue> {
     let dark = props.dark;
     let (fg, muted, line) = if dark { ("#e6e9ee", "#9aa4b2", "#333a44") } else { ("#1c1f24", "#5b6470", "#d9dde3") };
     let run = &props.loaded.run;
@@ -235,18 +304,6 @@ fn draw(canvas: &HtmlCanvasElement, props: &Input) -> Result<(), JsValue> {
         }
     }
 
-    // The playhead.
-    let here = match props.axis {
-        Axis::Time => run.time_at(props.step) as f64,
-        Axis::Steps => props.step as f64,
-    };
-    let x = s.x(here).clamp(s.x0, x_end).round() + 0.5;
-    ctx.set_stroke_style_str("#d1342f");
-    ctx.set_line_width(2.0);
-    ctx.begin_path();
-    ctx.move_to(x, 2.0);
-    ctx.line_to(x, g.height);
-    ctx.stroke();
     Ok(())
 }
 
@@ -255,15 +312,17 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let canvas = use_node_ref();
     let zoom = use_state(|| 1u32);
     let dragging = use_mut_ref(|| false);
+    let layer: Rc<Layer> = use_mut_ref(|| None);
     let resized = use_state(|| 0u32);
     let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom, max_height: props.max_height };
 
     // Redraw when anything drawn changes (cheap: windowed and aggregated) and on resize.
     {
         let canvas = canvas.clone();
+        let layer = layer.clone();
         use_effect_with((input.clone(), *resized), move |(input, _)| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if let Err(e) = draw(&c, input) {
+                if let Err(e) = draw(&c, input, &layer) {
                     web_sys::console::warn_1(&e);
                 }
             }

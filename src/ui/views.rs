@@ -215,7 +215,8 @@ pub fn tasks(loaded: &Loaded, snap: &Snapshot) -> Html {
         <section class="tasks" aria-label="Tasks">
             <h2>{ "Tasks" }</h2>
             <ul class="task-list">
-                { for snap.tasks.iter().enumerate().map(|(i, t)| {
+                // Many tasks: the first rows, plus the one that just ran; the timeline has them all.
+                { for snap.tasks.iter().enumerate().filter(|&(i, _)| i < MAX_TASK_ROWS || snap.polled == Some(i as u32)).map(|(i, t)| {
                     let id = i as u32;
                     let (text, class) = status_text(&t.status, loaded, t);
                     let running = snap.polled == Some(id);
@@ -231,9 +232,15 @@ pub fn tasks(loaded: &Loaded, snap: &Snapshot) -> Html {
                     }
                 }) }
             </ul>
+            if snap.tasks.len() > MAX_TASK_ROWS {
+                <p class="muted" data-testid="more-tasks">{ format!("… and {} more tasks: the timeline shows them all.", snap.tasks.len() - MAX_TASK_ROWS) }</p>
+            }
         </section>
     }
 }
+
+/// Rows the task list draws at most (a DOM row per task per frame is what costs).
+const MAX_TASK_ROWS: usize = 40;
 
 pub fn end_text(end: &EndReason, loaded: &Loaded) -> String {
     let s = &loaded.run.scenario;

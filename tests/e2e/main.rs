@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
+mod frames;
 mod share;
 mod ui;
 
