@@ -1,7 +1,7 @@
 //! The stateless views: preset picker, explanation, controls, tasks, insights, scheduler.
 
 use super::palette::{chip, icon, mutex_name, task_name};
-use super::state::{Action, Axis, Loaded, Mode, Model, PolicyChoice, SPEEDS};
+use super::state::{Action, Axis, Loaded, Mode, Model, PolicyChoice, RunRef, SPEEDS};
 use crate::trace::{AlertKind, EndReason, Snapshot, TaskStatus, TaskView};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -278,9 +278,8 @@ fn alert_title(kind: AlertKind) -> &'static str {
     }
 }
 
-pub fn insights(model: &Model, loaded: &Loaded, d: &Dispatch) -> Html {
+pub fn insights(model: &Model, loaded: &RunRef, d: &Dispatch) -> Html {
     let a = loaded.run.analysis();
-    let s = &loaded.run.scenario;
     let at_end = model.step >= loaded.run.steps();
     html! {
         <section class="insights" aria-label="Insights">
@@ -315,7 +314,35 @@ pub fn insights(model: &Model, loaded: &Loaded, d: &Dispatch) -> Html {
                 <div><dt>{ "Acquisitions" }</dt><dd>{ a.acquisitions }</dd></div>
                 <div><dt>{ "Virtual time" }</dt><dd>{ format!("{} ms", loaded.run.duration()) }</dd></div>
             </dl>
-            <div class="table-wrap">
+            <StatsTable loaded={loaded.clone()} />
+        </section>
+    }
+}
+
+pub fn axis_toggle(model: &Model, d: &Dispatch) -> Html {
+    let time = model.axis == Axis::Time;
+    html! {
+        <div class="axis-switch" role="group" aria-label="Timeline axis">
+            <button aria-pressed={time.to_string()} onclick={on(d, || Action::SetAxis(Axis::Time))}>{ "virtual time" }</button>
+            <button aria-pressed={(!time).to_string()} onclick={on(d, || Action::SetAxis(Axis::Steps))}>{ "steps" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatsProps {
+    pub loaded: RunRef,
+}
+
+/// Wait and hold per task. A component of its own so that it is rebuilt only when the
+/// run changes, not on every frame of playback (it has a row per task).
+#[function_component(StatsTable)]
+pub fn stats_table(props: &StatsProps) -> Html {
+    let loaded = &props.loaded;
+    let a = loaded.run.analysis();
+    let s = &loaded.run.scenario;
+    html! {
+        <div class="table-wrap">
                 <table class="stats">
                     <caption class="sr-only">{ "Wait and hold per task (virtual ms)" }</caption>
                     <thead><tr><th scope="col">{ "Task" }</th><th scope="col">{ "locks" }</th><th scope="col">{ "wait total" }</th>
@@ -331,16 +358,5 @@ pub fn insights(model: &Model, loaded: &Loaded, d: &Dispatch) -> Html {
                     </tbody>
                 </table>
             </div>
-        </section>
-    }
-}
-
-pub fn axis_toggle(model: &Model, d: &Dispatch) -> Html {
-    let time = model.axis == Axis::Time;
-    html! {
-        <div class="axis-switch" role="group" aria-label="Timeline axis">
-            <button aria-pressed={time.to_string()} onclick={on(d, || Action::SetAxis(Axis::Time))}>{ "virtual time" }</button>
-            <button aria-pressed={(!time).to_string()} onclick={on(d, || Action::SetAxis(Axis::Steps))}>{ "steps" }</button>
-        </div>
     }
 }
