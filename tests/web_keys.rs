@@ -2,21 +2,16 @@
 //! are ignored while typing in a field.
 #![cfg(target_arch = "wasm32")]
 
-use mutex_playground::ui::App;
+mod web_common;
+
+use web_common::mount;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
 
 async fn press(target: &web_sys::EventTarget, key: &str) {
     let init = KeyboardEventInit::new();

@@ -4,24 +4,19 @@
 //! shows its error at the field.
 #![cfg(target_arch = "wasm32")]
 
+mod web_common;
+
+use web_common::mount;
+
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::preset;
 use mutex_playground::trace::simulate;
-use mutex_playground::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
-    root
-}
 
 fn q(root: &Element, css: &str) -> Element {
     root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
