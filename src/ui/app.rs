@@ -183,7 +183,8 @@ pub fn app() -> Html {
         let d = dispatcher.clone();
         Callback::from(move |a: Action| d.dispatch(a))
     };
-    let full_link = format!("{}#{}", share::page_base(), model.link(Embed::default()).to_fragment());
+    // Only an embedded page shows it.
+    let full_link = if model.embed.on { share::link_to(&model, Embed::default()) } else { String::new() };
     let toggle_editor = {
         let d = dispatcher.clone();
         Callback::from(move |_| d.dispatch(Action::ToggleEditor))

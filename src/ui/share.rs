@@ -21,6 +21,37 @@ pub fn page_base() -> String {
     href.split('#').next().unwrap_or_default().to_string()
 }
 
+/// The playground's full address for `model` (with `embed`'s options).
+///
+/// Playing redraws every frame, and a page that shows a link (the embed's "open in the
+/// full playground", the Share panel) would otherwise serialize and deflate an edited
+/// scenario each time: the scenario's part of the fragment is cached per scenario.
+pub fn link_to(model: &Model, embed: Embed) -> String {
+    use crate::share::{Link, Source};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        /// The last scenario packed (kept alive, so its address is not reused) and its
+        /// fragment part.
+        static PACKED: RefCell<Option<(Rc<Scenario>, String)>> = const { RefCell::new(None) };
+    }
+    let mut link = model.link(embed);
+    let source = match std::mem::take(&mut link.source) {
+        Source::Scenario(json) => PACKED.with_borrow_mut(|cache| match cache {
+            Some((scenario, part)) if Rc::ptr_eq(scenario, &model.scenario) => part.clone(),
+            _ => {
+                let part = Link { source: Source::Scenario(json), ..Link::default() }.to_fragment();
+                *cache = Some((model.scenario.clone(), part.clone()));
+                part
+            }
+        }),
+        other => Link { source: other, ..Link::default() }.to_fragment(),
+    };
+    let rest = link.to_fragment();
+    let sep = if source.is_empty() || rest.is_empty() { "" } else { "&" };
+    format!("{}#{source}{sep}{rest}", page_base())
+}
+
 /// The current fragment, with its `#`.
 pub fn current_fragment() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
@@ -130,8 +161,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
     let status = use_state(|| None::<String>);
     let _ = *lib_version;
 
-    let full_link = format!("{}#{}", page_base(), model.link(Embed::default()).to_fragment());
-    let embed_link = format!("{}#{}", page_base(), model.link(*embed).to_fragment());
+    let full_link = link_to(model, Embed::default());
+    let embed_link = link_to(model, *embed);
     let snippet = format!(
         "<iframe src=\"{}\" width=\"700\" height=\"400\" style=\"border:0\" loading=\"lazy\" title=\"Mutex Playground: {}\"></iframe>",
         embed_link.replace('&', "&amp;").replace('"', "&quot;"),
