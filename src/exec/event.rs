@@ -124,12 +124,6 @@ fn thread_mark() -> usize {
     MARK.with(|m| m as *const u8 as usize)
 }
 
-#[cold]
-#[inline(never)]
-fn wrong_thread() -> ! {
-    panic!("a run's Sink was used from another thread than the one that created it")
-}
-
 /// The sink's contents.
 #[derive(Debug, Default, Clone)]
 pub struct Tables {
@@ -153,16 +147,14 @@ impl Sink {
         Arc::new(Sink { owner: thread_mark(), step: Cell::new(0), time: Cell::new(0), tables: UnsafeCell::new(tables) })
     }
 
-    #[inline(always)]
+    #[inline]
     fn check(&self) {
-        if thread_mark() != self.owner {
-            wrong_thread();
-        }
+        assert!(thread_mark() == self.owner, "a run's Sink was used from another thread than the one that created it");
     }
 
     /// Runs `f` on the tables. `f` must not call back into the sink (none of the
     /// closures below do).
-    #[inline(always)]
+    #[inline]
     fn with<R>(&self, f: impl FnOnce(&mut Tables) -> R) -> R {
         self.check();
         // SAFETY: `check` proved we are on the owner thread, and no method of the sink
@@ -182,13 +174,9 @@ impl Sink {
         self.time.set(time);
     }
 
-    #[inline(always)]
+    #[inline]
     pub fn push(&self, kind: EventKind) {
-        self.check();
-        let event = Event { step: self.step.get(), time: self.time.get(), kind };
-        // SAFETY: `check` proved we are on the owner thread, and nothing else borrows
-        // the tables while this line runs.
-        unsafe { (*self.tables.get()).events.push(event) }
+        self.with(|t| t.events.push(Event { step: self.step.get(), time: self.time.get(), kind }));
     }
 
     /// Stores a line of text and returns its index.

@@ -27,27 +27,26 @@ pub fn page_base() -> String {
 /// full playground", the Share panel) would otherwise serialize and deflate an edited
 /// scenario each time: the scenario's part of the fragment is cached per scenario.
 pub fn link_to(model: &Model, embed: Embed) -> String {
-    use crate::share::{Link, Source};
+    use crate::share::Link;
     use std::cell::RefCell;
     use std::rc::Rc;
+    /// The scenario (kept alive, so its address is not reused), preset and edited flag
+    /// the source part was made for, and the part.
+    type Packed = (Rc<Scenario>, Option<usize>, bool, String);
     thread_local! {
-        /// The last scenario packed (kept alive, so its address is not reused) and its
-        /// fragment part.
-        static PACKED: RefCell<Option<(Rc<Scenario>, String)>> = const { RefCell::new(None) };
+        static PACKED: RefCell<Option<Packed>> = const { RefCell::new(None) };
     }
-    let mut link = model.link(embed);
-    let source = match std::mem::take(&mut link.source) {
-        Source::Scenario(json) => PACKED.with_borrow_mut(|cache| match cache {
-            Some((scenario, part)) if Rc::ptr_eq(scenario, &model.scenario) => part.clone(),
-            _ => {
-                let part = Link { source: Source::Scenario(json), ..Link::default() }.to_fragment();
-                *cache = Some((model.scenario.clone(), part.clone()));
-                part
-            }
-        }),
-        other => Link { source: other, ..Link::default() }.to_fragment(),
-    };
-    let rest = link.to_fragment();
+    let source = PACKED.with_borrow_mut(|cache| match cache {
+        Some((scenario, preset, edited, part)) if Rc::ptr_eq(scenario, &model.scenario) && *preset == model.preset && *edited == model.edited => {
+            part.clone()
+        }
+        _ => {
+            let part = Link { source: model.link_source(), ..Link::default() }.to_fragment();
+            *cache = Some((model.scenario.clone(), model.preset, model.edited, part.clone()));
+            part
+        }
+    });
+    let rest = model.link_settings(embed).to_fragment();
     let sep = if source.is_empty() || rest.is_empty() { "" } else { "&" };
     format!("{}#{source}{sep}{rest}", page_base())
 }

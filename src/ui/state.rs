@@ -476,13 +476,24 @@ impl Model {
 
     /// The link that shows exactly this run at this step.
     pub fn link(&self, embed: Embed) -> crate::share::Link {
-        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
-        let source = match (self.preset, self.edited) {
+        crate::share::Link { source: self.link_source(), ..self.link_settings(embed) }
+    }
+
+    /// Where a link's scenario comes from: the preset's id, or (once edited, or for a
+    /// scenario that is no preset) the whole scenario as JSON.
+    pub fn link_source(&self) -> crate::share::Source {
+        use crate::share::Source;
+        match (self.preset, self.edited) {
             (Some(i), false) => Source::Preset(self.presets[i].id.to_string()),
             _ => Source::Scenario(serde_json::to_string(&*self.scenario).unwrap_or_default()),
-        };
+        }
+    }
+
+    /// [`link`](Model::link) without its source: step, speed, policy, theme and embed.
+    pub fn link_settings(&self, embed: Embed) -> crate::share::Link {
+        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
         Link {
-            source,
+            source: Source::Default,
             step: Some(u64::from(self.step)),
             speed: Some(Speed::Times(SPEEDS[self.speed])),
             policy: Some(match (self.mode, self.policy) {
