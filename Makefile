@@ -33,7 +33,7 @@ test-browser:
 
 ## The Trunk release build, served on loopback, driven through ChromeDriver (tests/e2e/)
 test-e2e: dist
-	$(ENV) cargo test --locked --test e2e -- --ignored --skip perf:: --skip frames:: --test-threads=1
+	$(ENV) cargo test --locked --test e2e -- --ignored --skip frames:: --test-threads=1
 
 ## loom models of the Mutex (tests/loom_*.rs)
 test-loom:
