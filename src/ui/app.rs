@@ -4,7 +4,7 @@
 
 use super::editor::{Editor, ScenarioRef};
 use super::log::Log;
-use super::mutex_panel::mutex_panel;
+use super::mutex_panel::{chip_motion, mutex_panel, use_chip_room};
 use super::palette::{mutex_name, task_name};
 use super::share::{self, ModelRef, SharePanel};
 use super::state::{Action, Embed, Model, Mode, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
@@ -155,6 +155,13 @@ pub fn app() -> Html {
         });
     }
 
+    // Queue chips: as many as fit the panels, sliding at a pace the playback can show.
+    let grid = use_node_ref();
+    let mutex_count = model.loaded.as_ref().map_or(0, |l| l.run.scenario.mutexes.len());
+    let room = use_chip_room(&grid, (model.loaded.is_some(), mutex_count));
+    let motion = if model.playing { chip_motion(BASE_STEPS_PER_SECOND * SPEEDS[model.speed]) } else { chip_motion(0.0) };
+    let jump = motion.is_none();
+
     let theme = match model.theme {
         Theme::Light => "light",
         Theme::Dark => "dark",
@@ -235,8 +242,8 @@ pub fn app() -> Html {
                                 { cycle.first().map(|&(t, _)| html! { <>{ super::palette::chip(s, t, "") }{ format!(" {}", task_name(s, t)) }</> }).unwrap_or_default() }
                             </p>
                         }
-                        <div class="mutex-grid">
-                            { for (0..s.mutexes.len() as u32).map(|m| mutex_panel(loaded, &snap, m, note_for(m))) }
+                        <div class="mutex-grid" ref={grid.clone()}>
+                            { for (0..s.mutexes.len() as u32).map(|m| mutex_panel(loaded, &snap, m, note_for(m), room, jump)) }
                         </div>
                     </section>
                     <div class="pair">
@@ -253,7 +260,8 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class="shell" data-theme={theme} data-embed={model.embed.on.to_string()} data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}>
+        <div class="shell" data-theme={theme} data-embed={model.embed.on.to_string()} data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}
+             data-motion={if jump { "jump" } else { "slide" }} style={motion.map(|ms| format!("--move:{ms}ms")).unwrap_or_default()}>
             <header class="top">
                 <h1 id="app-title">{ "Mutex Playground" }</h1>
                 if model.embed.on {

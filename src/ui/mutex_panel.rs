@@ -1,18 +1,79 @@
 //! One panel per mutex: the lock with the holder's guard and the FIFO wait queue as a row
 //! of chips that slide (keyed by task id, placed with `translateX`) as tasks enqueue,
 //! advance, take the guard, release it or give up.
+//!
+//! Only the chips that fit the panel's width are drawn (see [`use_chip_room`]); the rest of
+//! the queue is counted as "+N". Drawing chips nobody can see cost 200-task playback its
+//! 60 fps (BENCHMARKS.md).
 
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
 use super::state::Loaded;
 use crate::exec::EventKind;
 use crate::scenario::MutexKind;
 use crate::trace::{MutexId, Snapshot, TaskId};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// How many queue chips are drawn; the rest are counted.
-const MAX_CHIPS: usize = 40;
+/// The most queue chips drawn in any width; the rest are counted.
+pub const MAX_CHIPS: usize = 40;
 const SLOT: i32 = 42;
 const QUEUE_X: i32 = 88;
+/// Room kept at the end of the track for the "+N" count.
+const MORE_W: i32 = 52;
+
+/// How many chips fit a track `width` px wide (at least one, at most [`MAX_CHIPS`]).
+fn chips_for(width: i32) -> usize {
+    (((width - QUEUE_X - MORE_W) / SLOT).max(1) as usize).min(MAX_CHIPS)
+}
+
+/// How many queue chips fit one mutex panel, measured on the panels' grid (`grid`) and
+/// kept up to date by a `ResizeObserver` while it is mounted. The grid's columns are all
+/// the same width, so the first panel's track stands for every panel. `key` should change
+/// whenever the grid may be re-created or re-laid out (a run loaded, the mutex count).
+///
+/// Before the first measurement, or where nothing is laid out (a zero width), it is
+/// [`MAX_CHIPS`].
+#[hook]
+pub fn use_chip_room(grid: &NodeRef, key: (bool, usize)) -> usize {
+    let room = use_state_eq(|| MAX_CHIPS);
+    {
+        let room = room.clone();
+        let grid = grid.clone();
+        use_effect_with(key, move |_| {
+            let watch = grid.cast::<web_sys::Element>().and_then(|el| {
+                let target = el.clone();
+                let callback = Closure::<dyn Fn()>::new(move || {
+                    let width = target.query_selector(".track-wrap").ok().flatten().map_or(0, |t| t.client_width());
+                    if width > 0 {
+                        room.set(chips_for(width));
+                    }
+                });
+                let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+                // The first observation reports the current size, so this also measures now.
+                observer.observe(&el);
+                Some((observer, callback))
+            });
+            move || {
+                if let Some((observer, _callback)) = watch {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    *room
+}
+
+/// How chips move at the current playback rate: with a transition of this many
+/// milliseconds, or (`None`) by jumping straight to their places once steps come faster
+/// than a move could be followed (a 260 ms slide interrupted every few frames only piles
+/// the chips up mid-flight).
+pub fn chip_motion(steps_per_second: f64) -> Option<u32> {
+    const FULL_MS: f64 = 260.0;
+    const SHORTEST_MS: f64 = 90.0;
+    let ms = if steps_per_second > 0.0 { (800.0 / steps_per_second).min(FULL_MS) } else { FULL_MS };
+    (ms >= SHORTEST_MS).then_some(ms as u32)
+}
 
 /// What happened to one mutex at the playhead's step.
 #[derive(Default)]
@@ -74,8 +135,11 @@ fn moving_chip(loaded: &Loaded, task: TaskId, x: i32, role: &'static str, badge:
     }
 }
 
-/// Draws one mutex at the snapshot. `cycle` marks the panel as part of a deadlock.
-pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note: Option<String>) -> Html {
+/// Draws one mutex at the snapshot with at most `room` queue chips. `cycle_note` marks the
+/// panel as part of a deadlock. With `jump` (fast playback) the one-step effects (a chip
+/// joining, taking the guard, the ghost of a release or a cancel) are left out: they could
+/// not be seen.
+pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note: Option<String>, room: usize, jump: bool) -> Html {
     let scenario = &loaded.run.scenario;
     let Some(view) = snap.mutexes.get(mutex as usize) else { return html! {} };
     let name = mutex_name(scenario, mutex);
@@ -85,13 +149,14 @@ pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note:
         MutexKind::Watch => "wake-on-write cell",
         MutexKind::Blocking => "std::sync::Mutex (blocking)",
     };
-    let ch = changes(loaded, snap.step, mutex);
+    let ch = if jump { StepChanges::default() } else { changes(loaded, snap.step, mutex) };
+    let room = room.clamp(1, MAX_CHIPS);
     let mut chips: Vec<((TaskId, u8), Html)> = Vec::new();
     if let Some(h) = view.holder {
         let class = if ch.acquired.contains(&h) { "took" } else { "" };
         chips.push(((h, 0), moving_chip(loaded, h, 10, "holder", None, class)));
     }
-    for (i, &t) in view.queue.iter().take(MAX_CHIPS).enumerate() {
+    for (i, &t) in view.queue.iter().take(room).enumerate() {
         let class = if ch.enqueued.contains(&t) { "joined" } else { "" };
         let x = QUEUE_X + SLOT * i as i32;
         chips.push(((t, 0), moving_chip(loaded, t, x, "queued", Some(format!("{}", i + 1)), class)));
@@ -108,9 +173,9 @@ pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note:
     }
     // A stable DOM order (by task): only `transform` changes, so the moves animate.
     chips.sort_by_key(|c| c.0);
-    let more = view.queue.len().saturating_sub(MAX_CHIPS);
-    let shown = view.queue.len().min(MAX_CHIPS) as i32;
-    let width = QUEUE_X + SLOT * shown + if more > 0 { 60 } else { 8 };
+    let more = view.queue.len().saturating_sub(room);
+    let shown = view.queue.len().min(room) as i32;
+    let width = QUEUE_X + SLOT * shown + if more > 0 { MORE_W } else { 8 };
     let holder_text = match view.holder {
         Some(h) => {
             let held = view.held_since.map(|since| snap.time.saturating_sub(since)).unwrap_or(0);
@@ -143,7 +208,7 @@ pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note:
                         { for chips.into_iter().map(|(_, h)| h) }
                     </div>
                     if more > 0 {
-                        <span class="more" style={format!("left:{}px", QUEUE_X + SLOT * shown)}>{ format!("+{more}") }</span>
+                        <span class="more" data-testid="queue-more" style={format!("left:{}px", QUEUE_X + SLOT * shown)}>{ format!("+{more}") }</span>
                     }
                 </div>
             </div>

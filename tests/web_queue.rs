@@ -1,0 +1,109 @@
+//! In the browser: a long wait queue draws only the chips that fit its panel (the head of
+//! the Mutex's own queue, in order) and counts the rest; the count follows the panel's
+//! width as it changes; fast playback makes chips jump instead of slide.
+//!
+//! Its own file (its own page): it opens the app on a link through the address bar.
+#![cfg(target_arch = "wasm32")]
+
+mod web_common;
+
+use mutex_playground::exec::Policy;
+use mutex_playground::scenario::hammer;
+use mutex_playground::share::{Link, Source};
+use mutex_playground::trace::simulate;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn q(root: &Element, css: &str) -> Element {
+    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
+}
+
+fn all(root: &Element, css: &str) -> Vec<Element> {
+    let list = root.query_selector_all(css).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
+}
+
+/// The queue chips drawn on the first panel, head first.
+fn drawn_queue(root: &Element) -> Vec<u32> {
+    let mut chips: Vec<(u32, u32)> = all(root, "[data-testid=queue-chip]")
+        .iter()
+        .map(|c| (c.get_attribute("data-pos").unwrap().parse().unwrap(), c.get_attribute("data-task").unwrap().parse().unwrap()))
+        .collect();
+    chips.sort();
+    chips.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Each chip's right edge where its slide ends (its transform), against the track's
+/// visible width: the chips drawn must all be visible without scrolling.
+fn all_fit(root: &Element) -> bool {
+    let wrap = q(root, ".track-wrap").client_width() as f64;
+    all(root, "[data-testid=queue-chip]").iter().all(|c| {
+        let style = c.get_attribute("style").unwrap();
+        let x: f64 = style.split("translateX(").nth(1).unwrap().split("px").next().unwrap().parse().unwrap();
+        x + c.dyn_ref::<HtmlElement>().unwrap().offset_width() as f64 <= wrap
+    })
+}
+
+async fn settle() {
+    // A ResizeObserver reports after layout, in the next frame.
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
+    let scenario = hammer(40, 2, true);
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    let (step, longest) = (0..=run.steps()).map(|s| (s, run.snapshot_at(s).mutexes[0].queue.len())).max_by_key(|&(s, n)| (n, std::cmp::Reverse(s))).unwrap();
+    assert!(longest >= 30, "the scenario should queue most of its tasks, queued {longest}");
+
+    let link = Link { source: Source::Scenario(serde_json::to_string(&scenario).unwrap()), step: Some(step as u64), ..Link::default() };
+    let window = web_sys::window().unwrap();
+    // The test page has no stylesheet of its own: sizes are only real with the app's.
+    let document = window.document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../static/style.css")));
+    document.head().unwrap().append_child(&style).unwrap();
+    window.location().set_hash(&link.to_fragment()).unwrap();
+    let root = web_common::mount().await;
+    root.set_attribute("style", "width:420px").unwrap();
+    settle().await;
+    assert_eq!(all(&root, "[data-testid=notice]").len(), 0, "the link was refused");
+
+    let queue = run.snapshot_at(step).mutexes[0].queue.clone();
+    let narrow = drawn_queue(&root);
+    assert!(!narrow.is_empty() && narrow.len() < queue.len(), "drew {} of {} chips at 420 px", narrow.len(), queue.len());
+    assert_eq!(narrow[..], queue[..narrow.len()], "the drawn chips are the head of the Mutex's queue");
+    assert_eq!(q(&root, "[data-testid=queue-more]").text_content().unwrap(), format!("+{}", queue.len() - narrow.len()));
+    assert!(all_fit(&root), "a drawn chip lies beyond the panel's edge: {} chips, track {} px wide, panel {} px", narrow.len(), q(&root, ".track-wrap").client_width(), q(&root, ".mutex-panel").client_width());
+
+    // Wider: more chips, still the head of the queue, still all visible.
+    root.set_attribute("style", "width:1400px").unwrap();
+    settle().await;
+    let wide = drawn_queue(&root);
+    assert!(wide.len() > narrow.len(), "a wider panel drew {} chips, a narrow one {}", wide.len(), narrow.len());
+    assert_eq!(wide[..], queue[..wide.len()]);
+    assert!(all_fit(&root), "a drawn chip lies beyond the wider panel's edge");
+
+    // Slides while stepping; jumps when playing fast.
+    let shell = q(&root, ".shell");
+    assert_eq!(shell.get_attribute("data-motion").as_deref(), Some("slide"));
+    let speed: HtmlSelectElement = q(&root, "[data-testid=speed]").dyn_into().unwrap();
+    speed.set_value("8");
+    speed.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    let seek: HtmlInputElement = q(&root, "[data-testid=seek]").dyn_into().unwrap();
+    seek.set_value("0");
+    seek.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    q(&root, "[data-testid=play]").dyn_into::<HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+    assert_eq!(q(&root, ".shell").get_attribute("data-motion").as_deref(), Some("jump"));
+    assert!(all(&root, ".slot.released, .slot.cancelled").is_empty(), "ghost chips are drawn while jumping");
+    q(&root, "[data-testid=play]").dyn_into::<HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+    assert_eq!(q(&root, ".shell").get_attribute("data-motion").as_deref(), Some("slide"));
+    window.location().set_hash("").unwrap();
+}
