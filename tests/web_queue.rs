@@ -62,11 +62,7 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
 
     let link = Link { source: Source::Scenario(serde_json::to_string(&scenario).unwrap()), step: Some(step as u64), ..Link::default() };
     let window = web_sys::window().unwrap();
-    // The test page has no stylesheet of its own: sizes are only real with the app's.
-    let document = window.document().unwrap();
-    let style = document.create_element("style").unwrap();
-    style.set_text_content(Some(include_str!("../static/style.css")));
-    document.head().unwrap().append_child(&style).unwrap();
+    web_common::add_stylesheet();
     window.location().set_hash(&link.to_fragment()).unwrap();
     let root = web_common::mount().await;
     root.set_attribute("style", "width:420px").unwrap();

@@ -3,6 +3,7 @@
 mod app;
 mod editor;
 mod log;
+mod measure;
 mod mutex_panel;
 mod palette;
 mod panic;
@@ -26,3 +27,4 @@ pub fn start() {
         None => panic!("the page has no #app element to mount into"),
     }
 }
+

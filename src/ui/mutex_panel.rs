@@ -11,8 +11,7 @@ use super::state::Loaded;
 use crate::exec::EventKind;
 use crate::scenario::MutexKind;
 use crate::trace::{MutexId, Snapshot, TaskId};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use super::measure::use_width;
 use yew::prelude::*;
 
 /// The most queue chips drawn in any width; the rest are counted.
@@ -27,41 +26,15 @@ fn chips_for(width: i32) -> usize {
     (((width - QUEUE_X - MORE_W) / SLOT).max(1) as usize).min(MAX_CHIPS)
 }
 
-/// How many queue chips fit one mutex panel, measured on the panels' grid (`grid`) and
-/// kept up to date by a `ResizeObserver` while it is mounted. The grid's columns are all
-/// the same width, so the first panel's track stands for every panel. `key` should change
-/// whenever the grid may be re-created or re-laid out (a run loaded, the mutex count).
-///
-/// Before the first measurement, or where nothing is laid out (a zero width), it is
-/// [`MAX_CHIPS`].
+/// How many queue chips fit one mutex panel, from the width of the first panel's track
+/// (the grid's columns are all the same width, so it stands for every panel): see
+/// [`use_width`]. [`MAX_CHIPS`] until it has been measured.
 #[hook]
 pub fn use_chip_room(grid: &NodeRef, key: (bool, usize)) -> usize {
-    let room = use_state_eq(|| MAX_CHIPS);
-    {
-        let room = room.clone();
-        let grid = grid.clone();
-        use_effect_with(key, move |_| {
-            let watch = grid.cast::<web_sys::Element>().and_then(|el| {
-                let target = el.clone();
-                let callback = Closure::<dyn Fn()>::new(move || {
-                    let width = target.query_selector(".track-wrap").ok().flatten().map_or(0, |t| t.client_width());
-                    if width > 0 {
-                        room.set(chips_for(width));
-                    }
-                });
-                let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-                // The first observation reports the current size, so this also measures now.
-                observer.observe(&el);
-                Some((observer, callback))
-            });
-            move || {
-                if let Some((observer, _callback)) = watch {
-                    observer.disconnect();
-                }
-            }
-        });
+    match use_width(grid, Some(".track-wrap"), key) {
+        0 => MAX_CHIPS,
+        width => chips_for(width),
     }
-    *room
 }
 
 /// How chips move at the current playback rate: with a transition of this many

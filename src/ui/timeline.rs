@@ -3,12 +3,12 @@
 //! (only what is visible) and aggregated (at most one rectangle per pixel column per
 //! lane), so a 100,000-event run draws as fast as a small one. Click or drag to seek.
 
+use super::measure::use_width;
 use super::palette::{lane_colour, task_colour, task_mark, task_name, LEGEND};
 use super::state::{Axis, RunRef};
 use crate::trace::{Lane, Segment};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
@@ -109,10 +109,11 @@ fn geometry(props: &Input, css_width: f64) -> Geometry {
     Geometry { scale, lane_h, height, gutter }
 }
 
-/// What the static layer (ticks, lanes, hand-offs) depends on: when none of it changes,
-/// a frame only copies the cached layer and draws the playhead.
+/// Everything the canvas's drawing depends on. The playhead is not drawn on the canvas
+/// (it is an element moved with `transform`), so at zoom 1 a frame of playback does not
+/// touch the canvas at all; zoomed in, the window follows the playhead and `from` changes.
 #[derive(Clone, Copy, PartialEq)]
-struct LayerKey {
+struct DrawKey {
     run: usize,
     axis: Axis,
     zoom: u32,
@@ -123,70 +124,53 @@ struct LayerKey {
     ratio: u64,
 }
 
-type Layer = RefCell<Option<(LayerKey, HtmlCanvasElement)>>;
-
-fn draw(canvas: &HtmlCanvasElement, props: &Input, layer: &Layer) -> Result<(), JsValue> {
-    let parent_width = canvas.parent_element().map_or(600.0, |p| p.client_width() as f64).max(200.0);
-    let g = geometry(props, parent_width);
+/// Draws the lanes into `canvas` (`css_width` wide) unless what it shows is unchanged
+/// since the drawing recorded in `drawn`.
+fn draw(canvas: &HtmlCanvasElement, props: &Input, css_width: f64, drawn: &RefCell<Option<DrawKey>>) -> Result<(), JsValue> {
+    let g = geometry(props, css_width);
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (w_px, h_px) = ((parent_width * ratio) as u32, (g.height * ratio) as u32);
+    let key = DrawKey {
+        run: Rc::as_ptr(&props.loaded.0) as usize,
+        axis: props.axis,
+        zoom: props.zoom,
+        from: g.scale.from.to_bits(),
+        width: css_width.to_bits(),
+        height: g.height.to_bits(),
+        dark: props.dark,
+        ratio: ratio.to_bits(),
+    };
+    if *drawn.borrow() == Some(key) {
+        return Ok(());
+    }
+    let (w_px, h_px) = ((css_width * ratio) as u32, (g.height * ratio) as u32);
+    // Setting a canvas's size clears it, even to the same size.
     if canvas.width() != w_px {
         canvas.set_width(w_px);
     }
     if canvas.height() != h_px {
         canvas.set_height(h_px);
     }
-    canvas.set_attribute("style", &format!("width:{parent_width}px;height:{}px", g.height))?;
-    let key = LayerKey {
-        run: Rc::as_ptr(&props.loaded.0) as usize,
-        axis: props.axis,
-        zoom: props.zoom,
-        from: g.scale.from.to_bits(),
-        width: parent_width.to_bits(),
-        height: g.height.to_bits(),
-        dark: props.dark,
-        ratio: ratio.to_bits(),
-    };
-    let mut cached = layer.borrow_mut();
-    if cached.as_ref().map(|(k, _)| *k) != Some(key) {
-        let off: HtmlCanvasElement = match cached.take() {
-            Some((_, c)) => c,
-            None => web_sys::window().and_then(|w| w.document()).ok_or("no document")?.create_element("canvas")?.dyn_into()?,
-        };
-        off.set_width(w_px);
-        off.set_height(h_px);
-        let octx: CanvasRenderingContext2d = off.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
-        octx.scale(ratio, ratio)?;
-        draw_static(&octx, props, &g)?;
-        *cached = Some((key, off));
-    }
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
     ctx.clear_rect(0.0, 0.0, f64::from(w_px), f64::from(h_px));
-    if let Some((_, off)) = cached.as_ref() {
-        ctx.draw_image_with_html_canvas_element(off, 0.0, 0.0)?;
-    }
     ctx.scale(ratio, ratio)?;
-    let run = &props.loaded.run;
-    let s = g.scale;
-    let x_end = s.x0 + s.width;
-    // The playhead.
-    let here = match props.axis {
-        Axis::Time => run.time_at(props.step) as f64,
-        Axis::Steps => props.step as f64,
-    };
-    let x = s.x(here).clamp(s.x0, x_end).round() + 0.5;
-    ctx.set_stroke_style_str("#d1342f");
-    ctx.set_line_width(2.0);
-    ctx.begin_path();
-    ctx.move_to(x, 2.0);
-    ctx.line_to(x, g.height);
-    ctx.stroke();
+    draw_lanes(&ctx, props, &g)?;
+    *drawn.borrow_mut() = Some(key);
     Ok(())
 }
 
+/// Where the playhead stands (CSS px from the canvas's left edge).
+fn playhead_x(props: &Input, g: &Geometry) -> f64 {
+    let here = match props.axis {
+        Axis::Time => props.loaded.run.time_at(props.step) as f64,
+        Axis::Steps => props.step as f64,
+    };
+    let s = g.scale;
+    s.x(here).clamp(s.x0, s.x0 + s.width).round()
+}
+
 /// Ticks, lanes and hand-off arrows: everything but the playhead.
-fn draw_static(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Result<(), JsValue> {
+fn draw_lanes(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Result<(), JsValue> {
     let dark = props.dark;
     let (fg, muted, line) = if dark { ("#e6e9ee", "#9aa4b2", "#333a44") } else { ("#1c1f24", "#5b6470", "#d9dde3") };
     let run = &props.loaded.run;
@@ -310,39 +294,24 @@ fn draw_static(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> R
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let canvas = use_node_ref();
+    let wrap = use_node_ref();
     let zoom = use_state(|| 1u32);
     let dragging = use_mut_ref(|| false);
-    let layer: Rc<Layer> = use_mut_ref(|| None);
-    let resized = use_state(|| 0u32);
+    let drawn = use_mut_ref(|| None::<DrawKey>);
+    // The canvas is as wide as its wrapper; 0 until measured (then nothing is drawn yet).
+    let width = f64::from(use_width(&wrap, None, ()));
     let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom, max_height: props.max_height };
+    let g = geometry(&input, width.max(200.0));
 
-    // Redraw when anything drawn changes (cheap: windowed and aggregated) and on resize.
+    // Redraw when anything drawn changes (cheap: windowed and aggregated, and skipped when
+    // only the playhead moved).
     {
         let canvas = canvas.clone();
-        let layer = layer.clone();
-        use_effect_with((input.clone(), *resized), move |(input, _)| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if let Err(e) = draw(&c, input, &layer) {
+        let drawn = drawn.clone();
+        use_effect_with((input.clone(), width), move |(input, width)| {
+            if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *width > 0.0) {
+                if let Err(e) = draw(&c, input, width.max(200.0), &drawn) {
                     web_sys::console::warn_1(&e);
-                }
-            }
-        });
-    }
-    {
-        let resized = resized.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window();
-            let count = Rc::new(Cell::new(0u32));
-            let closure = Closure::<dyn Fn()>::new(move || {
-                count.set(count.get().wrapping_add(1));
-                resized.set(count.get());
-            });
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", closure.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback("resize", closure.as_ref().unchecked_ref());
                 }
             }
         });
@@ -427,10 +396,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     <button aria-label="Zoom in around the playhead" onclick={zoom_in}>{ "+" }</button>
                 </div>
             </div>
-            <div class="canvas-wrap">
+            <div class="canvas-wrap" ref={wrap}>
                 <canvas ref={canvas} data-testid="timeline" tabindex="0" role="img"
+                        style={format!("width:{}px;height:{}px", width.max(200.0), g.height)}
                         aria-label={format!("Timeline of {} tasks; click or drag to seek; Home, End, Page Up and Page Down move the playhead", props.loaded.lanes.len())}
                         {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup} {onkeydown} />
+                if width > 0.0 {
+                    <div class="playhead" data-testid="playhead" aria-hidden="true"
+                         style={format!("transform:translateX({}px);height:{}px", playhead_x(&input, &g), g.height - 2.0)}></div>
+                }
             </div>
             <ul class="legend" aria-label="Legend">
                 { for LEGEND.iter().map(|&l| html! {

@@ -13,3 +13,15 @@ pub async fn mount() -> Element {
     yew::scheduler::flush().await;
     root
 }
+
+/// Adds the app's stylesheet to the test page (which has none of its own), for tests
+/// that depend on real sizes. Idempotent.
+pub fn add_stylesheet() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("app-style").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("app-style");
+        style.set_text_content(Some(include_str!("../../static/style.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+}
