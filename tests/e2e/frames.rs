@@ -78,6 +78,11 @@ async fn frames_and_seeks() {
         wait_for(&client, ".timeline canvas").await;
         let first_render = t0.elapsed().as_millis();
         assert_eq!(client.execute("return document.querySelector('[data-testid=notice]') === null", vec![]).await.unwrap(), Value::Bool(true), "{name}: the link was refused");
+        // The first frames after loading are slower (the wasm tiers up from its baseline
+        // compiler, the panels are measured once): count them apart, then take 3 s of
+        // playback.
+        let warm_up = frames(&client, 1000).await;
+        let slow_start = warm_up.iter().filter(|&&d| d > 20.0).count();
         let f = frames(&client, 3000).await;
         let scripts = script_per_frame(&client, 2000).await;
         let (p50, p95, max, over50) = stats(&f);
@@ -90,12 +95,12 @@ async fn frames_and_seeks() {
         let (s50, s95, smax, s_over50) = stats(&s);
         screenshot(&client, &format!("frames-{}", name.split(' ').next().unwrap())).await;
         rows.push(format!(
-            "| {name} | {events} | {first_render} ms | {fps:.1} | {p50:.1} / {p95:.1} / {max:.1} ms | {over50} | {sc50:.1} / {sc95:.1} / {scmax:.1} ms | {s50:.1} / {s95:.1} / {smax:.1} ms | {s_over50} |"
+            "| {name} | {events} | {first_render} ms | {slow_start} | {fps:.1} | {p50:.1} / {p95:.1} / {max:.1} ms | {over50} | {sc50:.1} / {sc95:.1} / {scmax:.1} ms | {s50:.1} / {s95:.1} / {smax:.1} ms | {s_over50} |"
         ));
         assert!(f.len() > 10 && s.len() == targets.len(), "measurements were taken");
     }
-    println!("\n| scenario | events | load + first render | fps while playing | frame p50 / p95 / max | frames > 50 ms | script per frame p50 / p95 / max | seek p50 / p95 / max (to painted) | seeks > 50 ms |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| scenario | events | load + first render | frames > 20 ms in the first second | fps while playing (the next 3 s) | frame p50 / p95 / max | frames > 50 ms | script per frame p50 / p95 / max | seek p50 / p95 / max (to painted) | seeks > 50 ms |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");
     }
