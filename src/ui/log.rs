@@ -24,16 +24,17 @@ pub fn log(props: &LogProps) -> Html {
     let lines = &props.loaded.transcript;
     let current = props.loaded.line_at(props.step);
 
-    // Keep the playhead's line in view (only when it would be outside).
+    // Keep the playhead's line in view (only when it would be outside). The scroll offset
+    // is the one `onscroll` last reported and the view is `HEIGHT` tall, so playback never
+    // reads the layout back in the middle of a frame.
     {
         let node = node.clone();
+        let view_top = *scroll;
         use_effect_with((props.loaded.clone(), current), move |(_, current)| {
             if let (Some(i), Some(el)) = (*current, node.cast::<web_sys::Element>()) {
                 let top = i as f64 * ROW;
-                let view_top = el.scroll_top() as f64;
-                let h = el.client_height() as f64;
-                if top < view_top || top + ROW > view_top + h {
-                    el.set_scroll_top((top - h / 2.0).max(0.0) as i32);
+                if top < view_top || top + ROW > view_top + HEIGHT {
+                    el.set_scroll_top((top - HEIGHT / 2.0).max(0.0) as i32);
                 }
             }
         });

@@ -1,5 +1,6 @@
-//! In the browser, with the app's stylesheet: the timeline's playhead moves with the
-//! playhead's step, and a click or a drag on the lanes seeks to where it landed.
+//! In the browser, with the app's stylesheet (these depend on real sizes): the timeline's
+//! playhead moves with the step and a click or a drag on the lanes seeks to where it
+//! landed; the log keeps the playhead's line in view.
 #![cfg(target_arch = "wasm32")]
 
 mod web_common;
@@ -89,4 +90,31 @@ async fn the_playhead_follows_the_step_and_a_click_seeks_there() {
     pointer(&canvas, "pointermove", middle).await;
     pointer(&canvas, "pointerup", middle).await;
     assert!(step(&root) > clicked, "dragging right from step {clicked} reached step {}", step(&root));
+}
+
+#[wasm_bindgen_test]
+async fn the_log_keeps_the_playheads_line_in_view() {
+    web_common::add_stylesheet();
+    let root = web_common::mount().await;
+    root.set_attribute("style", "width:1000px").unwrap();
+    q(&root, "[data-testid=preset-reader-writer]").dyn_into::<HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+    settle().await;
+    let view = q(&root, "[data-testid=log]");
+    let total: u32 = q(&root, "[data-testid=seek]").get_attribute("max").unwrap().parse().unwrap();
+    // Forwards to the end, back to the start, and to the middle: each time the line at the
+    // playhead is drawn inside the log's visible box.
+    for to in [total, 0, total / 2, total] {
+        seek(&root, to).await;
+        settle().await;
+        let line = root.query_selector("[data-testid=log-current]").unwrap();
+        let Some(line) = line else {
+            assert_eq!(to, 0, "no highlighted line at step {to}");
+            continue;
+        };
+        let (v, l) = (view.get_bounding_client_rect(), line.get_bounding_client_rect());
+        assert!(l.top() >= v.top() - 1.0 && l.bottom() <= v.bottom() + 1.0,
+            "at step {to} the line is at {}..{}, the log shows {}..{}", l.top(), l.bottom(), v.top(), v.bottom());
+    }
+    assert!(view.scroll_top() > 0, "the log never scrolled");
 }
