@@ -13,7 +13,7 @@ use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
 use mutex_playground::exec::{yield_now, Clock, Executor, MutexObserver, Policy, RunLimits, Sink, Stop};
 use mutex_playground::scenario::{hammer, preset};
-use mutex_playground::sync::{Mutex, Tag};
+use mutex_playground::sync::{Mutex, Observer, Tag};
 use mutex_playground::trace::{simulate, EndReason};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -36,13 +36,18 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 /// The seed's counter on our executor, every poll, wake and lock event traced.
 fn counter_on_our_executor(yield_while_holding: bool, traced: bool) -> i64 {
     let sink = Sink::new();
+    if traced {
+        let observer = MutexObserver { mutex: 0, sink: sink.clone() };
+        counter_with(sink, Mutex::with_observer(0i64, observer), yield_while_holding)
+    } else {
+        counter_with(sink, Mutex::new(0i64), yield_while_holding)
+    }
+}
+
+fn counter_with<O: Observer + 'static>(sink: Arc<Sink>, count: Mutex<i64, O>, yield_while_holding: bool) -> i64 {
     let clock = Clock::new();
     let mut ex = Executor::new(clock, sink.clone(), Policy::Fifo);
-    let count = Arc::new(if traced {
-        Mutex::with_observer(0i64, Arc::new(MutexObserver { mutex: 0, sink: sink.clone() }))
-    } else {
-        Mutex::new(0i64)
-    });
+    let count = Arc::new(count);
     for i in 0..10u64 {
         let count = count.clone();
         ex.spawn(Box::pin(async move {

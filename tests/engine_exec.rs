@@ -1,7 +1,8 @@
 //! The executor on its own: wakes, who woke whom, lost wake-ups seen from the real
 //! waker, policies, and running to a time or to the end.
 
-use mutex_playground::exec::{yield_now, Clock, EventKind, Executor, Policy, RunLimits, Sink, StepOutcome, Stop, WokenBy};
+use mutex_playground::exec::{yield_now, Clock, EventKind, Executor, MutexObserver, Policy, RunLimits, Sink, StepOutcome, Stop, WokenBy};
+use std::future::Future;
 use mutex_playground::sync::{Mutex, Tag};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -135,4 +136,106 @@ fn run_to_end_honours_the_limits() {
     assert_eq!(clock.now(), 100);
     assert_eq!(ex.run_to_end(RunLimits { max_steps: 20, max_time_ms: 10_000 }), Stop::StepLimit);
     assert_eq!(ex.steps(), 20);
+}
+
+/// The lock events of mutex 0 as the sink writes them.
+fn traced_mutex(sink: &Arc<Sink>) -> Mutex<i32, MutexObserver> {
+    Mutex::with_observer(0, MutexObserver { mutex: 0, sink: sink.clone() })
+}
+
+#[test]
+fn uncontended_cycles_are_written_as_one_event_in_their_place() {
+    let sink = Sink::new();
+    let m = traced_mutex(&sink);
+    let other = Mutex::with_observer(0, MutexObserver { mutex: 1, sink: sink.clone() });
+    futures::executor::block_on(async {
+        for _ in 0..5 {
+            drop(m.lock_tagged(Tag(3)).await);
+        }
+        sink.push(EventKind::Print { task: 3, line: 0 });
+        drop(m.lock_tagged(Tag(3)).await);
+        drop(other.lock_tagged(Tag(3)).await); // another mutex: another run
+        drop(m.lock_tagged(Tag(4)).await); // another task: another run
+        // Held while something else is recorded: written in full.
+        let g = m.lock_tagged(Tag(3)).await;
+        sink.push(EventKind::Value { mutex: 0, value: 0 });
+        drop(g);
+        // Still open at the end: written when the events are read.
+        let _open = m.lock_tagged(Tag(5)).await;
+        use EventKind::*;
+        assert_eq!(
+            events(&sink),
+            [
+                Uncontended { task: 3, mutex: 0, times: 5 },
+                Print { task: 3, line: 0 },
+                Uncontended { task: 3, mutex: 0, times: 1 },
+                Uncontended { task: 3, mutex: 1, times: 1 },
+                Uncontended { task: 4, mutex: 0, times: 1 },
+                LockRequested { task: 3, mutex: 0 },
+                Acquired { task: 3, mutex: 0 },
+                Value { mutex: 0, value: 0 },
+                Released { task: 3, mutex: 0 },
+                LockRequested { task: 5, mutex: 0 },
+                Acquired { task: 5, mutex: 0 },
+            ]
+        );
+    });
+}
+
+#[test]
+fn a_new_step_or_time_ends_a_run_of_cycles_and_keeps_its_stamp() {
+    let sink = Sink::new();
+    let m = traced_mutex(&sink);
+    sink.set_now(1, 10);
+    futures::executor::block_on(async {
+        drop(m.lock_tagged(Tag(0)).await);
+        drop(m.lock_tagged(Tag(0)).await);
+        sink.set_now(2, 10);
+        drop(m.lock_tagged(Tag(0)).await);
+        sink.set_time(20);
+        let g = m.lock_tagged(Tag(0)).await;
+        sink.set_time(30);
+        drop(g);
+    });
+    let stamped: Vec<(u32, u64, EventKind)> = sink.take().events.into_iter().map(|e| (e.step, e.time, e.kind)).collect();
+    use EventKind::*;
+    assert_eq!(
+        stamped,
+        [
+            (1, 10, Uncontended { task: 0, mutex: 0, times: 2 }),
+            (2, 10, Uncontended { task: 0, mutex: 0, times: 1 }),
+            (2, 20, LockRequested { task: 0, mutex: 0 }),
+            (2, 20, Acquired { task: 0, mutex: 0 }),
+            (2, 30, Released { task: 0, mutex: 0 }),
+        ]
+    );
+}
+
+#[test]
+fn contended_acquisitions_are_written_in_full() {
+    let sink = Sink::new();
+    let m = Arc::new(traced_mutex(&sink));
+    let held = futures::executor::block_on(m.lock_tagged(Tag(1)));
+    let mut waiter = Box::pin(m.lock_tagged(Tag(2)));
+    let waker = futures::task::noop_waker();
+    assert!(waiter.as_mut().poll(&mut std::task::Context::from_waker(&waker)).is_pending());
+    assert!(m.try_lock_tagged(Tag(3)).is_err());
+    drop(held);
+    let std::task::Poll::Ready(g) = waiter.as_mut().poll(&mut std::task::Context::from_waker(&waker)) else { panic!("handed over") };
+    drop(g);
+    use EventKind::*;
+    assert_eq!(
+        events(&sink),
+        [
+            LockRequested { task: 1, mutex: 0 },
+            Acquired { task: 1, mutex: 0 },
+            LockRequested { task: 2, mutex: 0 },
+            Enqueued { task: 2, mutex: 0, position: 0 },
+            LockRequested { task: 3, mutex: 0 },
+            TryFailed { task: 3, mutex: 0 },
+            Released { task: 1, mutex: 0 },
+            Acquired { task: 2, mutex: 0 },
+            Released { task: 2, mutex: 0 },
+        ]
+    );
 }

@@ -3,7 +3,7 @@
 //! using it from another thread is refused.
 
 use mutex_playground::exec::{EventKind, Policy, Sink};
-use mutex_playground::scenario::preset;
+use mutex_playground::scenario::{hammer, preset};
 use mutex_playground::trace::{simulate, EndReason};
 
 #[test]
@@ -13,6 +13,15 @@ fn small_presets_run_under_miri() {
     let run = simulate(&preset("lost-wakeup").unwrap().scenario, &Policy::Random { seed: 1 }).unwrap();
     assert!(matches!(run.end, EndReason::LostWakeup { .. }));
     assert!(run.snapshot_at(run.steps() / 2).tasks.len() == 4);
+}
+
+#[test]
+fn folded_uncontended_cycles_under_miri() {
+    // Lock and unlock with nothing between: the sink folds each task's cycles into one
+    // event (held back in the sink, then written): all counted.
+    let run = simulate(&hammer(3, 4, false), &Policy::Fifo).unwrap();
+    assert_eq!(run.analysis().acquisitions, 12);
+    assert!(run.events().iter().any(|e| matches!(e.kind, EventKind::Uncontended { times: 4, .. })));
 }
 
 #[test]

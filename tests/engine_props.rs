@@ -62,6 +62,7 @@ proptest! {
         let n = s.mutexes.len();
         let mut holder = vec![None; n];
         let mut queue: Vec<VecDeque<u32>> = vec![VecDeque::new(); n];
+        let mut acquisitions = vec![0u64; s.tasks.len()];
         for e in run.events() {
             match e.kind {
                 EventKind::Enqueued { task, mutex, position } => {
@@ -82,10 +83,24 @@ proptest! {
                     prop_assert_eq!(holder[mutex as usize], Some(task), "released by a non-holder");
                     holder[mutex as usize] = None;
                 }
+                EventKind::Uncontended { task, mutex, times } => {
+                    // Taken and given back with nobody else involved: the lock was free
+                    // and nobody was queued for it.
+                    prop_assert!(times >= 1);
+                    prop_assert_eq!(holder[mutex as usize], None, "t{} cycled m{} while it was held, at step {}", task, mutex, e.step);
+                    prop_assert!(queue[mutex as usize].is_empty(), "t{} cycled m{} past a queue, at step {}", task, mutex, e.step);
+                    acquisitions[task as usize] += u64::from(times);
+                }
                 EventKind::Cancelled { task, mutex } => queue[mutex as usize].retain(|&t| t != task),
                 _ => {}
             }
+            if let EventKind::Acquired { task, .. } = e.kind {
+                acquisitions[task as usize] += 1;
+            }
         }
+        // The analysis counts every acquisition, folded or not.
+        let counted: Vec<u64> = run.analysis().tasks.iter().map(|t| t.acquisitions).collect();
+        prop_assert_eq!(&counted, &acquisitions);
         // And the snapshot at the end agrees with this independent replay.
         let last = run.snapshot_at(run.steps());
         for m in 0..n {

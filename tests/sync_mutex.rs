@@ -283,8 +283,7 @@ fn the_observer_sees_the_whole_story_in_order() {
     assert_eq!(
         recorder.take(),
         vec![
-            Requested { tag: Tag(1) },
-            Acquired { tag: Tag(1) },
+            Taken { tag: Tag(1) },
             Requested { tag: Tag(2) },
             Enqueued { tag: Tag(2), position: 0 },
             Requested { tag: Tag(3) },

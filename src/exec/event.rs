@@ -51,6 +51,13 @@ pub enum EventKind {
     Enqueued { task: TaskId, mutex: MutexId, position: u32 },
     Acquired { task: TaskId, mutex: MutexId },
     Released { task: TaskId, mutex: MutexId },
+    /// `task` requested, took and released the free `mutex` `times` times in a row, with
+    /// nothing else recorded in between: one event for what would otherwise be
+    /// `times` × (`LockRequested`, `Acquired`, `Released`), all at this step and time.
+    /// Nobody waited and nobody was queued; each cycle is an acquisition with zero wait
+    /// and zero hold. (A lock held across anything that records an event, a write, a
+    /// print, a poll boundary, is written out in full.)
+    Uncontended { task: TaskId, mutex: MutexId, times: u32 },
     Cancelled { task: TaskId, mutex: MutexId },
     TryFailed { task: TaskId, mutex: MutexId },
     /// The task started sleeping until virtual time `until`.
@@ -82,6 +89,7 @@ impl EventKind {
         match *self {
             Spawn { task } | Poll { task } | Pending { task, .. } | Done { task } | Woken { task, .. } => Some(task),
             LockRequested { task, .. } | Enqueued { task, .. } | Acquired { task, .. } | Released { task, .. } => Some(task),
+            Uncontended { task, .. } => Some(task),
             Cancelled { task, .. } | TryFailed { task, .. } | SleepStart { task, .. } | SleepEnd { task } => Some(task),
             Busy { task, .. } | Watching { task, .. } | WatchEnd { task, .. } | Print { task, .. } | LostWakeup { task } => Some(task),
             Stalled { task, .. } | Error { task, .. } => Some(task),
@@ -99,12 +107,47 @@ impl EventKind {
 /// every method checks (cheaply, by the address of a thread-local) that it is called on
 /// that thread, panicking otherwise. It is `Send + Sync` only so that a Mutex observer
 /// (which must be) can hold it; using it from another thread is a bug it reports.
+///
+/// # Uncontended cycles
+/// Lock events come through [`lock_event`](Sink::lock_event), which holds back an
+/// immediate acquisition ([`LockEvent::Taken`]) for as long as nothing else is recorded.
+/// If the same task then releases the same mutex, that cycle joins a held-back run of
+/// such cycles, and the run is written as one [`EventKind::Uncontended`] when anything
+/// else happens: another event, a new step or time, or a read of the events. So the
+/// hot path of a traced uncontended lock touches two words of the sink and no event,
+/// and the order of events is always what happened.
 pub struct Sink {
     /// Address of the owner thread's marker (see [`thread_mark`]).
     owner: usize,
     step: Cell<u32>,
     time: Cell<u64>,
+    /// Whose cycles are held back: `task | mutex << 32` (see "Uncontended cycles").
+    held_key: Cell<u64>,
+    /// What is held back: a [`Held`] state in the low bits, and in the high 32 bits
+    /// the number of whole cycles in the run.
+    held: Cell<u64>,
     tables: UnsafeCell<Tables>,
+}
+
+/// What [`Sink::lock_event`] has not written yet, in the low bits of `Sink::held`.
+struct Held;
+
+impl Held {
+    /// Nothing (the run count is 0 too).
+    const NOTHING: u64 = 0;
+    /// A run of `count` cycles, and then a `Taken` not yet released.
+    const TAKEN: u64 = 1;
+    /// A run of `count` cycles, the last one released.
+    const RUN: u64 = 2;
+    const STATE: u64 = 0b11;
+    /// One cycle more in the count.
+    const ONE: u64 = 1 << 32;
+    /// A run this long is written out before it would overflow.
+    const MAX_RUN: u64 = (u32::MAX as u64) << 32;
+
+    fn key(task: TaskId, mutex: MutexId) -> u64 {
+        u64::from(task) | u64::from(mutex) << 32
+    }
 }
 
 // SAFETY: every access to the `Cell`s and the `UnsafeCell` goes through `Sink::check`,
@@ -117,6 +160,7 @@ unsafe impl Sync for Sink {}
 unsafe impl Send for Sink {}
 
 /// The address of this thread's marker: distinct for any two threads alive at once.
+#[inline]
 fn thread_mark() -> usize {
     thread_local! {
         static MARK: u8 = const { 0 };
@@ -144,7 +188,14 @@ impl Sink {
     /// grows.
     pub fn with_capacity(events: usize) -> Arc<Sink> {
         let tables = Tables { events: Vec::with_capacity(events), ..Tables::default() };
-        Arc::new(Sink { owner: thread_mark(), step: Cell::new(0), time: Cell::new(0), tables: UnsafeCell::new(tables) })
+        Arc::new(Sink {
+            owner: thread_mark(),
+            step: Cell::new(0),
+            time: Cell::new(0),
+            held_key: Cell::new(0),
+            held: Cell::new(Held::NOTHING),
+            tables: UnsafeCell::new(tables),
+        })
     }
 
     #[inline]
@@ -164,19 +215,105 @@ impl Sink {
 
     /// Sets the step and virtual time stamped on the events that follow.
     pub fn set_now(&self, step: u32, time: u64) {
-        self.check();
+        self.write_held_back();
         self.step.set(step);
         self.time.set(time);
     }
 
     pub fn set_time(&self, time: u64) {
-        self.check();
+        self.write_held_back();
         self.time.set(time);
     }
 
+    /// Records `kind` now.
     #[inline]
     pub fn push(&self, kind: EventKind) {
+        self.write_held_back();
+        self.push_now(kind);
+    }
+
+    /// Appends an event, without looking at what is held back.
+    #[inline]
+    fn push_now(&self, kind: EventKind) {
         self.with(|t| t.events.push(Event { step: self.step.get(), time: self.time.get(), kind }));
+    }
+
+    /// Records a lock event of `mutex` (the tag is the task id), folding uncontended
+    /// cycles into [`EventKind::Uncontended`] (see "Uncontended cycles" above).
+    #[inline]
+    pub fn lock_event(&self, mutex: MutexId, event: LockEvent) {
+        self.check();
+        let held = self.held.get();
+        match event {
+            LockEvent::Taken { tag } => {
+                let key = Held::key(tag.0 as TaskId, mutex);
+                if held & Held::STATE == Held::RUN && self.held_key.get() == key {
+                    // The next cycle of the same run.
+                    self.held.set(held - Held::RUN + Held::TAKEN);
+                } else {
+                    if held != Held::NOTHING {
+                        self.flush_held_back();
+                    }
+                    self.held_key.set(key);
+                    self.held.set(Held::TAKEN);
+                }
+            }
+            LockEvent::Released { tag }
+                if held & Held::STATE == Held::TAKEN && held < Held::MAX_RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) =>
+            {
+                self.held.set(held + Held::ONE - Held::TAKEN + Held::RUN);
+            }
+            other => self.lock_event_in_full(mutex, other),
+        }
+    }
+
+    /// A lock event that is not part of an uncontended cycle: written out as it is,
+    /// after what was held back.
+    #[inline(never)]
+    fn lock_event_in_full(&self, mutex: MutexId, event: LockEvent) {
+        let task = |tag: Tag| tag.0 as TaskId;
+        self.write_held_back();
+        match event {
+            LockEvent::Taken { tag } => {
+                self.push_now(EventKind::LockRequested { task: task(tag), mutex });
+                self.push_now(EventKind::Acquired { task: task(tag), mutex });
+            }
+            LockEvent::Requested { tag } => self.push_now(EventKind::LockRequested { task: task(tag), mutex }),
+            LockEvent::Enqueued { tag, position } => {
+                self.push_now(EventKind::Enqueued { task: task(tag), mutex, position: position as u32 })
+            }
+            LockEvent::Acquired { tag } => self.push_now(EventKind::Acquired { task: task(tag), mutex }),
+            LockEvent::Released { tag } => self.push_now(EventKind::Released { task: task(tag), mutex }),
+            LockEvent::Cancelled { tag } => self.push_now(EventKind::Cancelled { task: task(tag), mutex }),
+            LockEvent::TryFailed { tag } => self.push_now(EventKind::TryFailed { task: task(tag), mutex }),
+        }
+    }
+
+    /// Writes out what is held back, if anything, as it happened.
+    #[inline]
+    fn write_held_back(&self) {
+        self.check();
+        if self.held.get() != Held::NOTHING {
+            self.flush_held_back();
+        }
+    }
+
+    /// The held-back run as one `Uncontended`, then a held-back `Taken` as the
+    /// `LockRequested` and `Acquired` it stands for.
+    #[cold]
+    #[inline(never)]
+    fn flush_held_back(&self) {
+        let held = self.held.replace(Held::NOTHING);
+        let key = self.held_key.get();
+        let (task, mutex) = (key as TaskId, (key >> 32) as MutexId);
+        let times = (held >> 32) as u32;
+        if times > 0 {
+            self.push_now(EventKind::Uncontended { task, mutex, times });
+        }
+        if held & Held::STATE == Held::TAKEN {
+            self.push_now(EventKind::LockRequested { task, mutex });
+            self.push_now(EventKind::Acquired { task, mutex });
+        }
     }
 
     /// Stores a line of text and returns its index.
@@ -195,18 +332,22 @@ impl Sink {
         })
     }
 
+    /// Events recorded so far (held-back lock events written out first).
     pub fn event_count(&self) -> usize {
+        self.write_held_back();
         self.with(|t| t.events.len())
     }
 
     /// Takes everything recorded so far.
     pub fn take(&self) -> Tables {
+        self.write_held_back();
         self.with(std::mem::take)
     }
 
     /// Swaps the recorded tables with `other` (pass empty tables with capacity to
     /// drain the sink without reallocating).
     pub fn swap(&self, other: &mut Tables) {
+        self.write_held_back();
         self.with(|t| std::mem::swap(t, other))
     }
 }
@@ -229,17 +370,8 @@ pub struct MutexObserver {
 }
 
 impl Observer for MutexObserver {
+    #[inline]
     fn on_event(&self, event: LockEvent) {
-        let task = |tag: Tag| tag.0 as TaskId;
-        let mutex = self.mutex;
-        let kind = match event {
-            LockEvent::Requested { tag } => EventKind::LockRequested { task: task(tag), mutex },
-            LockEvent::Enqueued { tag, position } => EventKind::Enqueued { task: task(tag), mutex, position: position as u32 },
-            LockEvent::Acquired { tag } => EventKind::Acquired { task: task(tag), mutex },
-            LockEvent::Released { tag } => EventKind::Released { task: task(tag), mutex },
-            LockEvent::Cancelled { tag } => EventKind::Cancelled { task: task(tag), mutex },
-            LockEvent::TryFailed { tag } => EventKind::TryFailed { task: task(tag), mutex },
-        };
-        self.sink.push(kind);
+        self.sink.lock_event(self.mutex, event);
     }
 }

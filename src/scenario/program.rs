@@ -15,7 +15,7 @@ use std::task::Poll;
 /// One mutex of a running scenario.
 #[derive(Debug)]
 pub enum Instance {
-    Async(Arc<Mutex<Value>>),
+    Async(Arc<Mutex<Value, MutexObserver>>),
     Watch(Arc<WakeOnWrite<Value>>),
     Blocking(Rc<BlockingMutex>),
 }
@@ -93,12 +93,12 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, stall: Rc<Cel
         .iter()
         .enumerate()
         .map(|(i, spec)| {
-            let observer = Arc::new(MutexObserver { mutex: i as MutexId, sink: sink.clone() });
+            let observer = MutexObserver { mutex: i as MutexId, sink: sink.clone() };
             let value = spec.initial.clone();
             sink.push(EventKind::Value { mutex: i as MutexId, value: sink.value(render(&value)) });
             match spec.kind {
                 MutexKind::Async => Instance::Async(Arc::new(Mutex::with_observer(value, observer))),
-                MutexKind::Watch => Instance::Watch(Arc::new(WakeOnWrite::with_observer(value, observer))),
+                MutexKind::Watch => Instance::Watch(Arc::new(WakeOnWrite::with_observer(value, Arc::new(observer)))),
                 MutexKind::Blocking => Instance::Blocking(Rc::new(BlockingMutex { value: RefCell::new(value), holder: Cell::new(None) })),
             }
         })
@@ -179,7 +179,7 @@ struct TaskCtx {
 
 /// A guard a task holds, of whichever kind of lock.
 enum Guard {
-    Async(OwnedMutexGuard<Value>),
+    Async(OwnedMutexGuard<Value, MutexObserver>),
     Watch(OwnedWriteGuard<Value>),
     Blocking(BlockingGuard),
 }
@@ -414,20 +414,20 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
             }
         }
         Step::BrokenWait { until, take: take_it, .. } => {
-            let cell_mutex: &Mutex<Value> = match &ctx.world.mutexes[m as usize] {
-                Instance::Async(mx) => mx,
-                Instance::Watch(cell) => cell.mutex(),
-                Instance::Blocking(_) => unreachable!("validated: not blocking"),
-            };
             let take_it = *take_it;
             let cond: Condition = until.clone();
-            let taken = try_lock_in_poll_fn(cell_mutex, Tag(id as u64), move |v: &mut Value| {
+            let check = move |v: &mut Value| {
                 if !cond.holds(v) {
                     return Poll::Pending;
                 }
                 Poll::Ready(if take_it { Some(take(v)) } else { None })
-            })
-            .await;
+            };
+            let tag = Tag(id as u64);
+            let taken = match &ctx.world.mutexes[m as usize] {
+                Instance::Async(mx) => try_lock_in_poll_fn(mx, tag, check).await,
+                Instance::Watch(cell) => try_lock_in_poll_fn(cell.mutex(), tag, check).await,
+                Instance::Blocking(_) => unreachable!("validated: not blocking"),
+            };
             if let Some(item) = taken {
                 ctx.register = Some(Register::Value(item));
                 let value = match &ctx.world.mutexes[m as usize] {

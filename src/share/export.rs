@@ -211,6 +211,10 @@ pub fn chrome_trace(run: &Run, axis: Axis) -> String {
                     trace.slice(task, &format!("hold {}", name(mutex)), "hold", start, at);
                 }
             }
+            EventKind::Uncontended { task, mutex, times } => {
+                let label = if times == 1 { format!("hold {}", name(mutex)) } else { format!("hold {} ×{times}", name(mutex)) };
+                trace.slice(task, &label, "hold", at, at);
+            }
             _ => {}
         }
     }

@@ -13,7 +13,7 @@
 //! will *never* succeed at all". The fix is [`WakeOnWrite`](super::WakeOnWrite): the
 //! waiter's `Waker` is stored beside the data and woken by the write.
 
-use super::{Mutex, Tag};
+use super::{Mutex, Observer, Tag};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;
@@ -37,10 +37,11 @@ use std::task::Poll;
 /// assert_eq!(done.as_mut().now_or_never(), None);
 /// futures::executor::block_on(outbox.lock()).push(7); // the write wakes no one
 /// ```
-pub fn try_lock_in_poll_fn<'a, T, R, F>(mutex: &'a Mutex<T>, tag: Tag, mut f: F) -> impl Future<Output = R> + 'a
+pub fn try_lock_in_poll_fn<'a, T, O, R, F>(mutex: &'a Mutex<T, O>, tag: Tag, mut f: F) -> impl Future<Output = R> + 'a
 where
     F: FnMut(&mut T) -> Poll<R> + 'a,
     T: 'a,
+    O: Observer + 'a,
 {
     poll_fn(move |cx| {
         let mut lock_future = pin!(mutex.lock_tagged(tag));

@@ -1,7 +1,7 @@
 //! The async `Mutex`: a single-permit [`Semaphore`] around an `UnsafeCell<T>`.
 
 use super::semaphore::{Acquire, Semaphore};
-use super::{Observer, Tag};
+use super::{NoObserver, Observer, Tag};
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::future::Future;
@@ -37,7 +37,8 @@ use std::task::{Context, Poll};
 /// Every acquisition may carry a [`Tag`] ([`lock_tagged`](Mutex::lock_tagged)); the
 /// mutex reports its [`holder`](Mutex::holder) and its queue in order
 /// ([`waiters`](Mutex::waiters)), and sends [`LockEvent`](super::LockEvent)s to the
-/// observer given to [`with_observer`](Mutex::with_observer).
+/// observer given to [`with_observer`](Mutex::with_observer). The observer is the type
+/// parameter `O`; the default, [`NoObserver`], costs nothing.
 ///
 /// # Send and Sync
 /// `Mutex<T>` is `Send` and `Sync` when `T: Send`. `T: Sync` is *not* needed: the mutex
@@ -46,17 +47,17 @@ use std::task::{Context, Poll};
 /// forbid e.g. `Mutex<Cell<u32>>`, which is sound.) A guard is `Sync` when `T: Sync`,
 /// because sharing `&Guard` shares `&T`; it is `Send` when `T: Send`, so it may be held
 /// across an `.await` on a multi-threaded runtime.
-pub struct Mutex<T: ?Sized> {
-    semaphore: Semaphore,
+pub struct Mutex<T: ?Sized, O: Observer = NoObserver> {
+    semaphore: Semaphore<O>,
     data: UnsafeCell<T>,
 }
 
 // SAFETY: the semaphore hands the single permit to one holder at a time, and only the
 // holder (through its guard) reaches `data`; moving access between threads needs only
-// `T: Send`, as for `std::sync::Mutex`.
-unsafe impl<T: ?Sized + Send> Send for Mutex<T> {}
+// `T: Send`, as for `std::sync::Mutex`. The observer is `Send + Sync` by its trait.
+unsafe impl<T: ?Sized + Send, O: Observer> Send for Mutex<T, O> {}
 // SAFETY: as above: `&Mutex<T>` gives no access to `T` without the permit.
-unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
+unsafe impl<T: ?Sized + Send, O: Observer> Sync for Mutex<T, O> {}
 
 /// Exclusive access to a [`Mutex`]'s value; dropping it unlocks (and hands the lock to
 /// the next waiter).
@@ -81,21 +82,21 @@ unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 /// assert_eq!(*mutex.try_lock().unwrap(), 1); // released, not poisoned
 /// ```
 #[must_use = "dropping the guard unlocks the mutex at once"]
-pub struct MutexGuard<'a, T: ?Sized> {
-    lock: &'a Mutex<T>,
+pub struct MutexGuard<'a, T: ?Sized, O: Observer = NoObserver> {
+    lock: &'a Mutex<T, O>,
     tag: Tag,
 }
 
 // SAFETY: `&MutexGuard` only gives `&T`, so sharing the guard between threads is
 // sharing `&T`, which needs `T: Sync`. (An explicit impl replaces the auto impl, which
 // would only have asked for `T: Send` through `&Mutex<T>`.)
-unsafe impl<T: ?Sized + Sync> Sync for MutexGuard<'_, T> {}
+unsafe impl<T: ?Sized + Sync, O: Observer> Sync for MutexGuard<'_, T, O> {}
 
 /// Like [`MutexGuard`], but owning an `Arc` of the mutex, so it is `'static` and can be
 /// moved into another task. From [`Mutex::lock_owned`].
 #[must_use = "dropping the guard unlocks the mutex at once"]
-pub struct OwnedMutexGuard<T: ?Sized> {
-    lock: Arc<Mutex<T>>,
+pub struct OwnedMutexGuard<T: ?Sized, O: Observer = NoObserver> {
+    lock: Arc<Mutex<T, O>>,
     tag: Tag,
     // Opt out of the auto `Sync` (which would follow `Arc<Mutex<T>>`, i.e. `T: Send`).
     _not_auto_sync: PhantomData<*const ()>,
@@ -103,9 +104,9 @@ pub struct OwnedMutexGuard<T: ?Sized> {
 
 // SAFETY: the guard owns the lock; moving it moves exclusive access to `T` to another
 // thread, which needs `T: Send` (the `PhantomData` raw pointer removed the auto impl).
-unsafe impl<T: ?Sized + Send> Send for OwnedMutexGuard<T> {}
+unsafe impl<T: ?Sized + Send, O: Observer> Send for OwnedMutexGuard<T, O> {}
 // SAFETY: `&OwnedMutexGuard` only gives `&T`: needs `T: Sync`.
-unsafe impl<T: ?Sized + Send + Sync> Sync for OwnedMutexGuard<T> {}
+unsafe impl<T: ?Sized + Send + Sync, O: Observer> Sync for OwnedMutexGuard<T, O> {}
 
 /// [`Mutex::try_lock`] found the lock held, or other tasks queued for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,9 +124,11 @@ impl<T> Mutex<T> {
     pub fn new(value: T) -> Self {
         Mutex { semaphore: Semaphore::new(1), data: UnsafeCell::new(value) }
     }
+}
 
+impl<T, O: Observer> Mutex<T, O> {
     /// An unlocked mutex that reports every [`LockEvent`](super::LockEvent) to `observer`.
-    pub fn with_observer(value: T, observer: Arc<dyn Observer>) -> Self {
+    pub fn with_observer(value: T, observer: O) -> Self {
         Mutex { semaphore: Semaphore::with_observer(1, observer), data: UnsafeCell::new(value) }
     }
 
@@ -135,14 +138,14 @@ impl<T> Mutex<T> {
     }
 }
 
-impl<T: ?Sized> Mutex<T> {
+impl<T: ?Sized, O: Observer> Mutex<T, O> {
     /// Waits for the lock, untagged. See [`lock_tagged`](Mutex::lock_tagged).
     ///
     /// # Cancel safety
     /// Cancel safe: dropping the future gives up the place in the queue; if the lock had
     /// already been handed to it, the lock goes on to the next waiter. See
     /// [`Acquire`](super::Acquire).
-    pub async fn lock(&self) -> MutexGuard<'_, T> {
+    pub async fn lock(&self) -> MutexGuard<'_, T, O> {
         // Not `self.lock_tagged(..).await`: one state machine fewer on the fast path.
         self.acquire(Tag::UNTAGGED).await;
         MutexGuard { lock: self, tag: Tag::UNTAGGED }
@@ -177,7 +180,7 @@ impl<T: ?Sized> Mutex<T> {
     ///
     /// # Cancel safety
     /// As [`lock`](Mutex::lock).
-    pub async fn lock_tagged(&self, tag: Tag) -> MutexGuard<'_, T> {
+    pub async fn lock_tagged(&self, tag: Tag) -> MutexGuard<'_, T, O> {
         self.acquire(tag).await;
         MutexGuard { lock: self, tag }
     }
@@ -196,12 +199,12 @@ impl<T: ?Sized> Mutex<T> {
     /// drop(guard);
     /// assert_eq!(*mutex.try_lock().unwrap(), 1);
     /// ```
-    pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
+    pub fn try_lock(&self) -> Result<MutexGuard<'_, T, O>, TryLockError> {
         self.try_lock_tagged(Tag::UNTAGGED)
     }
 
     /// [`try_lock`](Mutex::try_lock) on behalf of `tag`.
-    pub fn try_lock_tagged(&self, tag: Tag) -> Result<MutexGuard<'_, T>, TryLockError> {
+    pub fn try_lock_tagged(&self, tag: Tag) -> Result<MutexGuard<'_, T, O>, TryLockError> {
         match self.semaphore.try_acquire_tagged(tag) {
             Ok(permit) => {
                 permit.forget();
@@ -226,24 +229,24 @@ impl<T: ?Sized> Mutex<T> {
     ///
     /// # Cancel safety
     /// As [`lock`](Mutex::lock).
-    pub async fn lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
+    pub async fn lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T, O> {
         self.acquire(Tag::UNTAGGED).await;
         OwnedMutexGuard { lock: self, tag: Tag::UNTAGGED, _not_auto_sync: PhantomData }
     }
 
     /// [`lock_owned`](Mutex::lock_owned) on behalf of `tag`.
-    pub async fn lock_owned_tagged(self: Arc<Self>, tag: Tag) -> OwnedMutexGuard<T> {
+    pub async fn lock_owned_tagged(self: Arc<Self>, tag: Tag) -> OwnedMutexGuard<T, O> {
         self.acquire(tag).await;
         OwnedMutexGuard { lock: self, tag, _not_auto_sync: PhantomData }
     }
 
     /// [`try_lock`](Mutex::try_lock) returning an owned guard.
-    pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T>, TryLockError> {
+    pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T, O>, TryLockError> {
         self.try_lock_owned_tagged(Tag::UNTAGGED)
     }
 
     /// [`try_lock_owned`](Mutex::try_lock_owned) on behalf of `tag`.
-    pub fn try_lock_owned_tagged(self: Arc<Self>, tag: Tag) -> Result<OwnedMutexGuard<T>, TryLockError> {
+    pub fn try_lock_owned_tagged(self: Arc<Self>, tag: Tag) -> Result<OwnedMutexGuard<T, O>, TryLockError> {
         match self.semaphore.try_acquire_tagged(tag) {
             Ok(permit) => permit.forget(),
             Err(_) => return Err(TryLockError(())),
@@ -289,7 +292,7 @@ impl<T: ?Sized> Mutex<T> {
     ///
     /// A plain future rather than an `async fn`, so that `lock` is a single state machine.
     #[inline]
-    pub(crate) fn acquire(&self, tag: Tag) -> TakePermit<'_> {
+    pub(crate) fn acquire(&self, tag: Tag) -> TakePermit<'_, O> {
         TakePermit(self.semaphore.acquire_tagged(tag))
     }
 
@@ -306,6 +309,7 @@ impl<T: ?Sized> Mutex<T> {
     }
 
     /// Gives back the permit taken by [`acquire`](Self::acquire) or a `try_lock`.
+    #[inline]
     pub(crate) fn release(&self, tag: Tag) {
         self.semaphore.release(tag);
     }
@@ -331,9 +335,9 @@ impl<T: ?Sized> Mutex<T> {
 
 /// Future of [`Mutex::acquire`]: the semaphore's `Acquire`, with the permit forgotten
 /// (the guard built by the caller releases it).
-pub(crate) struct TakePermit<'a>(Acquire<'a>);
+pub(crate) struct TakePermit<'a, O: Observer>(Acquire<'a, O>);
 
-impl Future for TakePermit<'_> {
+impl<O: Observer> Future for TakePermit<'_, O> {
     type Output = ();
 
     #[inline]
@@ -349,7 +353,7 @@ impl Future for TakePermit<'_> {
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
+impl<T: ?Sized + fmt::Debug, O: Observer> fmt::Debug for Mutex<T, O> {
     /// Never waits: shows the value if the lock is free right now, `<locked>` otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.peek(|value| {
@@ -375,14 +379,14 @@ impl<T> From<T> for Mutex<T> {
     }
 }
 
-impl<T: ?Sized> MutexGuard<'_, T> {
+impl<T: ?Sized, O: Observer> MutexGuard<'_, T, O> {
     /// The tag this guard was acquired for.
     pub fn tag(&self) -> Tag {
         self.tag
     }
 }
 
-impl<T: ?Sized> Deref for MutexGuard<'_, T> {
+impl<T: ?Sized, O: Observer> Deref for MutexGuard<'_, T, O> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: the guard exists only while its holder has the single permit, so no
@@ -391,28 +395,29 @@ impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     }
 }
 
-impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
+impl<T: ?Sized, O: Observer> DerefMut for MutexGuard<'_, T, O> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as in `deref`, and `&mut self` means no `&T` from this guard is alive.
         unsafe { &mut *self.lock.data.get() }
     }
 }
 
-impl<T: ?Sized> Drop for MutexGuard<'_, T> {
+impl<T: ?Sized, O: Observer> Drop for MutexGuard<'_, T, O> {
+    #[inline]
     fn drop(&mut self) {
         self.lock.release(self.tag);
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
+impl<T: ?Sized + fmt::Debug, O: Observer> fmt::Debug for MutexGuard<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
     }
 }
 
-impl<T: ?Sized> OwnedMutexGuard<T> {
+impl<T: ?Sized, O: Observer> OwnedMutexGuard<T, O> {
     /// The mutex this guard locks.
-    pub fn mutex(&self) -> &Arc<Mutex<T>> {
+    pub fn mutex(&self) -> &Arc<Mutex<T, O>> {
         &self.lock
     }
 
@@ -422,7 +427,7 @@ impl<T: ?Sized> OwnedMutexGuard<T> {
     }
 }
 
-impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
+impl<T: ?Sized, O: Observer> Deref for OwnedMutexGuard<T, O> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: as for `MutexGuard::deref`: this guard holds the single permit.
@@ -430,20 +435,21 @@ impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
     }
 }
 
-impl<T: ?Sized> DerefMut for OwnedMutexGuard<T> {
+impl<T: ?Sized, O: Observer> DerefMut for OwnedMutexGuard<T, O> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as for `MutexGuard::deref_mut`.
         unsafe { &mut *self.lock.data.get() }
     }
 }
 
-impl<T: ?Sized> Drop for OwnedMutexGuard<T> {
+impl<T: ?Sized, O: Observer> Drop for OwnedMutexGuard<T, O> {
+    #[inline]
     fn drop(&mut self) {
         self.lock.release(self.tag);
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for OwnedMutexGuard<T> {
+impl<T: ?Sized + fmt::Debug, O: Observer> fmt::Debug for OwnedMutexGuard<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
     }

@@ -1,13 +1,12 @@
 //! A strictly FIFO counting semaphore with direct hand-off.
 
 use super::loom::{AtomicU64, AtomicUsize, Ordering, StdMutex};
-use super::{LockEvent, Observer, Tag};
+use super::{LockEvent, NoObserver, Observer, Tag};
 use slab::Slab;
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 // `state` packs the available permits (shifted) with two flags.
@@ -40,10 +39,13 @@ pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
 /// assert_eq!(sem.available_permits(), 1);
 /// # });
 /// ```
-pub struct Semaphore {
+///
+/// The observer `O` receives every [`LockEvent`]; the default, [`NoObserver`], costs
+/// nothing.
+pub struct Semaphore<O: Observer = NoObserver> {
     state: AtomicUsize,
     waiters: StdMutex<Waiters>,
-    observer: Option<Arc<dyn Observer>>,
+    observer: O,
     /// Tag of the latest acquisition; for a single-permit semaphore, the holder.
     last_tag: AtomicU64,
 }
@@ -99,8 +101,8 @@ impl std::error::Error for TryAcquireError {}
 /// One permit of a [`Semaphore`]. Dropping it releases the permit: it is handed to the
 /// head waiter if there is one.
 #[must_use = "dropping the permit releases it at once"]
-pub struct SemaphorePermit<'a> {
-    sem: &'a Semaphore,
+pub struct SemaphorePermit<'a, O: Observer = NoObserver> {
+    sem: &'a Semaphore<O>,
     tag: Tag,
 }
 
@@ -115,8 +117,8 @@ pub struct SemaphorePermit<'a> {
 /// # Panics
 /// If polled again after it returned `Ready`.
 #[must_use = "futures do nothing unless polled"]
-pub struct Acquire<'a> {
-    sem: &'a Semaphore,
+pub struct Acquire<'a, O: Observer = NoObserver> {
+    sem: &'a Semaphore<O>,
     tag: Tag,
     state: AcquireState,
 }
@@ -134,15 +136,16 @@ impl Semaphore {
     /// # Panics
     /// If `permits` exceeds `usize::MAX >> 3`.
     pub fn new(permits: usize) -> Self {
-        Self::build(permits, None)
+        Self::with_observer(permits, NoObserver)
     }
+}
 
+impl<O: Observer> Semaphore<O> {
     /// Like [`new`](Semaphore::new), reporting every [`LockEvent`] to `observer`.
-    pub fn with_observer(permits: usize, observer: Arc<dyn Observer>) -> Self {
-        Self::build(permits, Some(observer))
-    }
-
-    fn build(permits: usize, observer: Option<Arc<dyn Observer>>) -> Self {
+    ///
+    /// # Panics
+    /// If `permits` exceeds `usize::MAX >> 3`.
+    pub fn with_observer(permits: usize, observer: O) -> Self {
         assert!(permits <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
         Semaphore {
             state: AtomicUsize::new(permits << SHIFT),
@@ -153,30 +156,30 @@ impl Semaphore {
     }
 
     /// Waits for a permit, untagged. See [`acquire_tagged`](Semaphore::acquire_tagged).
-    pub fn acquire(&self) -> Acquire<'_> {
+    pub fn acquire(&self) -> Acquire<'_, O> {
         self.acquire_tagged(Tag::UNTAGGED)
     }
 
     /// Waits for a permit on behalf of `tag`, joining the back of the queue if none is
     /// free. Fails only if the semaphore is closed.
-    pub fn acquire_tagged(&self, tag: Tag) -> Acquire<'_> {
+    pub fn acquire_tagged(&self, tag: Tag) -> Acquire<'_, O> {
         Acquire { sem: self, tag, state: AcquireState::Idle }
     }
 
     /// Takes a permit if one is free *and nobody is queued*, without waiting.
-    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_, O>, TryAcquireError> {
         self.try_acquire_tagged(Tag::UNTAGGED)
     }
 
     /// [`try_acquire`](Semaphore::try_acquire) on behalf of `tag`.
-    pub fn try_acquire_tagged(&self, tag: Tag) -> Result<SemaphorePermit<'_>, TryAcquireError> {
-        self.emit(LockEvent::Requested { tag });
+    pub fn try_acquire_tagged(&self, tag: Tag) -> Result<SemaphorePermit<'_, O>, TryAcquireError> {
         match self.try_take() {
             Ok(()) => {
-                self.note_acquired(tag);
+                self.note_taken(tag);
                 Ok(SemaphorePermit { sem: self, tag })
             }
             Err(e) => {
+                self.emit(LockEvent::Requested { tag });
                 self.emit(LockEvent::TryFailed { tag });
                 Err(e)
             }
@@ -347,6 +350,13 @@ impl Semaphore {
         }
     }
 
+    /// `tag` took a free permit the moment it asked.
+    #[inline]
+    fn note_taken(&self, tag: Tag) {
+        self.last_tag.store(tag.0, Ordering::Release);
+        self.emit(LockEvent::Taken { tag });
+    }
+
     #[inline]
     fn note_acquired(&self, tag: Tag) {
         self.last_tag.store(tag.0, Ordering::Release);
@@ -355,9 +365,7 @@ impl Semaphore {
 
     #[inline]
     fn emit(&self, event: LockEvent) {
-        if let Some(observer) = &self.observer {
-            observer.on_event(event);
-        }
+        self.observer.on_event(event);
     }
 
     fn lock_waiters(&self) -> super::loom::StdMutexGuard<'_, Waiters> {
@@ -370,14 +378,16 @@ impl Semaphore {
     /// First poll of an `Acquire`: take a permit, or join the queue.
     #[inline]
     fn poll_idle(&self, tag: Tag, cx: &mut Context<'_>) -> IdleOutcome {
-        self.emit(LockEvent::Requested { tag });
         match self.try_take() {
             Ok(()) => {
-                self.note_acquired(tag);
+                self.note_taken(tag);
                 IdleOutcome::Acquired
             }
             Err(TryAcquireError::Closed) => IdleOutcome::Closed,
-            Err(TryAcquireError::NoPermits) => self.enqueue(tag, cx),
+            Err(TryAcquireError::NoPermits) => {
+                self.emit(LockEvent::Requested { tag });
+                self.enqueue(tag, cx)
+            }
         }
     }
 
@@ -422,7 +432,7 @@ enum IdleOutcome {
     Queued(usize),
 }
 
-impl fmt::Debug for Semaphore {
+impl<O: Observer> fmt::Debug for Semaphore<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state.load(Ordering::Acquire);
         f.debug_struct("Semaphore")
@@ -433,7 +443,7 @@ impl fmt::Debug for Semaphore {
     }
 }
 
-impl<'a> SemaphorePermit<'a> {
+impl<'a, O: Observer> SemaphorePermit<'a, O> {
     /// The tag this permit was acquired for.
     pub fn tag(&self) -> Tag {
         self.tag
@@ -445,21 +455,21 @@ impl<'a> SemaphorePermit<'a> {
     }
 }
 
-impl Drop for SemaphorePermit<'_> {
+impl<O: Observer> Drop for SemaphorePermit<'_, O> {
     #[inline]
     fn drop(&mut self) {
         self.sem.release(self.tag);
     }
 }
 
-impl fmt::Debug for SemaphorePermit<'_> {
+impl<O: Observer> fmt::Debug for SemaphorePermit<'_, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SemaphorePermit").field("tag", &self.tag).finish()
     }
 }
 
-impl<'a> Future for Acquire<'a> {
-    type Output = Result<SemaphorePermit<'a>, AcquireError>;
+impl<'a, O: Observer> Future for Acquire<'a, O> {
+    type Output = Result<SemaphorePermit<'a, O>, AcquireError>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -487,10 +497,10 @@ impl<'a> Future for Acquire<'a> {
     }
 }
 
-impl<'a> Acquire<'a> {
+impl<'a, O: Observer> Acquire<'a, O> {
     /// A re-poll while queued: refresh the waker, or collect the granted permit.
     #[inline(never)]
-    fn poll_queued(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Result<SemaphorePermit<'a>, AcquireError>> {
+    fn poll_queued(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Result<SemaphorePermit<'a, O>, AcquireError>> {
         let (sem, tag) = (self.sem, self.tag);
         let mut w = sem.lock_waiters();
         let slot = &mut w.slots[key];
@@ -548,7 +558,7 @@ impl<'a> Acquire<'a> {
     }
 }
 
-impl Drop for Acquire<'_> {
+impl<O: Observer> Drop for Acquire<'_, O> {
     #[inline]
     fn drop(&mut self) {
         if let AcquireState::Queued(key) = self.state {
@@ -557,7 +567,7 @@ impl Drop for Acquire<'_> {
     }
 }
 
-impl fmt::Debug for Acquire<'_> {
+impl<O: Observer> fmt::Debug for Acquire<'_, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Acquire").field("tag", &self.tag).field("state", &self.state).finish()
     }

@@ -1,7 +1,7 @@
 //! Wake on write: a cell whose mutation *is* the notification (seed 004).
 
 use super::loom::StdMutex;
-use super::{Mutex, MutexGuard, Observer, Tag};
+use super::{DynObserver, Mutex, MutexGuard, Observer, Tag};
 use slab::Slab;
 use std::fmt;
 use std::future::Future;
@@ -30,7 +30,7 @@ use std::task::{Context, Poll, Waker};
 /// assert_eq!(guard.pop(), Some(7));
 /// ```
 pub struct WakeOnWrite<T> {
-    mutex: Mutex<T>,
+    mutex: Mutex<T, DynObserver>,
     watch: StdMutex<Watch>,
 }
 
@@ -44,7 +44,7 @@ struct Watch {
 /// dereferenced, dropping it wakes every watcher.
 #[must_use = "dropping the guard unlocks at once"]
 pub struct WriteGuard<'a, T> {
-    guard: MutexGuard<'a, T>,
+    guard: MutexGuard<'a, T, DynObserver>,
     cell: &'a WakeOnWrite<T>,
     written: bool,
 }
@@ -66,20 +66,20 @@ unsafe impl<T: Send + Sync> Sync for OwnedWriteGuard<T> {}
 impl<T> WakeOnWrite<T> {
     /// A cell holding `value`, with nobody watching.
     pub fn new(value: T) -> Self {
-        Self::from_mutex(Mutex::new(value))
+        Self::from_mutex(Mutex::with_observer(value, None))
     }
 
     /// Like [`new`](Self::new); the underlying mutex reports to `observer`.
     pub fn with_observer(value: T, observer: Arc<dyn Observer>) -> Self {
-        Self::from_mutex(Mutex::with_observer(value, observer))
+        Self::from_mutex(Mutex::with_observer(value, Some(observer)))
     }
 
-    fn from_mutex(mutex: Mutex<T>) -> Self {
+    fn from_mutex(mutex: Mutex<T, DynObserver>) -> Self {
         WakeOnWrite { mutex, watch: StdMutex::new(Watch { version: 0, watchers: Slab::new() }) }
     }
 
     /// The underlying mutex (its holder, its queue).
-    pub fn mutex(&self) -> &Mutex<T> {
+    pub fn mutex(&self) -> &Mutex<T, DynObserver> {
         &self.mutex
     }
 

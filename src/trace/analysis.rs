@@ -140,6 +140,13 @@ impl Recorder {
                 }
                 self.released[mutex as usize] = Some((task, e.step));
             }
+            EventKind::Uncontended { task, mutex, times } => {
+                // `times` acquisitions, none waited, none held for any time.
+                let times = u64::from(times);
+                self.stats[task as usize].acquisitions += times;
+                self.acquisitions_of[mutex as usize] += times;
+                self.released[mutex as usize] = Some((task, e.step));
+            }
             EventKind::Enqueued { task, .. } => {
                 // Follow waits from the new waiter: task → the mutex it waits for → its
                 // holder → ... Back at `task` means a cycle has just formed (with FIFO

@@ -174,6 +174,8 @@ impl State {
         use EventKind::*;
         match e.kind {
             Spawn { .. } | LockRequested { .. } | TryFailed { .. } | Print { .. } | Error { .. } | Busy { .. } => {}
+            // Taken and given back within the step: the lock is as free as it was.
+            Uncontended { .. } => {}
             Poll { task } => {
                 let t = &mut self.tasks[task as usize];
                 t.parked = false;

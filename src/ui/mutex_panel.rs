@@ -66,7 +66,7 @@ fn changes(loaded: &Loaded, step: u32, mutex: MutexId) -> StepChanges {
         match e.kind {
             EventKind::Enqueued { task, mutex: m, .. } if m == mutex => c.enqueued.push(task),
             EventKind::Acquired { task, mutex: m } if m == mutex => c.acquired.push(task),
-            EventKind::Released { task, mutex: m } if m == mutex => c.released.push(task),
+            EventKind::Released { task, mutex: m } | EventKind::Uncontended { task, mutex: m, .. } if m == mutex => c.released.push(task),
             EventKind::Cancelled { task, mutex: m } if m == mutex => c.cancelled.push(task),
             _ => {}
         }
