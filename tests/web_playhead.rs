@@ -5,15 +5,12 @@
 
 mod web_common;
 
-use wasm_bindgen::JsCast;
+use web_common::{q, reader_writer_at, seek, settle, translate_x};
+
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, PointerEventInit};
+use web_sys::{Element, PointerEvent, PointerEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn q(root: &Element, css: &str) -> Element {
-    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
-}
 
 /// The current step from the readout "step N / M · T ms".
 fn step(root: &Element) -> u32 {
@@ -23,21 +20,7 @@ fn step(root: &Element) -> u32 {
 
 /// The playhead's offset (CSS px) from the canvas's left edge, from its transform.
 fn playhead(root: &Element) -> f64 {
-    let style = q(root, "[data-testid=playhead]").get_attribute("style").unwrap();
-    style.split("translateX(").nth(1).unwrap().split("px").next().unwrap().parse().unwrap()
-}
-
-async fn settle() {
-    // A ResizeObserver reports after layout, in the next frame.
-    gloo_timers::future::TimeoutFuture::new(100).await;
-    yew::scheduler::flush().await;
-}
-
-async fn seek(root: &Element, to: u32) {
-    let input: HtmlInputElement = q(root, "[data-testid=seek]").dyn_into().unwrap();
-    input.set_value(&to.to_string());
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    yew::scheduler::flush().await;
+    translate_x(&q(root, "[data-testid=playhead]"))
 }
 
 async fn pointer(canvas: &Element, kind: &str, x: f64) {
@@ -53,12 +36,7 @@ async fn pointer(canvas: &Element, kind: &str, x: f64) {
 
 #[wasm_bindgen_test]
 async fn the_playhead_follows_the_step_and_a_click_seeks_there() {
-    web_common::add_stylesheet();
-    let root = web_common::mount().await;
-    root.set_attribute("style", "width:1000px").unwrap();
-    q(&root, "[data-testid=preset-reader-writer]").dyn_into::<HtmlElement>().unwrap().click();
-    yew::scheduler::flush().await;
-    settle().await;
+    let root = reader_writer_at(1000).await;
 
     let canvas = q(&root, "[data-testid=timeline]");
     let width = canvas.get_bounding_client_rect().width();
@@ -94,12 +72,7 @@ async fn the_playhead_follows_the_step_and_a_click_seeks_there() {
 
 #[wasm_bindgen_test]
 async fn the_log_keeps_the_playheads_line_in_view() {
-    web_common::add_stylesheet();
-    let root = web_common::mount().await;
-    root.set_attribute("style", "width:1000px").unwrap();
-    q(&root, "[data-testid=preset-reader-writer]").dyn_into::<HtmlElement>().unwrap().click();
-    yew::scheduler::flush().await;
-    settle().await;
+    let root = reader_writer_at(1000).await;
     let view = q(&root, "[data-testid=log]");
     let total: u32 = q(&root, "[data-testid=seek]").get_attribute("max").unwrap().parse().unwrap();
     // Forwards to the end, back to the start, and to the middle: each time the line at the

@@ -7,6 +7,8 @@
 
 mod web_common;
 
+use web_common::{all, drawn, q, settle, translate_x};
+
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::hammer;
 use mutex_playground::share::{Link, Source};
@@ -17,40 +19,13 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn q(root: &Element, css: &str) -> Element {
-    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
-}
-
-fn all(root: &Element, css: &str) -> Vec<Element> {
-    let list = root.query_selector_all(css).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
-}
-
-/// The queue chips drawn on the first panel, head first.
-fn drawn_queue(root: &Element) -> Vec<u32> {
-    let mut chips: Vec<(u32, u32)> = all(root, "[data-testid=queue-chip]")
-        .iter()
-        .map(|c| (c.get_attribute("data-pos").unwrap().parse().unwrap(), c.get_attribute("data-task").unwrap().parse().unwrap()))
-        .collect();
-    chips.sort();
-    chips.into_iter().map(|(_, t)| t).collect()
-}
-
 /// Each chip's right edge where its slide ends (its transform), against the track's
 /// visible width: the chips drawn must all be visible without scrolling.
 fn all_fit(root: &Element) -> bool {
     let wrap = q(root, ".track-wrap").client_width() as f64;
     all(root, "[data-testid=queue-chip]").iter().all(|c| {
-        let style = c.get_attribute("style").unwrap();
-        let x: f64 = style.split("translateX(").nth(1).unwrap().split("px").next().unwrap().parse().unwrap();
-        x + c.dyn_ref::<HtmlElement>().unwrap().offset_width() as f64 <= wrap
+        translate_x(c) + c.dyn_ref::<HtmlElement>().unwrap().offset_width() as f64 <= wrap
     })
-}
-
-async fn settle() {
-    // A ResizeObserver reports after layout, in the next frame.
-    gloo_timers::future::TimeoutFuture::new(100).await;
-    yew::scheduler::flush().await;
 }
 
 #[wasm_bindgen_test]
@@ -70,7 +45,7 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
     assert_eq!(all(&root, "[data-testid=notice]").len(), 0, "the link was refused");
 
     let queue = run.snapshot_at(step).mutexes[0].queue.clone();
-    let narrow = drawn_queue(&root);
+    let narrow = drawn(&root).1;
     assert!(!narrow.is_empty() && narrow.len() < queue.len(), "drew {} of {} chips at 420 px", narrow.len(), queue.len());
     assert_eq!(narrow[..], queue[..narrow.len()], "the drawn chips are the head of the Mutex's queue");
     assert_eq!(q(&root, "[data-testid=queue-more]").text_content().unwrap(), format!("+{}", queue.len() - narrow.len()));
@@ -79,7 +54,7 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
     // Wider: more chips, still the head of the queue, still all visible.
     root.set_attribute("style", "width:1400px").unwrap();
     settle().await;
-    let wide = drawn_queue(&root);
+    let wide = drawn(&root).1;
     assert!(wide.len() > narrow.len(), "a wider panel drew {} chips, a narrow one {}", wide.len(), narrow.len());
     assert_eq!(wide[..], queue[..wide.len()]);
     assert!(all_fit(&root), "a drawn chip lies beyond the wider panel's edge");

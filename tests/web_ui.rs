@@ -6,7 +6,7 @@
 
 mod web_common;
 
-use web_common::mount;
+use web_common::{all, click, drawn, mount, q, seek, task_of};
 
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::preset;
@@ -18,48 +18,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 
-fn q(root: &Element, css: &str) -> Element {
-    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
-}
-
-fn all(root: &Element, css: &str) -> Vec<Element> {
-    let list = root.query_selector_all(css).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
-}
-
-async fn click(root: &Element, css: &str) {
-    q(root, css).dyn_into::<HtmlElement>().unwrap().click();
-    yew::scheduler::flush().await;
-}
-
-async fn seek(root: &Element, step: u32) {
-    let input: HtmlInputElement = q(root, "[data-testid=seek]").dyn_into().unwrap();
-    input.set_value(&step.to_string());
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-    yew::scheduler::flush().await;
-}
-
 /// (current step, total steps) from the readout "step N / M · T ms".
 fn readout(root: &Element) -> (u32, u32) {
     let text = q(root, "[data-testid=readout]").text_content().unwrap();
     let nums: Vec<u32> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
     (nums[0], nums[1])
-}
-
-fn task_of(el: &Element) -> u32 {
-    el.get_attribute("data-task").unwrap().parse().unwrap()
-}
-
-/// The holder and queue (head first) drawn on the first mutex panel.
-fn drawn(root: &Element) -> (Option<u32>, Vec<u32>) {
-    let panel = q(root, "[data-testid=mutex-panel]");
-    let holder = all(&panel, "[data-testid=holder-chip]").first().map(task_of);
-    let mut queue: Vec<(u32, u32)> = all(&panel, "[data-testid=queue-chip]")
-        .iter()
-        .map(|c| (c.get_attribute("data-pos").unwrap().parse().unwrap(), task_of(c)))
-        .collect();
-    queue.sort();
-    (holder, queue.into_iter().map(|(_, t)| t).collect())
 }
 
 async fn reader_writer() -> Element {

@@ -28,16 +28,19 @@ fn preferred_theme() -> Theme {
     }
 }
 
+/// The frame callback, shared with itself so it can re-register each frame.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// Calls `frame(dt_ms)` on every animation frame until dropped.
 struct FrameLoop {
     handle: Rc<RefCell<Option<i32>>>,
-    _closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+    _closure: FrameCallback,
 }
 
 impl FrameLoop {
     fn start(mut frame: impl FnMut(f64) + 'static) -> FrameLoop {
         let handle = Rc::new(RefCell::new(None));
-        let closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let closure: FrameCallback = Rc::new(RefCell::new(None));
         let (h, c) = (handle.clone(), closure.clone());
         let mut last: Option<f64> = None;
         *closure.borrow_mut() = Some(Closure::new(move |now: f64| {

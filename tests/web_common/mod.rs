@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use mutex_playground::ui::App;
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 /// Mounts [`App`] into a new `<div>` appended to the page, and renders it.
 pub async fn mount() -> Element {
@@ -24,4 +25,68 @@ pub fn add_stylesheet() {
         style.set_text_content(Some(include_str!("../../static/style.css")));
         document.head().unwrap().append_child(&style).unwrap();
     }
+}
+
+/// The first element under `root` matching `css`; panics naming it if there is none.
+pub fn q(root: &Element, css: &str) -> Element {
+    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("`{css}` is missing"))
+}
+
+/// Every element under `root` matching `css`, in document order.
+pub fn all(root: &Element, css: &str) -> Vec<Element> {
+    let list = root.query_selector_all(css).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
+}
+
+/// Clicks the element matching `css` and lets yew render.
+pub async fn click(root: &Element, css: &str) {
+    q(root, css).dyn_into::<HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+}
+
+/// Moves the seek slider to `step` and lets yew render.
+pub async fn seek(root: &Element, step: u32) {
+    let input: HtmlInputElement = q(root, "[data-testid=seek]").dyn_into().unwrap();
+    input.set_value(&step.to_string());
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+}
+
+/// Waits for the next frames' layout: a `ResizeObserver` reports after layout.
+pub async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    yew::scheduler::flush().await;
+}
+
+/// The `px` value inside `translateX(...)` in an element's inline style.
+pub fn translate_x(el: &Element) -> f64 {
+    let style = el.get_attribute("style").unwrap();
+    style.split("translateX(").nth(1).unwrap().split("px").next().unwrap().parse().unwrap()
+}
+
+pub fn task_of(el: &Element) -> u32 {
+    el.get_attribute("data-task").unwrap().parse().unwrap()
+}
+
+/// The holder and queue (head first) drawn on the first mutex panel.
+pub fn drawn(root: &Element) -> (Option<u32>, Vec<u32>) {
+    let panel = q(root, "[data-testid=mutex-panel]");
+    let holder = all(&panel, "[data-testid=holder-chip]").first().map(task_of);
+    let mut queue: Vec<(u32, u32)> = all(&panel, "[data-testid=queue-chip]")
+        .iter()
+        .map(|c| (c.get_attribute("data-pos").unwrap().parse().unwrap(), task_of(c)))
+        .collect();
+    queue.sort();
+    (holder, queue.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The app in a `width`-px-wide element, with the stylesheet, on the reader-writer
+/// preset, laid out.
+pub async fn reader_writer_at(width: u32) -> Element {
+    add_stylesheet();
+    let root = mount().await;
+    root.set_attribute("style", &format!("width:{width}px")).unwrap();
+    click(&root, "[data-testid=preset-reader-writer]").await;
+    settle().await;
+    root
 }
