@@ -245,38 +245,33 @@ impl Sink {
         self.check();
         let held = self.held.get();
         match event {
-            LockEvent::Taken { tag } => {
-                let key = Held::key(tag.0 as TaskId, mutex);
-                if held & Held::STATE == Held::RUN && self.held_key.get() == key {
-                    // The next cycle of the same run.
-                    self.held.set(held - Held::RUN + Held::TAKEN);
-                } else {
-                    if held != Held::NOTHING {
-                        self.flush_held_back();
-                    }
-                    self.held_key.set(key);
-                    self.held.set(Held::TAKEN);
-                }
+            LockEvent::Taken { tag } if held & Held::STATE == Held::RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) => {
+                // The next cycle of the same run.
+                self.held.set(held - Held::RUN + Held::TAKEN);
+            }
+            LockEvent::Taken { tag } if held == Held::NOTHING => {
+                self.held_key.set(Held::key(tag.0 as TaskId, mutex));
+                self.held.set(Held::TAKEN);
             }
             LockEvent::Released { tag }
                 if held & Held::STATE == Held::TAKEN && held < Held::MAX_RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) =>
             {
                 self.held.set(held + Held::ONE - Held::TAKEN + Held::RUN);
             }
-            other => self.lock_event_in_full(mutex, other),
+            other => self.lock_event_slow(mutex, other),
         }
     }
 
-    /// A lock event that is not part of an uncontended cycle: written out as it is,
-    /// after what was held back.
+    /// A lock event that does not continue what is held back: that is written out
+    /// first, then the event (a `Taken` is held back in turn).
     #[inline(never)]
-    fn lock_event_in_full(&self, mutex: MutexId, event: LockEvent) {
+    fn lock_event_slow(&self, mutex: MutexId, event: LockEvent) {
         let task = |tag: Tag| tag.0 as TaskId;
         self.write_held_back();
         match event {
             LockEvent::Taken { tag } => {
-                self.push_now(EventKind::LockRequested { task: task(tag), mutex });
-                self.push_now(EventKind::Acquired { task: task(tag), mutex });
+                self.held_key.set(Held::key(task(tag), mutex));
+                self.held.set(Held::TAKEN);
             }
             LockEvent::Requested { tag } => self.push_now(EventKind::LockRequested { task: task(tag), mutex }),
             LockEvent::Enqueued { tag, position } => {

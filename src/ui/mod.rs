@@ -27,4 +27,3 @@ pub fn start() {
         None => panic!("the page has no #app element to mount into"),
     }
 }
-

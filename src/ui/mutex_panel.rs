@@ -6,16 +6,16 @@
 //! the queue is counted as "+N". Drawing chips nobody can see cost 200-task playback its
 //! 60 fps (BENCHMARKS.md).
 
+use super::measure::use_width;
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
 use super::state::Loaded;
 use crate::exec::EventKind;
 use crate::scenario::MutexKind;
 use crate::trace::{MutexId, Snapshot, TaskId};
-use super::measure::use_width;
 use yew::prelude::*;
 
 /// The most queue chips drawn in any width; the rest are counted.
-pub const MAX_CHIPS: usize = 40;
+const MAX_CHIPS: usize = 40;
 const SLOT: i32 = 42;
 const QUEUE_X: i32 = 88;
 /// Room kept at the end of the track for the "+N" count.

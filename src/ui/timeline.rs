@@ -15,6 +15,8 @@ use yew::prelude::*;
 
 const TOP: f64 = 18.0;
 const MAX_HEIGHT: f64 = 360.0;
+/// The canvas is never drawn narrower than this (CSS px).
+const MIN_WIDTH: f64 = 200.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -298,19 +300,20 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let zoom = use_state(|| 1u32);
     let dragging = use_mut_ref(|| false);
     let drawn = use_mut_ref(|| None::<DrawKey>);
-    // The canvas is as wide as its wrapper; 0 until measured (then nothing is drawn yet).
-    let width = f64::from(use_width(&wrap, None, ()));
+    // The canvas is as wide as its wrapper; not drawn until that has been measured.
+    let measured = f64::from(use_width(&wrap, None, ()));
+    let css_width = measured.max(MIN_WIDTH);
     let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom, max_height: props.max_height };
-    let g = geometry(&input, width.max(200.0));
+    let g = geometry(&input, css_width);
 
     // Redraw when anything drawn changes (cheap: windowed and aggregated, and skipped when
     // only the playhead moved).
     {
         let canvas = canvas.clone();
         let drawn = drawn.clone();
-        use_effect_with((input.clone(), width), move |(input, width)| {
-            if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *width > 0.0) {
-                if let Err(e) = draw(&c, input, width.max(200.0), &drawn) {
+        use_effect_with((input.clone(), measured), move |(input, measured)| {
+            if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *measured > 0.0) {
+                if let Err(e) = draw(&c, input, measured.max(MIN_WIDTH), &drawn) {
                     web_sys::console::warn_1(&e);
                 }
             }
@@ -398,10 +401,10 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="canvas-wrap" ref={wrap}>
                 <canvas ref={canvas} data-testid="timeline" tabindex="0" role="img"
-                        style={format!("width:{}px;height:{}px", width.max(200.0), g.height)}
+                        style={format!("width:{css_width}px;height:{}px", g.height)}
                         aria-label={format!("Timeline of {} tasks; click or drag to seek; Home, End, Page Up and Page Down move the playhead", props.loaded.lanes.len())}
                         {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup} {onkeydown} />
-                if width > 0.0 {
+                if measured > 0.0 {
                     <div class="playhead" data-testid="playhead" aria-hidden="true"
                          style={format!("transform:translateX({}px);height:{}px", playhead_x(&input, &g), g.height - 2.0)}></div>
                 }
