@@ -98,9 +98,12 @@ pub enum LockEvent {
 
 /// Receives [`LockEvent`]s from a [`Mutex`] or [`Semaphore`].
 ///
-/// Called synchronously, possibly while the primitive's internal lock is held, in the
-/// order the events happened. An observer must not call back into the primitive that
-/// reports to it (that would deadlock); record and return.
+/// Called synchronously by the thread that made the event happen, and never while the
+/// primitive's internal lock is held, so an observer may call back into the primitive
+/// (ask for its [`waiters`](Mutex::waiters), say). With one thread, as in the
+/// playground, events arrive in exactly the order they happened; with several threads,
+/// each thread's events arrive in order, but events of different threads may arrive in
+/// a different order than they took effect (each is reported just after it did).
 pub trait Observer: Send + Sync {
     fn on_event(&self, event: LockEvent);
 }

@@ -1,4 +1,22 @@
 //! A strictly FIFO counting semaphore with direct hand-off.
+//!
+//! # Implementation notes
+//!
+//! * `state` is one atomic word: the free permits (shifted) and two flags, `CLOSED` and
+//!   `HAS_WAITERS`. The uncontended acquire and release are one compare-and-swap each.
+//! * The wait queue (a `Slab` of slots and a `VecDeque` of their keys, in arrival order)
+//!   sits behind an internal `std::sync::Mutex`, taken only to queue, hand over, cancel
+//!   or re-register a waker.
+//! * **Nothing foreign runs under that lock.** A `Waker` can own anything (a guard of this
+//!   very semaphore, say), and an observer is user code, so no waker is woken, cloned
+//!   into place over another or dropped, and no observer is called, while the lock is
+//!   held: the locked sections move them into an [`Outbox`] and the outbox is delivered
+//!   after the lock is released. (tokio fixed the same re-entrancy deadlock in its
+//!   batch semaphore; the regression tests here are `tests/sync_reentrancy.rs` and the
+//!   loom model `a_waker_dropped_in_the_queue_may_release_the_lock`.)
+//! * A released permit goes to the head waiter under the lock (its slot becomes
+//!   `Granted`), never back into `state` while anyone waits: that is what makes the
+//!   order strictly FIFO.
 
 use super::loom::{AtomicU64, AtomicUsize, Ordering, StdMutex};
 use super::{LockEvent, NoObserver, Observer, Tag};
@@ -53,6 +71,51 @@ pub struct Semaphore<O: Observer = NoObserver> {
 struct Waiters {
     slots: Slab<Slot>,
     queue: VecDeque<usize>,
+}
+
+/// What a locked section leaves to do once the lock is released: events to report,
+/// wakers to wake and wakers (or whole slots) to drop. See the implementation notes.
+///
+/// Small and inline: a release or a cancel produces at most two events and one waker;
+/// only `add_permits` with many waiters spills into the vectors.
+#[derive(Default)]
+struct Outbox {
+    events: [Option<LockEvent>; 2],
+    more_events: Vec<LockEvent>,
+    wake: Option<Waker>,
+    more_wakes: Vec<Waker>,
+    /// Dropped, not woken: a replaced waker, or the waker of a slot that left.
+    discard: Option<Waker>,
+}
+
+impl Outbox {
+    fn event(&mut self, event: LockEvent) {
+        match self.events.iter_mut().find(|e| e.is_none()) {
+            Some(free) => *free = Some(event),
+            None => self.more_events.push(event),
+        }
+    }
+
+    fn wake(&mut self, waker: Waker) {
+        match self.wake {
+            None => self.wake = Some(waker),
+            Some(_) => self.more_wakes.push(waker),
+        }
+    }
+
+    /// Reports the events in order, then wakes, then drops what was discarded. Called
+    /// with no internal lock held.
+    fn deliver<O: Observer>(self, observer: &O) {
+        let Outbox { events, more_events, wake, more_wakes, discard } = self;
+        for event in events.into_iter().flatten().chain(more_events) {
+            observer.on_event(event);
+        }
+        if let Some(waker) = wake {
+            waker.wake();
+        }
+        more_wakes.into_iter().for_each(Waker::wake);
+        drop(discard);
+    }
 }
 
 struct Slot {
@@ -206,12 +269,12 @@ impl<O: Observer> Semaphore<O> {
         if n == 0 {
             return;
         }
-        let mut wakers = Vec::new();
+        let mut out = Outbox::default();
         {
             let mut w = self.lock_waiters();
-            self.grant_locked(&mut w, n, |waker| wakers.push(waker));
+            self.grant_locked(&mut w, n, &mut out);
         }
-        wakers.into_iter().for_each(Waker::wake);
+        out.deliver(&self.observer);
     }
 
     /// Permits free right now (always 0 while anyone is queued).
@@ -299,14 +362,12 @@ impl<O: Observer> Semaphore<O> {
     /// Slow path of a release: someone is queued, hand the permit over under the lock.
     #[inline(never)]
     fn hand_over_one(&self) {
-        let mut next = None;
+        let mut out = Outbox::default();
         {
             let mut w = self.lock_waiters();
-            self.grant_locked(&mut w, 1, |waker| next = Some(waker));
+            self.grant_locked(&mut w, 1, &mut out);
         }
-        if let Some(waker) = next {
-            waker.wake();
-        }
+        out.deliver(&self.observer);
     }
 
     /// Takes a free permit if there is one (never when someone is queued).
@@ -329,15 +390,17 @@ impl<O: Observer> Semaphore<O> {
     }
 
     /// Hands up to `n` permits to queued waiters in order, then frees what is left.
-    /// Must be called with the waiters lock held.
-    fn grant_locked(&self, w: &mut Waiters, mut n: usize, mut wake: impl FnMut(Waker)) {
+    /// Must be called with the waiters lock held; the `Acquired` events and the wakes
+    /// go into `out`, for after the lock.
+    fn grant_locked(&self, w: &mut Waiters, mut n: usize, out: &mut Outbox) {
         while n > 0 {
             let Some(key) = w.queue.pop_front() else { break };
             let slot = &mut w.slots[key];
             slot.status = SlotStatus::Granted;
-            self.note_acquired(slot.tag);
+            self.last_tag.store(slot.tag.0, Ordering::Release);
+            out.event(LockEvent::Acquired { tag: slot.tag });
             if let Some(waker) = slot.waker.take() {
-                wake(waker);
+                out.wake(waker);
             }
             n -= 1;
         }
@@ -357,6 +420,8 @@ impl<O: Observer> Semaphore<O> {
         self.emit(LockEvent::Taken { tag });
     }
 
+    /// `tag` took a permit that came back while it was queueing (reported after the
+    /// lock).
     #[inline]
     fn note_acquired(&self, tag: Tag) {
         self.last_tag.store(tag.0, Ordering::Release);
@@ -369,9 +434,9 @@ impl<O: Observer> Semaphore<O> {
     }
 
     fn lock_waiters(&self) -> super::loom::StdMutexGuard<'_, Waiters> {
-        // The lock is never held across user code (only the observer, which must not
-        // call back in), so poisoning can only come from a panicking observer; the
-        // queue is still consistent then, so carry on.
+        // No foreign code (observer, waker) ever runs under this lock, and the locked
+        // sections do not panic short of a slab bug; if it is poisoned anyway, the queue
+        // was left consistent between statements, so carry on.
         self.waiters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -418,9 +483,11 @@ impl<O: Observer> Semaphore<O> {
                 Err(actual) => state = actual,
             }
         }
+        // Cloning a waker runs no foreign code we must fear: it cannot drop anything.
         let key = w.slots.insert(Slot { tag, waker: Some(cx.waker().clone()), status: SlotStatus::Waiting });
         w.queue.push_back(key);
         let position = w.queue.len() - 1;
+        drop(w);
         self.emit(LockEvent::Enqueued { tag, position });
         IdleOutcome::Queued(key)
     }
@@ -506,22 +573,25 @@ impl<'a, O: Observer> Acquire<'a, O> {
         let slot = &mut w.slots[key];
         match slot.status {
             SlotStatus::Waiting => {
-                // Keep one waker; replace it only if the task's waker changed.
-                match &slot.waker {
-                    Some(old) if old.will_wake(cx.waker()) => {}
-                    _ => slot.waker = Some(cx.waker().clone()),
-                }
+                // Keep one waker; replace it only if the task's waker changed. The old
+                // one is dropped after the lock: its drop may release this semaphore.
+                let replaced = match &slot.waker {
+                    Some(old) if old.will_wake(cx.waker()) => None,
+                    _ => slot.waker.replace(cx.waker().clone()),
+                };
+                drop(w);
+                drop(replaced);
                 Poll::Pending
             }
-            SlotStatus::Granted => {
-                w.slots.remove(key);
+            status => {
+                let slot = w.slots.remove(key);
+                drop(w);
+                drop(slot); // its waker, if any, outside the lock
                 self.state = AcquireState::Done;
-                Poll::Ready(Ok(SemaphorePermit { sem, tag }))
-            }
-            SlotStatus::Closed => {
-                w.slots.remove(key);
-                self.state = AcquireState::Done;
-                Poll::Ready(Err(AcquireError(())))
+                match status {
+                    SlotStatus::Granted => Poll::Ready(Ok(SemaphorePermit { sem, tag })),
+                    _ => Poll::Ready(Err(AcquireError(()))),
+                }
             }
         }
     }
@@ -530,7 +600,7 @@ impl<'a, O: Observer> Acquire<'a, O> {
     #[inline(never)]
     fn cancel(&mut self, key: usize) {
         let sem = self.sem;
-        let mut next = None;
+        let mut out = Outbox::default();
         {
             let mut w = sem.lock_waiters();
             let slot = w.slots.remove(key);
@@ -542,19 +612,19 @@ impl<'a, O: Observer> Acquire<'a, O> {
                     if w.queue.is_empty() {
                         sem.state.fetch_and(!HAS_WAITERS, Ordering::AcqRel);
                     }
-                    sem.emit(LockEvent::Cancelled { tag: slot.tag });
+                    out.event(LockEvent::Cancelled { tag: slot.tag });
                 }
                 SlotStatus::Granted => {
                     // We were handed a permit but never took it: pass it on.
-                    sem.emit(LockEvent::Released { tag: slot.tag });
-                    sem.grant_locked(&mut w, 1, |waker| next = Some(waker));
+                    out.event(LockEvent::Released { tag: slot.tag });
+                    sem.grant_locked(&mut w, 1, &mut out);
                 }
                 SlotStatus::Closed => {}
             }
+            // The slot's waker may own anything: drop it after the lock, with the rest.
+            out.discard = slot.waker;
         }
-        if let Some(waker) = next {
-            waker.wake();
-        }
+        out.deliver(&sem.observer);
     }
 }
 

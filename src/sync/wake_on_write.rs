@@ -169,7 +169,8 @@ impl<T> WakeOnWrite<T> {
         self.watch.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A write happened: bump the version and wake every watcher (outside the lock).
+    /// A write happened: bump the version and wake every watcher (outside the lock: no
+    /// waker is woken or dropped while the watch lock is held).
     fn notify(&self) {
         let wakers: Vec<Waker> = {
             let mut watch = self.lock_watch();
@@ -201,21 +202,26 @@ impl<T> Future for Changed<'_, T> {
         let this = self.get_mut();
         let mut watch = this.cell.lock_watch();
         if watch.version != this.since {
-            if let Some(key) = this.key.take() {
-                watch.watchers.remove(key);
-            }
+            let left = this.key.take().map(|key| watch.watchers.remove(key));
+            drop(watch);
+            drop(left); // a waker may own anything: dropped outside the watch lock
             return Poll::Ready(());
         }
-        match this.key {
-            None => this.key = Some(watch.watchers.insert((this.tag, Some(cx.waker().clone())))),
+        let replaced = match this.key {
+            None => {
+                this.key = Some(watch.watchers.insert((this.tag, Some(cx.waker().clone()))));
+                None
+            }
             Some(key) => {
                 let slot = &mut watch.watchers[key].1;
                 match slot {
-                    Some(old) if old.will_wake(cx.waker()) => {}
-                    _ => *slot = Some(cx.waker().clone()),
+                    Some(old) if old.will_wake(cx.waker()) => None,
+                    _ => slot.replace(cx.waker().clone()),
                 }
             }
-        }
+        };
+        drop(watch);
+        drop(replaced);
         Poll::Pending
     }
 }
@@ -223,7 +229,8 @@ impl<T> Future for Changed<'_, T> {
 impl<T> Drop for Changed<'_, T> {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            self.cell.lock_watch().watchers.remove(key);
+            let left = self.cell.lock_watch().watchers.remove(key);
+            drop(left); // after the watch lock (the temporary guard above is gone)
         }
     }
 }
