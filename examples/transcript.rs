@@ -71,7 +71,7 @@ fn main() -> ExitCode {
         print!("{}", run.transcript_text());
     }
     let a = run.analysis();
-    println!("\n--- {} steps, {} ms virtual, ended: {:?}", run.steps(), run.duration(), run.end);
+    println!("\n--- {} steps, {} ms virtual, ended: {}", run.steps(), run.duration(), run.end_text());
     println!("acquisitions {}, throughput {:.1}/s, Jain fairness {:.3}", a.acquisitions, a.throughput_per_s, a.jain_fairness);
     println!("{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}", "task", "locks", "wait ms", "max wait", "hold ms", "max hold");
     for (t, s) in scenario.tasks.iter().zip(&a.tasks) {

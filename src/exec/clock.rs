@@ -99,32 +99,34 @@ impl Sleep {
 impl Future for Sleep {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // No waker is dropped while the clock is borrowed: a waker can own anything,
+        // including a `Sleep` of this clock, whose drop borrows it again.
         let mut inner = self.clock.inner.borrow_mut();
         if inner.now >= self.deadline {
-            if let Some(key) = self.key {
-                inner.timers.remove(&key);
-            }
+            let left = self.key.and_then(|key| inner.timers.remove(&key));
             drop(inner);
+            drop(left);
             self.key = None;
             return Poll::Ready(());
         }
-        match self.key {
+        let (key, replaced) = match self.key {
             Some(key) => match inner.timers.get_mut(&key) {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                Some(waker) => *waker = cx.waker().clone(),
+                Some(waker) if waker.will_wake(cx.waker()) => (key, None),
+                Some(waker) => (key, Some(std::mem::replace(waker, cx.waker().clone()))),
                 None => {
                     // Fired, but time was then rewound? Never happens; re-arm anyway.
-                    inner.timers.insert(key, cx.waker().clone());
+                    (key, inner.timers.insert(key, cx.waker().clone()))
                 }
             },
             None => {
                 let key = (self.deadline, inner.next_seq);
                 inner.next_seq += 1;
-                inner.timers.insert(key, cx.waker().clone());
-                drop(inner);
-                self.key = Some(key);
+                (key, inner.timers.insert(key, cx.waker().clone()))
             }
-        }
+        };
+        drop(inner);
+        self.key = Some(key);
+        drop(replaced);
         Poll::Pending
     }
 }
@@ -132,7 +134,8 @@ impl Future for Sleep {
 impl Drop for Sleep {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            self.clock.inner.borrow_mut().timers.remove(&key);
+            let left = self.clock.inner.borrow_mut().timers.remove(&key);
+            drop(left); // after the borrow: a waker's drop may use the clock
         }
     }
 }

@@ -126,6 +126,10 @@ pub struct Sink {
     /// What is held back: a [`Held`] state in the low bits, and in the high 32 bits
     /// the number of whole cycles in the run.
     held: Cell<u64>,
+    /// Events already drained by `take`/`swap` (for [`Sink::recorded_events`]).
+    drained: Cell<u64>,
+    /// Bytes of lines and values stored since the sink was made.
+    text_bytes: Cell<u64>,
     tables: UnsafeCell<Tables>,
 }
 
@@ -194,6 +198,8 @@ impl Sink {
             time: Cell::new(0),
             held_key: Cell::new(0),
             held: Cell::new(Held::NOTHING),
+            drained: Cell::new(0),
+            text_bytes: Cell::new(0),
             tables: UnsafeCell::new(tables),
         })
     }
@@ -311,8 +317,25 @@ impl Sink {
         }
     }
 
+    /// Events recorded since the sink was made, drained or not (a held-back lock
+    /// cycle not counted): what a run's trace-size limit is checked against.
+    #[inline]
+    pub fn recorded_events(&self) -> u64 {
+        let pending = self.with(|t| t.events.len() as u64); // checks the thread first
+        self.drained.get() + pending
+    }
+
+    /// Bytes of lines and values stored since the sink was made.
+    #[inline]
+    pub fn text_bytes(&self) -> u64 {
+        self.check();
+        self.text_bytes.get()
+    }
+
     /// Stores a line of text and returns its index.
     pub fn line(&self, text: String) -> u32 {
+        self.check();
+        self.text_bytes.set(self.text_bytes.get() + text.len() as u64);
         self.with(|t| {
             t.lines.push(text);
             (t.lines.len() - 1) as u32
@@ -321,6 +344,8 @@ impl Sink {
 
     /// Stores a rendered value and returns its index.
     pub fn value(&self, json: String) -> u32 {
+        self.check();
+        self.text_bytes.set(self.text_bytes.get() + json.len() as u64);
         self.with(|t| {
             t.values.push(json);
             (t.values.len() - 1) as u32
@@ -336,14 +361,17 @@ impl Sink {
     /// Takes everything recorded so far.
     pub fn take(&self) -> Tables {
         self.write_held_back();
-        self.with(std::mem::take)
+        let tables = self.with(std::mem::take);
+        self.drained.set(self.drained.get() + tables.events.len() as u64);
+        tables
     }
 
     /// Swaps the recorded tables with `other` (pass empty tables with capacity to
     /// drain the sink without reallocating).
     pub fn swap(&self, other: &mut Tables) {
         self.write_held_back();
-        self.with(|t| std::mem::swap(t, other))
+        self.with(|t| std::mem::swap(t, other));
+        self.drained.set(self.drained.get() + other.events.len() as u64);
     }
 }
 

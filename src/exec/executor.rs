@@ -1,9 +1,9 @@
 //! A deterministic single-threaded executor: one step is one poll of one task.
 
+use super::budget::{Budget, Halt};
 use super::clock::Clock;
 use super::event::{EventKind, Sink, TaskId, WokenBy};
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::fmt;
@@ -36,8 +36,9 @@ pub enum StepOutcome {
     Finished,
     /// Nothing is ready and no timer is set, but some tasks never finished.
     Quiescent,
-    /// A blocking lock stalled the only thread: nothing can ever run again.
-    Stalled,
+    /// The run was halted from inside (a stalled thread, a runaway task, a limit): see
+    /// [`Budget`]. Nothing runs any more.
+    Halted(Halt),
     /// `Manual` policy: these tasks are ready, and a choice is needed.
     NeedChoice(Vec<TaskId>),
     /// A manual choice named a task that is not ready.
@@ -66,8 +67,8 @@ pub enum Stop {
     Finished,
     /// Nothing is ready and no timer is set, but some tasks never finished.
     Quiescent,
-    /// A blocking lock stalled the only thread.
-    Stalled,
+    /// The run was halted from inside (see [`Budget`]).
+    Halted(Halt),
     /// `Manual` policy: a choice among these ready tasks is needed.
     NeedChoice(Vec<TaskId>),
     /// A manual choice named a task that was not ready.
@@ -155,7 +156,7 @@ pub struct Executor {
     manual_next: usize,
     choices: Vec<TaskId>,
     steps: u32,
-    stalled: Rc<Cell<bool>>,
+    budget: Rc<Budget>,
     /// Label index each task is parked at, set by the interpreter as it goes.
     labels: Vec<Arc<AtomicU32>>,
 }
@@ -178,7 +179,7 @@ impl Executor {
             manual_next: 0,
             choices: Vec::new(),
             steps: 0,
-            stalled: Rc::new(Cell::new(false)),
+            budget: Rc::new(Budget::new(u64::MAX, u64::MAX)),
             labels: Vec::new(),
         }
     }
@@ -230,14 +231,17 @@ impl Executor {
         self.tasks.len()
     }
 
-    /// A flag a task sets when it blocks the only thread for good (a contended
-    /// blocking lock): from then on nothing runs.
-    pub fn stall_flag(&self) -> Rc<Cell<bool>> {
-        self.stalled.clone()
+    /// Counts work against `budget` (the default budget is unlimited). The tasks'
+    /// code shares the same budget and calls [`Budget::tick`] for each step it runs.
+    pub fn with_budget(mut self, budget: Rc<Budget>) -> Executor {
+        self.budget = budget;
+        self
     }
 
-    pub fn is_stalled(&self) -> bool {
-        self.stalled.get()
+    /// The run's budget: what tasks tick, and what halts the run (a stalled thread, a
+    /// runaway task, a limit).
+    pub fn budget(&self) -> &Rc<Budget> {
+        &self.budget
     }
 
     /// Moves recorded wakes onto the ready queue (a task already ready stays put).
@@ -275,8 +279,8 @@ impl Executor {
 
     /// Runs one step: picks a ready task by the policy and polls it once.
     pub fn step(&mut self) -> StepOutcome {
-        if self.stalled.get() {
-            return StepOutcome::Stalled;
+        if let Some(halt) = self.budget.halted() {
+            return StepOutcome::Halted(halt);
         }
         // Wakes and timers from here on belong to the step about to run.
         self.sink.set_now(self.steps + 1, self.clock.now());
@@ -334,7 +338,7 @@ impl Executor {
     pub fn run_until(&mut self, time: u64) -> Stop {
         loop {
             self.collect_wakes();
-            if self.ready.is_empty() && !self.stalled.get() {
+            if self.ready.is_empty() && self.budget.halted().is_none() {
                 match self.clock.next_deadline() {
                     Some(deadline) if deadline > time => {
                         let now = self.clock.now();
@@ -370,6 +374,7 @@ impl Executor {
 
     fn poll_task(&mut self, task: TaskId) {
         self.steps += 1;
+        self.budget.start_poll();
         self.sink.set_now(self.steps, self.clock.now());
         self.sink.push(EventKind::Poll { task });
         self.shared.current.store(task, Ordering::Relaxed);
@@ -393,7 +398,8 @@ impl Executor {
                 // watch list), or a wake already recorded, means it can run again.
                 let held_elsewhere = Arc::strong_count(&slot.waker_arc) > 2;
                 let woken = self.shared.woken.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|w| w.0 == task);
-                if !held_elsewhere && !woken && !self.stalled.get() {
+                // A task parked by a halt is not a lost wake-up: the run stops anyway.
+                if !held_elsewhere && !woken && self.budget.halted().is_none() {
                     self.sink.push(EventKind::LostWakeup { task });
                 }
             }
@@ -406,7 +412,7 @@ impl Stop {
         match outcome {
             StepOutcome::Finished => Stop::Finished,
             StepOutcome::Quiescent => Stop::Quiescent,
-            StepOutcome::Stalled => Stop::Stalled,
+            StepOutcome::Halted(h) => Stop::Halted(h),
             StepOutcome::NeedChoice(ready) => Stop::NeedChoice(ready),
             StepOutcome::BadChoice(task) => Stop::BadChoice(task),
             StepOutcome::Polled(_) => unreachable!("a poll does not stop a run"),

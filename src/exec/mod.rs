@@ -3,16 +3,20 @@
 //!
 //! * [`Executor`]: spawn tasks, [`step`](Executor::step) one poll at a time, pick the next
 //!   ready task by a [`Policy`] (FIFO, seeded random, or manual), record every choice.
+//! * [`Budget`]: work counted per step executed (not per poll), so no scenario can run
+//!   forever inside one poll; a limit *halts* the run with a [`Halt`] reason.
 //! * [`Clock`]: virtual milliseconds and timers; when nothing is ready the clock jumps to
 //!   the next timer.
 //! * [`event`]: the vocabulary of a run ([`Event`]) and the [`Sink`] it is written to.
 //!
 //! Nothing here knows about scenarios or the web: it runs natively and in the browser.
 
+mod budget;
 mod clock;
 pub mod event;
 mod executor;
 
+pub use budget::{Budget, Halt};
 pub use clock::{Clock, Sleep};
 pub use event::{Event, EventKind, MutexId, MutexObserver, Sink, TaskId, WokenBy};
 pub use executor::{BoxFuture, Executor, Policy, RunLimits, StepOutcome, Stop};

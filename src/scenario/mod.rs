@@ -55,7 +55,7 @@ pub mod program;
 mod validate;
 
 pub use presets::{hammer, preset, presets, Preset};
-pub use validate::{ScenarioError, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_TASKS, MAX_TEXT};
+pub use validate::{ScenarioError, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -215,10 +215,15 @@ impl Condition {
 }
 
 /// Where a run stops if the tasks do not finish first.
+///
+/// Whatever these say, a run also stops at [`MAX_EVENTS`] recorded events,
+/// [`MAX_TRACE_TEXT_BYTES`] of recorded text and values, and when a task runs
+/// [`MAX_STEPS_WITHOUT_YIELD`] steps in one poll.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
-    /// Polls (steps) at most.
+    /// Work at most: every step a task executes (inside one poll or not, each round
+    /// of a `repeat` or `forever` loop included) and every poll counts one.
     #[serde(default = "default_max_steps")]
     pub max_steps: u32,
     /// Virtual milliseconds at most.
@@ -259,9 +264,19 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// The scenario as pretty JSON (what `from_json` reads back).
+    /// The scenario as JSON that `from_json` reads back: pretty, unless pretty would
+    /// be over the import limit ([`MAX_JSON_BYTES`]); then compact, which validation
+    /// guarantees fits.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        if validate::canonical_size(self) <= MAX_JSON_BYTES / 3 {
+            // Only try pretty where it is likely to fit (checked below either way).
+            if let Ok(pretty) = serde_json::to_string_pretty(self) {
+                if pretty.len() <= MAX_JSON_BYTES {
+                    return pretty;
+                }
+            }
+        }
+        serde_json::to_string(self).expect("a scenario always serializes")
     }
 
     /// Checks names, references, held guards and limits. See [`ScenarioError`].

@@ -3,7 +3,7 @@
 //! [`WakeOnWrite`] cells, recording what they do in the [`Sink`].
 
 use super::{Condition, MutexKind, Scenario, Step, WriteAction};
-use crate::exec::{yield_now, BoxFuture, Clock, EventKind, MutexId, MutexObserver, Sink, TaskId};
+use crate::exec::{yield_now, BoxFuture, Budget, Clock, EventKind, Halt, MutexId, MutexObserver, Sink, TaskId};
 use crate::sync::{broken::try_lock_in_poll_fn, Mutex, OwnedMutexGuard, OwnedWriteGuard, Tag, WakeOnWrite};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -86,8 +86,23 @@ impl std::fmt::Debug for Program {
     }
 }
 
-/// Builds the mutexes and task futures of a validated scenario.
-pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, stall: Rc<Cell<bool>>) -> Program {
+/// What the interpreter checks at every step it executes, beyond the [`Budget`]'s work
+/// counts: the size of the recorded trace and virtual time, both of which can grow
+/// inside one poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceLimits {
+    /// Events recorded, at most.
+    pub max_events: u64,
+    /// Bytes of printed lines and rendered values, at most.
+    pub max_text_bytes: u64,
+    /// Virtual milliseconds, at most.
+    pub max_time_ms: u64,
+}
+
+/// Builds the mutexes and task futures of a validated scenario. Every step the tasks
+/// execute is counted against `budget` and checked against `limits`; when either says
+/// stop, the running task halts the run and parks for good.
+pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Budget>, limits: TraceLimits) -> Program {
     let mutexes: Vec<Instance> = scenario
         .mutexes
         .iter()
@@ -111,7 +126,7 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, stall: Rc<Cel
         let ops = compile(scenario, t as TaskId, &task.steps, &format!("tasks[{t}].steps"), &mut labels);
         programs.push((start, ops));
     }
-    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), stall });
+    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget, limits });
     let tasks = scenario
         .tasks
         .iter()
@@ -161,7 +176,8 @@ struct World {
     mutexes: Vec<Instance>,
     clock: Clock,
     sink: Arc<Sink>,
-    stall: Rc<Cell<bool>>,
+    budget: Rc<Budget>,
+    limits: TraceLimits,
 }
 
 /// What `read` put aside, printed by `dbg`.
@@ -177,6 +193,31 @@ struct TaskCtx {
     register: Option<Register>,
 }
 
+impl TaskCtx {
+    /// Counts one step of this task; `false` if the run must stop here (the budget is
+    /// then halted with the reason, and the caller parks the task for good).
+    #[inline]
+    fn tick(&self) -> bool {
+        let w = &*self.world;
+        if w.budget.tick(self.id).is_err() {
+            return false;
+        }
+        let why = if w.sink.recorded_events() > w.limits.max_events || w.sink.text_bytes() > w.limits.max_text_bytes {
+            Halt::TraceFull
+        } else if w.clock.now() > w.limits.max_time_ms {
+            Halt::TimeLimit
+        } else {
+            return true;
+        };
+        w.budget.halt(why);
+        false
+    }
+}
+
+/// Where a halted task waits: forever (the executor stops at its next step).
+async fn park() {
+    std::future::pending::<()>().await
+}
 /// A guard a task holds, of whichever kind of lock.
 enum Guard {
     Async(OwnedMutexGuard<Value, MutexObserver>),
@@ -279,6 +320,10 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
     }
     let mut round = 0u32;
     while repeat.is_none_or(|n| round < n) {
+        // A round counts even with no steps: `loop {}` must not spin inside one poll.
+        if !ctx.tick() {
+            return park().await;
+        }
         let mut held: Vec<(MutexId, Guard)> = Vec::new();
         run_ops(&mut ctx, &ops, &mut held).await;
         // End of the loop body: guards still held drop here, newest first.
@@ -293,6 +338,9 @@ fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, 
     Box::pin(async move {
         for op in ops {
             ctx.label.store(op.label, Ordering::Relaxed);
+            if !ctx.tick() {
+                return park().await;
+            }
             run_op(ctx, op, held).await;
         }
     })
@@ -316,8 +364,8 @@ async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {
                     // A real std::sync::Mutex would block this thread here, and with it
                     // every task, including the holder: nothing can ever run again.
                     sink.push(EventKind::Stalled { task: ctx.id, mutex: m, holder });
-                    ctx.world.stall.set(true);
-                    std::future::pending::<()>().await;
+                    ctx.world.budget.halt(Halt::Stalled);
+                    park().await;
                     unreachable!("a stalled executor never polls again")
                 }
             }
@@ -399,6 +447,10 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
         Step::Yield => yield_now().await,
         Step::Repeat { times, .. } => {
             for _ in 0..*times {
+                // Each round counts, so nested repeats of nothing still add up.
+                if !ctx.tick() {
+                    return park().await;
+                }
                 run_ops(ctx, &op.body, held).await;
                 ctx.label.store(op.label, Ordering::Relaxed);
             }
@@ -416,11 +468,14 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
         Step::BrokenWait { until, take: take_it, .. } => {
             let take_it = *take_it;
             let cond: Condition = until.clone();
+            // Taking an item changes the value: render it right there, under the lock
+            // the poll_fn holds (re-locking afterwards would be a second, untagged
+            // acquisition that no task made).
             let check = move |v: &mut Value| {
                 if !cond.holds(v) {
                     return Poll::Pending;
                 }
-                Poll::Ready(if take_it { Some(take(v)) } else { None })
+                Poll::Ready(if take_it { Some((take(v), render(v))) } else { None })
             };
             let tag = Tag(id as u64);
             let taken = match &ctx.world.mutexes[m as usize] {
@@ -428,15 +483,9 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 Instance::Watch(cell) => try_lock_in_poll_fn(cell.mutex(), tag, check).await,
                 Instance::Blocking(_) => unreachable!("validated: not blocking"),
             };
-            if let Some(item) = taken {
+            if let Some((item, rendered)) = taken {
                 ctx.register = Some(Register::Value(item));
-                let value = match &ctx.world.mutexes[m as usize] {
-                    Instance::Async(mx) => mx.try_lock().map(|g| render(&g)).ok(),
-                    _ => None,
-                };
-                if let Some(v) = value {
-                    sink.push(EventKind::Value { mutex: m, value: sink.value(v) });
-                }
+                sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
             }
         }
     }

@@ -17,6 +17,16 @@ pub const MAX_TEXT: usize = 200;
 /// The largest scenario JSON accepted, in bytes.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 const MAX_MUTEXES: usize = 1_000;
+/// The most events a run records; a run that would record more ends early with
+/// `EndReason::TraceFull`. Bounds the memory of a run and of its exports.
+pub const MAX_EVENTS: u64 = 500_000;
+/// The most bytes of printed lines and rendered values a run records (every write
+/// records the whole new value, so a growing list costs quadratic bytes); past it the
+/// run ends early with `EndReason::TraceFull`.
+pub const MAX_TRACE_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+/// The most steps a task may execute in one poll, i.e. without yielding; past it the
+/// run ends with `EndReason::Runaway` naming the task.
+pub const MAX_STEPS_WITHOUT_YIELD: u64 = 100_000;
 const MAX_REPEAT: u32 = 1_000_000;
 const MAX_LIMIT_STEPS: u32 = 5_000_000;
 
@@ -46,12 +56,18 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn check_text(path: &str, what: &str, text: &str, allow_empty: bool) -> Result<(), ScenarioError> {
-    if !allow_empty && text.trim().is_empty() {
+fn check_text(path: &str, what: &str, text: &str, printed: bool) -> Result<(), ScenarioError> {
+    if !printed && text.trim().is_empty() {
         return Err(ScenarioError::new(path, format!("{what} must not be empty")));
     }
     if text.chars().count() > MAX_TEXT {
         return Err(ScenarioError::new(path, format!("{what} is longer than {MAX_TEXT} characters")));
+    }
+    // Names end up in SVG and other XML-ish exports, which cannot hold control
+    // characters at all; printed lines may keep a tab or a line break.
+    let allowed = |c: char| printed && (c == '\n' || c == '\t');
+    if let Some(c) = text.chars().find(|&c| (c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}') && !allowed(c)) {
+        return Err(ScenarioError::new(path, format!("{what} contains the control character U+{:04X}, which cannot be shown", c as u32)));
     }
     Ok(())
 }
@@ -100,7 +116,35 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         let mut held = Vec::new();
         check_steps(s, &task.steps, &format!("{path}.steps"), 0, &mut total, &mut held)?;
     }
+    // What is accepted must export and import again: the compact JSON (defaults
+    // written out) must fit the import limit too.
+    let size = canonical_size(s);
+    if size > MAX_JSON_BYTES {
+        return Err(ScenarioError::new(
+            "",
+            format!("the scenario is {} KiB as JSON (with its defaults written out); the limit is {} KiB", size / 1024, MAX_JSON_BYTES / 1024),
+        ));
+    }
     Ok(())
+}
+
+/// Bytes of the scenario's compact JSON, counted without building it.
+pub(super) fn canonical_size(s: &Scenario) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, s) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
 }
 
 /// Walks steps in order, tracking which guards are held, so that `unlock`, `write` and

@@ -34,9 +34,10 @@ pub use realtime::drive_realtime;
 pub use realtime::run_realtime;
 /// The scenario side of the facade, re-exported so `trace` alone is enough to run one.
 pub use crate::scenario::{preset, presets, Preset, Scenario, ScenarioError};
+pub use crate::scenario::{MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 
 use crate::exec::event::Tables;
-use crate::exec::{Clock, Executor, Sink, StepOutcome};
+use crate::exec::{Budget, Clock, Executor, Halt, Sink, StepOutcome};
 use crate::scenario::program::{self, Label};
 use serde::Serialize;
 use state::State;
@@ -57,10 +58,17 @@ pub enum EndReason {
     /// Nothing can run, but there is no cycle and no lost wake-up (e.g. everyone waits
     /// for a task that is itself stuck).
     Stuck,
-    /// The scenario's step limit was reached.
+    /// The scenario's work limit was reached (`limits.max_steps`: steps executed and
+    /// polls, counted together).
     StepLimit,
     /// The scenario's virtual time limit was passed.
     TimeLimit,
+    /// `task` ran `steps` steps in one poll without yielding: a loop that never awaits
+    /// anything that waits. The run cannot go on without it giving up the thread.
+    Runaway { task: TaskId, steps: u64 },
+    /// The recorded trace reached its size limit ([`MAX_EVENTS`] events or
+    /// [`MAX_TRACE_TEXT_BYTES`] bytes of printed lines and values); the run stops there.
+    TraceFull { events: u64, text_bytes: u64 },
     /// `Policy::Manual` ran out of choices: pick one of `ready` to go on.
     AwaitingChoice { ready: Vec<TaskId> },
     /// `Policy::Manual` named a task that was not ready then.
@@ -166,8 +174,14 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
     scenario.validate()?;
     let sink = Sink::new();
     let clock = Clock::new();
-    let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone());
-    let prog = program::build(scenario, &clock, &sink, executor.stall_flag());
+    let budget = std::rc::Rc::new(Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD));
+    let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
+    let limits = program::TraceLimits {
+        max_events: MAX_EVENTS,
+        max_text_bytes: MAX_TRACE_TEXT_BYTES,
+        max_time_ms: scenario.limits.max_time_ms,
+    };
+    let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
     let program::Program { mutexes, labels, tasks } = prog;
     for (future, label) in tasks {
         executor.spawn_labelled(future, label);
@@ -198,6 +212,12 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
         lines.append(&mut t.lines);
         values.append(&mut t.values);
         for mut e in t.events.drain(..) {
+            // Every event the engine records names a task of the scenario; one that did
+            // not would index past the tables below. Never seen; refused, not trusted.
+            if e.kind.task().is_some_and(|task| task as usize >= task_count) {
+                debug_assert!(false, "an event names task {:?}, outside the scenario: {e:?}", e.kind.task());
+                continue;
+            }
             // The sink numbers its tables from zero each time it is drained.
             match &mut e.kind {
                 EventKind::Value { value, .. } => *value += base,
@@ -216,8 +236,11 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
     checkpoints.push(Checkpoint { step: 0, event: events.len(), state: live(&state, &mutexes) });
 
     let end = loop {
-        if executor.steps() >= scenario.limits.max_steps {
+        if budget.work() >= budget.max_work() {
             break EndReason::StepLimit;
+        }
+        if sink.recorded_events() > MAX_EVENTS || sink.text_bytes() > MAX_TRACE_TEXT_BYTES {
+            break EndReason::TraceFull { events: sink.recorded_events(), text_bytes: sink.text_bytes() };
         }
         let outcome = executor.step();
         absorb(&mut scratch, &mut state, &mut events, &mut lines, &mut values, &mut recorder);
@@ -245,9 +268,15 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
                 }
             }
             StepOutcome::Finished => break EndReason::Finished,
-            StepOutcome::Stalled => {
+            StepOutcome::Halted(Halt::Stalled) => {
                 let (task, mutex, holder) = state.stalled.expect("a stall was recorded");
                 break EndReason::Stalled { task, mutex, holder };
+            }
+            StepOutcome::Halted(Halt::Runaway { task, steps }) => break EndReason::Runaway { task, steps },
+            StepOutcome::Halted(Halt::WorkLimit) => break EndReason::StepLimit,
+            StepOutcome::Halted(Halt::TimeLimit) => break EndReason::TimeLimit,
+            StepOutcome::Halted(Halt::TraceFull) => {
+                break EndReason::TraceFull { events: sink.recorded_events(), text_bytes: sink.text_bytes() }
             }
             StepOutcome::Quiescent => break state.why_stuck(),
             StepOutcome::NeedChoice(ready) => break EndReason::AwaitingChoice { ready },
@@ -275,6 +304,19 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
         handoffs,
         analysis,
     })
+}
+
+/// `1234567` as `1,234,567`.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The replayed state with each lock's holder and queue as the lock reports them.
@@ -401,6 +443,48 @@ impl Run {
     /// `Policy::Manual`) waiting for a choice. The same as the `end` field.
     pub fn end_reason(&self) -> &EndReason {
         &self.end
+    }
+
+    /// Why the run stopped, in one sentence naming tasks and mutexes (what the page and
+    /// the command line show).
+    pub fn end_text(&self) -> String {
+        let s = &self.scenario;
+        let task = |t: TaskId| s.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |t| t.name.clone());
+        let mutex = |m: MutexId| s.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |m| m.name.clone());
+        match &self.end {
+            EndReason::Finished => "every task finished".into(),
+            EndReason::Deadlock { cycle } => {
+                let parts: Vec<String> = cycle.iter().map(|(t, m)| format!("{} waits for {}", task(*t), mutex(*m))).collect();
+                format!("deadlock: {}", parts.join(", "))
+            }
+            EndReason::LostWakeup { tasks } => {
+                let names: Vec<String> = tasks.iter().map(|t| task(*t)).collect();
+                format!("lost wake-up: {} will never run again", names.join(", "))
+            }
+            EndReason::Stalled { task: t, mutex: m, holder } => {
+                format!("stalled: {} blocked the only thread on {}, held by {}", task(*t), mutex(*m), task(*holder))
+            }
+            EndReason::Stuck => "nothing can run".into(),
+            EndReason::StepLimit => format!(
+                "stopped at the work limit: {} steps executed and polls (limits.max_steps)",
+                group(u64::from(s.limits.max_steps))
+            ),
+            EndReason::TimeLimit => format!("stopped at the time limit of {} ms (the tasks loop forever)", group(s.limits.max_time_ms)),
+            EndReason::Runaway { task: t, steps } => format!(
+                "stopped: task {} ran {} steps without yielding (a loop with no .await that waits can never let the others run)",
+                task(*t),
+                group(*steps)
+            ),
+            EndReason::TraceFull { events, text_bytes } => format!(
+                "stopped early: the recorded run reached its size limit ({} events, {} KiB of printed lines and values; at most {} events and {} KiB)",
+                group(*events),
+                group(text_bytes / 1024),
+                group(MAX_EVENTS),
+                group(MAX_TRACE_TEXT_BYTES / 1024)
+            ),
+            EndReason::AwaitingChoice { .. } => "waiting for your choice".into(),
+            EndReason::BadChoice { .. } => "a choice named a task that was not ready".into(),
+        }
     }
 
     /// A policy that replays this run's scheduling choices exactly (and then, if the

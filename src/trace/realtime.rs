@@ -12,7 +12,7 @@
 //! The result is the transcript, which for the presets matches `simulate` under
 //! `Policy::Fifo`: a spawn-local executor runs woken tasks in wake order, as ours does.
 
-use crate::exec::{BoxFuture, Clock, EventKind, Sink};
+use crate::exec::{BoxFuture, Budget, Clock, EventKind, Sink};
 use crate::scenario::program;
 use crate::scenario::{Scenario, ScenarioError};
 use std::cell::Cell;
@@ -24,9 +24,9 @@ use std::time::Duration;
 
 /// Shared between the driver and the tasks it spawned.
 struct Shared {
-    /// Polls so far (all tasks), for the step limit.
-    polls: Cell<u32>,
-    max_polls: u32,
+    /// Work so far (polls and steps, all tasks), for the limits; halted by the tasks
+    /// themselves on a stall, a runaway loop or a full trace.
+    budget: Rc<Budget>,
     /// Set when the driver stops: a task polled after this ends at once.
     stopped: Cell<bool>,
     finished: Cell<usize>,
@@ -43,12 +43,13 @@ impl Future for Counted {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let shared = self.shared.clone();
-        if shared.stopped.get() || shared.polls.get() >= shared.max_polls {
+        let budget = &shared.budget;
+        if shared.stopped.get() || budget.halted().is_some() || budget.work() >= budget.max_work() {
             shared.stopped.set(true);
             self.task = None; // drops its guards
             return Poll::Ready(());
         }
-        shared.polls.set(shared.polls.get() + 1);
+        budget.start_poll();
         let Some(task) = self.task.as_mut() else { return Poll::Ready(()) };
         match task.as_mut().poll(cx) {
             Poll::Ready(()) => {
@@ -72,7 +73,8 @@ impl Future for Counted {
 /// The run stops when every task is done; when nothing is left to wake anyone (a
 /// deadlock or a lost wake-up: the tasks are left pending, never polled again); when a
 /// blocking mutex stalls (a real one would freeze the thread; this driver stops
-/// instead); or at the scenario's limits (virtual time, and polls counted over all tasks).
+/// instead); at the scenario's limits (virtual time, and work counted over all tasks);
+/// or when a task runs too long without yielding or the recorded output grows too big.
 ///
 /// `spawn` must run the futures on the current thread (they are `!Send`), and wake-ups
 /// must reach them; `sleep(Duration::ZERO)` must let every task that is ready run
@@ -90,9 +92,14 @@ where
     }
     let sink = Sink::new();
     let clock = Clock::new();
-    let stall = Rc::new(Cell::new(false));
-    let prog = program::build(scenario, &clock, &sink, stall.clone());
-    let shared = Rc::new(Shared { polls: Cell::new(0), max_polls: scenario.limits.max_steps, stopped: Cell::new(false), finished: Cell::new(0) });
+    let budget = Rc::new(Budget::new(u64::from(scenario.limits.max_steps), crate::scenario::MAX_STEPS_WITHOUT_YIELD));
+    let limits = program::TraceLimits {
+        max_events: crate::scenario::MAX_EVENTS,
+        max_text_bytes: crate::scenario::MAX_TRACE_TEXT_BYTES,
+        max_time_ms: scenario.limits.max_time_ms,
+    };
+    let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
+    let shared = Rc::new(Shared { budget: budget.clone(), stopped: Cell::new(false), finished: Cell::new(0) });
     let count = prog.tasks.len();
     for (task, _label) in prog.tasks {
         spawn(Box::pin(Counted { task: Some(task), shared: shared.clone() }));
@@ -109,7 +116,7 @@ where
     };
     loop {
         settle().await;
-        if shared.finished.get() == count || shared.stopped.get() || stall.get() || clock.now() > scenario.limits.max_time_ms {
+        if shared.finished.get() == count || shared.stopped.get() || budget.halted().is_some() || clock.now() > scenario.limits.max_time_ms {
             break;
         }
         let Some(deadline) = clock.next_deadline() else { break }; // nobody left to wake anyone

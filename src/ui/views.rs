@@ -242,30 +242,8 @@ pub fn tasks(loaded: &Loaded, snap: &Snapshot) -> Html {
 /// Rows the task list draws at most (a DOM row per task per frame is what costs).
 const MAX_TASK_ROWS: usize = 40;
 
-pub fn end_text(end: &EndReason, loaded: &Loaded) -> String {
-    let s = &loaded.run.scenario;
-    match end {
-        EndReason::Finished => "every task finished".into(),
-        EndReason::Deadlock { cycle } => {
-            let parts: Vec<String> = cycle.iter().map(|(t, m)| format!("{} waits for {}", task_name(s, *t), mutex_name(s, *m))).collect();
-            format!("deadlock: {}", parts.join(", "))
-        }
-        EndReason::LostWakeup { tasks } => {
-            let names: Vec<String> = tasks.iter().map(|t| task_name(s, *t)).collect();
-            format!("lost wake-up: {} will never run again", names.join(", "))
-        }
-        EndReason::Stalled { task, mutex, holder } => format!(
-            "stalled: {} blocked the only thread on {}, held by {}",
-            task_name(s, *task),
-            mutex_name(s, *mutex),
-            task_name(s, *holder)
-        ),
-        EndReason::Stuck => "nothing can run".into(),
-        EndReason::StepLimit => "stopped at the step limit".into(),
-        EndReason::TimeLimit => "stopped at the time limit (the tasks loop forever)".into(),
-        EndReason::AwaitingChoice { .. } => "waiting for your choice".into(),
-        EndReason::BadChoice { .. } => "a choice named a task that was not ready".into(),
-    }
+pub fn end_text(_end: &EndReason, loaded: &Loaded) -> String {
+    loaded.run.end_text()
 }
 
 fn alert_title(kind: AlertKind) -> &'static str {
