@@ -1,64 +1,23 @@
-//! Property test: on random small scenarios under random scheduling, every acquisition
-//! respects mutual exclusion and FIFO order, as recorded in the trace.
+//! Property test: on random small scenarios (every step kind, every mutex kind) under
+//! random scheduling, every acquisition respects mutual exclusion and FIFO order, as
+//! recorded in the trace, and the replayed queues equal the locks' own at every step.
 #![cfg(not(target_arch = "wasm32"))]
 
 use mutex_playground::exec::{EventKind, Policy};
-use mutex_playground::scenario::{Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec, WriteAction};
-use mutex_playground::trace::simulate;
+use mutex_playground::scenario::MutexKind;
+use mutex_playground::trace::simulate_checked;
 use proptest::prelude::*;
 use std::collections::VecDeque;
 
-/// Raw choices, turned into a valid step list by tracking what the task holds.
-fn steps(mutexes: usize) -> impl Strategy<Value = Vec<(u8, u8, u8)>> {
-    proptest::collection::vec((0u8..7, 0..mutexes as u8, 0u8..6), 1..8)
-}
-
-fn build(raw: &[(u8, u8, u8)], mutexes: usize) -> Vec<Step> {
-    let name = |m: u8| format!("m{}", m as usize % mutexes);
-    let mut held: Vec<u8> = Vec::new();
-    let mut out = Vec::new();
-    for &(op, m, n) in raw {
-        match op {
-            0 | 1 if !held.contains(&m) => {
-                held.push(m);
-                out.push(if op == 0 { Step::Lock { mutex: name(m) } } else { Step::TryLock { mutex: name(m) } });
-            }
-            2 if !held.is_empty() => {
-                let m = held.remove(n as usize % held.len());
-                out.push(Step::Unlock { mutex: name(m) });
-            }
-            3 => out.push(Step::Sleep { ms: n as u64 }),
-            4 => out.push(Step::Yield),
-            5 if !held.contains(&m) => out.push(Step::LockedWrite { mutex: name(m), action: WriteAction::Increment { by: 1 } }),
-            6 => out.push(Step::Busy { ms: n as u64 % 3 }),
-            _ => out.push(Step::Yield),
-        }
-    }
-    out
-}
-
-fn scenario() -> impl Strategy<Value = Scenario> {
-    (1usize..4).prop_flat_map(|mutexes| {
-        proptest::collection::vec((steps(mutexes), 1u32..4, 0u64..4), 1..6).prop_map(move |tasks| Scenario {
-            name: "random".into(),
-            description: String::new(),
-            mutexes: (0..mutexes).map(|i| MutexSpec { name: format!("m{i}"), kind: MutexKind::Async, initial: 0.into() }).collect(),
-            tasks: tasks
-                .iter()
-                .enumerate()
-                .map(|(i, (raw, repeat, start))| TaskSpec { name: format!("t{i}"), start_ms: *start, repeat: *repeat, forever: false, steps: build(raw, mutexes) })
-                .collect(),
-            limits: Limits { max_steps: 5_000, max_time_ms: 10_000 },
-        })
-    })
-}
+mod gen;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(gen::cases(300)))]
 
     #[test]
-    fn mutual_exclusion_and_fifo_hold(s in scenario(), seed in any::<u64>()) {
-        let run = simulate(&s, &Policy::Random { seed }).expect("valid by construction");
+    fn mutual_exclusion_and_fifo_hold(s in gen::scenario(), seed in any::<u64>()) {
+        let run = simulate_checked(&s, &Policy::Random { seed }).expect("valid by construction");
+        prop_assert!(run.events().iter().all(|e| e.kind.task().is_none_or(|t| (t as usize) < s.tasks.len())));
         let n = s.mutexes.len();
         let mut holder = vec![None; n];
         let mut queue: Vec<VecDeque<u32>> = vec![VecDeque::new(); n];
@@ -108,4 +67,30 @@ proptest! {
             prop_assert_eq!(&last.mutexes[m].queue, &queue[m].iter().copied().collect::<Vec<_>>());
         }
     }
+}
+
+/// The generator really covers what it claims: every step kind and every mutex kind
+/// appear in a few hundred scenarios.
+#[test]
+fn the_generator_covers_every_step_kind_and_mutex_kind() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut steps = [false; gen::STEP_KINDS as usize];
+    let mut kinds = [false; 3];
+    for _ in 0..300 {
+        let s = gen::scenario().new_tree(&mut runner).expect("a scenario").current();
+        for step in gen::all_steps(&s) {
+            steps[gen::kind_index(step)] = true;
+        }
+        for m in &s.mutexes {
+            kinds[match m.kind {
+                MutexKind::Async => 0,
+                MutexKind::Watch => 1,
+                MutexKind::Blocking => 2,
+            }] = true;
+        }
+    }
+    assert_eq!(steps, [true; gen::STEP_KINDS as usize], "step kinds drawn");
+    assert_eq!(kinds, [true; 3], "mutex kinds drawn");
 }

@@ -1,0 +1,165 @@
+//! Scenario generators for the property and fuzz tests: every step kind (all 14), every
+//! mutex kind (async, watch, blocking), every write action and condition, `forever`
+//! tasks and nested `repeat`s. Scenarios are valid by construction (the tests still
+//! check, since validation is part of what they test).
+#![allow(dead_code)]
+
+use mutex_playground::scenario::{Condition, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec, WriteAction};
+use proptest::prelude::*;
+use serde_json::json;
+
+/// How many step kinds [`steps`] draws from: each of them, by index.
+pub const STEP_KINDS: u8 = 14;
+
+/// One raw choice: (step kind, mutex, a small number, a second small number).
+type Raw = (u8, u8, u8, u8);
+
+fn raw(len: usize) -> impl Strategy<Value = Vec<Raw>> {
+    proptest::collection::vec((0..STEP_KINDS, any::<u8>(), any::<u8>(), any::<u8>()), 0..len)
+}
+
+fn action(n: u8, m: u8) -> WriteAction {
+    match n % 5 {
+        0 => WriteAction::Set { value: json!(m % 4) },
+        1 => WriteAction::Increment { by: i64::from(m % 3) },
+        2 => WriteAction::SetNow,
+        3 => WriteAction::InsertNow { key: format!("k{}", m % 3) },
+        _ => WriteAction::Push { value: json!(m % 5) },
+    }
+}
+
+fn condition(n: u8) -> Condition {
+    match n % 3 {
+        0 => Condition::NonEmpty,
+        1 => Condition::AtLeast { value: i64::from(n % 4) },
+        _ => Condition::Equals { value: json!(n % 2) },
+    }
+}
+
+/// Turns raw choices into steps valid for `kinds` (the mutexes' kinds), tracking the
+/// guards held. `depth` bounds `repeat` nesting; a repeated body drops what it takes.
+fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) -> Vec<Step> {
+    let mut out = Vec::new();
+    let name = |m: usize| format!("m{m}");
+    for (i, &(op, m, n, x)) in raw.iter().enumerate() {
+        let m = m as usize % kinds.len();
+        let kind = kinds[m];
+        let is_held = held.contains(&m);
+        let step = match op {
+            0 if !is_held => {
+                held.push(m);
+                Step::Lock { mutex: name(m) }
+            }
+            1 if !is_held && kind != MutexKind::Blocking => {
+                held.push(m);
+                Step::TryLock { mutex: name(m) }
+            }
+            2 if !held.is_empty() => Step::Unlock { mutex: name(held.remove(n as usize % held.len())) },
+            3 if !is_held => Step::LockedWrite { mutex: name(m), action: action(n, x) },
+            4 if !held.is_empty() => Step::Write { mutex: name(held[n as usize % held.len()]), action: action(x, n) },
+            5 if !held.is_empty() => {
+                let key = (x % 2 == 0).then(|| format!("k{}", n % 3));
+                Step::Read { mutex: name(held[n as usize % held.len()]), key }
+            }
+            6 => Step::Dbg { name: if n % 2 == 0 { "value".into() } else { format!("v{n}") } },
+            7 => Step::Print { text: format!("line {n}") },
+            8 => Step::Sleep { ms: u64::from(n % 4) },
+            9 => Step::Busy { ms: u64::from(n % 3) },
+            10 => Step::Yield,
+            11 if depth < 2 => {
+                let end = (i + 1 + n as usize % 3).min(raw.len());
+                let mut inner = held.clone();
+                let mut body = build(&raw[i + 1..end], kinds, &mut inner, depth + 1);
+                // The body must give back what it took, newest first, and only that.
+                let taken: Vec<usize> = inner.iter().copied().filter(|m| !held.contains(m)).collect();
+                for &m in taken.iter().rev() {
+                    body.push(Step::Unlock { mutex: name(m) });
+                }
+                if !held.iter().all(|m| inner.contains(m)) {
+                    // It dropped a guard taken outside: keep only steps that touch no lock.
+                    body.retain(|s| s.mutex().is_none() && !matches!(s, Step::Repeat { .. }));
+                }
+                Step::Repeat { times: u32::from(x % 3), steps: body }
+            }
+            12 if !is_held && kind == MutexKind::Watch => Step::WaitUntil { mutex: name(m), until: condition(n), take: x % 2 == 0 },
+            13 if !is_held && kind != MutexKind::Blocking => Step::BrokenWait { mutex: name(m), until: condition(n), take: x % 2 == 0 },
+            _ => Step::Yield,
+        };
+        out.push(step);
+    }
+    out
+}
+
+/// A small scenario: 1–3 mutexes of any kind, 1–5 tasks, every step kind.
+pub fn scenario() -> impl Strategy<Value = Scenario> {
+    let kinds = proptest::collection::vec(prop_oneof![Just(MutexKind::Async), Just(MutexKind::Watch), Just(MutexKind::Blocking)], 1..4);
+    let initial = prop_oneof![Just(json!(0)), Just(json!([])), Just(json!([1, 2])), Just(json!({})), Just(json!(null)), Just(json!("s"))];
+    (kinds, proptest::collection::vec(initial, 3), proptest::collection::vec((raw(10), 0u32..4, 0u64..4, any::<bool>()), 1..6))
+        .prop_map(
+        |(kinds, initials, tasks)| Scenario {
+            name: "generated".into(),
+            description: String::new(),
+            mutexes: kinds
+                .iter()
+                .enumerate()
+                .map(|(i, &kind)| MutexSpec { name: format!("m{i}"), kind, initial: initials[i % initials.len()].clone() })
+                .collect(),
+            tasks: tasks
+                .iter()
+                .enumerate()
+                .map(|(i, (raw, repeat, start, forever))| TaskSpec {
+                    name: format!("t{i}"),
+                    start_ms: *start,
+                    repeat: *repeat,
+                    forever: *forever && i % 3 == 2,
+                    steps: build(raw, &kinds, &mut Vec::new(), 0),
+                })
+                .collect(),
+            limits: Limits { max_steps: 3_000, max_time_ms: 5_000 },
+        },
+        )
+        // A few bodies still reorder the guards held around them; validation says so.
+        .prop_filter("valid", |s| s.validate().is_ok())
+}
+
+/// Every step kind `steps` uses, by index (for a coverage check).
+pub fn kind_index(step: &Step) -> usize {
+    match step {
+        Step::Lock { .. } => 0,
+        Step::TryLock { .. } => 1,
+        Step::Unlock { .. } => 2,
+        Step::LockedWrite { .. } => 3,
+        Step::Write { .. } => 4,
+        Step::Read { .. } => 5,
+        Step::Dbg { .. } => 6,
+        Step::Print { .. } => 7,
+        Step::Sleep { .. } => 8,
+        Step::Busy { .. } => 9,
+        Step::Yield => 10,
+        Step::Repeat { .. } => 11,
+        Step::WaitUntil { .. } => 12,
+        Step::BrokenWait { .. } => 13,
+    }
+}
+
+/// Every step of a scenario, nested ones included.
+pub fn all_steps(s: &Scenario) -> Vec<&Step> {
+    fn walk<'a>(steps: &'a [Step], out: &mut Vec<&'a Step>) {
+        for s in steps {
+            out.push(s);
+            if let Step::Repeat { steps, .. } = s {
+                walk(steps, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for t in &s.tasks {
+        walk(&t.steps, &mut out);
+    }
+    out
+}
+
+/// The number of cases: `FUZZ_CASES` if set (the long runs), else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
