@@ -5,7 +5,7 @@
 
 use mutex_playground::exec::{EventKind, Policy};
 use mutex_playground::scenario::MutexKind;
-use mutex_playground::trace::simulate_checked;
+use mutex_playground::trace::{simulate, simulate_checked, Simulation};
 use proptest::prelude::*;
 use std::collections::VecDeque;
 
@@ -13,6 +13,21 @@ mod gen;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(gen::cases(300)))]
+
+    /// A run made a slice at a time (as the page makes big ones) is the same run.
+    #[test]
+    fn slices_change_nothing(s in gen::scenario(), seed in any::<u64>(), slice in 1u64..40) {
+        let policy = Policy::Random { seed };
+        let mut sim = Simulation::new(&s, &policy).expect("valid");
+        let mut last = sim.progress();
+        while !sim.advance(slice) {
+            let now = sim.progress();
+            prop_assert!(now.work >= last.work + slice, "a slice spends at least its work");
+            prop_assert!(now.fraction() >= last.fraction());
+            last = now;
+        }
+        prop_assert_eq!(sim.finish(), simulate(&s, &policy).unwrap());
+    }
 
     #[test]
     fn mutual_exclusion_and_fifo_hold(s in gen::scenario(), seed in any::<u64>()) {

@@ -159,62 +159,261 @@ impl std::fmt::Debug for Run {
 /// Runs `scenario` under `policy` until every task is done, nothing can run, the limits
 /// are reached, or (with `Policy::Manual`) a choice is needed.
 ///
-/// The scenario is validated first; identical inputs give identical runs.
+/// The scenario is validated first; identical inputs give identical runs. To run a
+/// big scenario a slice at a time (so a page stays responsive), use [`Simulation`].
 pub fn simulate(scenario: &Scenario, policy: &Policy) -> Result<Run, ScenarioError> {
-    simulate_with(scenario, policy, false)
+    Ok(Simulation::new(scenario, policy)?.finish())
 }
 
 /// Like [`simulate`], and at *every* step checks that the replayed snapshot's holders and
 /// queues equal what the locks themselves report (for tests; slow on big runs).
 pub fn simulate_checked(scenario: &Scenario, policy: &Policy) -> Result<Run, ScenarioError> {
-    simulate_with(scenario, policy, true)
+    let mut sim = Simulation::new(scenario, policy)?;
+    sim.check_every_step = true;
+    Ok(sim.finish())
 }
 
-fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -> Result<Run, ScenarioError> {
-    scenario.validate()?;
-    let sink = Sink::new();
-    let clock = Clock::new();
-    let budget = std::rc::Rc::new(Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD));
-    let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
-    let limits = program::TraceLimits {
-        max_events: MAX_EVENTS,
-        max_text_bytes: MAX_TRACE_TEXT_BYTES,
-        max_time_ms: scenario.limits.max_time_ms,
-    };
-    let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
-    let program::Program { mutexes, labels, tasks } = prog;
-    for (future, label) in tasks {
-        executor.spawn_labelled(future, label);
-    }
-    let task_count = scenario.tasks.len();
-    let interval = 4096.max(8 * (task_count + mutexes.len()));
+/// How far a [`Simulation`] has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Polls so far.
+    pub steps: u32,
+    /// Work so far (steps executed and polls), and the limit.
+    pub work: u64,
+    pub max_work: u64,
+    /// Events recorded so far, and the limit.
+    pub events: u64,
+    pub max_events: u64,
+    /// Whether the run has ended ([`Simulation::finish`] then returns at once).
+    pub done: bool,
+}
 
-    let mut events: Vec<Event> = Vec::new();
-    let mut lines: Vec<String> = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    let mut state = State::new(task_count, mutexes.len());
-    for (i, label) in labels.iter().enumerate() {
-        if label.text == "start" {
-            state.tasks[label.task as usize].set_at(i as u32);
+impl Progress {
+    /// The fraction of the nearest limit used so far, from 0 to 1: a lower bound of how
+    /// far the run is (it may end sooner).
+    pub fn fraction(&self) -> f64 {
+        let work = self.work as f64 / self.max_work.max(1) as f64;
+        let events = self.events as f64 / self.max_events.max(1) as f64;
+        if self.done {
+            1.0
+        } else {
+            work.max(events).min(1.0)
         }
     }
-    let mut step_times = vec![0u64];
-    let mut step_ends: Vec<usize> = Vec::new();
-    let mut checkpoints = Vec::new();
-    let mut recorder = analysis::Recorder::new(task_count, mutexes.len());
-    let mut scratch = Tables::default();
+}
 
-    let absorb = |scratch: &mut Tables, state: &mut State, events: &mut Vec<Event>, lines: &mut Vec<String>, values: &mut Vec<String>, recorder: &mut analysis::Recorder| {
-        let mut t = std::mem::take(scratch);
-        sink.swap(&mut t);
-        let base = values.len() as u32;
-        let line_base = lines.len() as u32;
-        lines.append(&mut t.lines);
-        values.append(&mut t.values);
+/// A run in progress: [`simulate`] a slice at a time.
+///
+/// ```
+/// use mutex_playground::exec::Policy;
+/// use mutex_playground::scenario::preset;
+/// use mutex_playground::trace::{simulate, Simulation};
+///
+/// let counter = preset("counter").unwrap().scenario;
+/// let mut sim = Simulation::new(&counter, &Policy::Fifo).unwrap();
+/// while !sim.advance(100) {
+///     // a page would draw sim.progress() here, and let a frame pass
+/// }
+/// assert_eq!(sim.finish(), simulate(&counter, &Policy::Fifo).unwrap());
+/// ```
+///
+/// Slices change nothing in the run: stopping between polls is invisible to the tasks.
+/// A slice ends after the poll that used up its work, so one slice takes at most that
+/// plus one poll (a poll is bounded by [`MAX_STEPS_WITHOUT_YIELD`]).
+pub struct Simulation {
+    scenario: Scenario,
+    policy: Policy,
+    check_every_step: bool,
+    sink: std::sync::Arc<Sink>,
+    clock: Clock,
+    budget: std::rc::Rc<Budget>,
+    executor: Executor,
+    mutexes: Vec<program::Instance>,
+    labels: Vec<Label>,
+    task_count: usize,
+    interval: usize,
+    events: Vec<Event>,
+    lines: Vec<String>,
+    values: Vec<String>,
+    state: State,
+    step_times: Vec<u64>,
+    step_ends: Vec<usize>,
+    checkpoints: Vec<Checkpoint>,
+    recorder: analysis::Recorder,
+    scratch: Tables,
+    end: Option<EndReason>,
+}
+
+impl std::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation").field("scenario", &self.scenario.name).field("progress", &self.progress()).finish()
+    }
+}
+
+impl Simulation {
+    /// Validates `scenario` and sets the run up (nothing is polled yet).
+    pub fn new(scenario: &Scenario, policy: &Policy) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        let sink = Sink::new();
+        let clock = Clock::new();
+        let budget = std::rc::Rc::new(Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD));
+        let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
+        let limits = program::TraceLimits {
+            max_events: MAX_EVENTS,
+            max_text_bytes: MAX_TRACE_TEXT_BYTES,
+            max_time_ms: scenario.limits.max_time_ms,
+        };
+        let program::Program { mutexes, labels, tasks } = program::build(scenario, &clock, &sink, budget.clone(), limits);
+        for (future, label) in tasks {
+            executor.spawn_labelled(future, label);
+        }
+        let task_count = scenario.tasks.len();
+        let mut state = State::new(task_count, mutexes.len());
+        for (i, label) in labels.iter().enumerate() {
+            if label.text == "start" {
+                state.tasks[label.task as usize].set_at(i as u32);
+            }
+        }
+        let mut sim = Simulation {
+            scenario: scenario.clone(),
+            policy: policy.clone(),
+            check_every_step: false,
+            interval: 4096.max(8 * (task_count + mutexes.len())),
+            recorder: analysis::Recorder::new(task_count, mutexes.len()),
+            sink,
+            clock,
+            budget,
+            executor,
+            mutexes,
+            labels,
+            task_count,
+            events: Vec::new(),
+            lines: Vec::new(),
+            values: Vec::new(),
+            state,
+            step_times: vec![0],
+            step_ends: Vec::new(),
+            checkpoints: Vec::new(),
+            scratch: Tables::default(),
+            end: None,
+        };
+        sim.absorb();
+        sim.step_ends.push(sim.events.len());
+        sim.checkpoints.push(Checkpoint { step: 0, event: sim.events.len(), state: live(&sim.state, &sim.mutexes) });
+        Ok(sim)
+    }
+
+    /// How far the run has got.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            steps: self.executor.steps(),
+            work: self.budget.work(),
+            max_work: self.budget.max_work(),
+            events: self.events.len() as u64,
+            max_events: MAX_EVENTS,
+            done: self.end.is_some(),
+        }
+    }
+
+    /// Runs until `work` more units (steps executed and polls) are spent, or the run
+    /// ends. Returns whether it has ended.
+    pub fn advance(&mut self, work: u64) -> bool {
+        let until = self.budget.work().saturating_add(work);
+        while self.end.is_none() && self.budget.work() < until {
+            self.end = self.step();
+        }
+        self.end.is_some()
+    }
+
+    /// Runs to the end and returns the run.
+    pub fn finish(mut self) -> Run {
+        while !self.advance(u64::MAX) {}
+        // Events after the last poll (wakes seen while stopping) belong to the last step.
+        *self.step_ends.last_mut().expect("step 0") = self.events.len();
+        let end = self.end.take().expect("ended");
+        let steps = self.executor.steps();
+        let (segments, handoffs, analysis) =
+            self.recorder.finish(&self.state, steps, self.clock.now(), &end, &self.scenario, &self.lines, &self.step_times);
+        Run {
+            scenario: self.scenario,
+            policy: self.policy,
+            end,
+            events: self.events,
+            lines: self.lines,
+            values: self.values,
+            labels: self.labels,
+            steps,
+            step_times: self.step_times,
+            step_ends: self.step_ends,
+            choices: self.executor.choices().to_vec(),
+            checkpoints: self.checkpoints,
+            segments,
+            handoffs,
+            analysis,
+        }
+    }
+
+    /// One step of the executor and what it recorded; the end reason if the run ended.
+    fn step(&mut self) -> Option<EndReason> {
+        if self.budget.work() >= self.budget.max_work() {
+            return Some(EndReason::StepLimit);
+        }
+        if self.sink.recorded_events() > MAX_EVENTS || self.sink.text_bytes() > MAX_TRACE_TEXT_BYTES {
+            return Some(EndReason::TraceFull { events: self.sink.recorded_events(), text_bytes: self.sink.text_bytes() });
+        }
+        let outcome = self.executor.step();
+        self.absorb();
+        match outcome {
+            StepOutcome::Polled(_) => {
+                self.step_times.push(self.clock.now());
+                self.step_ends.push(self.events.len());
+                let step = self.executor.steps();
+                if self.check_every_step {
+                    let live = live(&self.state, &self.mutexes);
+                    assert_eq!(
+                        self.state.lock_views(),
+                        live.lock_views(),
+                        "step {step}: the replayed holders/queues differ from the locks' own report"
+                    );
+                }
+                let since = self.checkpoints.last().map_or(0, |c| c.event);
+                if self.events.len() - since >= self.interval {
+                    let cp = live(&self.state, &self.mutexes);
+                    self.state = cp.clone();
+                    self.checkpoints.push(Checkpoint { step, event: self.events.len(), state: cp });
+                }
+                (self.clock.now() > self.scenario.limits.max_time_ms).then_some(EndReason::TimeLimit)
+            }
+            StepOutcome::Finished => Some(EndReason::Finished),
+            StepOutcome::Halted(Halt::Stalled) => {
+                let (task, mutex, holder) = self.state.stalled.expect("a stall was recorded");
+                Some(EndReason::Stalled { task, mutex, holder })
+            }
+            StepOutcome::Halted(Halt::Runaway { task, steps }) => Some(EndReason::Runaway { task, steps }),
+            StepOutcome::Halted(Halt::WorkLimit) => Some(EndReason::StepLimit),
+            StepOutcome::Halted(Halt::TimeLimit) => Some(EndReason::TimeLimit),
+            StepOutcome::Halted(Halt::TraceFull) => {
+                Some(EndReason::TraceFull { events: self.sink.recorded_events(), text_bytes: self.sink.text_bytes() })
+            }
+            StepOutcome::Quiescent => Some(self.state.why_stuck()),
+            StepOutcome::NeedChoice(ready) => Some(EndReason::AwaitingChoice { ready }),
+            StepOutcome::BadChoice(task) => Some(EndReason::BadChoice { task, ready: self.executor.ready() }),
+        }
+    }
+
+    /// Moves what the sink recorded into the run's tables, the replayed state and the
+    /// analysis.
+    fn absorb(&mut self) {
+        let mut t = std::mem::take(&mut self.scratch);
+        self.sink.swap(&mut t);
+        let base = self.values.len() as u32;
+        let line_base = self.lines.len() as u32;
+        self.lines.append(&mut t.lines);
+        self.values.append(&mut t.values);
         for mut e in t.events.drain(..) {
             // Every event the engine records names a task of the scenario; one that did
             // not would index past the tables below. Never seen; refused, not trusted.
-            if e.kind.task().is_some_and(|task| task as usize >= task_count) {
+            if e.kind.task().is_some_and(|task| task as usize >= self.task_count) {
                 debug_assert!(false, "an event names task {:?}, outside the scenario: {e:?}", e.kind.task());
                 continue;
             }
@@ -224,86 +423,12 @@ fn simulate_with(scenario: &Scenario, policy: &Policy, check_every_step: bool) -
                 EventKind::Print { line, .. } | EventKind::Error { message: line, .. } => *line += line_base,
                 _ => {}
             }
-            state.apply(&e, values);
-            recorder.observe(&e, state);
-            events.push(e);
+            self.state.apply(&e, &self.values);
+            self.recorder.observe(&e, &self.state);
+            self.events.push(e);
         }
-        *scratch = t; // empty again, keeping its capacity for the next step
-    };
-
-    absorb(&mut scratch, &mut state, &mut events, &mut lines, &mut values, &mut recorder);
-    step_ends.push(events.len());
-    checkpoints.push(Checkpoint { step: 0, event: events.len(), state: live(&state, &mutexes) });
-
-    let end = loop {
-        if budget.work() >= budget.max_work() {
-            break EndReason::StepLimit;
-        }
-        if sink.recorded_events() > MAX_EVENTS || sink.text_bytes() > MAX_TRACE_TEXT_BYTES {
-            break EndReason::TraceFull { events: sink.recorded_events(), text_bytes: sink.text_bytes() };
-        }
-        let outcome = executor.step();
-        absorb(&mut scratch, &mut state, &mut events, &mut lines, &mut values, &mut recorder);
-        match outcome {
-            StepOutcome::Polled(_) => {
-                step_times.push(clock.now());
-                step_ends.push(events.len());
-                let step = executor.steps();
-                if check_every_step {
-                    let live = live(&state, &mutexes);
-                    assert_eq!(
-                        state.lock_views(),
-                        live.lock_views(),
-                        "step {step}: the replayed holders/queues differ from the locks' own report"
-                    );
-                }
-                let since = checkpoints.last().map_or(0, |c: &Checkpoint| c.event);
-                if events.len() - since >= interval {
-                    let cp = live(&state, &mutexes);
-                    state = cp.clone();
-                    checkpoints.push(Checkpoint { step, event: events.len(), state: cp });
-                }
-                if clock.now() > scenario.limits.max_time_ms {
-                    break EndReason::TimeLimit;
-                }
-            }
-            StepOutcome::Finished => break EndReason::Finished,
-            StepOutcome::Halted(Halt::Stalled) => {
-                let (task, mutex, holder) = state.stalled.expect("a stall was recorded");
-                break EndReason::Stalled { task, mutex, holder };
-            }
-            StepOutcome::Halted(Halt::Runaway { task, steps }) => break EndReason::Runaway { task, steps },
-            StepOutcome::Halted(Halt::WorkLimit) => break EndReason::StepLimit,
-            StepOutcome::Halted(Halt::TimeLimit) => break EndReason::TimeLimit,
-            StepOutcome::Halted(Halt::TraceFull) => {
-                break EndReason::TraceFull { events: sink.recorded_events(), text_bytes: sink.text_bytes() }
-            }
-            StepOutcome::Quiescent => break state.why_stuck(),
-            StepOutcome::NeedChoice(ready) => break EndReason::AwaitingChoice { ready },
-            StepOutcome::BadChoice(task) => break EndReason::BadChoice { task, ready: executor.ready() },
-        }
-    };
-    // Events after the last poll (wakes seen while stopping) belong to the last step.
-    *step_ends.last_mut().expect("step 0") = events.len();
-    let steps = executor.steps();
-    let (segments, handoffs, analysis) = recorder.finish(&state, steps, clock.now(), &end, scenario, &lines, &step_times);
-    Ok(Run {
-        scenario: scenario.clone(),
-        policy: policy.clone(),
-        end,
-        events,
-        lines,
-        values,
-        labels,
-        steps,
-        step_times,
-        step_ends,
-        choices: executor.choices().to_vec(),
-        checkpoints,
-        segments,
-        handoffs,
-        analysis,
-    })
+        self.scratch = t; // empty again, keeping its capacity for the next step
+    }
 }
 
 /// `1234567` as `1,234,567`.

@@ -102,6 +102,16 @@ pub fn app() -> Html {
         });
     }
 
+    // A run too big for one frame is made a slice per frame, so the page keeps
+    // answering input (and the person can cancel it).
+    {
+        let d = dispatcher.clone();
+        use_effect_with(model.pending.is_some(), move |&pending| {
+            let running = pending.then(|| FrameLoop::start(move |_| d.dispatch(Action::SimulateSlice)));
+            move || drop(running)
+        });
+    }
+
     // A changed fragment (a link pasted into the address bar) opens what it describes.
     {
         let d = dispatcher.clone();
@@ -283,6 +293,18 @@ pub fn app() -> Html {
                 <p class="notice" role="alert" data-testid="notice">
                     { text.clone() }
                     <button aria-label="Dismiss this message" onclick={dismiss}>{ "×" }</button>
+                </p>
+            }
+            if let Some(p) = &model.pending {
+                <p class="notice progress" role="status" data-testid="simulating">
+                    <span>
+                        { format!("Simulating \"{}\": {} steps, {} events so far", model.scenario.name, p.progress.steps, p.progress.events) }
+                        <progress max="1" value={format!("{:.3}", p.progress.fraction())} aria-label="How far the simulation has got, at least"></progress>
+                    </span>
+                    <button data-testid="cancel-simulation" onclick={{
+                        let d = dispatcher.clone();
+                        Callback::from(move |_| d.dispatch(Action::CancelSimulation))
+                    }}>{ "Cancel" }</button>
                 </p>
             }
             <aside class="side">

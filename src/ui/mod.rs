@@ -6,7 +6,7 @@ mod log;
 mod measure;
 mod mutex_panel;
 mod palette;
-mod panic;
+pub mod panic;
 pub mod share;
 pub mod state;
 mod timeline;

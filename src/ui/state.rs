@@ -6,7 +6,8 @@
 
 use crate::exec::{Policy, TaskId};
 use crate::scenario::{presets, Preset, Scenario, ScenarioError};
-use crate::trace::{simulate, Line, Run, Segment, Snapshot};
+use crate::trace::{Line, Progress, Run, Segment, Simulation, Snapshot};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -133,6 +134,44 @@ pub struct Model {
     /// A message for the person (a bad link, a bad file), shown until dismissed.
     pub notice: Option<String>,
     pub share_open: bool,
+    /// A run too big for one frame, being made a slice per frame (see [`Pending`]).
+    pub pending: Option<Pending>,
+}
+
+/// A simulation in progress: the page makes it a slice per animation frame (each at
+/// most [`SLICE_MS`] of work, plus one poll), shows its progress, and can cancel it.
+/// Until it finishes, the last good run stays on screen.
+#[derive(Clone)]
+pub struct Pending {
+    sim: Rc<RefCell<Option<Simulation>>>,
+    pub progress: Progress,
+    /// Where the playhead goes when it is done (a link's `step`, `speed=end`, autoplay).
+    wish: Wish,
+    keep_step: bool,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.sim, &other.sim) && self.progress == other.progress
+    }
+}
+
+/// What a link asks of the playhead once its run exists.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Wish {
+    step: Option<u64>,
+    to_end: bool,
+    autoplay: bool,
+}
+
+/// The work done synchronously when a scenario changes: every preset fits in it, so
+/// they appear at once; bigger runs go on a slice per frame.
+const FIRST_SLICE_WORK: u64 = 50_000;
+/// Milliseconds of simulation per animation frame, at most (plus one poll).
+pub const SLICE_MS: f64 = 8.0;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Options an embedding page sets in the link: `embed=1&autoplay=1&loop=1`.
@@ -171,6 +210,10 @@ pub enum Action {
     ToggleShare,
     /// The page's fragment changed (a pasted or followed link): open what it describes.
     OpenLink(String),
+    /// From the animation loop: run the pending simulation for one slice.
+    SimulateSlice,
+    /// Stop the pending simulation; the last good run stays.
+    CancelSimulation,
 }
 
 impl Model {
@@ -197,6 +240,7 @@ impl Model {
             embed: Embed::default(),
             notice: None,
             share_open: false,
+            pending: None,
         };
         if index.is_some() {
             model.rerun(false);
@@ -219,26 +263,17 @@ impl Model {
     }
 
     /// Re-runs the scenario. On success the playhead stays where it was (clamped), or
-    /// moves to the end in scheduler mode; on failure the last good run stays.
+    /// moves to the end in scheduler mode; on failure the last good run stays. A run
+    /// that does not fit in the first slice goes on a slice per frame ([`Pending`]).
     fn rerun(&mut self, keep_step: bool) {
-        match simulate(&self.scenario, &self.policy()) {
-            Ok(run) => {
-                let loaded = Loaded::new(run);
-                let steps = loaded.run.steps();
-                self.step = match self.mode {
-                    Mode::Scheduler => steps,
-                    Mode::Watch if keep_step => self.step.min(steps),
-                    Mode::Watch => 0,
-                };
-                if self.mode == Mode::Watch {
-                    self.choices.clear();
-                }
-                self.loaded = Some(RunRef(Rc::new(loaded)));
-                self.error = None;
-                // Each axis suits a different run: time when time passes, else steps.
-                if !keep_step {
-                    let duration = self.loaded.as_ref().map_or(0, |l| l.run.duration());
-                    self.axis = if duration > 0 { Axis::Time } else { Axis::Steps };
+        self.pending = None;
+        match Simulation::new(&self.scenario, &self.policy()) {
+            Ok(mut sim) => {
+                if sim.advance(FIRST_SLICE_WORK) {
+                    self.install(sim.finish(), keep_step);
+                } else {
+                    self.playing = false;
+                    self.pending = Some(Pending { progress: sim.progress(), sim: Rc::new(RefCell::new(Some(sim))), wish: Wish::default(), keep_step });
                 }
             }
             Err(e) => {
@@ -246,6 +281,62 @@ impl Model {
                 self.playing = false;
                 self.step = self.step.min(self.steps());
             }
+        }
+    }
+
+    /// One slice of the pending simulation: [`SLICE_MS`] of work, then the next frame.
+    fn simulate_slice(&mut self) {
+        let Some(pending) = self.pending.take() else { return };
+        let started = now_ms();
+        let mut slot = pending.sim.borrow_mut();
+        let Some(sim) = slot.as_mut() else { return };
+        let mut done = false;
+        while !done && now_ms() - started < SLICE_MS {
+            done = sim.advance(2_000);
+        }
+        if done {
+            let sim = slot.take().expect("the simulation is here");
+            drop(slot);
+            let wish = pending.wish;
+            self.install(sim.finish(), pending.keep_step);
+            self.apply_wish(wish);
+        } else {
+            let progress = sim.progress();
+            drop(slot);
+            self.pending = Some(Pending { progress, ..pending });
+        }
+    }
+
+    /// Moves the playhead where a link asked, once its run exists.
+    fn apply_wish(&mut self, wish: Wish) {
+        let steps = self.steps();
+        if wish.to_end {
+            self.step = steps;
+        }
+        if let Some(step) = wish.step {
+            self.step = step.min(u64::from(steps)) as u32;
+        }
+        self.playing = wish.autoplay && self.mode == Mode::Watch && steps > 0;
+    }
+
+    /// Shows a finished run.
+    fn install(&mut self, run: Run, keep_step: bool) {
+        let loaded = Loaded::new(run);
+        let steps = loaded.run.steps();
+        self.step = match self.mode {
+            Mode::Scheduler => steps,
+            Mode::Watch if keep_step => self.step.min(steps),
+            Mode::Watch => 0,
+        };
+        if self.mode == Mode::Watch {
+            self.choices.clear();
+        }
+        self.loaded = Some(RunRef(Rc::new(loaded)));
+        self.error = None;
+        // Each axis suits a different run: time when time passes, else steps.
+        if !keep_step {
+            let duration = self.loaded.as_ref().map_or(0, |l| l.run.duration());
+            self.axis = if duration > 0 { Axis::Time } else { Axis::Steps };
         }
     }
 }
@@ -394,6 +485,20 @@ impl Reducible for Model {
                 m.rerun(false);
             }
             Action::Notice(n) => m.notice = n,
+            Action::SimulateSlice => {
+                if m.pending.is_none() {
+                    return self;
+                }
+                m.simulate_slice();
+            }
+            Action::CancelSimulation => {
+                let Some(p) = m.pending.take() else { return self };
+                m.notice = Some(format!(
+                    "Stopped simulating \"{}\" after {} steps; the last complete run is still shown.",
+                    m.scenario.name, p.progress.steps
+                ));
+                m.error = None;
+            }
             Action::ToggleShare => m.share_open = !m.share_open,
             Action::OpenLink(fragment) => {
                 // Links made by the share panel describe the page already shown; only
@@ -460,17 +565,16 @@ impl Model {
             m.choices.clear();
             m.rerun(false);
         }
-        let steps = m.steps();
-        match link.speed {
-            Some(Speed::Times(x)) => m.speed = SPEEDS.iter().position(|&s| s >= x).unwrap_or(SPEEDS.len() - 1),
-            Some(Speed::ToEnd) => m.step = steps,
-            None => {}
+        if let Some(Speed::Times(x)) = link.speed {
+            m.speed = SPEEDS.iter().position(|&s| s >= x).unwrap_or(SPEEDS.len() - 1);
         }
-        if let Some(step) = link.step {
-            m.step = step.min(u64::from(steps)) as u32;
-        }
+        let wish = Wish { step: link.step, to_end: link.speed == Some(Speed::ToEnd), autoplay: link.autoplay };
         m.embed = Embed { on: link.embed, autoplay: link.autoplay, looped: link.looped };
-        m.playing = link.autoplay && m.mode == Mode::Watch && steps > 0;
+        match &mut m.pending {
+            // The link's run is still being made: the playhead goes there once it is.
+            Some(pending) => pending.wish = wish,
+            None => m.apply_wish(wish),
+        }
         m
     }
 

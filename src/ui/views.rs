@@ -90,11 +90,9 @@ pub fn controls(model: &Model, d: &Dispatch) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                let p = match sel.value().as_str() {
-                    "random1" => PolicyChoice::Random(1),
-                    "random2" => PolicyChoice::Random(2),
-                    "random3" => PolicyChoice::Random(3),
-                    _ => PolicyChoice::Fifo,
+                let p = match sel.value().strip_prefix("random").and_then(|s| s.parse().ok()) {
+                    Some(seed) => PolicyChoice::Random(seed),
+                    None => PolicyChoice::Fifo,
                 };
                 d.dispatch(Action::SetPolicy(p));
             }
@@ -130,7 +128,7 @@ pub fn controls(model: &Model, d: &Dispatch) -> Html {
                     <label class="speed">{ "Scheduler " }
                         <select data-testid="policy" aria-label="Which ready task runs next" onchange={on_policy}>
                             <option value="fifo" selected={policy_value == "fifo"}>{ "FIFO (woken first)" }</option>
-                            { for (1..=3).map(|s| { let v = format!("random{s}"); html! {
+                            { for policy_seeds(model.policy).into_iter().map(|s| { let v = format!("random{s}"); html! {
                                 <option value={v.clone()} selected={policy_value == v}>{ format!("Random, seed {s}") }</option>
                             }}) }
                         </select>
@@ -241,6 +239,18 @@ pub fn tasks(loaded: &Loaded, snap: &Snapshot) -> Html {
 
 /// Rows the task list draws at most (a DOM row per task per frame is what costs).
 const MAX_TASK_ROWS: usize = 40;
+
+/// The seeds the scheduler menu offers: 1 to 3, and the one running if it is another
+/// (a `random:77` link runs seed 77, and the menu must say so).
+pub fn policy_seeds(policy: PolicyChoice) -> Vec<u64> {
+    let mut seeds = vec![1, 2, 3];
+    if let PolicyChoice::Random(seed) = policy {
+        if !seeds.contains(&seed) {
+            seeds.push(seed);
+        }
+    }
+    seeds
+}
 
 pub fn end_text(_end: &EndReason, loaded: &Loaded) -> String {
     loaded.run.end_text()

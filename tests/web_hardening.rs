@@ -1,0 +1,129 @@
+//! In the browser: a stranger's link can neither freeze nor crash the page.
+//! Big runs are made a slice per frame and can be cancelled; short hostile links end
+//! with a reason; the scheduler menu shows the seed that runs; a panic banner offers to
+//! reopen the link.
+#![cfg(target_arch = "wasm32")]
+
+mod web_common;
+
+use mutex_playground::share::pack;
+use mutex_playground::trace::EndReason;
+use mutex_playground::ui::panic::{reopen_links, show_banner};
+use mutex_playground::ui::state::{Action, Model, Theme};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_common::{mount, q};
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 1,000 tasks that take turns with the lock forever: the run ends when its trace is full,
+/// far beyond what one frame can simulate.
+fn big_link() -> String {
+    let tasks: Vec<String> = (0..1_000)
+        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
+        .collect();
+    let json = format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#, tasks.join(","));
+    format!("#s={}&step=7", pack(&json))
+}
+
+#[wasm_bindgen_test]
+fn a_big_run_is_made_a_slice_per_frame_and_the_last_run_stays_meanwhile() {
+    let default = Model::new(Theme::Light);
+    let mut m = Rc::new(Model::from_fragment(&big_link(), Theme::Light));
+    assert_eq!(m.notice, None);
+    let first = m.pending.as_ref().expect("too big for the first slice").progress;
+    assert!(!first.done && first.steps > 0);
+    // Until it is done, the page shows the run it had.
+    assert!(m.loaded.as_ref().unwrap().run.scenario == default.loaded.as_ref().unwrap().run.scenario);
+    let mut slices = 0;
+    let mut last = first.fraction();
+    while m.pending.is_some() {
+        m = m.reduce(Action::SimulateSlice);
+        slices += 1;
+        if let Some(p) = &m.pending {
+            assert!(p.progress.fraction() >= last, "progress never goes back");
+            last = p.progress.fraction();
+        }
+        assert!(slices < 100_000, "the run never finished");
+    }
+    assert!(slices > 1, "a big run takes more than one slice");
+    let run = &m.loaded.as_ref().unwrap().run;
+    assert_eq!(run.scenario.name, "big");
+    assert!(matches!(run.end, EndReason::TraceFull { .. }), "{:?}", run.end);
+    assert_eq!(m.step, 7, "the link's step is applied once the run exists");
+}
+
+#[wasm_bindgen_test]
+fn a_big_run_can_be_cancelled() {
+    let m = Rc::new(Model::from_fragment(&big_link(), Theme::Light));
+    let before = m.loaded.as_ref().unwrap().run.scenario.name.clone();
+    let m = m.reduce(Action::SimulateSlice).reduce(Action::CancelSimulation);
+    assert!(m.pending.is_none());
+    assert!(m.notice.as_deref().unwrap_or("").contains("Stopped simulating \"big\""), "{:?}", m.notice);
+    assert_eq!(m.loaded.as_ref().unwrap().run.scenario.name, before);
+    // A slice after the cancel does nothing.
+    let again = m.clone().reduce(Action::SimulateSlice);
+    assert!(Rc::ptr_eq(&m, &again));
+}
+
+#[wasm_bindgen_test]
+fn short_hostile_links_end_with_a_reason() {
+    for (json, expect) in [
+        (r#"{"name":"x","tasks":[{"name":"spin","forever":true,"steps":[]}]}"#, "ran 100,000 steps without yielding"),
+        (
+            r#"{"name":"x","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
+            "size limit",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            "every task finished",
+        ),
+    ] {
+        let mut m = Rc::new(Model::from_fragment(&format!("#s={}", pack(json)), Theme::Light));
+        while m.pending.is_some() {
+            m = m.reduce(Action::SimulateSlice);
+        }
+        assert_eq!(m.notice, None, "{json}");
+        let run = &m.loaded.as_ref().unwrap().run;
+        assert_eq!(run.scenario.name, "x");
+        assert!(run.end_text().contains(expect), "{json}: {}", run.end_text());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_scheduler_menu_shows_the_seed_that_runs() {
+    let location = web_sys::window().unwrap().location();
+    location.set_hash("#preset=deadlock&policy=random:77").unwrap();
+    let root = mount().await;
+    let select: web_sys::HtmlSelectElement = q(&root, "[data-testid=policy]").dyn_into().unwrap();
+    let chosen = select.selected_options().item(0).unwrap().text_content().unwrap();
+    location.set_hash("").unwrap();
+    assert_eq!(chosen, "Random, seed 77");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_panic_banner_offers_to_reopen_the_same_link() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let banner = document.create_element("div").unwrap();
+    banner.set_id("panic-banner");
+    banner.set_attribute("hidden", "").unwrap();
+    document.body().unwrap().append_child(&banner).unwrap();
+    show_banner("index out of bounds");
+    assert!(!banner.has_attribute("hidden"));
+    assert!(banner.text_content().unwrap().contains("index out of bounds"));
+    let href = web_sys::window().unwrap().location().href().unwrap();
+    let again = document.get_element_by_id("panic-reopen").unwrap().get_attribute("href").unwrap();
+    assert!(again.contains("reopen="), "{again}");
+    assert_ne!(again, href, "a new address, so the browser loads it afresh");
+    banner.remove();
+    // The links keep the fragment (the scenario) and drop only our marker.
+    let (again, plain) = reopen_links("https://x.edu/p/?a=1&reopen=5#preset=deadlock&step=3", 9);
+    assert_eq!(again, "https://x.edu/p/?a=1&reopen=9#preset=deadlock&step=3");
+    assert_eq!(plain, "https://x.edu/p/?a=1");
+    let (again, plain) = reopen_links("http://127.0.0.1:8080/#s=abc", 1);
+    assert_eq!(again, "http://127.0.0.1:8080/?reopen=1#s=abc");
+    assert_eq!(plain, "http://127.0.0.1:8080/");
+}
