@@ -3,7 +3,7 @@
 #![cfg(not(loom))]
 
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{Scenario, MAX_EVENTS, MAX_JSON_BYTES, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
+use mutex_playground::scenario::{Scenario, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 use mutex_playground::share::export::{chrome_trace, timeline_svg, Axis};
 use mutex_playground::trace::{simulate, EndReason, Run};
 
@@ -39,8 +39,28 @@ fn steps_that_never_yield_are_stopped_inside_one_poll() {
         r#"{"op":"dbg"}"#,
     ] {
         let run = run(&forever(steps));
-        assert!(matches!(run.end, EndReason::Runaway { task: 0, .. }), "{steps}: {:?}", run.end);
+        assert!(matches!(run.end, EndReason::Runaway { task: 0, .. } | EndReason::Flood { task: 0, .. }), "{steps}: {:?}", run.end);
         assert!(run.steps() <= 2, "{steps}: stopped inside the first poll, not after {} polls", run.steps());
+    }
+}
+
+#[test]
+fn values_written_or_copied_without_yielding_are_bounded_per_poll() {
+    // Rendering and copying cost in proportion to size: a cheap step with a big value is
+    // not cheap. Both the growing list and the repeated read stop inside the first poll.
+    let big: Vec<u32> = (0..10_000).collect();
+    let m = format!(r#""mutexes":[{{"name":"m","initial":{}}}]"#, serde_json::to_string(&big).unwrap());
+    for steps in [
+        r#"{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}"#,
+        r#"{"op":"lock","mutex":"m"},{"op":"read","mutex":"m"},{"op":"unlock","mutex":"m"}"#,
+    ] {
+        let json = format!(r#"{{"name":"x",{m},"tasks":[{{"name":"flood","forever":true,"steps":[{steps}]}}]}}"#);
+        let run = run(&json);
+        match run.end {
+            EndReason::Flood { task: 0, bytes } => assert!(bytes > MAX_BYTES_WITHOUT_YIELD && bytes < MAX_BYTES_WITHOUT_YIELD + 100_000),
+            ref other => panic!("{steps}: {other:?}"),
+        }
+        assert!(run.end_text().starts_with("stopped: task flood wrote 1,0"), "{}", run.end_text());
     }
 }
 

@@ -74,7 +74,7 @@ fn short_hostile_links_end_with_a_reason() {
         (r#"{"name":"x","tasks":[{"name":"spin","forever":true,"steps":[]}]}"#, "ran 100,000 steps without yielding"),
         (
             r#"{"name":"x","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
-            "size limit",
+            "without yielding",
         ),
         (
             r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,

@@ -12,7 +12,7 @@
 //! use mutex_playground::exec::{Budget, Halt};
 //!
 //! let budget = Budget::new(10, 3);
-//! budget.start_poll();
+//! budget.start_poll(0);
 //! assert!(budget.tick(0).is_ok());
 //! assert!(budget.tick(0).is_ok());
 //! assert_eq!(budget.tick(0), Err(Halt::Runaway { task: 0, steps: 3 }));
@@ -37,6 +37,16 @@ pub enum Halt {
         /// The steps it ran in that poll.
         steps: u64,
     },
+    /// `task` recorded (or copied) `bytes` bytes of values and printed lines in one poll
+    /// without yielding: rendering big values costs in proportion to their size, so
+    /// this bounds how long one poll can take when each step is cheap but its data is
+    /// not.
+    Flood {
+        /// The task that would not yield.
+        task: TaskId,
+        /// The bytes it recorded or copied in that poll.
+        bytes: u64,
+    },
     /// The run's work limit (steps executed plus polls) was reached.
     WorkLimit,
     /// Virtual time passed the run's limit (busy work can move it inside one poll).
@@ -52,19 +62,57 @@ pub struct Budget {
     max_work: u64,
     in_poll: Cell<u64>,
     max_in_poll: u64,
+    /// Bytes recorded or copied in this poll: counted from `poll_start_bytes` (the
+    /// sink's text size when the poll started) plus `charged`.
+    poll_start_bytes: Cell<u64>,
+    charged: Cell<u64>,
+    max_bytes_in_poll: u64,
     halt: Cell<Option<Halt>>,
 }
 
 impl Budget {
     /// A budget of `max_work` units in all, and at most `max_in_poll` steps in one poll.
     pub fn new(max_work: u64, max_in_poll: u64) -> Budget {
-        Budget { work: Cell::new(0), max_work, in_poll: Cell::new(0), max_in_poll, halt: Cell::new(None) }
+        Budget {
+            work: Cell::new(0),
+            max_work,
+            in_poll: Cell::new(0),
+            max_in_poll,
+            poll_start_bytes: Cell::new(0),
+            charged: Cell::new(0),
+            max_bytes_in_poll: u64::MAX,
+            halt: Cell::new(None),
+        }
+    }
+
+    /// Also bounds the bytes a task records or copies in one poll (see [`Halt::Flood`]).
+    pub fn with_max_bytes_in_poll(mut self, bytes: u64) -> Budget {
+        self.max_bytes_in_poll = bytes;
+        self
     }
 
     /// A poll starts: it costs one unit, and the steps-without-yielding count restarts.
-    pub fn start_poll(&self) {
+    /// `recorded_bytes` is how much text the run had recorded before it.
+    pub fn start_poll(&self, recorded_bytes: u64) {
         self.work.set(self.work.get().saturating_add(1));
         self.in_poll.set(0);
+        self.poll_start_bytes.set(recorded_bytes);
+        self.charged.set(0);
+    }
+
+    /// Counts `bytes` copied by `task` in this poll (a value read into a register).
+    pub fn charge_bytes(&self, bytes: u64) {
+        self.charged.set(self.charged.get().saturating_add(bytes));
+    }
+
+    /// Checks the bytes `task` recorded (the run's text is now `recorded_bytes`) or
+    /// copied in this poll against the limit; halts the run with [`Halt::Flood`] past it.
+    pub fn check_bytes(&self, task: TaskId, recorded_bytes: u64) -> Result<(), Halt> {
+        let bytes = recorded_bytes.saturating_sub(self.poll_start_bytes.get()).saturating_add(self.charged.get());
+        if bytes > self.max_bytes_in_poll {
+            return Err(self.halt(Halt::Flood { task, bytes }));
+        }
+        Ok(())
     }
 
     /// One step executed by `task` during the current poll. Fails (and halts the run)

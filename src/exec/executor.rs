@@ -374,7 +374,7 @@ impl Executor {
 
     fn poll_task(&mut self, task: TaskId) {
         self.steps += 1;
-        self.budget.start_poll();
+        self.budget.start_poll(self.sink.text_bytes());
         self.sink.set_now(self.steps, self.clock.now());
         self.sink.push(EventKind::Poll { task });
         self.shared.current.store(task, Ordering::Relaxed);

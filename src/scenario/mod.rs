@@ -55,7 +55,7 @@ pub mod program;
 mod validate;
 
 pub use presets::{hammer, preset, presets, Preset};
-pub use validate::{ScenarioError, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES};
+pub use validate::{ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -126,7 +126,8 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
         let ops = compile(scenario, t as TaskId, &task.steps, &format!("tasks[{t}].steps"), &mut labels);
         programs.push((start, ops));
     }
-    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget, limits });
+    let sizes = RefCell::new(scenario.mutexes.iter().map(|m| render(&m.initial).len() as u64).collect());
+    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget, limits, sizes });
     let tasks = scenario
         .tasks
         .iter()
@@ -178,6 +179,8 @@ struct World {
     sink: Arc<Sink>,
     budget: Rc<Budget>,
     limits: TraceLimits,
+    /// The size of each mutex's value as last rendered: what a `read` copies.
+    sizes: RefCell<Vec<u64>>,
 }
 
 /// What `read` put aside, printed by `dbg`.
@@ -202,7 +205,11 @@ impl TaskCtx {
         if w.budget.tick(self.id).is_err() {
             return false;
         }
-        let why = if w.sink.recorded_events() > w.limits.max_events || w.sink.text_bytes() > w.limits.max_text_bytes {
+        let text = w.sink.text_bytes();
+        if w.budget.check_bytes(self.id, text).is_err() {
+            return false;
+        }
+        let why = if w.sink.recorded_events() > w.limits.max_events || text > w.limits.max_text_bytes {
             Halt::TraceFull
         } else if w.clock.now() > w.limits.max_time_ms {
             Halt::TimeLimit
@@ -412,6 +419,8 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
         },
         Step::Read { mutex, key } => match find(held) {
             Some(i) => {
+                // Copying the value costs as much as its size: counted against the poll.
+                ctx.world.budget.charge_bytes(ctx.world.sizes.borrow().get(m as usize).copied().unwrap_or(0));
                 let v = held[i].1.value();
                 ctx.register = Some(match key {
                     Some(k) => Register::Entry(v.get(k).cloned()),
@@ -485,6 +494,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
             };
             if let Some((item, rendered)) = taken {
                 ctx.register = Some(Register::Value(item));
+                ctx.world.note_size(m, &rendered);
                 sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
             }
         }
@@ -495,7 +505,10 @@ fn write(ctx: &TaskCtx, m: MutexId, guard: &mut Guard, action: &WriteAction) {
     let now = ctx.world.clock.now();
     let sink = &ctx.world.sink;
     match guard.with_mut(|v| apply(action, v, now).map(|()| render(v))) {
-        Ok(rendered) => sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) }),
+        Ok(rendered) => {
+            ctx.world.note_size(m, &rendered);
+            sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) })
+        }
         Err(message) => {
             let message = sink.line(format!("{}: {message}", action.label()));
             sink.push(EventKind::Error { task: ctx.id, message });
@@ -510,5 +523,14 @@ fn take_into_register(ctx: &mut TaskCtx, m: MutexId, guard: &mut Guard) {
         (item, render(v))
     });
     ctx.register = Some(Register::Value(item));
+    ctx.world.note_size(m, &rendered);
     sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
+}
+
+impl World {
+    fn note_size(&self, m: MutexId, rendered: &str) {
+        if let Some(size) = self.sizes.borrow_mut().get_mut(m as usize) {
+            *size = rendered.len() as u64;
+        }
+    }
 }

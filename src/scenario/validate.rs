@@ -27,6 +27,10 @@ pub const MAX_TRACE_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 /// The most steps a task may execute in one poll, i.e. without yielding; past it the
 /// run ends with `EndReason::Runaway` naming the task.
 pub const MAX_STEPS_WITHOUT_YIELD: u64 = 100_000;
+/// The most bytes of values and printed lines a task may record (or values copy) in one
+/// poll; past it the run ends with `EndReason::Flood` naming the task. Rendering costs
+/// in proportion to size, so this bounds how long one poll can take.
+pub const MAX_BYTES_WITHOUT_YIELD: u64 = 1024 * 1024;
 const MAX_REPEAT: u32 = 1_000_000;
 const MAX_LIMIT_STEPS: u32 = 5_000_000;
 

@@ -34,7 +34,7 @@ pub use realtime::drive_realtime;
 pub use realtime::run_realtime;
 /// The scenario side of the facade, re-exported so `trace` alone is enough to run one.
 pub use crate::scenario::{preset, presets, Preset, Scenario, ScenarioError};
-pub use crate::scenario::{MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
+pub use crate::scenario::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 
 use crate::exec::event::Tables;
 use crate::exec::{Budget, Clock, Executor, Halt, Sink, StepOutcome};
@@ -66,6 +66,9 @@ pub enum EndReason {
     /// `task` ran `steps` steps in one poll without yielding: a loop that never awaits
     /// anything that waits. The run cannot go on without it giving up the thread.
     Runaway { task: TaskId, steps: u64 },
+    /// `task` recorded or copied `bytes` bytes of values and printed lines in one poll,
+    /// without yielding (at most [`MAX_BYTES_WITHOUT_YIELD`]).
+    Flood { task: TaskId, bytes: u64 },
     /// The recorded trace reached its size limit ([`MAX_EVENTS`] events or
     /// [`MAX_TRACE_TEXT_BYTES`] bytes of printed lines and values); the run stops there.
     TraceFull { events: u64, text_bytes: u64 },
@@ -256,7 +259,9 @@ impl Simulation {
         scenario.validate()?;
         let sink = Sink::new();
         let clock = Clock::new();
-        let budget = std::rc::Rc::new(Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD));
+        let budget = std::rc::Rc::new(
+            Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD).with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
+        );
         let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
         let limits = program::TraceLimits {
             max_events: MAX_EVENTS,
@@ -390,6 +395,7 @@ impl Simulation {
                 Some(EndReason::Stalled { task, mutex, holder })
             }
             StepOutcome::Halted(Halt::Runaway { task, steps }) => Some(EndReason::Runaway { task, steps }),
+            StepOutcome::Halted(Halt::Flood { task, bytes }) => Some(EndReason::Flood { task, bytes }),
             StepOutcome::Halted(Halt::WorkLimit) => Some(EndReason::StepLimit),
             StepOutcome::Halted(Halt::TimeLimit) => Some(EndReason::TimeLimit),
             StepOutcome::Halted(Halt::TraceFull) => {
@@ -599,6 +605,12 @@ impl Run {
                 "stopped: task {} ran {} steps without yielding (a loop with no .await that waits can never let the others run)",
                 task(*t),
                 group(*steps)
+            ),
+            EndReason::Flood { task: t, bytes } => format!(
+                "stopped: task {} wrote {} KiB of values and printed lines in one go, without yielding (at most {} KiB between two .awaits that wait)",
+                task(*t),
+                group(bytes / 1024),
+                group(MAX_BYTES_WITHOUT_YIELD / 1024)
             ),
             EndReason::TraceFull { events, text_bytes } => format!(
                 "stopped early: the recorded run reached its size limit ({} events, {} KiB of printed lines and values; at most {} events and {} KiB)",

@@ -27,6 +27,8 @@ struct Shared {
     /// Work so far (polls and steps, all tasks), for the limits; halted by the tasks
     /// themselves on a stall, a runaway loop or a full trace.
     budget: Rc<Budget>,
+    /// The run's sink: what a poll starts from, for the bytes-per-poll limit.
+    sink: std::sync::Arc<Sink>,
     /// Set when the driver stops: a task polled after this ends at once.
     stopped: Cell<bool>,
     finished: Cell<usize>,
@@ -49,7 +51,7 @@ impl Future for Counted {
             self.task = None; // drops its guards
             return Poll::Ready(());
         }
-        budget.start_poll();
+        budget.start_poll(shared.sink.text_bytes());
         let Some(task) = self.task.as_mut() else { return Poll::Ready(()) };
         match task.as_mut().poll(cx) {
             Poll::Ready(()) => {
@@ -92,14 +94,17 @@ where
     }
     let sink = Sink::new();
     let clock = Clock::new();
-    let budget = Rc::new(Budget::new(u64::from(scenario.limits.max_steps), crate::scenario::MAX_STEPS_WITHOUT_YIELD));
+    let budget = Rc::new(
+        Budget::new(u64::from(scenario.limits.max_steps), crate::scenario::MAX_STEPS_WITHOUT_YIELD)
+            .with_max_bytes_in_poll(crate::scenario::MAX_BYTES_WITHOUT_YIELD),
+    );
     let limits = program::TraceLimits {
         max_events: crate::scenario::MAX_EVENTS,
         max_text_bytes: crate::scenario::MAX_TRACE_TEXT_BYTES,
         max_time_ms: scenario.limits.max_time_ms,
     };
     let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
-    let shared = Rc::new(Shared { budget: budget.clone(), stopped: Cell::new(false), finished: Cell::new(0) });
+    let shared = Rc::new(Shared { budget: budget.clone(), sink: sink.clone(), stopped: Cell::new(false), finished: Cell::new(0) });
     let count = prog.tasks.len();
     for (task, _label) in prog.tasks {
         spawn(Box::pin(Counted { task: Some(task), shared: shared.clone() }));
