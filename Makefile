@@ -5,7 +5,7 @@ SHELL := bash
 ENV := source scripts/env.sh &&
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve test bootstrap test-native test-browser test-e2e test-loom test-miri dist bench size clean
+.PHONY: serve test bootstrap test-native test-browser test-e2e test-loom test-miri dist bench size fuzz clean
 
 ## Command 1: run the playground at http://127.0.0.1:8080
 serve: bootstrap
@@ -47,10 +47,16 @@ test-miri:
 dist:
 	$(ENV) trunk build --release --offline --locked
 
+## The long fuzzing run (make test runs the short one): FUZZ_CASES inputs per property
+FUZZ_CASES ?= 20000
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) cargo test --locked --profile bench --test fuzz_inputs --test engine_props
+
 ## Benchmarks (numbers, never pass/fail): see BENCHMARKS.md
 bench: bootstrap
 	$(ENV) cargo bench --bench mutex
 	$(ENV) cargo bench --bench engine
+	$(ENV) cargo run --locked --release --example worst_case
 	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
 	scripts/bench-frames.sh
 	$(MAKE) --no-print-directory size

@@ -39,3 +39,63 @@ fn engine_in_the_browser() {
     let table = format!("| benchmark (headless Chromium, wasm release) | acquisitions | events | simulate | mean snapshot_at |\n|---|---:|---:|---:|---:|\n{}", rows.join("\n"));
     wasm_bindgen_test::console_log!("{table}");
 }
+
+#[path = "cases/mod.rs"]
+mod cases;
+
+/// The wasm instance's linear memory, in MiB: it only ever grows, so after a case it is
+/// the highest the page has needed so far.
+fn memory_mib() -> f64 {
+    use wasm_bindgen::JsCast;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().expect("the wasm memory");
+    let buffer: js_sys::ArrayBuffer = memory.buffer().dyn_into().expect("an ArrayBuffer");
+    f64::from(buffer.byte_length()) / (1024.0 * 1024.0)
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by `make bench`"]
+fn worst_cases_in_the_browser() {
+    use mutex_playground::scenario::Scenario;
+    use mutex_playground::share::export::{chrome_trace, timeline_svg, Axis};
+    use mutex_playground::trace::Simulation;
+    let mut rows = Vec::new();
+    let mut all: Vec<(String, String)> = cases::hostile();
+    all.extend(cases::largest().into_iter().map(|(name, make)| (name, make())));
+    for (name, json) in all {
+        let t0 = now();
+        let scenario = Scenario::from_json(&json).expect("valid");
+        let parse = now() - t0;
+        let t1 = now();
+        let mut sim = Simulation::new(&scenario, &Policy::Fifo).unwrap();
+        let mut longest = 0.0f64;
+        loop {
+            let p = now();
+            let done = sim.advance(1);
+            longest = longest.max(now() - p);
+            if done {
+                break;
+            }
+        }
+        let run = sim.finish();
+        let simulate_ms = now() - t1;
+        let t2 = now();
+        let bytes = run.scenario.to_json().len()
+            + run.to_json().len()
+            + chrome_trace(&run, Axis::for_run(&run)).len()
+            + run.transcript_text().len()
+            + timeline_svg(&run).len();
+        let exports = now() - t2;
+        let end = format!("{:?}", run.end).split(['{', ' ']).next().unwrap_or("").to_string();
+        rows.push(format!(
+            "| {name} | {parse:.0} ms | {simulate_ms:.0} ms | {longest:.1} ms | {end} | {exports:.0} ms ({:.1} MB) | {:.0} ms | {:.0} MiB |",
+            bytes as f64 / 1e6,
+            now() - t0,
+            memory_mib()
+        ));
+    }
+    let table = format!(
+        "| worst case (headless Chromium, wasm) | parse | simulate | longest poll | end | all exports | total | wasm memory so far |\n|---|---:|---:|---:|---|---:|---:|---:|\n{}",
+        rows.join("\n")
+    );
+    wasm_bindgen_test::console_log!("{table}");
+}

@@ -5,6 +5,7 @@
 
 mod harness;
 mod frames;
+mod hostile;
 mod share;
 mod ui;
 
