@@ -56,7 +56,7 @@ fuzz:
 bench: bootstrap
 	$(ENV) cargo bench --bench mutex
 	$(ENV) cargo bench --bench engine
-	$(ENV) cargo run --locked --release --example worst_case
+	$(ENV) cargo run --locked --profile bench --example worst_case
 	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
 	scripts/bench-frames.sh
 	$(MAKE) --no-print-directory size

@@ -2,8 +2,8 @@
 //! how much memory it peaks at, natively. The numbers go in BENCHMARKS.md.
 //!
 //! ```text
-//! cargo run --release --example worst_case            # the built-in hostile set
-//! cargo run --release --example worst_case -- a.json  # any scenario files
+//! cargo run --profile bench --example worst_case            # the built-in hostile set
+//! cargo run --profile bench --example worst_case -- a.json  # any scenario files
 //! ```
 //!
 //! Each scenario goes through every stage a page does with it: parse and validate,
