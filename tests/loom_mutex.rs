@@ -169,29 +169,40 @@ fn guard_waker(guard: mutex_playground::sync::OwnedMutexGuard<usize>) -> std::ta
     std::task::Waker::from(Arc::new(GuardWaker(std::sync::Mutex::new(Some(guard)))))
 }
 
-/// The holder's guard lives only in the waker the queue keeps for a waiter. Re-polling
-/// the waiter with another waker drops the stored one, which releases the lock: the
-/// release must not run under the queue's lock (loom reports the deadlock if it does),
-/// and whatever the interleaving with a second thread queueing, the lock is handed on in
-/// order and nobody is stranded.
+/// A waiter queued behind the holder #0, whose guard lives only in the waker the queue
+/// keeps for the waiter (#1); and a second thread (#2) queueing for the lock meanwhile.
+/// Returns the mutex, the "inside" flag, the waiter, and the second thread.
+fn guard_in_the_queue() -> (
+    Arc<Mutex<usize>>,
+    Arc<AtomicBool>,
+    std::pin::Pin<Box<dyn Future<Output = mutex_playground::sync::OwnedMutexGuard<usize>>>>,
+    thread::JoinHandle<()>,
+) {
+    let mutex = Arc::new(Mutex::new(0usize));
+    let inside = Arc::new(AtomicBool::new(false));
+    let guard = mutex.clone().try_lock_owned_tagged(Tag(0)).unwrap();
+    let mut first: std::pin::Pin<Box<dyn Future<Output = _>>> = Box::pin(mutex.clone().lock_owned_tagged(Tag(1)));
+    let waker = guard_waker(guard);
+    assert!(first.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    drop(waker); // the queue holds the only clone now
+    let other = {
+        let (mutex, inside) = (mutex.clone(), inside.clone());
+        thread::spawn(move || {
+            let mut g = block_on(mutex.lock_owned_tagged(Tag(2)));
+            critical(&inside, &mut g);
+        })
+    };
+    (mutex, inside, first, other)
+}
+
+/// Re-polling the waiter with another waker drops the stored one, which releases the
+/// lock: the release must not run under the queue's lock (loom reports the deadlock if
+/// it does), and whatever the interleaving with the second thread, the lock is handed
+/// on in order and nobody is stranded.
 #[test]
 fn a_waker_dropped_in_the_queue_may_release_the_lock() {
     builder(4).check(|| {
-        let mutex = Arc::new(Mutex::new(0usize));
-        let inside = Arc::new(AtomicBool::new(false));
-        let guard = mutex.clone().try_lock_owned_tagged(Tag(0)).unwrap();
-        let mut first = Box::pin(mutex.clone().lock_owned_tagged(Tag(1)));
-        let waker = guard_waker(guard);
-        assert!(first.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
-        drop(waker); // the queue holds the only clone now
-
-        let other = {
-            let (mutex, inside) = (mutex.clone(), inside.clone());
-            thread::spawn(move || {
-                let mut g = block_on(mutex.lock_owned_tagged(Tag(2)));
-                critical(&inside, &mut g);
-            })
-        };
+        let (mutex, inside, first, other) = guard_in_the_queue();
         // A new waker: the old one (and the guard in it) is dropped, handing the lock on.
         let mut g = block_on(first);
         critical(&inside, &mut g);
@@ -201,27 +212,13 @@ fn a_waker_dropped_in_the_queue_may_release_the_lock() {
     });
 }
 
-/// The same guard-owning waker, but the waiter that keeps it is cancelled while another
-/// thread queues behind it: the cancel path drops the waker after its lock, and the
-/// released lock reaches the other thread.
+/// The waiter that keeps the guard-owning waker is cancelled while the other thread
+/// queues behind it: the cancel path drops the waker after its lock, and the released
+/// lock reaches the other thread.
 #[test]
 fn a_cancelled_waiters_waker_may_release_the_lock() {
     builder(4).check(|| {
-        let mutex = Arc::new(Mutex::new(0usize));
-        let inside = Arc::new(AtomicBool::new(false));
-        let guard = mutex.clone().try_lock_owned_tagged(Tag(0)).unwrap();
-        let mut first = Box::pin(mutex.clone().lock_owned_tagged(Tag(1)));
-        let waker = guard_waker(guard);
-        assert!(first.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
-        drop(waker);
-
-        let other = {
-            let (mutex, inside) = (mutex.clone(), inside.clone());
-            thread::spawn(move || {
-                let mut g = block_on(mutex.lock_owned_tagged(Tag(2)));
-                critical(&inside, &mut g);
-            })
-        };
+        let (mutex, _inside, first, other) = guard_in_the_queue();
         drop(first); // cancel: leaves the queue, drops the waker, releases the lock
         other.join().unwrap();
         assert_eq!(mutex.waiters(), vec![]);

@@ -35,7 +35,7 @@
 //! | `unlock` | `mutex` | drops the guard |
 //! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
 //! | `locked_write` | `mutex`, `action` | `*mutex.lock().await = ...` with a temporary guard |
-//! | `write` | `mutex`, `action` | writes through a held guard: `set`, `increment`, `insert_now` (map key = now), `set_now`, `push`, `pop` |
+//! | `write` | `mutex`, `action` | writes through a held guard: `set`, `increment`, `insert_now` (map key = now), `set_now`, `push` |
 //! | `read` | `mutex`, `key`? | copies the value (or a map entry, `None` if missing) into the task's register |
 //! | `dbg` | `name`? | prints `name = {register:#?}`, like `dbg!` |
 //! | `print` | `text` | prints a line |

@@ -7,7 +7,7 @@ use std::fmt;
 /// The most tasks a scenario may have.
 pub const MAX_TASKS: usize = 10_000;
 /// The most steps all tasks may have together (counting nested steps once each).
-pub const MAX_STEPS_TOTAL: usize = 1_000_000;
+pub const MAX_STEPS_TOTAL: usize = 250_000;
 /// How deep `repeat` steps may nest.
 pub const MAX_NESTING: usize = 8;
 /// The longest duration (sleep, busy work, start delay, time limit) in virtual ms: 1 hour.
@@ -26,11 +26,11 @@ pub const MAX_EVENTS: u64 = 500_000;
 pub const MAX_TRACE_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 /// The most steps a task may execute in one poll, i.e. without yielding; past it the
 /// run ends with `EndReason::Runaway` naming the task.
-pub const MAX_STEPS_WITHOUT_YIELD: u64 = 100_000;
+pub const MAX_STEPS_WITHOUT_YIELD: u64 = 20_000;
 /// The most bytes of values and printed lines a task may record (or values copy) in one
 /// poll; past it the run ends with `EndReason::Flood` naming the task. Rendering costs
 /// in proportion to size, so this bounds how long one poll can take.
-pub const MAX_BYTES_WITHOUT_YIELD: u64 = 1024 * 1024;
+pub const MAX_BYTES_WITHOUT_YIELD: u64 = 512 * 1024;
 const MAX_REPEAT: u32 = 1_000_000;
 const MAX_LIMIT_STEPS: u32 = 5_000_000;
 

@@ -330,22 +330,6 @@ pub fn chrome_trace(run: &Run, axis: Axis) -> String {
     trace.to_json()
 }
 
-/// A colour per timeline lane, readable by colour-blind people (Okabe–Ito).
-pub fn lane_colour(lane: Lane) -> &'static str {
-    match lane {
-        Lane::Ready => "#bbbbbb",
-        Lane::Waiting => "#E69F00",
-        Lane::Holding => "#0072B2",
-        Lane::Sleeping => "#56B4E9",
-        Lane::HoldingSleeping => "#CC79A7",
-        Lane::Watching => "#009E73",
-        Lane::Idle => "#dddddd",
-        Lane::Done => "#f2f2f2",
-        Lane::Stuck => "#D55E00",
-        Lane::Blocked => "#000000",
-    }
-}
-
 /// The most task lanes the SVG draws; the rest are counted in a note.
 pub const MAX_SVG_LANES: usize = 200;
 
@@ -365,8 +349,7 @@ pub fn timeline_svg(run: &Run) -> String {
     let x = |step: u32| LEFT + f64::from(step) / (steps + 1.0) * WIDTH;
     let tasks = s.tasks.len().min(MAX_SVG_LANES);
     let hidden = s.tasks.len() - tasks;
-    let legend: Vec<Lane> =
-        vec![Lane::Ready, Lane::Waiting, Lane::Holding, Lane::Sleeping, Lane::HoldingSleeping, Lane::Watching, Lane::Stuck, Lane::Blocked];
+    let legend = Lane::LEGEND;
     // Lay the legend out first, wrapping its rows, so the height fits it.
     let mut legend_at = Vec::new();
     let (mut lx, mut row) = (10.0, 0usize);
@@ -410,7 +393,7 @@ pub fn timeline_svg(run: &Run) -> String {
             y(seg.task) + 3.0,
             (x1 - x0).max(0.5),
             LANE - 6.0,
-            lane_colour(seg.lane),
+            seg.lane.colour(false),
             seg.lane.describe()
         );
     }
@@ -425,7 +408,7 @@ pub fn timeline_svg(run: &Run) -> String {
     out += "<defs><marker id=\"arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n";
     for (lane, (lx, row)) in legend.iter().zip(legend_at) {
         let ly = lanes_end + 20.0 + 20.0 * row as f64;
-        out += &format!("<rect x=\"{lx}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>", ly - 10.0, lane_colour(*lane));
+        out += &format!("<rect x=\"{lx}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>", ly - 10.0, lane.colour(false));
         out += &format!("<text x=\"{}\" y=\"{ly:.1}\">{}</text>\n", lx + 16.0, lane.describe());
     }
     out += "</svg>\n";

@@ -62,8 +62,8 @@ unsafe impl<T: ?Sized + Send, O: Observer> Sync for Mutex<T, O> {}
 /// Exclusive access to a [`Mutex`]'s value; dropping it unlocks (and hands the lock to
 /// the next waiter).
 ///
-/// # Panics
-/// Never poisons: if the holder panics, the guard is dropped while unwinding and the
+/// # Poisoning
+/// None: if the holder panics, the guard is dropped while unwinding and the
 /// lock is released like any other time; whatever was written before the panic stays.
 ///
 /// ```
@@ -105,7 +105,9 @@ pub struct OwnedMutexGuard<T: ?Sized, O: Observer = NoObserver> {
 // SAFETY: the guard owns the lock; moving it moves exclusive access to `T` to another
 // thread, which needs `T: Send` (the `PhantomData` raw pointer removed the auto impl).
 unsafe impl<T: ?Sized + Send, O: Observer> Send for OwnedMutexGuard<T, O> {}
-// SAFETY: `&OwnedMutexGuard` only gives `&T`: needs `T: Sync`.
+// SAFETY: `&OwnedMutexGuard` gives `&T`, which needs `T: Sync`, and through `mutex()`
+// a `&Arc<Mutex<T>>` another thread could lock, which needs `Mutex<T>: Sync`, i.e.
+// `T: Send`.
 unsafe impl<T: ?Sized + Send + Sync, O: Observer> Sync for OwnedMutexGuard<T, O> {}
 
 /// [`Mutex::try_lock`] found the lock held, or other tasks queued for it.

@@ -633,7 +633,14 @@ impl Run {
     /// The whole run as JSON (our schema: scenario, policy, end, events with their
     /// texts resolved, transcript, analysis).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a run always serializes")
+        // Sized up front from what the run holds (an event is about 70 bytes of JSON,
+        // the texts appear twice: as lines and in the transcript), so that a big export
+        // is not copied from one doubled buffer to the next, which would hold both.
+        let text: usize = self.lines.iter().chain(&self.values).map(|s| s.len() + 8).sum();
+        let labels: usize = self.labels.iter().map(|l| l.path.len() + l.text.len() + 40).sum();
+        let mut out = Vec::with_capacity(self.events.len() * 80 + 2 * text + labels + 64 * 1024);
+        serde_json::to_writer(&mut out, self).expect("a run always serializes");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 }
 

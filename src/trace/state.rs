@@ -44,6 +44,33 @@ pub enum Lane {
 }
 
 impl Lane {
+    /// Lanes in legend order (the page's timeline and the SVG export show this legend).
+    pub const LEGEND: [Lane; 9] =
+        [Lane::Holding, Lane::HoldingSleeping, Lane::Waiting, Lane::Ready, Lane::Sleeping, Lane::Watching, Lane::Idle, Lane::Stuck, Lane::Blocked];
+
+    /// The lane's fill colour, per theme: the one palette of the page's timeline and of
+    /// the SVG export (Okabe–Ito hues, readable by colour-blind people).
+    pub fn colour(self, dark: bool) -> &'static str {
+        match (self, dark) {
+            (Lane::Holding, false) => "#0072B2",
+            (Lane::Holding, true) => "#3a9ad9",
+            (Lane::HoldingSleeping, false) => "#56B4E9",
+            (Lane::HoldingSleeping, true) => "#7cc6f0",
+            (Lane::Waiting, _) => "#E69F00",
+            (Lane::Ready, false) => "#b9c0ca",
+            (Lane::Ready, true) => "#5d6673",
+            (Lane::Sleeping, false) => "#9ccfb9",
+            (Lane::Sleeping, true) => "#2e7d62",
+            (Lane::Watching, _) => "#CC79A7",
+            (Lane::Idle, false) => "#e3e6ea",
+            (Lane::Idle, true) => "#2a2f37",
+            (Lane::Done, false) => "#f0f2f4",
+            (Lane::Done, true) => "#20242b",
+            (Lane::Stuck, _) => "#D55E00",
+            (Lane::Blocked, _) => "#a0153e",
+        }
+    }
+
     /// Human words for the lane, as a legend shows them.
     pub fn describe(self) -> &'static str {
         match self {
@@ -53,7 +80,7 @@ impl Lane {
             Lane::Sleeping => "sleeping",
             Lane::HoldingSleeping => "holding a lock while sleeping",
             Lane::Watching => "waiting for a write",
-            Lane::Idle => "parked",
+            Lane::Idle => "pending, waiting to be woken",
             Lane::Done => "done",
             Lane::Stuck => "stuck (lost wake-up)",
             Lane::Blocked => "blocked the thread",

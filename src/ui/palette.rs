@@ -52,31 +52,6 @@ pub fn chip(scenario: &Scenario, task: TaskId, extra: &'static str) -> Html {
     }
 }
 
-/// Fill colour of a lane state on the timeline, per theme.
-pub fn lane_colour(lane: Lane, dark: bool) -> &'static str {
-    match (lane, dark) {
-        (Lane::Holding, false) => "#0072B2",
-        (Lane::Holding, true) => "#3a9ad9",
-        (Lane::HoldingSleeping, false) => "#56B4E9",
-        (Lane::HoldingSleeping, true) => "#7cc6f0",
-        (Lane::Waiting, _) => "#E69F00",
-        (Lane::Ready, false) => "#b9c0ca",
-        (Lane::Ready, true) => "#5d6673",
-        (Lane::Sleeping, false) => "#9ccfb9",
-        (Lane::Sleeping, true) => "#2e7d62",
-        (Lane::Watching, _) => "#CC79A7",
-        (Lane::Idle, false) => "#e3e6ea",
-        (Lane::Idle, true) => "#2a2f37",
-        (Lane::Done, false) => "#f0f2f4",
-        (Lane::Done, true) => "#20242b",
-        (Lane::Stuck, _) => "#D55E00",
-        (Lane::Blocked, _) => "#a0153e",
-    }
-}
-
-/// Lanes in legend order.
-pub const LEGEND: [Lane; 9] =
-    [Lane::Holding, Lane::HoldingSleeping, Lane::Waiting, Lane::Ready, Lane::Sleeping, Lane::Watching, Lane::Idle, Lane::Stuck, Lane::Blocked];
 
 /// Small inline icons (SVG, so they render without emoji fonts).
 pub fn icon(name: &str) -> Html {

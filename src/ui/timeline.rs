@@ -4,7 +4,7 @@
 //! lane), so a 100,000-event run draws as fast as a small one. Click or drag to seek.
 
 use super::measure::use_width;
-use super::palette::{lane_colour, task_colour, task_mark, task_name, LEGEND};
+use super::palette::{task_colour, task_mark, task_name};
 use super::state::{Axis, RunRef};
 use crate::trace::{Lane, Segment};
 use std::cell::RefCell;
@@ -225,7 +225,7 @@ fn draw_lanes(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Re
         let mut column: Option<(i64, Lane)> = None;
         let flush = |col: Option<(i64, Lane)>| {
             if let Some((px, l)) = col {
-                ctx.set_fill_style_str(lane_colour(l, dark));
+                ctx.set_fill_style_str(l.colour(dark));
                 ctx.fill_rect(px as f64, y, 1.0, h);
             }
         };
@@ -237,7 +237,7 @@ fn draw_lanes(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Re
             let (xa, xb) = (s.x(a).max(s.x0), s.x(b).min(x_end));
             if xb - xa >= 1.0 {
                 flush(column.take());
-                ctx.set_fill_style_str(lane_colour(seg.lane, dark));
+                ctx.set_fill_style_str(seg.lane.colour(dark));
                 ctx.fill_rect(xa, y, xb - xa, h);
             } else {
                 let px = xa.floor() as i64;
@@ -410,8 +410,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 }
             </div>
             <ul class="legend" aria-label="Legend">
-                { for LEGEND.iter().map(|&l| html! {
-                    <li><span class="swatch" style={format!("background:{}", lane_colour(l, props.dark))}></span>{ l.describe() }</li>
+                { for Lane::LEGEND.iter().map(|&l| html! {
+                    <li><span class="swatch" style={format!("background:{}", l.colour(props.dark))}></span>{ l.describe() }</li>
                 }) }
                 <li><span class="swatch arrow" aria-hidden="true">{ "↕" }</span>{ "guard handed over" }</li>
             </ul>

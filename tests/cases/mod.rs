@@ -3,8 +3,6 @@
 //! scenarios the validator accepts, in several shapes.
 #![allow(dead_code)]
 
-use serde_json::json;
-
 /// Short links: each of these is under 200 characters as JSON.
 pub fn hostile() -> Vec<(String, String)> {
     let m = r#""mutexes":[{"name":"m","initial":[]}]"#;
@@ -36,55 +34,63 @@ pub fn hostile() -> Vec<(String, String)> {
     cases.into_iter().map(|(n, j)| (n.to_string(), j)).collect()
 }
 
-/// The largest scenarios the validator accepts, of several shapes, each built when
-/// its turn comes.
+/// The largest scenarios the validator accepts, of several shapes, each built (as
+/// text, without a tree of JSON values) when its turn comes.
 pub fn largest() -> Vec<(String, Box<dyn Fn() -> String>)> {
-    let shapes: Vec<(&str, fn() -> serde_json::Value)> = vec![
+    let shapes: Vec<(&str, fn() -> String)> = vec![
         ("10,000 tasks contend forever", || shape(0)),
         ("10,000 tasks × 100, yield holding", || shape(1)),
         ("100 tasks push 60 KiB values", || shape(2)),
         ("1,000 tasks print forever", || shape(3)),
-        ("one task, 500,000 yields", || shape(4)),
+        ("one task, 250,000 yields", || shape(4)),
+        ("250,000 steps, nested 8 deep", || shape(5)),
     ];
-    shapes.into_iter().map(|(n, f)| (n.to_string(), Box::new(move || f().to_string()) as Box<dyn Fn() -> String>)).collect()
+    shapes.into_iter().map(|(n, f)| (n.to_string(), Box::new(f) as Box<dyn Fn() -> String>)).collect()
 }
 
-pub fn shape(which: usize) -> serde_json::Value {
-    let lock = json!({"op": "lock", "mutex": "m"});
-    let unlock = json!({"op": "unlock", "mutex": "m"});
-    let limits = json!({"max_steps": 5_000_000, "max_time_ms": 3_600_000});
+/// One of the shapes of [`largest`], as JSON text.
+pub fn shape(which: usize) -> String {
+    const LOCK: &str = r#"{"op":"lock","mutex":"m"}"#;
+    const UNLOCK: &str = r#"{"op":"unlock","mutex":"m"}"#;
+    const LIMITS: &str = r#""limits":{"max_steps":5000000,"max_time_ms":3600000}"#;
+    let tasks = |n: usize, task: &dyn Fn(usize) -> String| (0..n).map(task).collect::<Vec<_>>().join(",");
     match which {
         // 10,000 tasks queueing on one mutex, each holding it across a sleep, looping.
         0 => {
-            let tasks: Vec<_> = (0..10_000)
-                .map(|i| json!({"name": format!("t{i}"), "forever": true, "steps": [lock, {"op": "sleep", "ms": 1}, unlock]}))
-                .collect();
-            json!({"name": "big", "mutexes": [{"name": "m"}], "tasks": tasks, "limits": limits})
+            let t = tasks(10_000, &|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{LOCK},{{"op":"sleep","ms":1}},{UNLOCK}]}}"#));
+            format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{t}],{LIMITS}}}"#)
         }
         // 10,000 tasks, each yielding while it holds the lock, 100 rounds.
         1 => {
-            let tasks: Vec<_> = (0..10_000).map(|i| json!({"name": format!("t{i}"), "repeat": 100, "steps": [lock, {"op": "yield"}, unlock]})).collect();
-            json!({"name": "big", "mutexes": [{"name": "m"}], "tasks": tasks, "limits": limits})
+            let t = tasks(10_000, &|i| format!(r#"{{"name":"t{i}","repeat":100,"steps":[{LOCK},{{"op":"yield"}},{UNLOCK}]}}"#));
+            format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{t}],{LIMITS}}}"#)
         }
         // Writes of big values: 60 KiB lists pushed onto one value, forever.
         2 => {
-            let big: Vec<u32> = (0..12_000).collect();
-            let push = json!({"op": "locked_write", "mutex": "m", "action": {"kind": "push", "value": big}});
-            let tasks: Vec<_> = (0..100).map(|i| json!({"name": format!("t{i}"), "forever": true, "steps": [push, {"op": "yield"}]})).collect();
-            json!({"name": "big", "mutexes": [{"name": "m"}], "tasks": tasks, "limits": limits})
+            let big = (0..12_000).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+            let push = format!(r#"{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":[{big}]}}}}"#);
+            let t = tasks(100, &|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{push},{{"op":"yield"}}]}}"#));
+            format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{t}],{LIMITS}}}"#)
         }
         // Many long printed lines and dbg! output, with yields.
         3 => {
-            let tasks: Vec<_> = (0..1_000)
-                .map(|i| json!({"name": format!("t{i}"), "forever": true, "steps": [{"op": "print", "text": "x".repeat(200)}, {"op": "dbg"}, {"op": "yield"}]}))
-                .collect();
-            json!({"name": "big", "tasks": tasks, "limits": limits})
+            let x = "x".repeat(200);
+            let t = tasks(1_000, &|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"print","text":"{x}"}},{{"op":"dbg"}},{{"op":"yield"}}]}}"#));
+            format!(r#"{{"name":"big","tasks":[{t}],{LIMITS}}}"#)
         }
-        // One task with as many steps as 8 MiB of JSON holds.
+        // One task with as many steps as validation allows, nested as deep as it
+        // allows (long label paths), with prints.
+        5 => {
+            let mut body = vec![r#"{"op":"print","text":"p"}"#; 31_000].join(",");
+            for _ in 0..8 {
+                body = format!(r#"{{"op":"repeat","times":1,"steps":[{body}]}}"#);
+            }
+            format!(r#"{{"name":"big","tasks":[{{"name":"a","steps":[{body}]}},{{"name":"b","steps":[{}]}}],{LIMITS}}}"#, vec![r#"{"op":"yield"}"#; 218_990].join(","))
+        }
+        // One task with as many steps as validation allows.
         _ => {
-            let steps: Vec<_> = (0..500_000).map(|_| json!({"op": "yield"})).collect();
-            json!({"name": "big", "tasks": [{"name": "a", "steps": steps}], "limits": limits})
+            let steps = vec![r#"{"op":"yield"}"#; 250_000].join(",");
+            format!(r#"{{"name":"big","tasks":[{{"name":"a","steps":[{steps}]}}],{LIMITS}}}"#)
         }
     }
 }
-

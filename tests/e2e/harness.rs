@@ -124,8 +124,8 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     args.push(format!("--window-size={width},{height}"));
     let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), json!({ "binary": "/usr/bin/chromium", "args": args }));
-    let client = ClientBuilder::rustls()
-        .expect("rustls")
+    // Plain HTTP to the loopback driver: no TLS needed (or compiled).
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
         .await
@@ -158,4 +158,21 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
     path
+}
+
+/// Runs a script in the page and returns its value.
+pub async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, vec![]).await.unwrap()
+}
+
+/// Polls a script until it returns `true` (up to 30 s); returns how long that took.
+pub async fn until(client: &Client, script: &str) -> Duration {
+    let t = Instant::now();
+    for _ in 0..300 {
+        if js(client, script).await == serde_json::Value::Bool(true) {
+            return t.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never true: {script}");
 }

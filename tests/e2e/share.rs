@@ -13,20 +13,6 @@ async fn text(client: &Client, css: &str) -> String {
     wait_for(client, css).await.text().await.unwrap()
 }
 
-async fn js(client: &Client, script: &str) -> Value {
-    client.execute(script, vec![]).await.unwrap()
-}
-
-/// Polls a JS expression until it is true (up to 20 s).
-async fn until(client: &Client, script: &str) {
-    for _ in 0..200 {
-        if js(client, script).await == Value::Bool(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("never true: {script}");
-}
 
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
