@@ -5,7 +5,7 @@ SHELL := bash
 ENV := source scripts/env.sh &&
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve test bootstrap test-native test-browser test-e2e test-loom test-miri dist bench size fuzz clean
+.PHONY: serve test lint bootstrap test-native test-browser test-e2e test-loom test-miri dist bench size fuzz clean
 
 ## Command 1: run the playground at http://127.0.0.1:8080
 serve: bootstrap
@@ -13,12 +13,22 @@ serve: bootstrap
 
 ## Command 2: every test suite, in order (native, browser, end-to-end, loom, Miri)
 test: bootstrap
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-native
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory test-loom
 	$(MAKE) --no-print-directory test-miri
 	@echo "make test: all suites passed"
+
+## Quality gates: formatting, clippy natively and for the browser target (the UI only
+## builds there), rustdoc without warnings
+lint:
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+	$(ENV) cargo clippy --locked $(WASM) --lib --tests -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --lib
+	$(ENV) RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --lib $(WASM)
 
 bootstrap:
 	scripts/bootstrap.sh

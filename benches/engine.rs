@@ -19,7 +19,6 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-
 /// Median of `runs` timings of `f`.
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
@@ -114,7 +113,12 @@ fn main() {
     rows.push((
         format!("simulate: {tasks} tasks × {repeat} lock/unlock, full trace"),
         ms(took),
-        format!("{acq} acquisitions, {} events, {} steps, {:.0} ns/acquisition (target < 1 s)", run.events().len(), run.steps(), took.as_nanos() as f64 / acq as f64),
+        format!(
+            "{acq} acquisitions, {} events, {} steps, {:.0} ns/acquisition (target < 1 s)",
+            run.events().len(),
+            run.steps(),
+            took.as_nanos() as f64 / acq as f64
+        ),
     ));
     drop(run);
 
@@ -130,7 +134,12 @@ fn main() {
     rows.push((
         format!("simulate contended: {tasks} tasks × {repeat} (yield while holding)"),
         ms(took),
-        format!("{acq} acquisitions, {} events, {} steps, {} hand-overs", run.events().len(), run.steps(), run.handoffs().len()),
+        format!(
+            "{acq} acquisitions, {} events, {} steps, {} hand-overs",
+            run.events().len(),
+            run.steps(),
+            run.handoffs().len()
+        ),
     ));
 
     // 3. Seeking in that run (> 100,000 events when not quick), in a scattered order.
@@ -193,7 +202,11 @@ fn main() {
         // The target is the seed's own counter; the contended variant (every lock queues
         // behind a holder that yields) is measured to show what hand-overs cost.
         let target = if contended { "no target: every lock waits" } else { "target ≤ 1.5×" };
-        rows.push((format!("{what}: our executor, traced"), us(ours), format!("{:.2}× LocalPool ({target})", ours.as_secs_f64() / pool.as_secs_f64())));
+        rows.push((
+            format!("{what}: our executor, traced"),
+            us(ours),
+            format!("{:.2}× LocalPool ({target})", ours.as_secs_f64() / pool.as_secs_f64()),
+        ));
         rows.push((
             format!("{what}: our executor, lock events not traced"),
             us(untraced),
@@ -207,7 +220,11 @@ fn main() {
     let whole = median(if quick { 3 } else { 51 }, || {
         black_box(simulate(&counter, &Policy::Fifo).expect("valid"));
     });
-    rows.push(("simulate(counter preset): interpreter + trace + analysis".into(), us(whole), "10 tasks × 100, yielding while holding".into()));
+    rows.push((
+        "simulate(counter preset): interpreter + trace + analysis".into(),
+        us(whole),
+        "10 tasks × 100, yielding while holding".into(),
+    ));
 
     println!("\n| benchmark | time | notes |\n|---|---:|---|");
     for (name, time, notes) in rows {

@@ -138,7 +138,8 @@ macro_rules! fifo_chain {
     }};
 }
 
-const NAMES: [&str; 4] = ["mutex_playground::sync::Mutex", "tokio::sync::Mutex", "async_lock::Mutex", "futures::lock::Mutex"];
+const NAMES: [&str; 4] =
+    ["mutex_playground::sync::Mutex", "tokio::sync::Mutex", "async_lock::Mutex", "futures::lock::Mutex"];
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();

@@ -43,7 +43,7 @@ fn main() {
             return;
         }
     }
-    let mut cases: Vec<(String, Box<dyn Fn() -> String>)> = Vec::new();
+    let mut cases: Vec<(String, cases::MakeCase)> = Vec::new();
     if args.is_empty() {
         for (name, json) in hostile() {
             cases.push((name, Box::new(move || json.clone())));
@@ -122,7 +122,7 @@ fn measure(name: &str, json: &str) {
             parse.as_secs_f64() * 1e3,
             sim.as_secs_f64() * 1e3,
             longest.as_secs_f64() * 1e3,
-            format!("{:?}", run.end).split(['{', ' ']).next().unwrap_or("").to_string(),
+            format!("{:?}", run.end).split(['{', ' ']).next().unwrap_or(""),
             run.events().len(),
             times.join(" / "),
             bytes as f64 / 1e6,

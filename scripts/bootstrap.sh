@@ -28,6 +28,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. the quality gates' tools (make lint): rustfmt and clippy
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding rust component $component"
+    rustup component add "$component"
+  fi
+done
+
 # 2. wasm-bindgen-cli at exactly the version Cargo.toml pins (also gives wasm-bindgen-test-runner).
 #    It only builds without --locked on this toolchain.
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then

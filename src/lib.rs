@@ -12,11 +12,11 @@
 //! See `ARCHITECTURE.md` for the map of the code and its invariants.
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 
-pub mod sync;
 pub mod exec;
 pub mod scenario;
-pub mod trace;
 pub mod share;
+pub mod sync;
+pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -3,7 +3,9 @@
 #![cfg(not(loom))]
 
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{Scenario, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
+use mutex_playground::scenario::{
+    Scenario, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES,
+};
 use mutex_playground::share::export::{chrome_trace, timeline_svg, Axis};
 use mutex_playground::trace::{simulate, EndReason, Run};
 
@@ -39,7 +41,11 @@ fn steps_that_never_yield_are_stopped_inside_one_poll() {
         r#"{"op":"dbg"}"#,
     ] {
         let run = run(&forever(steps));
-        assert!(matches!(run.end, EndReason::Runaway { task: 0, .. } | EndReason::Flood { task: 0, .. }), "{steps}: {:?}", run.end);
+        assert!(
+            matches!(run.end, EndReason::Runaway { task: 0, .. } | EndReason::Flood { task: 0, .. }),
+            "{steps}: {:?}",
+            run.end
+        );
         assert!(run.steps() <= 2, "{steps}: stopped inside the first poll, not after {} polls", run.steps());
     }
 }
@@ -57,7 +63,9 @@ fn values_written_or_copied_without_yielding_are_bounded_per_poll() {
         let json = format!(r#"{{"name":"x",{m},"tasks":[{{"name":"flood","forever":true,"steps":[{steps}]}}]}}"#);
         let run = run(&json);
         match run.end {
-            EndReason::Flood { task: 0, bytes } => assert!(bytes > MAX_BYTES_WITHOUT_YIELD && bytes < MAX_BYTES_WITHOUT_YIELD + 100_000),
+            EndReason::Flood { task: 0, bytes } => {
+                assert!(bytes > MAX_BYTES_WITHOUT_YIELD && bytes < MAX_BYTES_WITHOUT_YIELD + 100_000)
+            }
             ref other => panic!("{steps}: {other:?}"),
         }
         assert!(run.end_text().starts_with("stopped: task flood wrote 5"), "{}", run.end_text());
@@ -81,7 +89,9 @@ fn busy_work_past_the_time_limit_stops_inside_the_poll() {
 #[test]
 fn a_growing_value_fills_the_trace_and_stops_it_early() {
     // Each write records the whole list: bytes grow quadratically with the writes.
-    let run = run(&forever(r#"{"op":"locked_write","mutex":"m","action":{"kind":"push","value":"0123456789"}},{"op":"yield"}"#));
+    let run = run(&forever(
+        r#"{"op":"locked_write","mutex":"m","action":{"kind":"push","value":"0123456789"}},{"op":"yield"}"#,
+    ));
     match run.end {
         EndReason::TraceFull { text_bytes, .. } => {
             assert!(text_bytes > MAX_TRACE_TEXT_BYTES);
@@ -146,7 +156,8 @@ fn a_scenario_that_would_not_import_again_is_refused() {
     let steps = vec![r#"{"op":"dbg"}"#; 249_000].join(",");
     let pad = "x".repeat(62_000);
     let mutexes: Vec<String> = (0..75).map(|i| format!(r#"{{"name":"m{i}","initial":"{pad}"}}"#)).collect();
-    let json = format!(r#"{{"name":"x","mutexes":[{}],"tasks":[{{"name":"a","steps":[{steps}]}}]}}"#, mutexes.join(","));
+    let json =
+        format!(r#"{{"name":"x","mutexes":[{}],"tasks":[{{"name":"a","steps":[{steps}]}}]}}"#, mutexes.join(","));
     assert!(json.len() < MAX_JSON_BYTES);
     let err = Scenario::from_json(&json).unwrap_err();
     assert!(err.message.contains("as JSON (with its defaults written out)"), "{err}");
@@ -167,7 +178,10 @@ fn exports_of_the_largest_runs_stay_bounded() {
     let tasks: Vec<String> = (0..2_000)
         .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
         .collect();
-    let json = format!(r#"{{"name":"x","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#, tasks.join(","));
+    let json = format!(
+        r#"{{"name":"x","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        tasks.join(",")
+    );
     let run = run(&json);
     assert!(matches!(run.end, EndReason::TraceFull { .. }), "{:?}", run.end);
     let chrome = chrome_trace(&run, Axis::for_run(&run));

@@ -1,10 +1,12 @@
 //! The executor on its own: wakes, who woke whom, lost wake-ups seen from the real
 //! waker, policies, and running to a time or to the end.
 
-use mutex_playground::exec::{yield_now, Clock, EventKind, Executor, MutexObserver, Policy, RunLimits, Sink, StepOutcome, Stop, WokenBy};
-use std::future::Future;
+use mutex_playground::exec::{
+    yield_now, Clock, EventKind, Executor, MutexObserver, Policy, RunLimits, Sink, StepOutcome, Stop, WokenBy,
+};
 use mutex_playground::sync::{Mutex, Tag};
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
@@ -30,7 +32,8 @@ fn a_task_is_polled_only_when_woken_and_the_waker_is_recorded() {
     assert_eq!(ex.run_to_end(RunLimits::default()), Stop::Finished);
     let ev = events(&sink);
     // Task 1 was woken by the timer-woken task 0 releasing the lock: polls are 0, 1, 0, 1.
-    let polls: Vec<u32> = ev.iter().filter_map(|e| if let EventKind::Poll { task } = e { Some(*task) } else { None }).collect();
+    let polls: Vec<u32> =
+        ev.iter().filter_map(|e| if let EventKind::Poll { task } = e { Some(*task) } else { None }).collect();
     assert_eq!(polls, vec![0, 1, 0, 1]);
     assert!(ev.contains(&EventKind::Woken { task: 0, by: WokenBy::Timer }));
     assert!(ev.contains(&EventKind::Woken { task: 1, by: WokenBy::Task(0) }));
@@ -156,7 +159,7 @@ fn uncontended_cycles_are_written_as_one_event_in_their_place() {
         drop(m.lock_tagged(Tag(3)).await);
         drop(other.lock_tagged(Tag(3)).await); // another mutex: another run
         drop(m.lock_tagged(Tag(4)).await); // another task: another run
-        // Held while something else is recorded: written in full.
+                                           // Held while something else is recorded: written in full.
         let g = m.lock_tagged(Tag(3)).await;
         sink.push(EventKind::Value { mutex: 0, value: 0 });
         drop(g);
@@ -197,7 +200,8 @@ fn a_new_step_or_time_ends_a_run_of_cycles_and_keeps_its_stamp() {
         sink.set_time(30);
         drop(g);
     });
-    let stamped: Vec<(u32, u64, EventKind)> = sink.take().events.into_iter().map(|e| (e.step, e.time, e.kind)).collect();
+    let stamped: Vec<(u32, u64, EventKind)> =
+        sink.take().events.into_iter().map(|e| (e.step, e.time, e.kind)).collect();
     use EventKind::*;
     assert_eq!(
         stamped,
@@ -221,7 +225,9 @@ fn contended_acquisitions_are_written_in_full() {
     assert!(waiter.as_mut().poll(&mut std::task::Context::from_waker(&waker)).is_pending());
     assert!(m.try_lock_tagged(Tag(3)).is_err());
     drop(held);
-    let std::task::Poll::Ready(g) = waiter.as_mut().poll(&mut std::task::Context::from_waker(&waker)) else { panic!("handed over") };
+    let std::task::Poll::Ready(g) = waiter.as_mut().poll(&mut std::task::Context::from_waker(&waker)) else {
+        panic!("handed over")
+    };
     drop(g);
     use EventKind::*;
     assert_eq!(

@@ -89,7 +89,12 @@ fn a_bad_time_scale_is_an_error() {
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
     let err = pool
-        .run_until(drive_realtime(&scenario, f64::NAN, |t| spawner.spawn_local(t).unwrap(), |dur| ThreadSleep { dur, started: None }))
+        .run_until(drive_realtime(
+            &scenario,
+            f64::NAN,
+            |t| spawner.spawn_local(t).unwrap(),
+            |dur| ThreadSleep { dur, started: None },
+        ))
         .unwrap_err();
     assert!(err.to_string().starts_with("time_scale: "), "{err}");
 }

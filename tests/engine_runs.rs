@@ -13,7 +13,10 @@ fn run(id: &str) -> mutex_playground::trace::Run {
 fn seed_log() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
     let from_seed = std::fs::read_dir(dir).ok().and_then(|entries| {
-        let path = entries.flatten().map(|e| e.path()).find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("002_")))?;
+        let path = entries
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("002_")))?;
         let text = std::fs::read_to_string(path).ok()?;
         let block = text.split("```text").nth(1)?.split("```").next()?.to_string();
         Some(block)
@@ -230,7 +233,12 @@ fn segments_tile_each_lane_without_gaps() {
             assert!(!lane.is_empty(), "{}: task {t} has no lane", p.id);
             assert_eq!((lane[0].start_step, lane[0].start_time), (0, 0), "{}", p.id);
             for w in lane.windows(2) {
-                assert_eq!((w[0].end_step, w[0].end_time), (w[1].start_step, w[1].start_time), "{}: gap in task {t}'s lane", p.id);
+                assert_eq!(
+                    (w[0].end_step, w[0].end_time),
+                    (w[1].start_step, w[1].start_time),
+                    "{}: gap in task {t}'s lane",
+                    p.id
+                );
                 assert_ne!(w[0].lane, w[1].lane, "{}: two segments of one colour in a row", p.id);
             }
             // End steps are exclusive: the last segment runs through the last step.
@@ -290,8 +298,15 @@ fn a_deadlock_is_reported_when_it_forms_even_if_other_tasks_keep_running() {
 
 fn run_deadlock_alert_steps() -> Vec<u32> {
     let run = run("deadlock");
-    let steps: Vec<u32> = run.analysis().alerts.iter().filter(|a| a.kind == AlertKind::Deadlock).map(|a| a.step).collect();
-    let formed = run.events().iter().rev().find(|e| matches!(e.kind, mutex_playground::exec::EventKind::Enqueued { .. })).unwrap().step;
+    let steps: Vec<u32> =
+        run.analysis().alerts.iter().filter(|a| a.kind == AlertKind::Deadlock).map(|a| a.step).collect();
+    let formed = run
+        .events()
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, mutex_playground::exec::EventKind::Enqueued { .. }))
+        .unwrap()
+        .step;
     assert_eq!(steps, vec![formed]);
     steps
 }

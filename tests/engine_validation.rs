@@ -16,19 +16,52 @@ fn a_good_scenario_passes() {
 #[test]
 fn each_kind_of_bad_input_names_its_place() {
     let cases: &[(&str, &str)] = &[
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"dbb"}]}]}"#, r#"tasks[0].steps[0]: unknown mutex "dbb""#),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"unlock","mutex":"db"}]}]}"#, "tasks[0].steps[0]: drops the guard of \"db\", which this task does not hold here"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":-5}]}]}"#, "tasks[0].steps[0]: invalid value: integer `-5`, expected u64"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":99999999999}]}]}"#, "tasks[0].steps[0].ms: a sleep of 99999999999 ms is more than the limit"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"fly"}]}]}"#, "tasks[0].steps[0].op: unknown variant `fly`, expected one of `lock`"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"write","mutex":"db","action":{"kind":"increment"}}]}]}"#, "needs the guard of \"db\": lock it first"),
-        (r#"{"name":"x","mutexes":[{"name":"db"},{"name":"db"}],"tasks":[{"name":"t","steps":[]}]}"#, "mutexes[1].name: two mutexes are called \"db\""),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"lock","mutex":"db"}]}]}"#, "tasks[0].steps[1]: \"db\" is already held by this task"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"wait_until","mutex":"db","until":{"kind":"non_empty"}}]}]}"#, "wait_until needs a watch cell"),
-        (r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"repeat","times":2,"steps":[{"op":"lock","mutex":"db"}]}]}]}"#, "tasks[0].steps[0].steps: a repeated block must drop every guard it takes"),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"dbb"}]}]}"#,
+            r#"tasks[0].steps[0]: unknown mutex "dbb""#,
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"unlock","mutex":"db"}]}]}"#,
+            "tasks[0].steps[0]: drops the guard of \"db\", which this task does not hold here",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":-5}]}]}"#,
+            "tasks[0].steps[0]: invalid value: integer `-5`, expected u64",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":99999999999}]}]}"#,
+            "tasks[0].steps[0].ms: a sleep of 99999999999 ms is more than the limit",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"fly"}]}]}"#,
+            "tasks[0].steps[0].op: unknown variant `fly`, expected one of `lock`",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"write","mutex":"db","action":{"kind":"increment"}}]}]}"#,
+            "needs the guard of \"db\": lock it first",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"},{"name":"db"}],"tasks":[{"name":"t","steps":[]}]}"#,
+            "mutexes[1].name: two mutexes are called \"db\"",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"lock","mutex":"db"}]}]}"#,
+            "tasks[0].steps[1]: \"db\" is already held by this task",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"wait_until","mutex":"db","until":{"kind":"non_empty"}}]}]}"#,
+            "wait_until needs a watch cell",
+        ),
+        (
+            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"repeat","times":2,"steps":[{"op":"lock","mutex":"db"}]}]}]}"#,
+            "tasks[0].steps[0].steps: a repeated block must drop every guard it takes",
+        ),
         (r#"{"name":"x","tasks":[]}"#, "tasks: a scenario needs at least one task"),
         (r#"{"name":"","tasks":[{"name":"t","steps":[]}]}"#, "name: the scenario's name must not be empty"),
-        (r#"{"name":"x","tasks":[{"name":"t","steps":[]}],"limits":{"max_steps":0}}"#, "limits.max_steps: must be from 1"),
+        (
+            r#"{"name":"x","tasks":[{"name":"t","steps":[]}],"limits":{"max_steps":0}}"#,
+            "limits.max_steps: must be from 1",
+        ),
         (r#"{"name":"x","tasks":[{"name":"t","steps":[]}],"surprise":1}"#, "unknown field `surprise`"),
         (r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"print"}]}]}"#, "tasks[0].steps[0]: missing field `text`"),
         ("{not json", "key must be a string"),
@@ -72,5 +105,9 @@ fn run_time_mistakes_are_errors_in_the_trace_not_panics() {
         {"name":"holder","steps":[{"op":"lock","mutex":"m"},{"op":"sleep","ms":10}]},
         {"name":"trier","steps":[{"op":"try_lock","mutex":"m"},{"op":"unlock","mutex":"m"}]}]}"#;
     let run = simulate(&Scenario::from_json(json).unwrap(), &Policy::Fifo).unwrap();
-    assert!(run.analysis().alerts.iter().any(|a| a.kind == AlertKind::Error && a.message.contains("its try_lock failed")));
+    assert!(run
+        .analysis()
+        .alerts
+        .iter()
+        .any(|a| a.kind == AlertKind::Error && a.message.contains("its try_lock failed")));
 }

@@ -22,7 +22,11 @@ fn reader_writer_trace_has_the_holds_waits_and_handoffs() {
     let doc: serde_json::Value = serde_json::from_str(&chrome_trace(&run, Axis::Time)).unwrap();
     let events = doc["traceEvents"].as_array().unwrap();
     let first_hold = events.iter().find(|e| e["ph"] == "X" && e["name"] == "hold db" && e["tid"] == 0).unwrap();
-    assert_eq!((first_hold["ts"].as_u64(), first_hold["dur"].as_u64()), (Some(0), Some(1_000_000)), "reader holds db 0..1000 ms");
+    assert_eq!(
+        (first_hold["ts"].as_u64(), first_hold["dur"].as_u64()),
+        (Some(0), Some(1_000_000)),
+        "reader holds db 0..1000 ms"
+    );
     let first_wait = events.iter().find(|e| e["ph"] == "X" && e["name"] == "wait db").unwrap();
     assert_eq!(first_wait["tid"], 1, "the writer waits first");
     let flows = events.iter().filter(|e| e["ph"] == "s").count();

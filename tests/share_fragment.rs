@@ -10,7 +10,8 @@ fn source() -> impl Strategy<Value = Source> {
         Just(Source::Default),
         "[a-z][a-z0-9-]{0,20}".prop_map(Source::Preset),
         // Any JSON document the codec must carry unchanged (any string value, any unicode).
-        (any::<String>(), any::<i64>()).prop_map(|(s, n)| Source::Scenario(serde_json::json!({"name": s, "n": n, "tasks": []}).to_string())),
+        (any::<String>(), any::<i64>())
+            .prop_map(|(s, n)| Source::Scenario(serde_json::json!({"name": s, "n": n, "tasks": []}).to_string())),
     ]
 }
 

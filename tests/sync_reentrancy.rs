@@ -126,8 +126,11 @@ fn a_dropped_watchers_waker_that_writes_the_cell_is_dropped_outside_the_watch_lo
 #[derive(Default)]
 struct Reentrant {
     mutex: OnceLock<Weak<Mutex<u32, Arc<Reentrant>>>>,
-    seen: StdMutex<Vec<(LockEvent, Vec<Tag>, Option<Tag>)>>,
+    seen: StdMutex<Vec<Seen>>,
 }
+
+/// An event, with the queue and the holder the observer read back when it came.
+type Seen = (LockEvent, Vec<Tag>, Option<Tag>);
 
 impl Observer for Reentrant {
     fn on_event(&self, event: LockEvent) {

@@ -4,10 +4,10 @@
 //! seed's Mutex test on the browser's own executor (`wasm-bindgen-futures`).
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-use std::cell::RefCell;
 use mutex_playground::sync::Mutex;
 use mutex_playground::ui::App;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

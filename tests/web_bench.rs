@@ -13,7 +13,6 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run by `make bench`"]
 fn engine_in_the_browser() {
@@ -34,7 +33,11 @@ fn engine_in_the_browser() {
             std::hint::black_box(run.snapshot_at(step));
         }
         let seek_us = (now() - t1) * 1000.0 / f64::from(seeks);
-        rows.push(format!("| {name} | {} | {} | {ms:.0} ms | {seek_us:.0} µs |", run.analysis().acquisitions, run.events().len()));
+        rows.push(format!(
+            "| {name} | {} | {} | {ms:.0} ms | {seek_us:.0} µs |",
+            run.analysis().acquisitions,
+            run.events().len()
+        ));
     }
     let table = format!("| benchmark (headless Chromium, wasm release) | acquisitions | events | simulate | mean snapshot_at |\n|---|---:|---:|---:|---:|\n{}", rows.join("\n"));
     wasm_bindgen_test::console_log!("{table}");
@@ -59,7 +62,7 @@ fn worst_cases_in_the_browser() {
     use mutex_playground::share::export::{chrome_trace, timeline_svg, Axis};
     use mutex_playground::trace::Simulation;
     let mut rows = Vec::new();
-    let mut all: Vec<(String, Box<dyn Fn() -> String>)> = Vec::new();
+    let mut all: Vec<(String, cases::MakeCase)> = Vec::new();
     for (name, json) in cases::hostile() {
         all.push((name, Box::new(move || json.clone())));
     }

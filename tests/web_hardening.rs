@@ -24,7 +24,10 @@ fn big_link() -> String {
     let tasks: Vec<String> = (0..1_000)
         .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
         .collect();
-    let json = format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#, tasks.join(","));
+    let json = format!(
+        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        tasks.join(",")
+    );
     format!("#s={}&step=7", pack(&json))
 }
 

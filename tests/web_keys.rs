@@ -12,7 +12,6 @@ use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-
 async fn press(target: &web_sys::EventTarget, key: &str) {
     let init = KeyboardEventInit::new();
     init.set_key(key);
@@ -29,7 +28,8 @@ fn step(root: &Element) -> u32 {
 }
 
 fn speed(root: &Element) -> String {
-    let select: web_sys::HtmlSelectElement = root.query_selector("[data-testid=speed]").unwrap().unwrap().dyn_into().unwrap();
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=speed]").unwrap().unwrap().dyn_into().unwrap();
     select.value()
 }
 

@@ -59,7 +59,11 @@ async fn the_playhead_follows_the_step_and_a_click_seeks_there() {
     pointer(&canvas, "pointerup", x).await;
     let clicked = step(&root);
     assert!(clicked > 0 && clicked < total, "the click seeked to step {clicked} of {total}");
-    assert!((playhead(&root) - x).abs() <= (end - start) / 10.0, "clicked at {x} px, the playhead is at {} px", playhead(&root));
+    assert!(
+        (playhead(&root) - x).abs() <= (end - start) / 10.0,
+        "clicked at {x} px, the playhead is at {} px",
+        playhead(&root)
+    );
 
     // A drag moves it on; without a press, moving the pointer does nothing.
     pointer(&canvas, "pointermove", end).await;
@@ -86,8 +90,14 @@ async fn the_log_keeps_the_playheads_line_in_view() {
             continue;
         };
         let (v, l) = (view.get_bounding_client_rect(), line.get_bounding_client_rect());
-        assert!(l.top() >= v.top() - 1.0 && l.bottom() <= v.bottom() + 1.0,
-            "at step {to} the line is at {}..{}, the log shows {}..{}", l.top(), l.bottom(), v.top(), v.bottom());
+        assert!(
+            l.top() >= v.top() - 1.0 && l.bottom() <= v.bottom() + 1.0,
+            "at step {to} the line is at {}..{}, the log shows {}..{}",
+            l.top(),
+            l.bottom(),
+            v.top(),
+            v.bottom()
+        );
     }
     assert!(view.scroll_top() > 0, "the log never scrolled");
 }

@@ -23,19 +23,26 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// visible width: the chips drawn must all be visible without scrolling.
 fn all_fit(root: &Element) -> bool {
     let wrap = q(root, ".track-wrap").client_width() as f64;
-    all(root, "[data-testid=queue-chip]").iter().all(|c| {
-        translate_x(c) + c.dyn_ref::<HtmlElement>().unwrap().offset_width() as f64 <= wrap
-    })
+    all(root, "[data-testid=queue-chip]")
+        .iter()
+        .all(|c| translate_x(c) + c.dyn_ref::<HtmlElement>().unwrap().offset_width() as f64 <= wrap)
 }
 
 #[wasm_bindgen_test]
 async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
     let scenario = hammer(40, 2, true);
     let run = simulate(&scenario, &Policy::Fifo).unwrap();
-    let (step, longest) = (0..=run.steps()).map(|s| (s, run.snapshot_at(s).mutexes[0].queue.len())).max_by_key(|&(s, n)| (n, std::cmp::Reverse(s))).unwrap();
+    let (step, longest) = (0..=run.steps())
+        .map(|s| (s, run.snapshot_at(s).mutexes[0].queue.len()))
+        .max_by_key(|&(s, n)| (n, std::cmp::Reverse(s)))
+        .unwrap();
     assert!(longest >= 30, "the scenario should queue most of its tasks, queued {longest}");
 
-    let link = Link { source: Source::Scenario(serde_json::to_string(&scenario).unwrap()), step: Some(step as u64), ..Link::default() };
+    let link = Link {
+        source: Source::Scenario(serde_json::to_string(&scenario).unwrap()),
+        step: Some(step as u64),
+        ..Link::default()
+    };
     let window = web_sys::window().unwrap();
     web_common::add_stylesheet();
     window.location().set_hash(&link.to_fragment()).unwrap();
@@ -46,10 +53,24 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
 
     let queue = run.snapshot_at(step).mutexes[0].queue.clone();
     let narrow = drawn(&root).1;
-    assert!(!narrow.is_empty() && narrow.len() < queue.len(), "drew {} of {} chips at 420 px", narrow.len(), queue.len());
+    assert!(
+        !narrow.is_empty() && narrow.len() < queue.len(),
+        "drew {} of {} chips at 420 px",
+        narrow.len(),
+        queue.len()
+    );
     assert_eq!(narrow[..], queue[..narrow.len()], "the drawn chips are the head of the Mutex's queue");
-    assert_eq!(q(&root, "[data-testid=queue-more]").text_content().unwrap(), format!("+{}", queue.len() - narrow.len()));
-    assert!(all_fit(&root), "a drawn chip lies beyond the panel's edge: {} chips, track {} px wide, panel {} px", narrow.len(), q(&root, ".track-wrap").client_width(), q(&root, ".mutex-panel").client_width());
+    assert_eq!(
+        q(&root, "[data-testid=queue-more]").text_content().unwrap(),
+        format!("+{}", queue.len() - narrow.len())
+    );
+    assert!(
+        all_fit(&root),
+        "a drawn chip lies beyond the panel's edge: {} chips, track {} px wide, panel {} px",
+        narrow.len(),
+        q(&root, ".track-wrap").client_width(),
+        q(&root, ".mutex-panel").client_width()
+    );
 
     // Wider: more chips, still the head of the queue, still all visible.
     root.set_attribute("style", "width:1400px").unwrap();

@@ -39,7 +39,10 @@ fn hostile_links_fall_back_to_the_default_with_a_message() {
         ("#s=%%%", "base64"),
         ("#s=AAAA", "damaged"),
         (&*format!("#s={}", pack("[1,2")), "JSON"),
-        (&*format!("#s={}", pack(r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"lock","mutex":"nope"}]}]}"#)), "unknown mutex"),
+        (
+            &*format!("#s={}", pack(r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"lock","mutex":"nope"}]}]}"#)),
+            "unknown mutex",
+        ),
         ("#preset=../../etc", "preset name"),
         ("#step=-3", "step number"),
     ] {
@@ -83,7 +86,8 @@ fn the_library_saves_renames_and_deletes() {
 #[wasm_bindgen_test]
 async fn the_reader_writer_runs_on_the_browsers_own_executor() {
     let scenario = preset("reader-writer").unwrap().scenario;
-    let simulated: Vec<String> = simulate(&scenario, &Policy::Fifo).unwrap().transcript().into_iter().map(|l| l.text).collect();
+    let simulated: Vec<String> =
+        simulate(&scenario, &Policy::Fifo).unwrap().transcript().into_iter().map(|l| l.text).collect();
     // 1 real ms per 20 virtual ms: the 3.5 s scenario takes under 200 ms.
     let real = run_realtime(&scenario, 0.05).await.unwrap();
     let real: Vec<String> = real.iter().flat_map(|l| l.split('\n').map(str::to_string)).collect();

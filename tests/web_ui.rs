@@ -17,11 +17,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-
 /// (current step, total steps) from the readout "step N / M · T ms".
 fn readout(root: &Element) -> (u32, u32) {
     let text = q(root, "[data-testid=readout]").text_content().unwrap();
-    let nums: Vec<u32> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    let nums: Vec<u32> =
+        text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
     (nums[0], nums[1])
 }
 
@@ -114,7 +114,10 @@ async fn scheduler_mode_runs_the_clicked_task_and_undoes() {
     yew::scheduler::flush().await;
     assert_eq!(readout(&root).0, 1);
     let row = q(&root, &format!("[data-testid=task-row][data-task=\"{task}\"]"));
-    assert!(row.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == "running"), "task {task} was not the one polled");
+    assert!(
+        row.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == "running"),
+        "task {task} was not the one polled"
+    );
     let p = preset("reader-writer").unwrap();
     let run = simulate(&p.scenario, &Policy::Manual { choices: vec![task] }).unwrap();
     assert_eq!(drawn(&root), (run.snapshot_at(1).mutexes[0].holder, run.snapshot_at(1).mutexes[0].queue.clone()));

@@ -23,7 +23,7 @@ use super::event::TaskId;
 use serde::Serialize;
 use std::cell::Cell;
 
-/// Why a run was stopped from inside (see the [module docs](self)).
+/// Why a run was stopped from inside: a stalled thread, a runaway task, or a limit.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "halt", rename_all = "snake_case")]
 pub enum Halt {

@@ -39,47 +39,111 @@ pub enum WokenBy {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    Spawn { task: TaskId },
+    Spawn {
+        task: TaskId,
+    },
     /// The executor polls `task` (this is what one step is).
-    Poll { task: TaskId },
+    Poll {
+        task: TaskId,
+    },
     /// The poll returned `Pending`; the task is parked at step `at` (a label index).
-    Pending { task: TaskId, at: u32 },
+    Pending {
+        task: TaskId,
+        at: u32,
+    },
     /// The task's future completed.
-    Done { task: TaskId },
-    Woken { task: TaskId, by: WokenBy },
-    LockRequested { task: TaskId, mutex: MutexId },
-    Enqueued { task: TaskId, mutex: MutexId, position: u32 },
-    Acquired { task: TaskId, mutex: MutexId },
-    Released { task: TaskId, mutex: MutexId },
+    Done {
+        task: TaskId,
+    },
+    Woken {
+        task: TaskId,
+        by: WokenBy,
+    },
+    LockRequested {
+        task: TaskId,
+        mutex: MutexId,
+    },
+    Enqueued {
+        task: TaskId,
+        mutex: MutexId,
+        position: u32,
+    },
+    Acquired {
+        task: TaskId,
+        mutex: MutexId,
+    },
+    Released {
+        task: TaskId,
+        mutex: MutexId,
+    },
     /// `task` requested, took and released the free `mutex` `times` times in a row, with
     /// nothing else recorded in between: one event for what would otherwise be
     /// `times` × (`LockRequested`, `Acquired`, `Released`), all at this step and time.
     /// Nobody waited and nobody was queued; each cycle is an acquisition with zero wait
     /// and zero hold. (A lock held across anything that records an event, a write, a
     /// print, a poll boundary, is written out in full.)
-    Uncontended { task: TaskId, mutex: MutexId, times: u32 },
-    Cancelled { task: TaskId, mutex: MutexId },
-    TryFailed { task: TaskId, mutex: MutexId },
+    Uncontended {
+        task: TaskId,
+        mutex: MutexId,
+        times: u32,
+    },
+    Cancelled {
+        task: TaskId,
+        mutex: MutexId,
+    },
+    TryFailed {
+        task: TaskId,
+        mutex: MutexId,
+    },
     /// The task started sleeping until virtual time `until`.
-    SleepStart { task: TaskId, until: u64 },
-    SleepEnd { task: TaskId },
+    SleepStart {
+        task: TaskId,
+        until: u64,
+    },
+    SleepEnd {
+        task: TaskId,
+    },
     /// The task worked without yielding for `ms`: the whole executor was blocked.
-    Busy { task: TaskId, ms: u64 },
+    Busy {
+        task: TaskId,
+        ms: u64,
+    },
     /// The task registered to be woken by the next write to `mutex` (a watch cell).
-    Watching { task: TaskId, mutex: MutexId },
+    Watching {
+        task: TaskId,
+        mutex: MutexId,
+    },
     /// The condition the task was watching for holds (it has the cell's guard).
-    WatchEnd { task: TaskId, mutex: MutexId },
+    WatchEnd {
+        task: TaskId,
+        mutex: MutexId,
+    },
     /// `mutex`'s value changed; the new value is the sink's value `value`.
-    Value { mutex: MutexId, value: u32 },
+    Value {
+        mutex: MutexId,
+        value: u32,
+    },
     /// The task printed the sink's line `line`.
-    Print { task: TaskId, line: u32 },
+    Print {
+        task: TaskId,
+        line: u32,
+    },
     /// The task returned `Pending` with nobody holding its waker and no timer set: it
     /// can never run again.
-    LostWakeup { task: TaskId },
+    LostWakeup {
+        task: TaskId,
+    },
     /// A blocking (std-like) lock of `mutex`, held by `holder`, blocked the only thread.
-    Stalled { task: TaskId, mutex: MutexId, holder: TaskId },
+    Stalled {
+        task: TaskId,
+        mutex: MutexId,
+        holder: TaskId,
+    },
     /// The task failed at run time (message `message` in the sink's lines).
-    Error { task: TaskId, message: u32 },
+    Error {
+        task: TaskId,
+        message: u32,
+    },
 }
 
 impl EventKind {
@@ -88,10 +152,16 @@ impl EventKind {
         use EventKind::*;
         match *self {
             Spawn { task } | Poll { task } | Pending { task, .. } | Done { task } | Woken { task, .. } => Some(task),
-            LockRequested { task, .. } | Enqueued { task, .. } | Acquired { task, .. } | Released { task, .. } => Some(task),
+            LockRequested { task, .. } | Enqueued { task, .. } | Acquired { task, .. } | Released { task, .. } => {
+                Some(task)
+            }
             Uncontended { task, .. } => Some(task),
             Cancelled { task, .. } | TryFailed { task, .. } | SleepStart { task, .. } | SleepEnd { task } => Some(task),
-            Busy { task, .. } | Watching { task, .. } | WatchEnd { task, .. } | Print { task, .. } | LostWakeup { task } => Some(task),
+            Busy { task, .. }
+            | Watching { task, .. }
+            | WatchEnd { task, .. }
+            | Print { task, .. }
+            | LostWakeup { task } => Some(task),
             Stalled { task, .. } | Error { task, .. } => Some(task),
             Value { .. } => None,
         }
@@ -251,7 +321,9 @@ impl Sink {
         self.check();
         let held = self.held.get();
         match event {
-            LockEvent::Taken { tag } if held & Held::STATE == Held::RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) => {
+            LockEvent::Taken { tag }
+                if held & Held::STATE == Held::RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) =>
+            {
                 // The next cycle of the same run.
                 self.held.set(held - Held::RUN + Held::TAKEN);
             }
@@ -260,7 +332,9 @@ impl Sink {
                 self.held.set(Held::TAKEN);
             }
             LockEvent::Released { tag }
-                if held & Held::STATE == Held::TAKEN && held < Held::MAX_RUN && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) =>
+                if held & Held::STATE == Held::TAKEN
+                    && held < Held::MAX_RUN
+                    && self.held_key.get() == Held::key(tag.0 as TaskId, mutex) =>
             {
                 self.held.set(held + Held::ONE - Held::TAKEN + Held::RUN);
             }
@@ -379,7 +453,9 @@ impl fmt::Debug for Sink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Sink");
         if thread_mark() == self.owner {
-            self.with(|t| d.field("events", &t.events.len()).field("lines", &t.lines.len()).field("values", &t.values.len()));
+            self.with(|t| {
+                d.field("events", &t.events.len()).field("lines", &t.lines.len()).field("values", &t.values.len())
+            });
         }
         d.finish_non_exhaustive()
     }

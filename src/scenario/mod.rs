@@ -55,7 +55,10 @@ pub mod program;
 mod validate;
 
 pub use presets::{hammer, preset, presets, Preset};
-pub use validate::{ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES};
+pub use validate::{
+    ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL,
+    MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES,
+};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -130,11 +133,23 @@ fn value_name() -> String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
-    Lock { mutex: String },
-    Unlock { mutex: String },
-    TryLock { mutex: String },
-    LockedWrite { mutex: String, action: WriteAction },
-    Write { mutex: String, action: WriteAction },
+    Lock {
+        mutex: String,
+    },
+    Unlock {
+        mutex: String,
+    },
+    TryLock {
+        mutex: String,
+    },
+    LockedWrite {
+        mutex: String,
+        action: WriteAction,
+    },
+    Write {
+        mutex: String,
+        action: WriteAction,
+    },
     Read {
         mutex: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,11 +159,20 @@ pub enum Step {
         #[serde(default = "value_name")]
         name: String,
     },
-    Print { text: String },
-    Sleep { ms: u64 },
-    Busy { ms: u64 },
+    Print {
+        text: String,
+    },
+    Sleep {
+        ms: u64,
+    },
+    Busy {
+        ms: u64,
+    },
     Yield,
-    Repeat { times: u32, steps: Vec<Step> },
+    Repeat {
+        times: u32,
+        steps: Vec<Step>,
+    },
     WaitUntil {
         mutex: String,
         until: Condition,
@@ -208,7 +232,9 @@ impl Condition {
                 Value::String(s) => !s.is_empty(),
                 _ => true,
             },
-            Condition::AtLeast { value } => v.as_i64().is_some_and(|x| x >= *value) || v.as_f64().is_some_and(|x| x >= *value as f64),
+            Condition::AtLeast { value } => {
+                v.as_i64().is_some_and(|x| x >= *value) || v.as_f64().is_some_and(|x| x >= *value as f64)
+            }
             Condition::Equals { value } => v == value,
         }
     }

@@ -63,7 +63,8 @@ fn counter() -> Preset {
         id: "counter",
         title: "10 tasks × 100 increments",
         source: "seed 000: Create your own Async Mutex",
-        explanation: "The seed's test: ten tasks each add 1 a hundred times under the Mutex, and the total must be 1000. \
+        explanation:
+            "The seed's test: ten tasks each add 1 a hundred times under the Mutex, and the total must be 1000. \
                       The seed ran on many threads; here one thread stands in for them, and each task yields while it \
                       holds the guard (as if its thread were pre-empted), so the others queue. Watch the queue stay in \
                       arrival order and the guard go round the tasks in turn; the value ends at 1000.",
@@ -116,7 +117,8 @@ fn reader_writer() -> Preset {
         id: "reader-writer",
         title: "Reader holds the guard across a sleep",
         source: "seeds 002/003: Tokio Mutex walk-through",
-        explanation: "The reader locks the map and sleeps for a second with the guard held; the writer queues behind it. \
+        explanation:
+            "The reader locks the map and sleeps for a second with the guard held; the writer queues behind it. \
                       When the reader drops the guard and immediately asks again, the lock goes to the writer, which \
                       asked first: FIFO, no barging. The log reproduces the seed's printed log line for line; the seed \
                       printed 1002 (real milliseconds) where we print 1000 (virtual ones), and we leave out dbg!'s \
@@ -126,13 +128,16 @@ fn reader_writer() -> Preset {
 }
 
 fn deadlock() -> Preset {
-    let left = task("left", 1, vec![lock("a"), sleep(10), lock("b"), print("left has a and b"), unlock("b"), unlock("a")]);
-    let right = task("right", 1, vec![lock("b"), sleep(10), lock("a"), print("right has b and a"), unlock("a"), unlock("b")]);
+    let left =
+        task("left", 1, vec![lock("a"), sleep(10), lock("b"), print("left has a and b"), unlock("b"), unlock("a")]);
+    let right =
+        task("right", 1, vec![lock("b"), sleep(10), lock("a"), print("right has b and a"), unlock("a"), unlock("b")]);
     Preset {
         id: "deadlock",
         title: "Two locks in opposite order",
         source: "seed 001: The Rust book, shared-state concurrency",
-        explanation: "The book warns: when an operation needs two locks and two tasks take them in opposite orders, each \
+        explanation:
+            "The book warns: when an operation needs two locks and two tasks take them in opposite orders, each \
                       can end up holding one and waiting for the other forever. Watch left take a and right take b, \
                       then each queue for the other's lock. The analysis finds the cycle in the wait-for graph.",
         scenario: scenario(
@@ -222,7 +227,8 @@ fn std_mutex_across_await() -> Preset {
 fn fairness() -> Preset {
     let tasks = (0..8)
         .map(|i| {
-            let mut t = task(&format!("t{i}"), 12, vec![lock("lock"), increment("lock"), sleep(1), unlock("lock"), sleep(2)]);
+            let mut t =
+                task(&format!("t{i}"), 12, vec![lock("lock"), increment("lock"), sleep(1), unlock("lock"), sleep(2)]);
             t.start_ms = i;
             t
         })
@@ -231,10 +237,16 @@ fn fairness() -> Preset {
         id: "fairness",
         title: "Eight tasks hammering one lock",
         source: "seed 000: FIFO fairness",
-        explanation: "Eight tasks take the lock for a millisecond at a time, with a short pause in between. Because the \
+        explanation:
+            "Eight tasks take the lock for a millisecond at a time, with a short pause in between. Because the \
                       queue is strictly FIFO and a released lock goes straight to the head waiter, nobody is overtaken \
                       more than once per round: the guard goes round in order, and Jain's fairness index is 1.",
-        scenario: scenario("fairness", "8 tasks × 12 short holds of one lock", vec![mutex("lock", MutexKind::Async, json!(0))], tasks),
+        scenario: scenario(
+            "fairness",
+            "8 tasks × 12 short holds of one lock",
+            vec![mutex("lock", MutexKind::Async, json!(0))],
+            tasks,
+        ),
     }
 }
 

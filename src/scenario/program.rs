@@ -114,7 +114,9 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
             match spec.kind {
                 MutexKind::Async => Instance::Async(Arc::new(Mutex::with_observer(value, observer))),
                 MutexKind::Watch => Instance::Watch(Arc::new(WakeOnWrite::with_observer(value, Arc::new(observer)))),
-                MutexKind::Blocking => Instance::Blocking(Rc::new(BlockingMutex { value: RefCell::new(value), holder: Cell::new(None) })),
+                MutexKind::Blocking => {
+                    Instance::Blocking(Rc::new(BlockingMutex { value: RefCell::new(value), holder: Cell::new(None) }))
+                }
             }
         })
         .collect();
@@ -141,7 +143,8 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
             (fut, label)
         })
         .collect();
-    let mutexes = Rc::try_unwrap(world).map(|w| w.mutexes).unwrap_or_else(|w| w.mutexes.iter().map(Instance::share).collect());
+    let mutexes =
+        Rc::try_unwrap(world).map(|w| w.mutexes).unwrap_or_else(|w| w.mutexes.iter().map(Instance::share).collect());
     Program { mutexes, labels, tasks }
 }
 
@@ -341,7 +344,11 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
     }
 }
 
-fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> {
+fn run_ops<'a>(
+    ctx: &'a mut TaskCtx,
+    ops: &'a [Op],
+    held: &'a mut Vec<(MutexId, Guard)>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> {
     Box::pin(async move {
         for op in ops {
             ctx.label.store(op.label, Ordering::Relaxed);

@@ -71,14 +71,20 @@ fn check_text(path: &str, what: &str, text: &str, printed: bool) -> Result<(), S
     // characters at all; printed lines may keep a tab or a line break.
     let allowed = |c: char| printed && (c == '\n' || c == '\t');
     if let Some(c) = text.chars().find(|&c| (c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}') && !allowed(c)) {
-        return Err(ScenarioError::new(path, format!("{what} contains the control character U+{:04X}, which cannot be shown", c as u32)));
+        return Err(ScenarioError::new(
+            path,
+            format!("{what} contains the control character U+{:04X}, which cannot be shown", c as u32),
+        ));
     }
     Ok(())
 }
 
 fn check_ms(path: &str, what: &str, ms: u64) -> Result<(), ScenarioError> {
     if ms > MAX_MS {
-        return Err(ScenarioError::new(path, format!("{what} of {ms} ms is more than the limit of {MAX_MS} ms (1 hour)")));
+        return Err(ScenarioError::new(
+            path,
+            format!("{what} of {ms} ms is more than the limit of {MAX_MS} ms (1 hour)"),
+        ));
     }
     Ok(())
 }
@@ -115,7 +121,10 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         check_text(&format!("{path}.name"), "a task's name", &task.name, false)?;
         check_ms(&format!("{path}.start_ms"), "a start delay", task.start_ms)?;
         if task.repeat > MAX_REPEAT {
-            return Err(ScenarioError::new(format!("{path}.repeat"), format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat)));
+            return Err(ScenarioError::new(
+                format!("{path}.repeat"),
+                format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat),
+            ));
         }
         let mut held = Vec::new();
         check_steps(s, &task.steps, &format!("{path}.steps"), 0, &mut total, &mut held)?;
@@ -126,7 +135,11 @@ pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     if size > MAX_JSON_BYTES {
         return Err(ScenarioError::new(
             "",
-            format!("the scenario is {} KiB as JSON (with its defaults written out); the limit is {} KiB", size / 1024, MAX_JSON_BYTES / 1024),
+            format!(
+                "the scenario is {} KiB as JSON (with its defaults written out); the limit is {} KiB",
+                size / 1024,
+                MAX_JSON_BYTES / 1024
+            ),
         ));
     }
     Ok(())
@@ -183,7 +196,9 @@ fn check_steps(
                 if is_held(mutex) {
                     return Err(ScenarioError::new(
                         here,
-                        format!("{mutex:?} is already held by this task: locking it again would wait for itself forever"),
+                        format!(
+                            "{mutex:?} is already held by this task: locking it again would wait for itself forever"
+                        ),
                     ));
                 }
                 held.push(mutex.clone());
@@ -203,7 +218,12 @@ fn check_steps(
                 Some(p) => {
                     held.remove(p);
                 }
-                None => return Err(ScenarioError::new(here, format!("drops the guard of {mutex:?}, which this task does not hold here"))),
+                None => {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("drops the guard of {mutex:?}, which this task does not hold here"),
+                    ))
+                }
             },
             Step::Write { mutex, .. } | Step::Read { mutex, .. } => {
                 if !is_held(mutex) {
@@ -220,10 +240,16 @@ fn check_steps(
             }
             Step::WaitUntil { mutex, .. } => {
                 if kind != Some(MutexKind::Watch) {
-                    return Err(ScenarioError::new(here, format!("wait_until needs a watch cell; {mutex:?} is not one (set its kind to \"watch\")")));
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("wait_until needs a watch cell; {mutex:?} is not one (set its kind to \"watch\")"),
+                    ));
                 }
                 if is_held(mutex) {
-                    return Err(ScenarioError::new(here, format!("{mutex:?} is held by this task while it waits for a write to it: nobody could write")));
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("{mutex:?} is held by this task while it waits for a write to it: nobody could write"),
+                    ));
                 }
             }
             Step::BrokenWait { mutex, .. } => {
@@ -240,7 +266,10 @@ fn check_steps(
             Step::Dbg { name } => check_text(&format!("{here}.name"), "a dbg! name", name, false)?,
             Step::Repeat { times, steps } => {
                 if *times > MAX_REPEAT {
-                    return Err(ScenarioError::new(format!("{here}.times"), format!("{times} repetitions; the limit is {MAX_REPEAT}")));
+                    return Err(ScenarioError::new(
+                        format!("{here}.times"),
+                        format!("{times} repetitions; the limit is {MAX_REPEAT}"),
+                    ));
                 }
                 let before = held.clone();
                 check_steps(s, steps, &format!("{here}.steps"), depth + 1, total, held)?;

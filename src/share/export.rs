@@ -64,7 +64,10 @@ impl ChromeTrace {
     /// Like [`new`](Self::new), stopping at `limit` bytes instead of [`MAX_EXPORT_BYTES`].
     pub fn with_limit(name: &str, limit: usize) -> ChromeTrace {
         let mut t = ChromeTrace { body: String::new(), count: 0, dropped: 0, limit };
-        t.push(format_args!(r#"{{"name":"process_name","ph":"M","pid":{PID},"tid":0,"args":{{"name":{}}}}}"#, quoted(name)));
+        t.push(format_args!(
+            r#"{{"name":"process_name","ph":"M","pid":{PID},"tid":0,"args":{{"name":{}}}}}"#,
+            quoted(name)
+        ));
         t
     }
 
@@ -83,8 +86,13 @@ impl ChromeTrace {
 
     /// Names track `tid` (one per task) and keeps tracks in task order.
     pub fn track(&mut self, tid: u32, name: &str) {
-        self.push(format_args!(r#"{{"name":"thread_name","ph":"M","pid":{PID},"tid":{tid},"args":{{"name":{}}}}}"#, quoted(name)));
-        self.push(format_args!(r#"{{"name":"thread_sort_index","ph":"M","pid":{PID},"tid":{tid},"args":{{"sort_index":{tid}}}}}"#));
+        self.push(format_args!(
+            r#"{{"name":"thread_name","ph":"M","pid":{PID},"tid":{tid},"args":{{"name":{}}}}}"#,
+            quoted(name)
+        ));
+        self.push(format_args!(
+            r#"{{"name":"thread_sort_index","ph":"M","pid":{PID},"tid":{tid},"args":{{"sort_index":{tid}}}}}"#
+        ));
     }
 
     /// A slice on track `tid` from `start_ms` to `end_ms` (virtual milliseconds).
@@ -105,9 +113,15 @@ impl ChromeTrace {
             return;
         }
         let name = quoted(name);
-        self.push(format_args!(r#"{{"name":{name},"cat":"handoff","ph":"s","id":{id},"pid":{PID},"tid":{from},"ts":{}}}"#, us(from_ms)));
+        self.push(format_args!(
+            r#"{{"name":{name},"cat":"handoff","ph":"s","id":{id},"pid":{PID},"tid":{from},"ts":{}}}"#,
+            us(from_ms)
+        ));
         let limit = std::mem::replace(&mut self.limit, usize::MAX);
-        self.push(format_args!(r#"{{"name":{name},"cat":"handoff","ph":"f","bp":"e","id":{id},"pid":{PID},"tid":{to},"ts":{}}}"#, us(to_ms)));
+        self.push(format_args!(
+            r#"{{"name":{name},"cat":"handoff","ph":"f","bp":"e","id":{id},"pid":{PID},"tid":{to},"ts":{}}}"#,
+            us(to_ms)
+        ));
         self.limit = limit;
     }
 
@@ -234,9 +248,13 @@ mod tests {
 
     #[test]
     fn the_check_finds_missing_fields() {
-        assert!(check_chrome_trace(r#"{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":0}]}"#).unwrap_err().contains("dur"));
+        assert!(check_chrome_trace(r#"{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":0}]}"#)
+            .unwrap_err()
+            .contains("dur"));
         assert!(check_chrome_trace(r#"{"events":[]}"#).is_err());
-        assert!(check_chrome_trace(r#"{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":-1,"dur":1}]}"#).is_err());
+        assert!(
+            check_chrome_trace(r#"{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":-1,"dur":1}]}"#).is_err()
+        );
     }
 }
 
@@ -306,7 +324,11 @@ pub fn chrome_trace(run: &Run, axis: Axis) -> String {
                 }
             }
             EventKind::Uncontended { task, mutex, times } => {
-                let label = if times == 1 { format!("hold {}", name(mutex)) } else { format!("hold {} ×{times}", name(mutex)) };
+                let label = if times == 1 {
+                    format!("hold {}", name(mutex))
+                } else {
+                    format!("hold {} ×{times}", name(mutex))
+                };
                 trace.slice(task, &label, "hold", at, at);
             }
             _ => {}
@@ -367,14 +389,23 @@ pub fn timeline_svg(run: &Run) -> String {
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{TOTAL_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {TOTAL_WIDTH} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
     );
-    out += &format!("<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", escape_xml(&s.name));
-    out += &format!("<text x=\"10\" y=\"20\" font-weight=\"bold\">{} — {} steps, {} ms</text>\n", escape_xml(&s.name), run.steps(), run.duration());
+    out +=
+        &format!("<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", escape_xml(&s.name));
+    out += &format!(
+        "<text x=\"10\" y=\"20\" font-weight=\"bold\">{} — {} steps, {} ms</text>\n",
+        escape_xml(&s.name),
+        run.steps(),
+        run.duration()
+    );
     let y = |t: u32| 30.0 + LANE * f64::from(t);
     for (t, task) in s.tasks.iter().take(tasks).enumerate() {
         out += &format!("<text x=\"10\" y=\"{:.1}\">{}</text>\n", y(t as u32) + 15.0, escape_xml(&task.name));
     }
     if hidden > 0 {
-        out += &format!("<text x=\"10\" y=\"{:.1}\">… and {hidden} more tasks, not drawn</text>\n", y(tasks as u32) + 15.0);
+        out += &format!(
+            "<text x=\"10\" y=\"{:.1}\">… and {hidden} more tasks, not drawn</text>\n",
+            y(tasks as u32) + 15.0
+        );
     }
     // The pixel column each lane has been drawn up to: a segment inside it adds nothing.
     let mut drawn_to = vec![f64::NEG_INFINITY; tasks];
@@ -408,7 +439,11 @@ pub fn timeline_svg(run: &Run) -> String {
     out += "<defs><marker id=\"arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n";
     for (lane, (lx, row)) in legend.iter().zip(legend_at) {
         let ly = lanes_end + 20.0 + 20.0 * row as f64;
-        out += &format!("<rect x=\"{lx}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>", ly - 10.0, lane.colour(false));
+        out += &format!(
+            "<rect x=\"{lx}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
+            ly - 10.0,
+            lane.colour(false)
+        );
         out += &format!("<text x=\"{}\" y=\"{ly:.1}\">{}</text>\n", lx + 16.0, lane.describe());
     }
     out += "</svg>\n";

@@ -81,7 +81,9 @@ impl Speed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PolicySpec {
     Fifo,
-    Random { seed: u64 },
+    Random {
+        seed: u64,
+    },
     /// The player's choices of task id, in order.
     Manual(Vec<u32>),
 }
@@ -123,10 +125,9 @@ pub enum FragmentError {
 impl fmt::Display for FragmentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FragmentError::TooLong { len } => write!(
-                f,
-                "the link is too long to read ({len} characters after #; the limit is {MAX_FRAGMENT_LEN})"
-            ),
+            FragmentError::TooLong { len } => {
+                write!(f, "the link is too long to read ({len} characters after #; the limit is {MAX_FRAGMENT_LEN})")
+            }
             FragmentError::BadBase64(why) => {
                 write!(f, "the scenario in the link is not valid base64url ({why}); was the link cut or edited?")
             }
@@ -200,15 +201,15 @@ impl Link {
         let mut link = Link::default();
         for pair in fragment.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, "1"));
-            let bad = |expected: &'static str| FragmentError::BadValue {
-                key: shorten(key),
-                value: shorten(value),
-                expected,
-            };
+            let bad =
+                |expected: &'static str| FragmentError::BadValue { key: shorten(key), value: shorten(value), expected };
             match key {
                 "preset" => {
                     let id = unescape(value);
-                    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    if id.is_empty()
+                        || id.len() > 64
+                        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    {
                         return Err(bad("a preset name (letters, digits and dashes)"));
                     }
                     link.source = Source::Preset(id);
@@ -225,7 +226,10 @@ impl Link {
                         }
                     })
                 }
-                "policy" => link.policy = Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?),
+                "policy" => {
+                    link.policy =
+                        Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?)
+                }
                 "theme" => {
                     link.theme = Some(match value {
                         "light" => ThemeChoice::Light,
@@ -276,15 +280,15 @@ pub fn pack(json: &str) -> String {
 pub fn unpack(packed: &str) -> Result<String, FragmentError> {
     // base64 of the largest compressed payload we could accept is bounded by the fragment
     // limit already; decoding is linear.
-    let compressed = URL_SAFE_NO_PAD
-        .decode(packed.trim_end_matches('='))
-        .map_err(|e| FragmentError::BadBase64(e.to_string()))?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_JSON).map_err(|e| {
-        match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => FragmentError::TooLarge,
-            _ => FragmentError::BadCompression,
-        }
-    })?;
+    let compressed =
+        URL_SAFE_NO_PAD.decode(packed.trim_end_matches('=')).map_err(|e| FragmentError::BadBase64(e.to_string()))?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_JSON).map_err(|e| {
+            match e.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => FragmentError::TooLarge,
+                _ => FragmentError::BadCompression,
+            }
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| FragmentError::NotUtf8)?;
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
         return Err(FragmentError::BadJson(e.to_string()));
@@ -351,7 +355,11 @@ mod tests {
             looped: true,
         };
         assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
-        let preset = Link { speed: Some(Speed::ToEnd), policy: Some(PolicySpec::Random { seed: u64::MAX }), ..Link::preset("reader-writer") };
+        let preset = Link {
+            speed: Some(Speed::ToEnd),
+            policy: Some(PolicySpec::Random { seed: u64::MAX }),
+            ..Link::preset("reader-writer")
+        };
         assert_eq!(Link::from_fragment(&format!("#{}", preset.to_fragment())), Ok(preset));
         assert_eq!(Link::from_fragment(""), Ok(Link::default()));
     }
@@ -375,7 +383,10 @@ mod tests {
         }
         let huge = "a".repeat(MAX_FRAGMENT_LEN + 1);
         assert!(matches!(Link::from_fragment(&huge), Err(FragmentError::TooLong { .. })));
-        assert_eq!(Link::from_fragment(&format!("s={}", pack("{not json"))).unwrap_err().to_string().split(':').next(), Some("the scenario in the link is not valid JSON"));
+        assert_eq!(
+            Link::from_fragment(&format!("s={}", pack("{not json"))).unwrap_err().to_string().split(':').next(),
+            Some("the scenario in the link is not valid JSON")
+        );
         let not_utf8 = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9));
         assert_eq!(Link::from_fragment(&format!("s={not_utf8}")), Err(FragmentError::NotUtf8));
     }

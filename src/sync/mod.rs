@@ -45,14 +45,14 @@
 //! );
 //! ```
 
-mod loom;
-mod semaphore;
-mod mutex;
-mod wake_on_write;
 pub mod broken;
+mod loom;
+mod mutex;
+mod semaphore;
+mod wake_on_write;
 
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
-pub use semaphore::{AcquireError, Semaphore, SemaphorePermit, TryAcquireError, Acquire};
+pub use semaphore::{Acquire, AcquireError, Semaphore, SemaphorePermit, TryAcquireError};
 pub use wake_on_write::{Changed, OwnedWriteGuard, WakeOnWrite, WriteGuard};
 
 use std::fmt;
@@ -70,7 +70,11 @@ impl Tag {
 
 impl fmt::Display for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if *self == Tag::UNTAGGED { f.write_str("untagged") } else { write!(f, "#{}", self.0) }
+        if *self == Tag::UNTAGGED {
+            f.write_str("untagged")
+        } else {
+            write!(f, "#{}", self.0)
+        }
     }
 }
 

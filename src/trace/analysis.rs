@@ -181,7 +181,14 @@ impl Recorder {
             let (current, step, time) = self.lanes[task as usize];
             if lane != current {
                 if e.step > step || e.time > time {
-                    self.segments.push(Segment { task, lane: current, start_step: step, end_step: e.step, start_time: time, end_time: e.time });
+                    self.segments.push(Segment {
+                        task,
+                        lane: current,
+                        start_step: step,
+                        end_step: e.step,
+                        start_time: time,
+                        end_time: e.time,
+                    });
                 }
                 self.lanes[task as usize] = (lane, e.step, e.time);
             }
@@ -202,11 +209,19 @@ impl Recorder {
         // Each lane's final state lasts past the run: its segment ends one step after the
         // last, so a timeline drawn over `0..=steps + 1` shows it.
         for (task, &(lane, step, time)) in self.lanes.iter().enumerate() {
-            self.segments.push(Segment { task: task as TaskId, lane, start_step: step, end_step: steps + 1, start_time: time, end_time: now });
+            self.segments.push(Segment {
+                task: task as TaskId,
+                lane,
+                start_step: step,
+                end_step: steps + 1,
+                start_time: time,
+                end_time: now,
+            });
         }
         self.segments.sort_by_key(|s| (s.task, s.start_step, s.start_time));
         let task = |t: TaskId| scenario.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |x| x.name.clone());
-        let mutex = |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
+        let mutex =
+            |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
         let time_of = |step: u32| step_times.get(step as usize).copied().unwrap_or(now);
         let mut alerts = std::mem::take(&mut self.alerts);
         let mut cycles = std::mem::take(&mut self.cycles);
@@ -220,7 +235,9 @@ impl Recorder {
             let waits: Vec<String> = cycle
                 .iter()
                 .enumerate()
-                .map(|(i, &(t, m))| format!("{} waits for {}, held by {}", task(t), mutex(m), task(cycle[(i + 1) % cycle.len()].0)))
+                .map(|(i, &(t, m))| {
+                    format!("{} waits for {}, held by {}", task(t), mutex(m), task(cycle[(i + 1) % cycle.len()].0))
+                })
                 .collect();
             alerts.push(Alert {
                 kind: AlertKind::Deadlock,
@@ -228,7 +245,10 @@ impl Recorder {
                 time,
                 tasks: cycle.iter().map(|&(t, _)| t).collect(),
                 mutexes: cycle.iter().map(|&(_, m)| m).collect(),
-                message: format!("Deadlock: {}. Each waits for the next forever; taking the locks in one global order avoids it.", waits.join("; ")),
+                message: format!(
+                    "Deadlock: {}. Each waits for the next forever; taking the locks in one global order avoids it.",
+                    waits.join("; ")
+                ),
             });
         }
         for &(t, step, time) in &self.lost {
@@ -261,21 +281,39 @@ impl Recorder {
         }
         for &(t, step, time, line) in &self.errors {
             let text = lines.get(line as usize).map_or("", String::as_str);
-            alerts.push(Alert { kind: AlertKind::Error, step, time, tasks: vec![t], mutexes: vec![], message: format!("{}: {text}", task(t)) });
+            alerts.push(Alert {
+                kind: AlertKind::Error,
+                step,
+                time,
+                tasks: vec![t],
+                mutexes: vec![],
+                message: format!("{}: {text}", task(t)),
+            });
         }
         // Starvation: FIFO bounds how often others can overtake a waiter (by the number
         // of other tasks); more than that, or a task that never got a lock it asked for
         // while others got it many times, is starving.
         let n = self.stats.len() as u64;
         for (i, s) in self.stats.iter().enumerate() {
-            let never = s.acquisitions == 0 && self.asked[i].is_some_and(|(m, _, seen)| self.acquisitions_of[m as usize] - seen >= 2 * n.max(2));
+            let never = s.acquisitions == 0
+                && self.asked[i].is_some_and(|(m, _, seen)| self.acquisitions_of[m as usize] - seen >= 2 * n.max(2));
             if s.max_overtaken > n.saturating_sub(1).max(1) || never {
                 let message = if never {
-                    format!("Starvation: {} never got the lock it asked for while others took it again and again.", task(i as TaskId))
+                    format!(
+                        "Starvation: {} never got the lock it asked for while others took it again and again.",
+                        task(i as TaskId)
+                    )
                 } else {
                     format!("Starvation: {} was overtaken {} times while waiting.", task(i as TaskId), s.max_overtaken)
                 };
-                alerts.push(Alert { kind: AlertKind::Starvation, step: steps, time: now, tasks: vec![i as TaskId], mutexes: vec![], message });
+                alerts.push(Alert {
+                    kind: AlertKind::Starvation,
+                    step: steps,
+                    time: now,
+                    tasks: vec![i as TaskId],
+                    mutexes: vec![],
+                    message,
+                });
             }
         }
         alerts.sort_by_key(|a| a.step);
@@ -285,7 +323,8 @@ impl Recorder {
                 s.wait_mean = s.wait_total as f64 / s.acquisitions as f64;
             }
         }
-        let counts: Vec<f64> = self.stats.iter().filter(|s| s.acquisitions > 0).map(|s| s.acquisitions as f64).collect();
+        let counts: Vec<f64> =
+            self.stats.iter().filter(|s| s.acquisitions > 0).map(|s| s.acquisitions as f64).collect();
         let sum: f64 = counts.iter().sum();
         let sq: f64 = counts.iter().map(|x| x * x).sum();
         let jain = if counts.is_empty() || sq == 0.0 { 1.0 } else { sum * sum / (counts.len() as f64 * sq) };

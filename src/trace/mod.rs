@@ -27,14 +27,14 @@ mod realtime;
 mod state;
 
 pub use crate::exec::{Event, EventKind, MutexId, Policy, TaskId, WokenBy};
-pub use analysis::{Alert, AlertKind, Analysis, TaskStats};
-pub use state::{Lane, MutexView, Snapshot, TaskStatus, TaskView};
-pub use realtime::drive_realtime;
-#[cfg(target_arch = "wasm32")]
-pub use realtime::run_realtime;
 /// The scenario side of the facade, re-exported so `trace` alone is enough to run one.
 pub use crate::scenario::{preset, presets, Preset, Scenario, ScenarioError};
 pub use crate::scenario::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
+pub use analysis::{Alert, AlertKind, Analysis, TaskStats};
+pub use realtime::drive_realtime;
+#[cfg(target_arch = "wasm32")]
+pub use realtime::run_realtime;
+pub use state::{Lane, MutexView, Snapshot, TaskStatus, TaskView};
 
 use crate::exec::event::Tables;
 use crate::exec::{Budget, Clock, Executor, Halt, Sink, StepOutcome};
@@ -260,7 +260,8 @@ impl Simulation {
         let sink = Sink::new();
         let clock = Clock::new();
         let budget = std::rc::Rc::new(
-            Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD).with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
+            Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD)
+                .with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
         );
         let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
         let limits = program::TraceLimits {
@@ -268,7 +269,8 @@ impl Simulation {
             max_text_bytes: MAX_TRACE_TEXT_BYTES,
             max_time_ms: scenario.limits.max_time_ms,
         };
-        let program::Program { mutexes, labels, tasks } = program::build(scenario, &clock, &sink, budget.clone(), limits);
+        let program::Program { mutexes, labels, tasks } =
+            program::build(scenario, &clock, &sink, budget.clone(), limits);
         for (future, label) in tasks {
             executor.spawn_labelled(future, label);
         }
@@ -337,8 +339,15 @@ impl Simulation {
         *self.step_ends.last_mut().expect("step 0") = self.events.len();
         let end = self.end.take().expect("ended");
         let steps = self.executor.steps();
-        let (segments, handoffs, analysis) =
-            self.recorder.finish(&self.state, steps, self.clock.now(), &end, &self.scenario, &self.lines, &self.step_times);
+        let (segments, handoffs, analysis) = self.recorder.finish(
+            &self.state,
+            steps,
+            self.clock.now(),
+            &end,
+            &self.scenario,
+            &self.lines,
+            &self.step_times,
+        );
         Run {
             scenario: self.scenario,
             policy: self.policy,
@@ -364,7 +373,10 @@ impl Simulation {
             return Some(EndReason::StepLimit);
         }
         if self.sink.recorded_events() > MAX_EVENTS || self.sink.text_bytes() > MAX_TRACE_TEXT_BYTES {
-            return Some(EndReason::TraceFull { events: self.sink.recorded_events(), text_bytes: self.sink.text_bytes() });
+            return Some(EndReason::TraceFull {
+                events: self.sink.recorded_events(),
+                text_bytes: self.sink.text_bytes(),
+            });
         }
         let outcome = self.executor.step();
         self.absorb();
@@ -442,7 +454,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -82,7 +82,12 @@ impl Future for Counted {
 /// must reach them; `sleep(Duration::ZERO)` must let every task that is ready run
 /// before it completes (a zero-delay `setTimeout` does: spawn-local tasks run as
 /// microtasks first).
-pub async fn drive_realtime<Sp, Sl, F>(scenario: &Scenario, time_scale: f64, mut spawn: Sp, sleep: Sl) -> Result<Vec<String>, ScenarioError>
+pub async fn drive_realtime<Sp, Sl, F>(
+    scenario: &Scenario,
+    time_scale: f64,
+    mut spawn: Sp,
+    sleep: Sl,
+) -> Result<Vec<String>, ScenarioError>
 where
     Sp: FnMut(BoxFuture),
     Sl: Fn(Duration) -> F,
@@ -104,7 +109,12 @@ where
         max_time_ms: scenario.limits.max_time_ms,
     };
     let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
-    let shared = Rc::new(Shared { budget: budget.clone(), sink: sink.clone(), stopped: Cell::new(false), finished: Cell::new(0) });
+    let shared = Rc::new(Shared {
+        budget: budget.clone(),
+        sink: sink.clone(),
+        stopped: Cell::new(false),
+        finished: Cell::new(0),
+    });
     let count = prog.tasks.len();
     for (task, _label) in prog.tasks {
         spawn(Box::pin(Counted { task: Some(task), shared: shared.clone() }));
@@ -121,7 +131,11 @@ where
     };
     loop {
         settle().await;
-        if shared.finished.get() == count || shared.stopped.get() || budget.halted().is_some() || clock.now() > scenario.limits.max_time_ms {
+        if shared.finished.get() == count
+            || shared.stopped.get()
+            || budget.halted().is_some()
+            || clock.now() > scenario.limits.max_time_ms
+        {
             break;
         }
         let Some(deadline) = clock.next_deadline() else { break }; // nobody left to wake anyone

@@ -45,8 +45,17 @@ pub enum Lane {
 
 impl Lane {
     /// Lanes in legend order (the page's timeline and the SVG export show this legend).
-    pub const LEGEND: [Lane; 9] =
-        [Lane::Holding, Lane::HoldingSleeping, Lane::Waiting, Lane::Ready, Lane::Sleeping, Lane::Watching, Lane::Idle, Lane::Stuck, Lane::Blocked];
+    pub const LEGEND: [Lane; 9] = [
+        Lane::Holding,
+        Lane::HoldingSleeping,
+        Lane::Waiting,
+        Lane::Ready,
+        Lane::Sleeping,
+        Lane::Watching,
+        Lane::Idle,
+        Lane::Stuck,
+        Lane::Blocked,
+    ];
 
     /// The lane's fill colour, per theme: the one palette of the page's timeline and of
     /// the SVG export (Okabe–Ito hues, readable by colour-blind people).
@@ -190,7 +199,14 @@ impl State {
                 tasks
             ],
             mutexes: vec![
-                MutexState { holder: None, queue: VecDeque::new(), watchers: Vec::new(), value: 0, held_since: None, written_at: None };
+                MutexState {
+                    holder: None,
+                    queue: VecDeque::new(),
+                    watchers: Vec::new(),
+                    value: 0,
+                    held_since: None,
+                    written_at: None
+                };
                 mutexes
             ],
             stalled: None,
@@ -347,7 +363,10 @@ impl State {
                 }
             }
         }
-        let lost: Vec<TaskId> = (0..self.tasks.len()).filter(|&t| self.tasks[t].stuck && !self.tasks[t].done).map(|t| t as TaskId).collect();
+        let lost: Vec<TaskId> = (0..self.tasks.len())
+            .filter(|&t| self.tasks[t].stuck && !self.tasks[t].done)
+            .map(|t| t as TaskId)
+            .collect();
         if !lost.is_empty() {
             return EndReason::LostWakeup { tasks: lost };
         }

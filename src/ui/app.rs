@@ -7,7 +7,7 @@ use super::log::Log;
 use super::mutex_panel::{chip_motion, mutex_panel, use_chip_room};
 use super::palette::{mutex_name, task_name};
 use super::share::{self, ModelRef, SharePanel};
-use super::state::{Action, Embed, Model, Mode, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
+use super::state::{Action, Embed, Mode, Model, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
 use super::timeline::Timeline;
 use super::views;
 use crate::trace::{AlertKind, EndReason};
@@ -172,7 +172,8 @@ pub fn app() -> Html {
     let grid = use_node_ref();
     let mutex_count = model.loaded.as_ref().map_or(0, |l| l.run.scenario.mutexes.len());
     let room = use_chip_room(&grid, (model.loaded.is_some(), mutex_count));
-    let motion = if model.playing { chip_motion(BASE_STEPS_PER_SECOND * SPEEDS[model.speed]) } else { chip_motion(0.0) };
+    let motion =
+        if model.playing { chip_motion(BASE_STEPS_PER_SECOND * SPEEDS[model.speed]) } else { chip_motion(0.0) };
     let jump = motion.is_none();
 
     let theme = match model.theme {
@@ -222,7 +223,8 @@ pub fn app() -> Html {
             let snap = loaded.run.snapshot_at(model.step);
             let s = &loaded.run.scenario;
             // The deadlock cycle, drawn on the panels once the playhead reaches it.
-            let deadlock_step = loaded.run.analysis().alerts.iter().find(|a| a.kind == AlertKind::Deadlock).map(|a| a.step);
+            let deadlock_step =
+                loaded.run.analysis().alerts.iter().find(|a| a.kind == AlertKind::Deadlock).map(|a| a.step);
             let cycle = match (&loaded.run.end, deadlock_step) {
                 (EndReason::Deadlock { cycle }, Some(at)) if model.step >= at => cycle.clone(),
                 (EndReason::Deadlock { cycle }, None) if model.step >= loaded.run.steps() => cycle.clone(),
@@ -232,7 +234,12 @@ pub fn app() -> Html {
                 let k = cycle.iter().position(|&(_, cm)| cm == m)?;
                 let (waiter, _) = cycle[k];
                 let holder = cycle[(k + 1) % cycle.len()].0;
-                Some(format!("Deadlock: {} waits for {}, held by {}, who waits in turn.", task_name(s, waiter), mutex_name(s, m), task_name(s, holder)))
+                Some(format!(
+                    "Deadlock: {} waits for {}, held by {}, who waits in turn.",
+                    task_name(s, waiter),
+                    mutex_name(s, m),
+                    task_name(s, holder)
+                ))
             };
             let stalled = snap.stalled.map(|(t, m, h)| {
                 format!("The executor is stalled: {} blocked the only thread locking {}, which {} holds, so {} can never run to release it.",

@@ -151,13 +151,23 @@ impl Ed {
 
     fn field_error(&self, path: &str) -> Html {
         match self.error_at(path) {
-            Some(text) => html! { <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>{ text }</p> },
+            Some(text) => {
+                html! { <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>{ text }</p> }
+            }
             None => html! {},
         }
     }
 }
 
-fn mutex_select(ed: &Ed, current: &str, path: String, set: impl Fn(&mut Step, String) + 'static, task: usize, nest: Vec<usize>, i: usize) -> Html {
+fn mutex_select(
+    ed: &Ed,
+    current: &str,
+    path: String,
+    set: impl Fn(&mut Step, String) + 'static,
+    task: usize,
+    nest: Vec<usize>,
+    i: usize,
+) -> Html {
     let mut names: Vec<String> = ed.scenario.mutexes.iter().map(|m| m.name.clone()).collect();
     if !names.iter().any(|n| n == current) {
         names.push(current.to_string());
@@ -177,7 +187,19 @@ fn mutex_select(ed: &Ed, current: &str, path: String, set: impl Fn(&mut Step, St
 }
 
 /// A text/number field of step `i` of the list at (`task`, `nest`).
-fn step_field(ed: &Ed, label: &str, value: String, kind: &'static str, path: String, task: usize, nest: Vec<usize>, i: usize, set: impl Fn(&mut Step, String) + 'static) -> Html {
+// Nine arguments: the editor rows are to become components with `Properties` (issue 12).
+#[allow(clippy::too_many_arguments)]
+fn step_field(
+    ed: &Ed,
+    label: &str,
+    value: String,
+    kind: &'static str,
+    path: String,
+    task: usize,
+    nest: Vec<usize>,
+    i: usize,
+    set: impl Fn(&mut Step, String) + 'static,
+) -> Html {
     let onchange = ed.change(move |s, v| {
         if let Some(step) = steps_mut(s, task, &nest).and_then(|st| st.get_mut(i)) {
             set(step, v);
@@ -222,17 +244,37 @@ fn action_fields(ed: &Ed, action: &WriteAction, path: String, task: usize, nest:
     let extra = match action {
         WriteAction::Set { value } | WriteAction::Push { value } => {
             let is_set = matches!(action, WriteAction::Set { .. });
-            step_field(ed, "value (JSON)", value.to_string(), "text", format!("{path}.action.value"), task, nest, i, move |step, v| {
-                let value = parse_json(&v);
-                set_action(step, if is_set { WriteAction::Set { value } } else { WriteAction::Push { value } });
+            step_field(
+                ed,
+                "value (JSON)",
+                value.to_string(),
+                "text",
+                format!("{path}.action.value"),
+                task,
+                nest,
+                i,
+                move |step, v| {
+                    let value = parse_json(&v);
+                    set_action(step, if is_set { WriteAction::Set { value } } else { WriteAction::Push { value } });
+                },
+            )
+        }
+        WriteAction::Increment { by } => step_field(
+            ed,
+            "by",
+            by.to_string(),
+            "number",
+            format!("{path}.action.by"),
+            task,
+            nest,
+            i,
+            move |step, v| set_action(step, WriteAction::Increment { by: v.trim().parse().unwrap_or(1) }),
+        ),
+        WriteAction::InsertNow { key } => {
+            step_field(ed, "key", key.clone(), "text", format!("{path}.action.key"), task, nest, i, move |step, v| {
+                set_action(step, WriteAction::InsertNow { key: v })
             })
         }
-        WriteAction::Increment { by } => step_field(ed, "by", by.to_string(), "number", format!("{path}.action.by"), task, nest, i, move |step, v| {
-            set_action(step, WriteAction::Increment { by: v.trim().parse().unwrap_or(1) })
-        }),
-        WriteAction::InsertNow { key } => step_field(ed, "key", key.clone(), "text", format!("{path}.action.key"), task, nest, i, move |step, v| {
-            set_action(step, WriteAction::InsertNow { key: v })
-        }),
         WriteAction::SetNow => html! {},
     };
     html! {
@@ -249,7 +291,15 @@ fn action_fields(ed: &Ed, action: &WriteAction, path: String, task: usize, nest:
     }
 }
 
-fn condition_fields(ed: &Ed, until: &Condition, take: bool, path: String, task: usize, nest: Vec<usize>, i: usize) -> Html {
+fn condition_fields(
+    ed: &Ed,
+    until: &Condition,
+    take: bool,
+    path: String,
+    task: usize,
+    nest: Vec<usize>,
+    i: usize,
+) -> Html {
     let kind = match until {
         Condition::NonEmpty => "non_empty",
         Condition::AtLeast { .. } => "at_least",
@@ -273,16 +323,34 @@ fn condition_fields(ed: &Ed, until: &Condition, take: bool, path: String, task: 
         })
     };
     let extra = match until {
-        Condition::AtLeast { value } => step_field(ed, "at least", value.to_string(), "number", format!("{path}.until.value"), task, nest.clone(), i, move |step, v| {
-            set_cond(step, Condition::AtLeast { value: v.trim().parse().unwrap_or(0) })
-        }),
-        Condition::Equals { value } => step_field(ed, "equals (JSON)", value.to_string(), "text", format!("{path}.until.value"), task, nest.clone(), i, move |step, v| {
-            set_cond(step, Condition::Equals { value: parse_json(&v) })
-        }),
+        Condition::AtLeast { value } => step_field(
+            ed,
+            "at least",
+            value.to_string(),
+            "number",
+            format!("{path}.until.value"),
+            task,
+            nest.clone(),
+            i,
+            move |step, v| set_cond(step, Condition::AtLeast { value: v.trim().parse().unwrap_or(0) }),
+        ),
+        Condition::Equals { value } => step_field(
+            ed,
+            "equals (JSON)",
+            value.to_string(),
+            "text",
+            format!("{path}.until.value"),
+            task,
+            nest.clone(),
+            i,
+            move |step, v| set_cond(step, Condition::Equals { value: parse_json(&v) }),
+        ),
         Condition::NonEmpty => html! {},
     };
     let on_take = ed.change(move |s, v| {
-        if let Some(Step::WaitUntil { take, .. } | Step::BrokenWait { take, .. }) = steps_mut(s, task, &nest).and_then(|st| st.get_mut(i)) {
+        if let Some(Step::WaitUntil { take, .. } | Step::BrokenWait { take, .. }) =
+            steps_mut(s, task, &nest).and_then(|st| st.get_mut(i))
+        {
             *take = v == "true";
         }
     });
@@ -348,10 +416,18 @@ fn step_row(ed: &Ed, step: &Step, task: usize, nest: &[usize], i: usize, len: us
     };
     let n = nest_v.clone();
     let fields = match step {
-        Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => mutex_select(ed, mutex, path.clone(), |st, v| match st {
-            Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => *mutex = v,
-            _ => {}
-        }, task, n, i),
+        Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => mutex_select(
+            ed,
+            mutex,
+            path.clone(),
+            |st, v| match st {
+                Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => *mutex = v,
+                _ => {}
+            },
+            task,
+            n,
+            i,
+        ),
         Step::LockedWrite { mutex, action } | Step::Write { mutex, action } => html! { <>
             { mutex_select(ed, mutex, path.clone(), |st, v| if let Step::LockedWrite { mutex, .. } | Step::Write { mutex, .. } = st { *mutex = v }, task, n.clone(), i) }
             { action_fields(ed, action, path.clone(), task, n, i) }
@@ -362,12 +438,42 @@ fn step_row(ed: &Ed, step: &Step, task: usize, nest: &[usize], i: usize, len: us
                 if let Step::Read { key, .. } = st { *key = if v.is_empty() { None } else { Some(v) } }
             }) }
         </> },
-        Step::Dbg { name } => step_field(ed, "name", name.clone(), "text", format!("{path}.name"), task, n, i, |st, v| if let Step::Dbg { name } = st { *name = v }),
-        Step::Print { text } => step_field(ed, "text", text.clone(), "text", format!("{path}.text"), task, n, i, |st, v| if let Step::Print { text } = st { *text = v }),
-        Step::Sleep { ms } => step_field(ed, "ms", ms.to_string(), "number", format!("{path}.ms"), task, n, i, |st, v| if let Step::Sleep { ms } = st { *ms = v.trim().parse().unwrap_or(*ms) }),
-        Step::Busy { ms } => step_field(ed, "ms", ms.to_string(), "number", format!("{path}.ms"), task, n, i, |st, v| if let Step::Busy { ms } = st { *ms = v.trim().parse().unwrap_or(*ms) }),
+        Step::Dbg { name } => {
+            step_field(ed, "name", name.clone(), "text", format!("{path}.name"), task, n, i, |st, v| {
+                if let Step::Dbg { name } = st {
+                    *name = v
+                }
+            })
+        }
+        Step::Print { text } => {
+            step_field(ed, "text", text.clone(), "text", format!("{path}.text"), task, n, i, |st, v| {
+                if let Step::Print { text } = st {
+                    *text = v
+                }
+            })
+        }
+        Step::Sleep { ms } => {
+            step_field(ed, "ms", ms.to_string(), "number", format!("{path}.ms"), task, n, i, |st, v| {
+                if let Step::Sleep { ms } = st {
+                    *ms = v.trim().parse().unwrap_or(*ms)
+                }
+            })
+        }
+        Step::Busy { ms } => {
+            step_field(ed, "ms", ms.to_string(), "number", format!("{path}.ms"), task, n, i, |st, v| {
+                if let Step::Busy { ms } = st {
+                    *ms = v.trim().parse().unwrap_or(*ms)
+                }
+            })
+        }
         Step::Yield => html! {},
-        Step::Repeat { times, .. } => step_field(ed, "times", times.to_string(), "number", format!("{path}.times"), task, n, i, |st, v| if let Step::Repeat { times, .. } = st { *times = v.trim().parse().unwrap_or(*times) }),
+        Step::Repeat { times, .. } => {
+            step_field(ed, "times", times.to_string(), "number", format!("{path}.times"), task, n, i, |st, v| {
+                if let Step::Repeat { times, .. } = st {
+                    *times = v.trim().parse().unwrap_or(*times)
+                }
+            })
+        }
         Step::WaitUntil { mutex, until, take } | Step::BrokenWait { mutex, until, take } => html! { <>
             { mutex_select(ed, mutex, path.clone(), |st, v| if let Step::WaitUntil { mutex, .. } | Step::BrokenWait { mutex, .. } = st { *mutex = v }, task, n.clone(), i) }
             { condition_fields(ed, until, *take, path.clone(), task, n, i) }

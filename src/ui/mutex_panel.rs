@@ -66,7 +66,9 @@ fn changes(loaded: &Loaded, step: u32, mutex: MutexId) -> StepChanges {
         match e.kind {
             EventKind::Enqueued { task, mutex: m, .. } if m == mutex => c.enqueued.push(task),
             EventKind::Acquired { task, mutex: m } if m == mutex => c.acquired.push(task),
-            EventKind::Released { task, mutex: m } | EventKind::Uncontended { task, mutex: m, .. } if m == mutex => c.released.push(task),
+            EventKind::Released { task, mutex: m } | EventKind::Uncontended { task, mutex: m, .. } if m == mutex => {
+                c.released.push(task)
+            }
             EventKind::Cancelled { task, mutex: m } if m == mutex => c.cancelled.push(task),
             _ => {}
         }
@@ -83,7 +85,14 @@ fn chip_key(role: &str, task: TaskId) -> String {
     }
 }
 
-fn moving_chip(loaded: &Loaded, task: TaskId, x: i32, role: &'static str, badge: Option<String>, class: &'static str) -> Html {
+fn moving_chip(
+    loaded: &Loaded,
+    task: TaskId,
+    x: i32,
+    role: &'static str,
+    badge: Option<String>,
+    class: &'static str,
+) -> Html {
     let (bg, fg) = task_colour(task);
     let name = task_name(&loaded.run.scenario, task);
     let label = match (role, &badge) {
@@ -112,7 +121,14 @@ fn moving_chip(loaded: &Loaded, task: TaskId, x: i32, role: &'static str, badge:
 /// panel as part of a deadlock. With `jump` (fast playback) the one-step effects (a chip
 /// joining, taking the guard, the ghost of a release or a cancel) are left out: they could
 /// not be seen.
-pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note: Option<String>, room: usize, jump: bool) -> Html {
+pub fn mutex_panel(
+    loaded: &Loaded,
+    snap: &Snapshot,
+    mutex: MutexId,
+    cycle_note: Option<String>,
+    room: usize,
+    jump: bool,
+) -> Html {
     let scenario = &loaded.run.scenario;
     let Some(view) = snap.mutexes.get(mutex as usize) else { return html! {} };
     let name = mutex_name(scenario, mutex);
@@ -157,11 +173,8 @@ pub fn mutex_panel(loaded: &Loaded, snap: &Snapshot, mutex: MutexId, cycle_note:
         None => "free".to_string(),
     };
     let written_now = view.written_at.is_some_and(|w| w == snap.step && snap.step > 0);
-    let queue_summary = if view.queue.is_empty() {
-        "nobody waiting".to_string()
-    } else {
-        format!("{} waiting", view.queue.len())
-    };
+    let queue_summary =
+        if view.queue.is_empty() { "nobody waiting".to_string() } else { format!("{} waiting", view.queue.len()) };
     html! {
         <article class={classes!("mutex-panel", cycle_note.is_some().then_some("in-cycle"))}
                  data-testid="mutex-panel" data-mutex={name.clone()} aria-label={format!("mutex {name}")}>

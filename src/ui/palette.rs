@@ -2,7 +2,7 @@
 //! on each chip, and the colours of the timeline's lane states.
 
 use crate::scenario::Scenario;
-use crate::trace::{Lane, TaskId};
+use crate::trace::TaskId;
 use yew::prelude::*;
 
 /// Okabe–Ito, with black replaced by a grey that reads on both themes.
@@ -51,7 +51,6 @@ pub fn chip(scenario: &Scenario, task: TaskId, extra: &'static str) -> Html {
         </span>
     }
 }
-
 
 /// Small inline icons (SVG, so they render without emoji fonts).
 pub fn icon(name: &str) -> Html {

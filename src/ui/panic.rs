@@ -51,7 +51,9 @@ pub fn show_banner(message: &str) {
     banner.set_text_content(Some(&format!("Something broke inside the playground: {message}. ")));
     let href = window.location().href().unwrap_or_default();
     let (again, plain) = reopen_links(&href, js_sys::Date::now() as u64);
-    for (text, url, id) in [("Reopen this link", again, "panic-reopen"), ("Open the playground without it", plain, "panic-plain")] {
+    for (text, url, id) in
+        [("Reopen this link", again, "panic-reopen"), ("Open the playground without it", plain, "panic-plain")]
+    {
         if let Ok(a) = document.create_element("a") {
             a.set_text_content(Some(text));
             let _ = a.set_attribute("href", &url);
@@ -60,6 +62,7 @@ pub fn show_banner(message: &str) {
             let _ = banner.append_child(&document.create_text_node(" "));
         }
     }
-    let _ = banner.append_child(&document.create_text_node("If it keeps happening, please report it with this message."));
+    let _ =
+        banner.append_child(&document.create_text_node("If it keeps happening, please report it with this message."));
     let _ = banner.remove_attribute("hidden");
 }

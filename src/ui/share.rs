@@ -37,7 +37,9 @@ pub fn link_to(model: &Model, embed: Embed) -> String {
         static PACKED: RefCell<Option<Packed>> = const { RefCell::new(None) };
     }
     let source = PACKED.with_borrow_mut(|cache| match cache {
-        Some((scenario, preset, edited, part)) if Rc::ptr_eq(scenario, &model.scenario) && *preset == model.preset && *edited == model.edited => {
+        Some((scenario, preset, edited, part))
+            if Rc::ptr_eq(scenario, &model.scenario) && *preset == model.preset && *edited == model.edited =>
+        {
             part.clone()
         }
         _ => {
@@ -82,9 +84,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn library() -> BTreeMap<String, Scenario> {
     let Some(text) = storage().and_then(|s| s.get_item(LIBRARY_KEY).ok().flatten()) else { return BTreeMap::new() };
     let raw: BTreeMap<String, serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
-    raw.into_iter()
-        .filter_map(|(name, v)| Scenario::from_json(&v.to_string()).ok().map(|s| (name, s)))
-        .collect()
+    raw.into_iter().filter_map(|(name, v)| Scenario::from_json(&v.to_string()).ok().map(|s| (name, s))).collect()
 }
 
 fn save_library(lib: &BTreeMap<String, Scenario>) -> Result<(), String> {
@@ -189,12 +189,22 @@ pub fn share_panel(props: &ShareProps) -> Html {
         let scenario = model.scenario.clone();
         let status = status.clone();
         Callback::from(move |_| {
-            let base = scenario.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
+            let base = scenario
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .collect::<String>();
             let result = match (what, &run) {
                 ("scenario", _) => download(&format!("{base}.scenario.json"), "application/json", &scenario.to_json()),
                 ("trace", Some(l)) => download(&format!("{base}.trace.json"), "application/json", &l.run.to_json()),
-                ("chrome", Some(l)) => download(&format!("{base}.perfetto.json"), "application/json", &chrome_trace(&l.run, Axis::for_run(&l.run))),
-                ("transcript", Some(l)) => download(&format!("{base}.transcript.txt"), "text/plain", &l.run.transcript_text()),
+                ("chrome", Some(l)) => download(
+                    &format!("{base}.perfetto.json"),
+                    "application/json",
+                    &chrome_trace(&l.run, Axis::for_run(&l.run)),
+                ),
+                ("transcript", Some(l)) => {
+                    download(&format!("{base}.transcript.txt"), "text/plain", &l.run.transcript_text())
+                }
                 ("svg", Some(l)) => download(&format!("{base}.timeline.svg"), "image/svg+xml", &timeline_svg(&l.run)),
                 _ => Err("there is no run to export yet".into()),
             };
@@ -213,7 +223,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
             if file.size() > IMPORT_MAX_BYTES {
-                status.set(Some(format!("{} is too large to be a scenario (over 8 MiB); nothing changed.", file.name())));
+                status
+                    .set(Some(format!("{} is too large to be a scenario (over 8 MiB); nothing changed.", file.name())));
                 return;
             }
             let (dispatch, status) = (dispatch.clone(), status.clone());
@@ -238,7 +249,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
     };
 
     let on_save = {
-        let (name, scenario, status, v) = (save_name.clone(), model.scenario.clone(), status.clone(), lib_version.clone());
+        let (name, scenario, status, v) =
+            (save_name.clone(), model.scenario.clone(), status.clone(), lib_version.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             status.set(Some(match library_save(&name, &scenario) {

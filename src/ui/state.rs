@@ -1,7 +1,8 @@
 #![allow(missing_debug_implementations)] // UI state: Rc-heavy, compared by identity
 //! The app's one reducer: which scenario, its last good run, the playhead, the mode.
 //!
-//! Nothing here simulates: every run comes from [`simulate`]; playback only moves the
+//! Nothing here simulates: every run comes from a [`Simulation`] (all at once, or a slice
+//! per frame while [`Model::pending`]); playback only moves the
 //! playhead over the run's steps.
 
 use crate::exec::{Policy, TaskId};
@@ -219,7 +220,8 @@ pub enum Action {
 impl Model {
     pub fn new(theme: Theme) -> Model {
         let presets = Rc::new(presets());
-        let index = presets.iter().position(|p| p.id == "reader-writer").or(if presets.is_empty() { None } else { Some(0) });
+        let index =
+            presets.iter().position(|p| p.id == "reader-writer").or(if presets.is_empty() { None } else { Some(0) });
         let scenario = index.map(|i| presets[i].scenario.clone()).unwrap_or_else(empty_scenario);
         let mut model = Model {
             presets,
@@ -273,7 +275,12 @@ impl Model {
                     self.install(sim.finish(), keep_step);
                 } else {
                     self.playing = false;
-                    self.pending = Some(Pending { progress: sim.progress(), sim: Rc::new(RefCell::new(Some(sim))), wish: Wish::default(), keep_step });
+                    self.pending = Some(Pending {
+                        progress: sim.progress(),
+                        sim: Rc::new(RefCell::new(Some(sim))),
+                        wish: Wish::default(),
+                        keep_step,
+                    });
                 }
             }
             Err(e) => {
@@ -537,7 +544,11 @@ impl Model {
                     m.preset = Some(i);
                     m.scenario = Rc::new(m.presets[i].scenario.clone());
                 }
-                None => m.notice = Some(format!("This link names a preset {id:?} that does not exist. Showing the default scenario instead.")),
+                None => {
+                    m.notice = Some(format!(
+                        "This link names a preset {id:?} that does not exist. Showing the default scenario instead."
+                    ))
+                }
             },
             Source::Scenario(json) => match Scenario::from_json(json) {
                 Ok(s) => {
@@ -545,7 +556,11 @@ impl Model {
                     m.edited = m.preset.is_none();
                     m.scenario = Rc::new(s);
                 }
-                Err(e) => m.notice = Some(format!("The scenario in this link cannot run ({e}). Showing the default scenario instead.")),
+                Err(e) => {
+                    m.notice = Some(format!(
+                        "The scenario in this link cannot run ({e}). Showing the default scenario instead."
+                    ))
+                }
             },
         }
         match &link.policy {

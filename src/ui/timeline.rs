@@ -128,7 +128,12 @@ struct DrawKey {
 
 /// Draws the lanes into `canvas` (`css_width` wide) unless what it shows is unchanged
 /// since the drawing recorded in `drawn`.
-fn draw(canvas: &HtmlCanvasElement, props: &Input, css_width: f64, drawn: &RefCell<Option<DrawKey>>) -> Result<(), JsValue> {
+fn draw(
+    canvas: &HtmlCanvasElement,
+    props: &Input,
+    css_width: f64,
+    drawn: &RefCell<Option<DrawKey>>,
+) -> Result<(), JsValue> {
     let g = geometry(props, css_width);
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let key = DrawKey {
@@ -303,7 +308,14 @@ pub fn timeline(props: &TimelineProps) -> Html {
     // The canvas is as wide as its wrapper; not drawn until that has been measured.
     let measured = f64::from(use_width(&wrap, None, ()));
     let css_width = measured.max(MIN_WIDTH);
-    let input = Input { loaded: props.loaded.clone(), step: props.step, axis: props.axis, dark: props.dark, zoom: *zoom, max_height: props.max_height };
+    let input = Input {
+        loaded: props.loaded.clone(),
+        step: props.step,
+        axis: props.axis,
+        dark: props.dark,
+        zoom: *zoom,
+        max_height: props.max_height,
+    };
     let g = geometry(&input, css_width);
 
     // Redraw when anything drawn changes (cheap: windowed and aggregated, and skipped when
@@ -418,4 +430,3 @@ pub fn timeline(props: &TimelineProps) -> Html {
         </section>
     }
 }
-

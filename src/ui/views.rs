@@ -196,7 +196,9 @@ pub fn status_text(status: &TaskStatus, loaded: &Loaded, view: &TaskView) -> (St
         TaskStatus::Ready if holding => (format!("ready, holding {holds}"), "holding"),
         TaskStatus::Ready => ("ready".into(), "ready"),
         TaskStatus::WaitingLock { mutex } => (format!("waiting for {}", mutex_name(s, *mutex)), "waiting"),
-        TaskStatus::Sleeping { until } if holding => (format!("holding {holds} while sleeping (until {until} ms)"), "holding-sleeping"),
+        TaskStatus::Sleeping { until } if holding => {
+            (format!("holding {holds} while sleeping (until {until} ms)"), "holding-sleeping")
+        }
         TaskStatus::Sleeping { until } => (format!("sleeping until {until} ms"), "sleeping"),
         TaskStatus::Watching { mutex } => (format!("waiting for a write to {}", mutex_name(s, *mutex)), "watching"),
         TaskStatus::Parked if holding => (format!("parked, holding {holds}"), "holding"),

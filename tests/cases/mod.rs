@@ -34,18 +34,21 @@ pub fn hostile() -> Vec<(String, String)> {
     cases.into_iter().map(|(n, j)| (n.to_string(), j)).collect()
 }
 
+/// Builds a case's JSON when its turn comes.
+pub type MakeCase = Box<dyn Fn() -> String>;
+
 /// The largest scenarios the validator accepts, of several shapes, each built (as
 /// text, without a tree of JSON values) when its turn comes.
-pub fn largest() -> Vec<(String, Box<dyn Fn() -> String>)> {
-    let shapes: Vec<(&str, fn() -> String)> = vec![
-        ("10,000 tasks contend forever", || shape(0)),
-        ("10,000 tasks × 100, yield holding", || shape(1)),
-        ("100 tasks push 60 KiB values", || shape(2)),
-        ("1,000 tasks print forever", || shape(3)),
-        ("one task, 250,000 yields", || shape(4)),
-        ("250,000 steps, nested 8 deep", || shape(5)),
+pub fn largest() -> Vec<(String, MakeCase)> {
+    let names = [
+        "10,000 tasks contend forever",
+        "10,000 tasks × 100, yield holding",
+        "100 tasks push 60 KiB values",
+        "1,000 tasks print forever",
+        "one task, 250,000 yields",
+        "250,000 steps, nested 8 deep",
     ];
-    shapes.into_iter().map(|(n, f)| (n.to_string(), Box::new(f) as Box<dyn Fn() -> String>)).collect()
+    names.iter().enumerate().map(|(i, n)| (n.to_string(), Box::new(move || shape(i)) as MakeCase)).collect()
 }
 
 /// One of the shapes of [`largest`], as JSON text.
@@ -57,12 +60,16 @@ pub fn shape(which: usize) -> String {
     match which {
         // 10,000 tasks queueing on one mutex, each holding it across a sleep, looping.
         0 => {
-            let t = tasks(10_000, &|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{LOCK},{{"op":"sleep","ms":1}},{UNLOCK}]}}"#));
+            let t = tasks(10_000, &|i| {
+                format!(r#"{{"name":"t{i}","forever":true,"steps":[{LOCK},{{"op":"sleep","ms":1}},{UNLOCK}]}}"#)
+            });
             format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{t}],{LIMITS}}}"#)
         }
         // 10,000 tasks, each yielding while it holds the lock, 100 rounds.
         1 => {
-            let t = tasks(10_000, &|i| format!(r#"{{"name":"t{i}","repeat":100,"steps":[{LOCK},{{"op":"yield"}},{UNLOCK}]}}"#));
+            let t = tasks(10_000, &|i| {
+                format!(r#"{{"name":"t{i}","repeat":100,"steps":[{LOCK},{{"op":"yield"}},{UNLOCK}]}}"#)
+            });
             format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{t}],{LIMITS}}}"#)
         }
         // Writes of big values: 60 KiB lists pushed onto one value, forever.
@@ -75,7 +82,11 @@ pub fn shape(which: usize) -> String {
         // Many long printed lines and dbg! output, with yields.
         3 => {
             let x = "x".repeat(200);
-            let t = tasks(1_000, &|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"print","text":"{x}"}},{{"op":"dbg"}},{{"op":"yield"}}]}}"#));
+            let t = tasks(1_000, &|i| {
+                format!(
+                    r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"print","text":"{x}"}},{{"op":"dbg"}},{{"op":"yield"}}]}}"#
+                )
+            });
             format!(r#"{{"name":"big","tasks":[{t}],{LIMITS}}}"#)
         }
         // One task with as many steps as validation allows, nested as deep as it
@@ -85,7 +96,10 @@ pub fn shape(which: usize) -> String {
             for _ in 0..8 {
                 body = format!(r#"{{"op":"repeat","times":1,"steps":[{body}]}}"#);
             }
-            format!(r#"{{"name":"big","tasks":[{{"name":"a","steps":[{body}]}},{{"name":"b","steps":[{}]}}],{LIMITS}}}"#, vec![r#"{"op":"yield"}"#; 218_990].join(","))
+            format!(
+                r#"{{"name":"big","tasks":[{{"name":"a","steps":[{body}]}},{{"name":"b","steps":[{}]}}],{LIMITS}}}"#,
+                vec![r#"{"op":"yield"}"#; 218_990].join(",")
+            )
         }
         // One task with as many steps as validation allows.
         _ => {

@@ -70,14 +70,23 @@ async fn frames_and_seeks() {
         ("1000 tasks × 10, yield while holding", hammer(1000, 10, true), 64.0),
     ] {
         let events = simulate(&scenario, &Policy::Fifo).unwrap().events().len();
-        let link = Link { source: Source::Scenario(serde_json::to_string(&scenario).unwrap()), speed: Some(Speed::Times(speed)), autoplay: true, ..Link::default() };
+        let link = Link {
+            source: Source::Scenario(serde_json::to_string(&scenario).unwrap()),
+            speed: Some(Speed::Times(speed)),
+            autoplay: true,
+            ..Link::default()
+        };
         let fragment = link.to_fragment();
         client.goto("about:blank").await.unwrap();
         let t0 = Instant::now();
         client.goto(&format!("{base}#{fragment}")).await.unwrap();
         wait_for(&client, ".timeline canvas").await;
         let first_render = t0.elapsed().as_millis();
-        assert_eq!(client.execute("return document.querySelector('[data-testid=notice]') === null", vec![]).await.unwrap(), Value::Bool(true), "{name}: the link was refused");
+        assert_eq!(
+            client.execute("return document.querySelector('[data-testid=notice]') === null", vec![]).await.unwrap(),
+            Value::Bool(true),
+            "{name}: the link was refused"
+        );
         // The first frames after loading are slower (the wasm tiers up from its baseline
         // compiler, the panels are measured once): count them apart, then take 3 s of
         // playback.
@@ -86,9 +95,13 @@ async fn frames_and_seeks() {
         let f = frames(&client, 3000).await;
         let scripts = script_per_frame(&client, 2000).await;
         let (p50, p95, max, over50) = stats(&f);
-        let (sc50, sc95, scmax, _) = if scripts.is_empty() { (f64::NAN, f64::NAN, f64::NAN, 0) } else { stats(&scripts) };
+        let (sc50, sc95, scmax, _) =
+            if scripts.is_empty() { (f64::NAN, f64::NAN, f64::NAN, 0) } else { stats(&scripts) };
         let fps = f.len() as f64 / (f.iter().sum::<f64>() / 1000.0);
-        let total: u32 = serde_json::from_value(client.execute("return Number(document.querySelector('[data-testid=seek]').max)", vec![]).await.unwrap()).unwrap();
+        let total: u32 = serde_json::from_value(
+            client.execute("return Number(document.querySelector('[data-testid=seek]').max)", vec![]).await.unwrap(),
+        )
+        .unwrap();
         client.execute("document.querySelector('[data-testid=play]').getAttribute('aria-label').startsWith('Pause') && document.querySelector('[data-testid=play]').click()", vec![]).await.unwrap();
         let targets: Vec<u32> = (0..60u32).map(|i| (u64::from(i) * 7919 % u64::from(total.max(1))) as u32).collect();
         let s = seeks(&client, &targets).await;

@@ -70,7 +70,11 @@ fn answer(mut stream: TcpStream, root: &Path, mount: &str) -> std::io::Result<()
                 Some("json") => "application/json",
                 _ => "application/octet-stream",
             };
-            write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )?;
             stream.write_all(&body)
         }
         None => stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"),
@@ -114,9 +118,15 @@ pub fn start_driver() -> Driver {
 /// Opens headless Chromium at a window of `width`×`height` CSS pixels.
 pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     let mut args: Vec<String> = [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--hide-scrollbars",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -132,7 +142,10 @@ pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
         .expect("a Chromium session through chromedriver");
     // --window-size sets the outer window; make the viewport exact.
     let chrome: Vec<u32> = serde_json::from_value(
-        client.execute("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]", vec![]).await.unwrap(),
+        client
+            .execute("return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]", vec![])
+            .await
+            .unwrap(),
     )
     .unwrap_or(vec![0, 0]);
     let _ = client.set_window_size(width + chrome[0], height + chrome[1]).await;

@@ -6,7 +6,6 @@ use super::harness::*;
 use mutex_playground::share::pack;
 use serde_json::Value;
 
-
 const OUTCOME: &str = "(document.querySelector('[data-testid=outcome]') || {innerText: ''}).innerText";
 
 #[tokio::test]
@@ -45,7 +44,10 @@ async fn a_big_run_shows_progress_keeps_the_page_answering_and_can_be_cancelled(
     let tasks: Vec<String> = (0..3_000)
         .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
         .collect();
-    let json = format!(r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#, tasks.join(","));
+    let json = format!(
+        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        tasks.join(",")
+    );
     let link = format!("{base}#s={}", pack(&json));
 
     client.goto(&link).await.unwrap();
@@ -55,7 +57,11 @@ async fn a_big_run_shows_progress_keeps_the_page_answering_and_can_be_cancelled(
     js(&client, "document.querySelector('.theme-toggle').click(); return 0").await;
     let after = js(&client, "return document.querySelector('.shell').dataset.theme").await;
     assert_ne!(before, after, "the page answered a click during the simulation");
-    let took = until(&client, &format!("return !document.querySelector('[data-testid=simulating]') && {OUTCOME}.includes('size limit')")).await;
+    let took = until(
+        &client,
+        &format!("return !document.querySelector('[data-testid=simulating]') && {OUTCOME}.includes('size limit')"),
+    )
+    .await;
     eprintln!("3,000-task run made in slices: done after {} ms", took.as_millis());
     screenshot(&client, "big-run-done").await;
 

@@ -3,8 +3,8 @@
 //! `#[ignore]`d so a plain `cargo test` does not need a browser).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
 mod frames;
+mod harness;
 mod hostile;
 mod share;
 mod ui;

@@ -13,7 +13,6 @@ async fn text(client: &Client, css: &str) -> String {
     wait_for(client, css).await.text().await.unwrap()
 }
 
-
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn a_share_link_reproduces_the_run() {
@@ -24,7 +23,11 @@ async fn a_share_link_reproduces_the_run() {
     scenario.tasks[1].name = "bob".into();
     let run = simulate(&scenario, &Policy::Fifo).unwrap();
     let step = 3;
-    let link = Link { source: Source::Scenario(serde_json::to_string(&scenario).unwrap()), step: Some(step), ..Link::default() };
+    let link = Link {
+        source: Source::Scenario(serde_json::to_string(&scenario).unwrap()),
+        step: Some(step),
+        ..Link::default()
+    };
 
     let base = serve(dist_dir(), "/");
     let driver = start_driver();
@@ -34,7 +37,8 @@ async fn a_share_link_reproduces_the_run() {
     assert!(readout.starts_with(&format!("step {step} / {}", run.steps())), "{readout}");
     let page = text(&client, ".main").await;
     assert!(page.contains("alice") && page.contains("bob"), "the link's own task names are shown");
-    let expected_holder = run.snapshot_at(step as u32).mutexes[0].holder.map(|t| scenario.tasks[t as usize].name.clone()).unwrap();
+    let expected_holder =
+        run.snapshot_at(step as u32).mutexes[0].holder.map(|t| scenario.tasks[t as usize].name.clone()).unwrap();
     assert!(page.contains(&format!("held by {expected_holder}")), "holder of a at step {step} is {expected_holder}");
 
     // The Share panel's link, opened afresh, shows the same step of the same run.
@@ -67,11 +71,16 @@ async fn an_embed_fits_700_by_400_without_scroll_bars() {
         assert!(shown.contains(first_mutex.as_str()), "{id}: shows mutex {first_mutex}: {shown}");
         wait_for(&client, "[data-testid=open-full]").await;
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let dims = js(&client, "const d = document.documentElement; return [d.scrollWidth, d.clientWidth, d.scrollHeight, d.clientHeight]").await;
+        let dims = js(
+            &client,
+            "const d = document.documentElement; return [d.scrollWidth, d.clientWidth, d.scrollHeight, d.clientHeight]",
+        )
+        .await;
         let d: Vec<u64> = serde_json::from_value(dims).unwrap();
         screenshot(&client, &format!("embed-700x400-{id}")).await;
         assert!(d[0] <= d[1] && d[2] <= d[3], "{id}: the embed scrolls: {d:?} (scrollW, clientW, scrollH, clientH)");
-        let full = client.find(Locator::Css("[data-testid=open-full]")).await.unwrap().attr("href").await.unwrap().unwrap();
+        let full =
+            client.find(Locator::Css("[data-testid=open-full]")).await.unwrap().attr("href").await.unwrap().unwrap();
         assert!(!full.contains("embed=1"), "the full-playground link leaves embed mode: {full}");
     }
     client.close().await.unwrap();
@@ -85,10 +94,14 @@ async fn the_course_page_loads_both_embeds_from_a_sub_path() {
     let client = browser(&driver, 1280, 1600).await;
     client.goto(&format!("{base}course.html")).await.unwrap();
     for id in ["reader-writer", "deadlock"] {
-        until(&client, &format!(
-            "const f = document.querySelector('iframe[data-embed=\"{id}\"]'); \
+        until(
+            &client,
+            &format!(
+                "const f = document.querySelector('iframe[data-embed=\"{id}\"]'); \
              return !!(f && f.contentDocument && f.contentDocument.querySelector('.shell[data-embed=true] .mutexes'))"
-        )).await;
+            ),
+        )
+        .await;
         let banner = js(&client, &format!(
             "return document.querySelector('iframe[data-embed=\"{id}\"]').contentDocument.querySelector('#panic-banner').hidden"
         )).await;
@@ -122,7 +135,11 @@ async fn hostile_links_show_a_message_and_the_default_scenario() {
         assert!(notice.contains(needle), "#{}…: {notice}", &fragment[..fragment.len().min(30)]);
         let readout = text(&client, "[data-testid=readout]").await;
         assert!(readout.starts_with("step 0 / "), "the default scenario runs: {readout}");
-        assert_eq!(js(&client, "return document.querySelectorAll('img').length").await, Value::from(0), "nothing from the link became HTML");
+        assert_eq!(
+            js(&client, "return document.querySelectorAll('img').length").await,
+            Value::from(0),
+            "nothing from the link became HTML"
+        );
         assert_eq!(js(&client, "return document.querySelector('#panic-banner').hidden").await, Value::Bool(true));
     }
     screenshot(&client, "hostile-link").await;

@@ -81,8 +81,12 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) 
                 }
                 Step::Repeat { times: u32::from(x % 3), steps: body }
             }
-            12 if !is_held && kind == MutexKind::Watch => Step::WaitUntil { mutex: name(m), until: condition(n), take: x % 2 == 0 },
-            13 if !is_held && kind != MutexKind::Blocking => Step::BrokenWait { mutex: name(m), until: condition(n), take: x % 2 == 0 },
+            12 if !is_held && kind == MutexKind::Watch => {
+                Step::WaitUntil { mutex: name(m), until: condition(n), take: x % 2 == 0 }
+            }
+            13 if !is_held && kind != MutexKind::Blocking => {
+                Step::BrokenWait { mutex: name(m), until: condition(n), take: x % 2 == 0 }
+            }
             _ => Step::Yield,
         };
         out.push(step);
@@ -92,17 +96,34 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) 
 
 /// A small scenario: 1–3 mutexes of any kind, 1–5 tasks, every step kind.
 pub fn scenario() -> impl Strategy<Value = Scenario> {
-    let kinds = proptest::collection::vec(prop_oneof![Just(MutexKind::Async), Just(MutexKind::Watch), Just(MutexKind::Blocking)], 1..4);
-    let initial = prop_oneof![Just(json!(0)), Just(json!([])), Just(json!([1, 2])), Just(json!({})), Just(json!(null)), Just(json!("s"))];
-    (kinds, proptest::collection::vec(initial, 3), proptest::collection::vec((raw(10), 0u32..4, 0u64..4, any::<bool>()), 1..6))
-        .prop_map(
-        |(kinds, initials, tasks)| Scenario {
+    let kinds = proptest::collection::vec(
+        prop_oneof![Just(MutexKind::Async), Just(MutexKind::Watch), Just(MutexKind::Blocking)],
+        1..4,
+    );
+    let initial = prop_oneof![
+        Just(json!(0)),
+        Just(json!([])),
+        Just(json!([1, 2])),
+        Just(json!({})),
+        Just(json!(null)),
+        Just(json!("s"))
+    ];
+    (
+        kinds,
+        proptest::collection::vec(initial, 3),
+        proptest::collection::vec((raw(10), 0u32..4, 0u64..4, any::<bool>()), 1..6),
+    )
+        .prop_map(|(kinds, initials, tasks)| Scenario {
             name: "generated".into(),
             description: String::new(),
             mutexes: kinds
                 .iter()
                 .enumerate()
-                .map(|(i, &kind)| MutexSpec { name: format!("m{i}"), kind, initial: initials[i % initials.len()].clone() })
+                .map(|(i, &kind)| MutexSpec {
+                    name: format!("m{i}"),
+                    kind,
+                    initial: initials[i % initials.len()].clone(),
+                })
                 .collect(),
             tasks: tasks
                 .iter()
@@ -116,8 +137,7 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
                 })
                 .collect(),
             limits: Limits { max_steps: 3_000, max_time_ms: 5_000 },
-        },
-        )
+        })
         // A few bodies still reorder the guards held around them; validation says so.
         .prop_filter("valid", |s| s.validate().is_ok())
 }
