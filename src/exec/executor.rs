@@ -203,10 +203,6 @@ impl Executor {
         id
     }
 
-    pub fn clock(&self) -> &Clock {
-        &self.clock
-    }
-
     /// Polls so far.
     pub fn steps(&self) -> u32 {
         self.steps
@@ -221,14 +217,6 @@ impl Executor {
     pub fn ready(&mut self) -> Vec<TaskId> {
         self.collect_wakes();
         self.ready.iter().copied().collect()
-    }
-
-    pub fn is_done(&self, task: TaskId) -> bool {
-        self.tasks.get(task as usize).is_some_and(|t| t.done)
-    }
-
-    pub fn task_count(&self) -> usize {
-        self.tasks.len()
     }
 
     /// Counts work against `budget` (the default budget is unlimited). The tasks'

@@ -143,8 +143,9 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
             (fut, label)
         })
         .collect();
-    let mutexes =
-        Rc::try_unwrap(world).map(|w| w.mutexes).unwrap_or_else(|w| w.mutexes.iter().map(Instance::share).collect());
+    // The tasks share the world; the run keeps handles to the same locks, to read their
+    // holders and queues at checkpoints.
+    let mutexes = world.mutexes.iter().map(Instance::share).collect();
     Program { mutexes, labels, tasks }
 }
 
