@@ -359,15 +359,21 @@ impl<O: Observer> Semaphore<O> {
         self.hand_over_one();
     }
 
-    /// Slow path of a release: someone is queued, hand the permit over under the lock.
+    /// Slow path of a release: someone is queued, hand the permit over under the lock;
+    /// report it and wake the new holder after the lock (the hot path of a hand-over
+    /// chain, so it skips the general [`Outbox`]).
     #[inline(never)]
     fn hand_over_one(&self) {
-        let mut out = Outbox::default();
-        {
+        let granted = {
             let mut w = self.lock_waiters();
-            self.grant_locked(&mut w, 1, &mut out);
+            self.grant_one_locked(&mut w)
+        };
+        if let Some((tag, waker)) = granted {
+            self.emit(LockEvent::Acquired { tag });
+            if let Some(waker) = waker {
+                waker.wake();
+            }
         }
-        out.deliver(&self.observer);
     }
 
     /// Takes a free permit if there is one (never when someone is queued).
@@ -392,25 +398,47 @@ impl<O: Observer> Semaphore<O> {
     /// Hands up to `n` permits to queued waiters in order, then frees what is left.
     /// Must be called with the waiters lock held; the `Acquired` events and the wakes
     /// go into `out`, for after the lock.
-    fn grant_locked(&self, w: &mut Waiters, mut n: usize, out: &mut Outbox) {
-        while n > 0 {
-            let Some(key) = w.queue.pop_front() else { break };
+    fn grant_locked(&self, w: &mut Waiters, n: usize, out: &mut Outbox) {
+        for given in 0..n {
+            match self.grant_one_locked(w) {
+                Some((tag, waker)) => {
+                    out.event(LockEvent::Acquired { tag });
+                    if let Some(waker) = waker {
+                        out.wake(waker);
+                    }
+                }
+                None => {
+                    // The queue is empty and one permit was freed: free the rest too.
+                    let rest = n - given - 1;
+                    if rest > 0 {
+                        let before = self.state.fetch_add(rest << SHIFT, Ordering::Release);
+                        assert!((before >> SHIFT) + rest <= MAX_PERMITS, "semaphore permit count overflowed");
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Hands one permit to the head waiter (returning its tag and waker, to report and
+    /// wake after the lock), or, if nobody is queued, frees it. Must be called with the
+    /// waiters lock held.
+    #[inline]
+    fn grant_one_locked(&self, w: &mut Waiters) -> Option<(Tag, Option<Waker>)> {
+        let granted = w.queue.pop_front().map(|key| {
             let slot = &mut w.slots[key];
             slot.status = SlotStatus::Granted;
             self.last_tag.store(slot.tag.0, Ordering::Release);
-            out.event(LockEvent::Acquired { tag: slot.tag });
-            if let Some(waker) = slot.waker.take() {
-                out.wake(waker);
-            }
-            n -= 1;
-        }
+            (slot.tag, slot.waker.take())
+        });
         if w.queue.is_empty() {
             self.state.fetch_and(!HAS_WAITERS, Ordering::AcqRel);
-            if n > 0 {
-                let before = self.state.fetch_add(n << SHIFT, Ordering::Release);
-                assert!((before >> SHIFT) + n <= MAX_PERMITS, "semaphore permit count overflowed");
+            if granted.is_none() {
+                let before = self.state.fetch_add(ONE, Ordering::Release);
+                assert!((before >> SHIFT) < MAX_PERMITS, "semaphore permit count overflowed");
             }
         }
+        granted
     }
 
     /// `tag` took a free permit the moment it asked.
