@@ -139,7 +139,9 @@ pub struct ShareProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The model, compared by the fields the share panel shows.
+/// The model, compared by pointer: equal only to the same `Rc`. (The app makes a new one
+/// each render, so the panel re-renders with the app; comparing the fields it shows is
+/// left to issue 12.)
 #[derive(Clone)]
 pub struct ModelRef(pub std::rc::Rc<Model>);
 
