@@ -14,6 +14,9 @@ fn run(json: &str) -> Run {
     simulate(&scenario, &Policy::Fifo).unwrap()
 }
 
+#[path = "cases/mod.rs"]
+mod cases;
+
 const M: &str = r#""mutexes":[{"name":"m","initial":[]}]"#;
 
 fn forever(steps: &str) -> String {
@@ -175,14 +178,7 @@ fn a_large_valid_scenario_exports_and_imports_again() {
 
 #[test]
 fn exports_of_the_largest_runs_stay_bounded() {
-    let tasks: Vec<String> = (0..2_000)
-        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
-        .collect();
-    let json = format!(
-        r#"{{"name":"x","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
-        tasks.join(",")
-    );
-    let run = run(&json);
+    let run = run(&cases::turn_takers(2_000));
     assert!(matches!(run.end, EndReason::TraceFull { .. }), "{:?}", run.end);
     let chrome = chrome_trace(&run, Axis::for_run(&run));
     assert!(chrome.len() <= mutex_playground::share::export::MAX_EXPORT_BYTES + 4096);

@@ -6,6 +6,9 @@
 
 mod web_common;
 
+#[path = "cases/mod.rs"]
+mod cases;
+
 use mutex_playground::share::pack;
 use mutex_playground::trace::EndReason;
 use mutex_playground::ui::panic::{reopen_links, show_banner};
@@ -21,14 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// 1,000 tasks that take turns with the lock forever: the run ends when its trace is full,
 /// far beyond what one frame can simulate.
 fn big_link() -> String {
-    let tasks: Vec<String> = (0..1_000)
-        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
-        .collect();
-    let json = format!(
-        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
-        tasks.join(",")
-    );
-    format!("#s={}&step=7", pack(&json))
+    format!("#s={}&step=7", pack(&cases::turn_takers(1_000)))
 }
 
 #[wasm_bindgen_test]

@@ -295,25 +295,26 @@ pub fn app() -> Html {
                         { if model.theme == Theme::Light { "☾ Dark" } else { "☀ Light" } }
                     </button>
                 }
+                // Messages sit under the title, where the eye is, not after the page.
+                if let Some(text) = &model.notice {
+                    <p class="notice" role="alert" data-testid="notice">
+                        { text.clone() }
+                        <button aria-label="Dismiss this message" onclick={dismiss}>{ "×" }</button>
+                    </p>
+                }
+                if let Some(p) = &model.pending {
+                    <p class="notice progress" role="status" data-testid="simulating">
+                        <span>
+                            { format!("Simulating \"{}\": {} steps, {} events so far", model.scenario.name, p.progress.steps, p.progress.events) }
+                            <progress max="1" value={format!("{:.3}", p.progress.fraction())} aria-label="How far the simulation has got, at least"></progress>
+                        </span>
+                        <button data-testid="cancel-simulation" onclick={{
+                            let d = dispatcher.clone();
+                            Callback::from(move |_| d.dispatch(Action::CancelSimulation))
+                        }}>{ "Cancel" }</button>
+                    </p>
+                }
             </header>
-            if let Some(text) = &model.notice {
-                <p class="notice" role="alert" data-testid="notice">
-                    { text.clone() }
-                    <button aria-label="Dismiss this message" onclick={dismiss}>{ "×" }</button>
-                </p>
-            }
-            if let Some(p) = &model.pending {
-                <p class="notice progress" role="status" data-testid="simulating">
-                    <span>
-                        { format!("Simulating \"{}\": {} steps, {} events so far", model.scenario.name, p.progress.steps, p.progress.events) }
-                        <progress max="1" value={format!("{:.3}", p.progress.fraction())} aria-label="How far the simulation has got, at least"></progress>
-                    </span>
-                    <button data-testid="cancel-simulation" onclick={{
-                        let d = dispatcher.clone();
-                        Callback::from(move |_| d.dispatch(Action::CancelSimulation))
-                    }}>{ "Cancel" }</button>
-                </p>
-            }
             <aside class="side">
                 { views::picker(&model, &dispatcher) }
                 { views::explanation(&model) }

@@ -108,3 +108,16 @@ pub fn shape(which: usize) -> String {
         }
     }
 }
+
+/// `tasks` tasks named `t0`, `t1`, … that take turns with the mutex `m` forever (lock,
+/// yield while holding, unlock), in a scenario called "big": the run ends when its trace
+/// is full, far beyond what one frame can simulate.
+pub fn turn_takers(tasks: usize) -> String {
+    let t: Vec<String> = (0..tasks)
+        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
+        .collect();
+    format!(
+        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        t.join(",")
+    )
+}

@@ -3,6 +3,9 @@
 //! can be cancelled, and the page keeps answering meanwhile.
 
 use super::harness::*;
+
+#[path = "../cases/mod.rs"]
+mod cases;
 use mutex_playground::share::pack;
 use serde_json::Value;
 
@@ -41,14 +44,7 @@ async fn a_big_run_shows_progress_keeps_the_page_answering_and_can_be_cancelled(
     let base = serve(dist_dir(), "/");
     let driver = start_driver();
     let client = browser(&driver, 1280, 900).await;
-    let tasks: Vec<String> = (0..3_000)
-        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
-        .collect();
-    let json = format!(
-        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
-        tasks.join(",")
-    );
-    let link = format!("{base}#s={}", pack(&json));
+    let link = format!("{base}#s={}", pack(&cases::turn_takers(3_000)));
 
     client.goto(&link).await.unwrap();
     until(&client, "return !!document.querySelector('[data-testid=simulating]')").await;
@@ -69,6 +65,9 @@ async fn a_big_run_shows_progress_keeps_the_page_answering_and_can_be_cancelled(
     client.goto("about:blank").await.unwrap();
     client.goto(&link).await.unwrap();
     until(&client, "return !!document.querySelector('[data-testid=cancel-simulation]')").await;
+    let top =
+        js(&client, "return document.querySelector('[data-testid=simulating]').getBoundingClientRect().top").await;
+    assert!(top.as_f64().unwrap() < 200.0, "the progress is {top} px down");
     screenshot(&client, "big-run-progress").await;
     js(&client, "document.querySelector('[data-testid=cancel-simulation]').click(); return 0").await;
     until(&client, "return !document.querySelector('[data-testid=simulating]')").await;

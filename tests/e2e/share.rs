@@ -133,6 +133,10 @@ async fn hostile_links_show_a_message_and_the_default_scenario() {
         client.goto(&format!("{base}#{fragment}")).await.unwrap();
         let notice = text(&client, "[data-testid=notice]").await;
         assert!(notice.contains(needle), "#{}…: {notice}", &fragment[..fragment.len().min(30)]);
+        // Where the eye is: under the title, not after the page.
+        let top =
+            js(&client, "return document.querySelector('[data-testid=notice]').getBoundingClientRect().top").await;
+        assert!(top.as_f64().unwrap() < 200.0, "the notice is {top} px down");
         let readout = text(&client, "[data-testid=readout]").await;
         assert!(readout.starts_with("step 0 / "), "the default scenario runs: {readout}");
         assert_eq!(
