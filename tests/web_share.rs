@@ -104,3 +104,23 @@ async fn the_deadlock_hangs_on_the_browsers_executor_too() {
     let simulated = simulate(&scenario, &Policy::Fifo).unwrap().transcript_text();
     assert_eq!(real.concat(), simulated.lines().collect::<Vec<_>>().concat());
 }
+
+#[wasm_bindgen_test]
+fn one_bad_part_of_a_link_is_named_and_the_rest_is_kept() {
+    let m = Model::from_fragment("#preset=deadlock&step=-1", Theme::Light);
+    assert_eq!(m.presets[m.preset.unwrap()].id, "deadlock", "the preset is kept");
+    let notice = m.notice.clone().expect("a notice");
+    assert!(notice.contains("`step=-1`") && notice.contains("ignored"), "{notice}");
+    assert_eq!(m.step, 0);
+
+    let m = Model::from_fragment("#preset=deadlock&embed=1&autoplay=yes", Theme::Light);
+    assert!(m.embed.on, "embed=1 is kept");
+    assert!(!m.embed.autoplay && !m.playing);
+    assert!(m.notice.as_deref().unwrap_or("").contains("`autoplay=yes`"), "{:?}", m.notice);
+
+    // `step=end` works as `speed=end` does.
+    let m = Model::from_fragment("#preset=deadlock&step=end", Theme::Light);
+    assert_eq!(m.notice, None);
+    assert_eq!(m.step, m.steps());
+    assert!(m.step > 0);
+}

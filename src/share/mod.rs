@@ -162,8 +162,10 @@ impl Link {
             Source::Preset(id) => parts.push(format!("preset={}", escape(id))),
             Source::Scenario(json) => parts.push(format!("s={}", pack(json))),
         }
-        if let Some(step) = self.step {
-            parts.push(format!("step={step}"));
+        match self.step {
+            Some(u64::MAX) => parts.push("step=end".into()),
+            Some(step) => parts.push(format!("step={step}")),
+            None => {}
         }
         match self.speed {
             Some(Speed::Times(x)) => parts.push(format!("speed={x}")),
@@ -192,67 +194,109 @@ impl Link {
         parts.join("&")
     }
 
-    /// Reads a fragment (with or without the leading `#`). Never panics.
+    /// Reads a fragment (with or without the leading `#`), strictly: the first part that
+    /// cannot be read is the error. Never panics. See [`read`](Link::read) for the
+    /// forgiving reader the page uses.
     pub fn from_fragment(fragment: &str) -> Result<Link, FragmentError> {
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        if fragment.len() > MAX_FRAGMENT_LEN {
-            return Err(FragmentError::TooLong { len: fragment.len() });
+        let (link, mut problems) = Link::read(fragment);
+        match problems.is_empty() {
+            true => Ok(link),
+            false => Err(problems.remove(0)),
         }
+    }
+
+    /// Reads a fragment, keeping every part that can be read: each part that cannot is
+    /// left at its default and named in the problems, in order. A stranger's link with
+    /// one bad parameter (`#preset=deadlock&step=-1`) still opens the deadlock preset.
+    /// `step=end` is the end of the run (`u64::MAX`, clamped to the run's steps).
+    ///
+    /// ```
+    /// use mutex_playground::share::{Link, Source};
+    ///
+    /// let (link, problems) = Link::read("#preset=deadlock&step=-1&embed=1&autoplay=yes");
+    /// assert_eq!(link.source, Source::Preset("deadlock".into()));
+    /// assert!(link.embed && !link.autoplay);
+    /// let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    /// assert_eq!(problems, [
+    ///     "`step=-1` in the link: expected a step number, or `end`",
+    ///     "`autoplay=yes` in the link: expected `1` or `0`",
+    /// ]);
+    /// assert_eq!(Link::read("step=end").0.step, Some(u64::MAX));
+    /// ```
+    pub fn read(fragment: &str) -> (Link, Vec<FragmentError>) {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
         let mut link = Link::default();
+        if fragment.len() > MAX_FRAGMENT_LEN {
+            return (link, vec![FragmentError::TooLong { len: fragment.len() }]);
+        }
+        let mut problems = Vec::new();
         for pair in fragment.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, "1"));
-            let bad =
-                |expected: &'static str| FragmentError::BadValue { key: shorten(key), value: shorten(value), expected };
-            match key {
-                "preset" => {
-                    let id = unescape(value);
-                    if id.is_empty()
-                        || id.len() > 64
-                        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                    {
-                        return Err(bad("a preset name (letters, digits and dashes)"));
-                    }
-                    link.source = Source::Preset(id);
-                }
-                "s" => link.source = Source::Scenario(unpack(value)?),
-                "step" => link.step = Some(value.parse().map_err(|_| bad("a step number"))?),
-                "speed" => {
-                    link.speed = Some(if value == "end" {
-                        Speed::ToEnd
-                    } else {
-                        match value.parse::<f64>() {
-                            Ok(x) if (Speed::MIN..=Speed::MAX).contains(&x) => Speed::Times(x),
-                            _ => return Err(bad("a number from 0.25 to 64, or `end`")),
-                        }
-                    })
-                }
-                "policy" => {
-                    link.policy =
-                        Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?)
-                }
-                "theme" => {
-                    link.theme = Some(match value {
-                        "light" => ThemeChoice::Light,
-                        "dark" => ThemeChoice::Dark,
-                        _ => return Err(bad("`light` or `dark`")),
-                    })
-                }
-                "embed" | "autoplay" | "loop" => {
-                    let on = match value {
-                        "1" | "true" => true,
-                        "0" | "false" => false,
-                        _ => return Err(bad("`1` or `0`")),
-                    };
-                    match key {
-                        "embed" => link.embed = on,
-                        "autoplay" => link.autoplay = on,
-                        _ => link.looped = on,
-                    }
-                }
-                _ => {} // unknown keys: ignored, for links made by newer versions
+            if let Err(problem) = link.read_pair(pair) {
+                problems.push(problem);
             }
         }
-        Ok(link)
+        (link, problems)
+    }
+
+    /// Reads one `key=value` part into `self`; on error `self` is unchanged.
+    fn read_pair(&mut self, pair: &str) -> Result<(), FragmentError> {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, "1"));
+        let bad =
+            |expected: &'static str| FragmentError::BadValue { key: shorten(key), value: shorten(value), expected };
+        match key {
+            "preset" => {
+                let id = unescape(value);
+                if id.is_empty()
+                    || id.len() > 64
+                    || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    return Err(bad("a preset name (letters, digits and dashes)"));
+                }
+                self.source = Source::Preset(id);
+            }
+            "s" => self.source = Source::Scenario(unpack(value)?),
+            "step" => {
+                self.step = Some(match value {
+                    "end" => u64::MAX,
+                    _ => value.parse().map_err(|_| bad("a step number, or `end`"))?,
+                })
+            }
+            "speed" => {
+                self.speed = Some(if value == "end" {
+                    Speed::ToEnd
+                } else {
+                    match value.parse::<f64>() {
+                        Ok(x) if (Speed::MIN..=Speed::MAX).contains(&x) => Speed::Times(x),
+                        _ => return Err(bad("a number from 0.25 to 64, or `end`")),
+                    }
+                })
+            }
+            "policy" => {
+                self.policy =
+                    Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?)
+            }
+            "theme" => {
+                self.theme = Some(match value {
+                    "light" => ThemeChoice::Light,
+                    "dark" => ThemeChoice::Dark,
+                    _ => return Err(bad("`light` or `dark`")),
+                })
+            }
+            "embed" | "autoplay" | "loop" => {
+                let on = match value {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => return Err(bad("`1` or `0`")),
+                };
+                match key {
+                    "embed" => self.embed = on,
+                    "autoplay" => self.autoplay = on,
+                    _ => self.looped = on,
+                }
+            }
+            _ => {} // unknown keys: ignored, for links made by newer versions
+        }
+        Ok(())
     }
 }
 

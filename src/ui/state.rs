@@ -525,18 +525,30 @@ impl Model {
     /// The model a link describes. A link that cannot be used gives the default model
     /// and a notice saying why; nothing in a link is ever run as code.
     pub fn from_fragment(fragment: &str, theme: Theme) -> Model {
-        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
+        use crate::share::{FragmentError, Link, PolicySpec, Source, Speed, ThemeChoice};
         let mut m = Model::new(theme);
         if fragment.trim_start_matches('#').is_empty() {
             return m;
         }
-        let link = match Link::from_fragment(fragment) {
-            Ok(link) => link,
-            Err(e) => {
-                m.notice = Some(format!("This link could not be opened: {e}. Showing the default scenario instead."));
-                return m;
-            }
-        };
+        // Every part that can be read is kept; the others are named in the notice.
+        let (link, problems) = Link::read(fragment);
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(FragmentError::TooLong { .. }) = problems.first() {
+            m.notice =
+                Some(format!("This link could not be opened: {}. Showing the default scenario instead.", problems[0]));
+            return m;
+        }
+        let source_problem = problems.iter().find(|p| !matches!(p, FragmentError::BadValue { .. }));
+        if let Some(p) = source_problem {
+            notes.push(format!(
+                "The scenario in this link could not be opened: {p}. Showing the default scenario instead."
+            ));
+        }
+        let ignored: Vec<String> =
+            problems.iter().filter(|p| matches!(p, FragmentError::BadValue { .. })).map(|p| p.to_string()).collect();
+        if !ignored.is_empty() {
+            notes.push(format!("Part of this link was ignored: {}.", ignored.join("; ")));
+        }
         match &link.source {
             Source::Default => {}
             Source::Preset(id) => match m.presets.iter().position(|p| p.id == id) {
@@ -544,11 +556,12 @@ impl Model {
                     m.preset = Some(i);
                     m.scenario = Rc::new(m.presets[i].scenario.clone());
                 }
-                None => {
-                    m.notice = Some(format!(
+                None => notes.insert(
+                    0,
+                    format!(
                         "This link names a preset {id:?} that does not exist. Showing the default scenario instead."
-                    ))
-                }
+                    ),
+                ),
             },
             Source::Scenario(json) => match Scenario::from_json(json) {
                 Ok(s) => {
@@ -556,11 +569,10 @@ impl Model {
                     m.edited = m.preset.is_none();
                     m.scenario = Rc::new(s);
                 }
-                Err(e) => {
-                    m.notice = Some(format!(
-                        "The scenario in this link cannot run ({e}). Showing the default scenario instead."
-                    ))
-                }
+                Err(e) => notes.insert(
+                    0,
+                    format!("The scenario in this link cannot run ({e}). Showing the default scenario instead."),
+                ),
             },
         }
         match &link.policy {
@@ -589,6 +601,9 @@ impl Model {
             // The link's run is still being made: the playhead goes there once it is.
             Some(pending) => pending.wish = wish,
             None => m.apply_wish(wish),
+        }
+        if !notes.is_empty() {
+            m.notice = Some(notes.join(" "));
         }
         m
     }
