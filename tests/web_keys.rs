@@ -1,4 +1,4 @@
-//! The keyboard shortcuts (space, ←/→, r, +/-) drive the same actions as the buttons, and
+//! The keyboard shortcuts (space, ←/→, Home/End, r, +/-) drive the same actions as the buttons, and
 //! are ignored while typing in a field.
 #![cfg(target_arch = "wasm32")]
 
@@ -46,6 +46,11 @@ async fn arrows_step_r_resets_plus_minus_change_speed() {
     assert_eq!(step(&root), 2);
     press(&doc, "r").await;
     assert_eq!(step(&root), 0);
+    press(&doc, "End").await;
+    let end = step(&root);
+    assert!(end > 3, "End goes to the last step, {end}");
+    press(&doc, "Home").await;
+    assert_eq!(step(&root), 0, "Home goes to the start");
     let before = speed(&root);
     press(&doc, "+").await;
     let faster = speed(&root);

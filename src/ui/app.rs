@@ -129,7 +129,7 @@ pub fn app() -> Html {
         });
     }
 
-    // Keyboard: space, ←/→, r, +/- (not while typing in a field).
+    // Keyboard: space, ←/→, Home/End, r, +/- (not while typing in a field).
     {
         let d = dispatcher.clone();
         use_effect_with((), move |_| {
@@ -147,6 +147,8 @@ pub fn app() -> Html {
                     "k" => Some(Action::TogglePlay),
                     "ArrowRight" => Some(Action::StepForward),
                     "ArrowLeft" => Some(Action::StepBack),
+                    "Home" => Some(Action::ToStart),
+                    "End" => Some(Action::ToEnd),
                     "r" | "R" => Some(Action::Reset),
                     "+" | "=" => Some(Action::Faster),
                     "-" | "_" => Some(Action::Slower),

@@ -196,6 +196,8 @@ pub enum Action {
     Faster,
     Slower,
     ToEnd,
+    /// The playhead to step 0 (Home), without touching the scheduler game.
+    ToStart,
     Reset,
     ToggleTheme,
     SetPolicy(PolicyChoice),
@@ -423,6 +425,13 @@ impl Reducible for Model {
             Action::ToEnd => {
                 m.playing = false;
                 m.step = steps;
+            }
+            Action::ToStart => {
+                if m.step == 0 && !m.playing {
+                    return self;
+                }
+                m.playing = false;
+                m.step = 0;
             }
             Action::Reset => {
                 m.playing = false;

@@ -144,7 +144,7 @@ pub fn controls(model: &Model, d: &Dispatch) -> Html {
             </div>
             <p class="hint" aria-hidden="true">
                 <kbd>{ "space" }</kbd>{ " play/pause · " }<kbd>{ "←" }</kbd><kbd>{ "→" }</kbd>{ " step · " }
-                <kbd>{ "r" }</kbd>{ " reset · " }<kbd>{ "+" }</kbd><kbd>{ "−" }</kbd>{ " speed" }
+                <kbd>{ "Home" }</kbd><kbd>{ "End" }</kbd>{ " start/end · " }<kbd>{ "r" }</kbd>{ " reset · " }<kbd>{ "+" }</kbd><kbd>{ "−" }</kbd>{ " speed" }
             </p>
         </section>
     }
