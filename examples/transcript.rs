@@ -70,21 +70,6 @@ fn main() -> ExitCode {
     } else {
         print!("{}", run.transcript_text());
     }
-    let a = run.analysis();
-    println!("\n--- {} steps, {} ms virtual, ended: {}", run.steps(), run.duration(), run.end_text());
-    println!(
-        "acquisitions {}, throughput {:.1}/s, Jain fairness {:.3}",
-        a.acquisitions, a.throughput_per_s, a.jain_fairness
-    );
-    println!("{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}", "task", "locks", "wait ms", "max wait", "hold ms", "max hold");
-    for (t, s) in scenario.tasks.iter().zip(&a.tasks) {
-        println!(
-            "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}",
-            t.name, s.acquisitions, s.wait_total, s.wait_max, s.hold_total, s.hold_max
-        );
-    }
-    for alert in &a.alerts {
-        println!("ALERT at step {} ({} ms): {}", alert.step, alert.time, alert.message);
-    }
+    print!("{}", run.report());
     ExitCode::SUCCESS
 }

@@ -113,7 +113,7 @@ fn measure(name: &str, json: &str) {
         export(&|| run.scenario.to_json());
         export(&|| run.to_json());
         export(&|| chrome_trace(&run, Axis::for_run(&run)));
-        export(&|| run.transcript_text());
+        export(&|| run.transcript_export());
         export(&|| timeline_svg(&run));
         let total = all.elapsed();
         println!(

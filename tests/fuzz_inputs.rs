@@ -30,7 +30,7 @@ fn check_exports(run: &Run) -> Result<(), TestCaseError> {
     let svg = timeline_svg(run);
     prop_assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
     prop_assert!(!svg.chars().any(|c| (c as u32) < 0x20 && c != '\n'), "a character XML cannot hold");
-    let _ = run.transcript_text();
+    prop_assert!(run.transcript_export().contains(&run.end_text()));
     let _ = run.end_text();
     Ok(())
 }

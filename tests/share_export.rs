@@ -55,3 +55,22 @@ fn timeline_svg_is_well_formed_and_escapes_names() {
     assert_eq!(svg.matches("<svg").count(), svg.matches("</svg>").count());
     assert!(svg.matches("<rect").count() > 4);
 }
+
+#[test]
+fn the_transcript_export_ends_with_the_outcome_and_the_analysis() {
+    for id in ["deadlock", "reader-writer"] {
+        let run = simulate(&preset(id).unwrap().scenario, &Policy::Fifo).unwrap();
+        let text = run.transcript_export();
+        let printed = run.transcript_text();
+        if printed.is_empty() {
+            assert!(text.starts_with("(nothing was printed)\n"), "{id}: {text}");
+        } else {
+            assert!(text.starts_with(&printed), "{id}");
+        }
+        assert!(text.ends_with(&run.report()), "{id}");
+        assert!(text.contains(&format!("ended: {}", run.end_text())), "{id}: {text}");
+        for task in &run.scenario.tasks {
+            assert!(text.lines().any(|l| l.starts_with(&task.name)), "{id}: a row for {}", task.name);
+        }
+    }
+}

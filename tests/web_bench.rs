@@ -89,7 +89,7 @@ fn worst_cases_in_the_browser() {
         let bytes = run.scenario.to_json().len()
             + run.to_json().len()
             + chrome_trace(&run, Axis::for_run(&run)).len()
-            + run.transcript_text().len()
+            + run.transcript_export().len()
             + timeline_svg(&run).len();
         let exports = now() - t2;
         let end = format!("{:?}", run.end).split(['{', ' ']).next().unwrap_or("").to_string();

@@ -636,6 +636,46 @@ impl Run {
         }
     }
 
+    /// The outcome and the analysis as text, for after the transcript: steps, time and
+    /// the end reason, the totals, a row per task (locks, wait and hold times) and the
+    /// alerts. What the command line prints and the transcript export ends with.
+    pub fn report(&self) -> String {
+        use std::fmt::Write as _;
+        let a = &self.analysis;
+        let mut out = String::new();
+        let _ =
+            writeln!(out, "\n--- {} steps, {} ms virtual, ended: {}", self.steps(), self.duration(), self.end_text());
+        let _ = writeln!(
+            out,
+            "acquisitions {}, throughput {:.1}/s, Jain fairness {:.3}",
+            a.acquisitions, a.throughput_per_s, a.jain_fairness
+        );
+        let _ = writeln!(
+            out,
+            "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}",
+            "task", "locks", "wait ms", "max wait", "hold ms", "max hold"
+        );
+        for (t, s) in self.scenario.tasks.iter().zip(&a.tasks) {
+            let _ = writeln!(
+                out,
+                "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}",
+                t.name, s.acquisitions, s.wait_total, s.wait_max, s.hold_total, s.hold_max
+            );
+        }
+        for alert in &a.alerts {
+            let _ = writeln!(out, "ALERT at step {} ({} ms): {}", alert.step, alert.time, alert.message);
+        }
+        out
+    }
+
+    /// The transcript export: the printed lines (or a line saying nothing was printed),
+    /// then the [`report`](Run::report).
+    pub fn transcript_export(&self) -> String {
+        let lines = self.transcript_text();
+        let lines = if lines.is_empty() { "(nothing was printed)\n".to_string() } else { lines };
+        lines + &self.report()
+    }
+
     /// A policy that replays this run's scheduling choices exactly (and then, if the
     /// run stopped for a choice, stops there again). Append to its `choices` to go on.
     pub fn replay_policy(&self) -> Policy {

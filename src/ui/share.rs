@@ -205,7 +205,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     &chrome_trace(&l.run, Axis::for_run(&l.run)),
                 ),
                 ("transcript", Some(l)) => {
-                    download(&format!("{base}.transcript.txt"), "text/plain", &l.run.transcript_text())
+                    download(&format!("{base}.transcript.txt"), "text/plain", &l.run.transcript_export())
                 }
                 ("svg", Some(l)) => download(&format!("{base}.timeline.svg"), "image/svg+xml", &timeline_svg(&l.run)),
                 _ => Err("there is no run to export yet".into()),
