@@ -126,3 +126,22 @@ fn a_panic_banner_offers_to_reopen_the_same_link() {
     assert_eq!(again, "http://127.0.0.1:8080/?reopen=1#s=abc");
     assert_eq!(plain, "http://127.0.0.1:8080/");
 }
+
+#[wasm_bindgen_test]
+fn a_looping_embed_holds_its_outcome_before_it_starts_over() {
+    use mutex_playground::ui::state::{BASE_STEPS_PER_SECOND, LOOP_HOLD_SECONDS, SPEEDS};
+    let mut m = Rc::new(Model::from_fragment("#preset=deadlock&embed=1&autoplay=1&loop=1&speed=1", Theme::Light));
+    assert!(m.playing && m.embed.looped);
+    let steps = m.steps();
+    m = m.reduce(Action::Advance(steps));
+    assert_eq!(m.step, steps, "at the end");
+    let hold = (LOOP_HOLD_SECONDS * BASE_STEPS_PER_SECOND * SPEEDS[m.speed]).ceil() as u32;
+    assert!(hold >= 7, "{hold} steps' worth at 1×: 2.5 s");
+    for _ in 1..hold {
+        m = m.reduce(Action::Advance(1));
+        assert_eq!(m.step, steps, "the outcome stays on screen");
+    }
+    m = m.reduce(Action::Advance(1));
+    assert_eq!(m.step, 0, "then it starts over");
+    assert!(m.playing);
+}

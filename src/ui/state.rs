@@ -137,7 +137,13 @@ pub struct Model {
     pub share_open: bool,
     /// A run too big for one frame, being made a slice per frame (see [`Pending`]).
     pub pending: Option<Pending>,
+    /// A looping embed at its end: the steps' worth of playback it has held the last
+    /// frame so far (it starts over after [`LOOP_HOLD_SECONDS`]).
+    pub held_at_end: u32,
 }
+
+/// How long a looping embed holds its last frame (the outcome) before it starts over.
+pub const LOOP_HOLD_SECONDS: f64 = 2.5;
 
 /// A simulation in progress: the page makes it a slice per animation frame (each at
 /// most [`SLICE_MS`] of work, plus one poll), shows its progress, and can cancel it.
@@ -245,6 +251,7 @@ impl Model {
             notice: None,
             share_open: false,
             pending: None,
+            held_at_end: 0,
         };
         if index.is_some() {
             model.rerun(false);
@@ -411,8 +418,15 @@ impl Reducible for Model {
                     return self;
                 }
                 if m.step >= steps && m.embed.looped {
-                    m.step = 0;
+                    // Hold the outcome long enough to read it, whatever the speed.
+                    let hold = (LOOP_HOLD_SECONDS * BASE_STEPS_PER_SECOND * SPEEDS[m.speed]).ceil() as u32;
+                    m.held_at_end = m.held_at_end.saturating_add(n);
+                    if m.held_at_end >= hold.max(1) {
+                        m.step = 0;
+                        m.held_at_end = 0;
+                    }
                 } else {
+                    m.held_at_end = 0;
                     m.step = m.step.saturating_add(n).min(steps);
                     if m.step >= steps && !m.embed.looped {
                         m.playing = false;
