@@ -2,6 +2,8 @@
 //! and the same scenario run on the browser's own executor and timers.
 #![cfg(target_arch = "wasm32")]
 
+mod web_common;
+
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::preset;
 use mutex_playground::share::{pack, Link, Source};
@@ -123,4 +125,41 @@ fn one_bad_part_of_a_link_is_named_and_the_rest_is_kept() {
     assert_eq!(m.notice, None);
     assert_eq!(m.step, m.steps());
     assert!(m.step > 0);
+}
+
+#[wasm_bindgen_test]
+fn links_carry_a_theme_only_when_their_own_link_set_one() {
+    use mutex_playground::ui::state::Action;
+    use yew::Reducible;
+    // The viewer's system or choice is theirs: a link made from their page forces nothing.
+    let m = Model::new(Theme::Dark);
+    assert_eq!(m.link(m.embed).theme, None);
+    // A link that asked for a theme passes it on ...
+    let m = std::rc::Rc::new(Model::from_fragment("#preset=deadlock&theme=dark", Theme::Light));
+    assert_eq!(m.theme, Theme::Dark);
+    assert!(m.link(m.embed).to_fragment().contains("theme=dark"));
+    // ... until the viewer picks their own.
+    let m = m.reduce(Action::ToggleTheme);
+    assert_eq!(m.theme, Theme::Light);
+    assert!(!m.link(m.embed).to_fragment().contains("theme="));
+}
+
+#[wasm_bindgen_test]
+async fn the_viewers_theme_choice_is_remembered() {
+    use mutex_playground::ui::THEME_KEY;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item(THEME_KEY).unwrap();
+    let root = web_common::mount().await;
+    let before = web_common::q(&root, ".shell").get_attribute("data-theme").unwrap();
+    web_common::click(&root, ".theme-toggle").await;
+    let chosen = web_common::q(&root, ".shell").get_attribute("data-theme").unwrap();
+    assert_ne!(before, chosen);
+    assert_eq!(storage.get_item(THEME_KEY).unwrap().as_deref(), Some(chosen.as_str()));
+    // A new visit opens in the chosen theme.
+    let again = web_common::mount().await;
+    let reopened = web_common::q(&again, ".shell").get_attribute("data-theme").unwrap();
+    storage.remove_item(THEME_KEY).unwrap();
+    root.remove();
+    again.remove();
+    assert_eq!(reopened, chosen);
 }

@@ -17,7 +17,19 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// Where the viewer's own theme choice is remembered (this browser only).
+pub const THEME_KEY: &str = "mutex-playground/theme";
+
+/// The theme the viewer chose last time, else what their system prefers.
 fn preferred_theme() -> Theme {
+    let remembered = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    match remembered.as_deref() {
+        Some("dark") => return Theme::Dark,
+        Some("light") => return Theme::Light,
+        _ => {}
+    }
     let dark = web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches());
@@ -184,7 +196,14 @@ pub fn app() -> Html {
     };
     let toggle = {
         let d = dispatcher.clone();
-        Callback::from(move |_| d.dispatch(Action::ToggleTheme))
+        let next = if model.theme == Theme::Light { "dark" } else { "light" };
+        Callback::from(move |_| {
+            // Remembered for the next visit; a browser that refuses storage just forgets.
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(THEME_KEY, next);
+            }
+            d.dispatch(Action::ToggleTheme)
+        })
     };
     let on_seek = {
         let d = dispatcher.clone();

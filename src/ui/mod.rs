@@ -12,7 +12,7 @@ pub mod state;
 mod timeline;
 mod views;
 
-pub use app::App;
+pub use app::{App, THEME_KEY};
 
 /// Entry point of the binary: installs the panic banner and mounts [`App`] into `#app`.
 pub fn start() {

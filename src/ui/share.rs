@@ -267,7 +267,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
     html! {
         <section class="share" aria-label="Share, save and export" data-testid="share-panel">
             <h2>{ "Share" }</h2>
-            <label class="field">{ "Link to this exact run (scenario, step, speed, scheduler, theme)" }
+            <label class="field">{ "Link to this exact run (scenario, step, speed, scheduler)" }
                 <input readonly=true value={full_link} onfocus={select_all.clone()} data-testid="share-link" />
             </label>
             <fieldset class="embed-options">

@@ -140,6 +140,9 @@ pub struct Model {
     /// A looping embed at its end: the steps' worth of playback it has held the last
     /// frame so far (it starts over after [`LOOP_HOLD_SECONDS`]).
     pub held_at_end: u32,
+    /// The theme the page's own link asked for (`theme=`), which links made from this
+    /// page pass on; a theme the viewer picks is theirs alone, and goes in no link.
+    pub link_theme: Option<Theme>,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -252,6 +255,7 @@ impl Model {
             share_open: false,
             pending: None,
             held_at_end: 0,
+            link_theme: None,
         };
         if index.is_some() {
             model.rerun(false);
@@ -459,7 +463,9 @@ impl Reducible for Model {
                 m.theme = match m.theme {
                     Theme::Light => Theme::Dark,
                     Theme::Dark => Theme::Light,
-                }
+                };
+                // The viewer's own choice: links made from here no longer force one.
+                m.link_theme = None;
             }
             Action::SetPolicy(p) => {
                 if m.policy == p {
@@ -608,6 +614,7 @@ impl Model {
         }
         if let Some(t) = link.theme {
             m.theme = if t == ThemeChoice::Dark { Theme::Dark } else { Theme::Light };
+            m.link_theme = Some(m.theme);
         }
         m.rerun(false);
         if m.error.is_some() {
@@ -658,7 +665,8 @@ impl Model {
                 (Mode::Watch, PolicyChoice::Fifo) => PolicySpec::Fifo,
                 (Mode::Watch, PolicyChoice::Random(seed)) => PolicySpec::Random { seed },
             }),
-            theme: Some(if self.theme == Theme::Dark { ThemeChoice::Dark } else { ThemeChoice::Light }),
+            // Only a theme the page's own link set: a viewer's light or dark is theirs.
+            theme: self.link_theme.map(|t| if t == Theme::Dark { ThemeChoice::Dark } else { ThemeChoice::Light }),
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,
