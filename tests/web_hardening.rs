@@ -145,3 +145,31 @@ fn a_looping_embed_holds_its_outcome_before_it_starts_over() {
     assert_eq!(m.step, 0, "then it starts over");
     assert!(m.playing);
 }
+
+#[wasm_bindgen_test]
+fn the_scheduler_game_survives_watching_and_a_reset_can_be_undone() {
+    use mutex_playground::ui::state::Mode;
+    let mut m = Rc::new(Model::from_fragment("#preset=deadlock", Theme::Light));
+    m = m.reduce(Action::SetMode(Mode::Scheduler));
+    for _ in 0..2 {
+        let ready = m.loaded.as_ref().unwrap().run.ready_at_end();
+        m = m.reduce(Action::Choose(*ready.last().unwrap()));
+    }
+    let game = m.choices.clone();
+    assert_eq!(game.len(), 2);
+    // Watching and coming back resumes the game.
+    m = m.reduce(Action::SetMode(Mode::Watch));
+    assert!(m.choices.is_empty());
+    m = m.reduce(Action::SetMode(Mode::Scheduler));
+    assert_eq!(m.choices, game, "the game is back");
+    assert_eq!(m.step, m.steps());
+    // A reset wipes it; Undo brings it back whole.
+    m = m.reduce(Action::Reset);
+    assert!(m.choices.is_empty());
+    m = m.reduce(Action::Undo);
+    assert_eq!(m.choices, game, "undo after reset restores the game");
+    // Another scenario forgets it.
+    m = m.reduce(Action::SetMode(Mode::Watch)).reduce(Action::SelectPreset(0));
+    m = m.reduce(Action::SetMode(Mode::Scheduler));
+    assert!(m.choices.is_empty());
+}

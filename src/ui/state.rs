@@ -143,6 +143,11 @@ pub struct Model {
     /// The theme the page's own link asked for (`theme=`), which links made from this
     /// page pass on; a theme the viewer picks is theirs alone, and goes in no link.
     pub link_theme: Option<Theme>,
+    /// The scheduler game's choices while the person watches instead: switching back to
+    /// "Be the scheduler" resumes the game.
+    pub saved_game: Vec<TaskId>,
+    /// The choices a reset wiped, so Undo can bring them back.
+    pub before_reset: Option<Vec<TaskId>>,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -256,6 +261,8 @@ impl Model {
             pending: None,
             held_at_end: 0,
             link_theme: None,
+            saved_game: Vec::new(),
+            before_reset: None,
         };
         if index.is_some() {
             model.rerun(false);
@@ -386,6 +393,9 @@ impl Reducible for Model {
                 m.playing = false;
                 m.mode = Mode::Watch;
                 m.choices.clear();
+                // Another scenario: the saved scheduler game does not apply to it.
+                m.saved_game.clear();
+                m.before_reset = None;
                 m.step = 0;
                 m.rerun(false);
             }
@@ -455,7 +465,9 @@ impl Reducible for Model {
                 m.playing = false;
                 m.step = 0;
                 if m.mode == Mode::Scheduler {
-                    m.choices.clear();
+                    if !m.choices.is_empty() {
+                        m.before_reset = Some(std::mem::take(&mut m.choices));
+                    }
                     m.rerun(false);
                 }
             }
@@ -478,10 +490,19 @@ impl Reducible for Model {
                 if m.mode == mode {
                     return self;
                 }
-                m.mode = mode;
                 m.playing = false;
-                m.choices.clear();
+                m.before_reset = None;
+                // The game waits while the person watches, and resumes when they return.
+                match mode {
+                    Mode::Watch => m.saved_game = std::mem::take(&mut m.choices),
+                    Mode::Scheduler => m.choices = std::mem::take(&mut m.saved_game),
+                }
+                m.mode = mode;
                 m.rerun(false);
+                if m.mode == Mode::Scheduler && m.error.is_some() {
+                    m.choices.clear();
+                    m.rerun(false);
+                }
             }
             Action::Choose(task) => {
                 if m.mode != Mode::Scheduler {
@@ -492,11 +513,19 @@ impl Reducible for Model {
                     return self;
                 }
                 m.choices.push(task);
+                m.before_reset = None; // a new game: the wiped one is gone for good
                 m.rerun(true);
             }
             Action::Undo => {
-                if m.mode != Mode::Scheduler || m.choices.pop().is_none() {
+                if m.mode != Mode::Scheduler {
                     return self;
+                }
+                if m.choices.is_empty() {
+                    // Right after a reset: Undo brings the wiped game back.
+                    let Some(game) = m.before_reset.take() else { return self };
+                    m.choices = game;
+                } else {
+                    m.choices.pop();
                 }
                 m.rerun(true);
             }
@@ -504,6 +533,9 @@ impl Reducible for Model {
                 m.scenario = Rc::new(scenario);
                 m.edited = true;
                 m.playing = false;
+                // Another scenario: the saved scheduler game does not apply to it.
+                m.saved_game.clear();
+                m.before_reset = None;
                 if m.mode == Mode::Scheduler {
                     m.choices.clear();
                 }
@@ -517,6 +549,9 @@ impl Reducible for Model {
                 m.scenario = Rc::new(scenario);
                 m.playing = false;
                 m.choices.clear();
+                // Another scenario: the saved scheduler game does not apply to it.
+                m.saved_game.clear();
+                m.before_reset = None;
                 m.step = 0;
                 m.rerun(false);
             }

@@ -181,7 +181,7 @@ pub fn scheduler(model: &Model, loaded: &Loaded, d: &Dispatch) -> Html {
                 }
             </div>
             <div class="buttons">
-                <button data-testid="undo" disabled={model.choices.is_empty()} onclick={on(d, || Action::Undo)}>{ icon("undo") }{ " Undo" }</button>
+                <button data-testid="undo" disabled={model.choices.is_empty() && model.before_reset.is_none()} onclick={on(d, || Action::Undo)}>{ icon("undo") }{ " Undo" }</button>
                 <span class="muted">{ format!("{} choices made", model.choices.len()) }</span>
             </div>
         </section>
