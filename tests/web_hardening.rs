@@ -173,3 +173,29 @@ fn the_scheduler_game_survives_watching_and_a_reset_can_be_undone() {
     m = m.reduce(Action::SetMode(Mode::Scheduler));
     assert!(m.choices.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn screen_readers_hear_the_present_not_the_future_nor_every_frame() {
+    use web_common::{all, click, q, seek};
+    let root = web_common::reader_writer_at(900).await;
+    seek(&root, 5).await;
+    web_common::settle().await;
+    let current = q(&root, "[data-testid=log-current]");
+    assert_eq!(current.get_attribute("aria-current").as_deref(), Some("step"));
+    let lines = all(&root, ".log-line");
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let future = line.get_attribute("class").unwrap_or_default().split(' ').any(|c| c == "future");
+        assert_eq!(line.get_attribute("aria-hidden").as_deref(), future.then_some("true"), "{:?}", line.text_content());
+    }
+    assert!(
+        lines.iter().any(|l| l.get_attribute("class").unwrap_or_default().contains("future")),
+        "some lines lie ahead at step 5"
+    );
+    // The step readout speaks when paused, and keeps quiet while playing.
+    assert_eq!(q(&root, "[data-testid=readout]").get_attribute("aria-live").as_deref(), Some("polite"));
+    click(&root, "[data-testid=play]").await;
+    assert_eq!(q(&root, "[data-testid=readout]").get_attribute("aria-live").as_deref(), Some("off"));
+    click(&root, "[data-testid=play]").await;
+    root.remove();
+}

@@ -138,7 +138,7 @@ pub fn controls(model: &Model, d: &Dispatch) -> Html {
             <div class="seek">
                 <input type="range" min="0" max={steps.to_string()} value={model.step.to_string()} data-testid="seek"
                        aria-label="Seek: step of the run" oninput={on_seek} disabled={steps == 0} />
-                <span class="readout" data-testid="readout" aria-live="polite">
+                <span class="readout" data-testid="readout" aria-live={if model.playing { "off" } else { "polite" }}>
                     { format!("step {} / {steps}", model.step) }<span class="sep">{ " · " }</span>{ format!("{time} ms") }
                 </span>
             </div>
