@@ -20,12 +20,10 @@
 //! ```
 
 use super::event::TaskId;
-use serde::Serialize;
 use std::cell::Cell;
 
 /// Why a run was stopped from inside: a stalled thread, a runaway task, or a limit.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "halt", rename_all = "snake_case")]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Halt {
     /// A blocking lock stalled the only thread: nothing can run again.
     Stalled,

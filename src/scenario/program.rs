@@ -3,6 +3,7 @@
 //! [`WakeOnWrite`] cells, recording what they do in the [`Sink`].
 
 use super::{Condition, MutexKind, Scenario, Step, WriteAction};
+use super::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 use crate::exec::{yield_now, BoxFuture, Budget, Clock, EventKind, Halt, MutexId, MutexObserver, Sink, TaskId};
 use crate::sync::{broken::try_lock_in_poll_fn, Mutex, OwnedMutexGuard, OwnedWriteGuard, Tag, WakeOnWrite};
 use serde_json::Value;
@@ -78,6 +79,9 @@ pub struct Program {
     pub labels: Vec<Label>,
     /// One future per task, with the cell holding the label of the step it is on.
     pub tasks: Vec<(BoxFuture, Arc<AtomicU32>)>,
+    /// The run's budget, which the tasks tick: give the same one to the executor (or
+    /// driver) that polls them.
+    pub budget: Rc<Budget>,
 }
 
 impl std::fmt::Debug for Program {
@@ -90,7 +94,7 @@ impl std::fmt::Debug for Program {
 /// counts: the size of the recorded trace and virtual time, both of which can grow
 /// inside one poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TraceLimits {
+struct TraceLimits {
     /// Events recorded, at most.
     pub max_events: u64,
     /// Bytes of printed lines and rendered values, at most.
@@ -99,10 +103,21 @@ pub struct TraceLimits {
     pub max_time_ms: u64,
 }
 
-/// Builds the mutexes and task futures of a validated scenario. Every step the tasks
-/// execute is counted against `budget` and checked against `limits`; when either says
-/// stop, the running task halts the run and parks for good.
-pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Budget>, limits: TraceLimits) -> Program {
+/// Builds the mutexes and task futures of a validated scenario, and the budget every run
+/// of it obeys (the scenario's limits and the crate's: [`MAX_STEPS_WITHOUT_YIELD`],
+/// [`MAX_BYTES_WITHOUT_YIELD`], [`MAX_EVENTS`], [`MAX_TRACE_TEXT_BYTES`]). Every step
+/// the tasks execute is counted against it and checked against the trace limits; when
+/// either says stop, the running task halts the run and parks for good.
+pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
+    let budget = Rc::new(
+        Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD)
+            .with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
+    );
+    let limits = TraceLimits {
+        max_events: MAX_EVENTS,
+        max_text_bytes: MAX_TRACE_TEXT_BYTES,
+        max_time_ms: scenario.limits.max_time_ms,
+    };
     let mutexes: Vec<Instance> = scenario
         .mutexes
         .iter()
@@ -129,7 +144,8 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
         programs.push((start, ops));
     }
     let sizes = RefCell::new(scenario.mutexes.iter().map(|m| render(&m.initial).len() as u64).collect());
-    let world = Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget, limits, sizes });
+    let world =
+        Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget: budget.clone(), limits, sizes });
     let tasks = scenario
         .tasks
         .iter()
@@ -146,7 +162,7 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, budget: Rc<Bu
     // The tasks share the world; the run keeps handles to the same locks, to read their
     // holders and queues at checkpoints.
     let mutexes = world.mutexes.iter().map(Instance::share).collect();
-    Program { mutexes, labels, tasks }
+    Program { mutexes, labels, tasks, budget }
 }
 
 impl Instance {

@@ -10,8 +10,9 @@
 //! * **Nothing foreign runs under that lock.** A `Waker` can own anything (a guard of this
 //!   very semaphore, say), and an observer is user code, so no waker is woken, cloned
 //!   into place over another or dropped, and no observer is called, while the lock is
-//!   held: the locked sections move them into an [`Outbox`] and the outbox is delivered
-//!   after the lock is released. (tokio fixed the same re-entrancy deadlock in its
+//!   held: the locked sections move them into an [`Outbox`] (a release's single
+//!   hand-over just returns the new holder's tag and waker), delivered after the lock
+//!   is released. (tokio fixed the same re-entrancy deadlock in its
 //!   batch semaphore; the regression tests here are `tests/sync_reentrancy.rs` and the
 //!   loom model `a_waker_dropped_in_the_queue_may_release_the_lock`.)
 //! * A released permit goes to the head waiter under the lock (its slot becomes

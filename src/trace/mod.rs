@@ -259,18 +259,8 @@ impl Simulation {
         scenario.validate()?;
         let sink = Sink::new();
         let clock = Clock::new();
-        let budget = std::rc::Rc::new(
-            Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD)
-                .with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
-        );
+        let program::Program { mutexes, labels, tasks, budget } = program::build(scenario, &clock, &sink);
         let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
-        let limits = program::TraceLimits {
-            max_events: MAX_EVENTS,
-            max_text_bytes: MAX_TRACE_TEXT_BYTES,
-            max_time_ms: scenario.limits.max_time_ms,
-        };
-        let program::Program { mutexes, labels, tasks } =
-            program::build(scenario, &clock, &sink, budget.clone(), limits);
         for (future, label) in tasks {
             executor.spawn_labelled(future, label);
         }

@@ -99,16 +99,8 @@ where
     }
     let sink = Sink::new();
     let clock = Clock::new();
-    let budget = Rc::new(
-        Budget::new(u64::from(scenario.limits.max_steps), crate::scenario::MAX_STEPS_WITHOUT_YIELD)
-            .with_max_bytes_in_poll(crate::scenario::MAX_BYTES_WITHOUT_YIELD),
-    );
-    let limits = program::TraceLimits {
-        max_events: crate::scenario::MAX_EVENTS,
-        max_text_bytes: crate::scenario::MAX_TRACE_TEXT_BYTES,
-        max_time_ms: scenario.limits.max_time_ms,
-    };
-    let prog = program::build(scenario, &clock, &sink, budget.clone(), limits);
+    let prog = program::build(scenario, &clock, &sink);
+    let budget = prog.budget.clone();
     let shared = Rc::new(Shared {
         budget: budget.clone(),
         sink: sink.clone(),
