@@ -154,7 +154,8 @@ async fn the_viewers_theme_choice_is_remembered() {
     web_common::click(&root, ".theme-toggle").await;
     let chosen = web_common::q(&root, ".shell").get_attribute("data-theme").unwrap();
     assert_ne!(before, chosen);
-    assert_eq!(storage.get_item(THEME_KEY).unwrap().as_deref(), Some(chosen.as_str()));
+    // Stored as JSON (gloo-storage's format): "dark" with its quotes.
+    assert_eq!(storage.get_item(THEME_KEY).unwrap(), Some(format!("{chosen:?}")));
     // A new visit opens in the chosen theme.
     let again = web_common::mount().await;
     let reopened = web_common::q(&again, ".shell").get_attribute("data-theme").unwrap();

@@ -2,27 +2,22 @@
 //! hands it to the reducer, which re-runs it; a `ScenarioError` is shown at the field its
 //! path names (`tasks[2].steps[3]`), and the last good run stays on screen.
 
+use super::state::{Action, Shared};
 use crate::scenario::{Condition, MutexKind, MutexSpec, Scenario, ScenarioError, Step, TaskSpec, WriteAction};
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The scenario being edited; equal only to itself.
-#[derive(Clone)]
-pub struct ScenarioRef(pub Rc<Scenario>);
-
-impl PartialEq for ScenarioRef {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
+/// What the editor edits.
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub scenario: ScenarioRef,
+    /// The scenario as edited so far (it may not be valid).
+    pub scenario: Shared<Scenario>,
+    /// Why it cannot run, if it cannot: shown at the field its path names.
     pub error: Option<ScenarioError>,
-    pub on_edit: Callback<Scenario>,
+    /// The reducer's dispatcher: each change is an [`Action::Edit`].
+    pub dispatch: Callback<Action>,
 }
 
 const OPS: [(&str, &str); 14] = [
@@ -639,7 +634,11 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
-    let ed = Ed { scenario: props.scenario.0.clone(), on_edit: props.on_edit.clone(), error: props.error.clone() };
+    let ed = Ed {
+        scenario: props.scenario.0.clone(),
+        on_edit: props.dispatch.reform(Action::Edit),
+        error: props.error.clone(),
+    };
     let s = &ed.scenario;
     let add_mutex = ed.click(|s| {
         let mut n = s.mutexes.len() + 1;

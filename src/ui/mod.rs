@@ -1,25 +1,37 @@
 //! The Yew app (wasm32 only). Everything it draws comes from the engine's run.
+//!
+//! [`App`] holds the one reducer ([`state::Model`]) and lays out the page's parts, each a
+//! component in its own module that takes only what it shows: `header`, `picker`,
+//! `controls`, `stage` (the run at the playhead: `mutex_panel`, `tasks`, `log`, `timeline`,
+//! `insights`, `scheduler`), [`share`] and `editor`. The browser plumbing (animation
+//! frames, listeners, storage) is in [`hooks`], from the gloo crates.
 
 mod app;
+mod controls;
 mod editor;
+mod header;
+pub mod hooks;
+mod insights;
 mod log;
 mod measure;
 mod mutex_panel;
 mod palette;
 pub mod panic;
+mod picker;
+mod scheduler;
 pub mod share;
+mod stage;
 pub mod state;
+mod tasks;
 mod timeline;
-mod views;
 
-pub use app::{App, THEME_KEY};
+pub use app::App;
+pub use hooks::THEME_KEY;
 
 /// Entry point of the binary: installs the panic banner and mounts [`App`] into `#app`.
 pub fn start() {
     panic::install_hook();
-    let document = web_sys::window().and_then(|w| w.document());
-    let root = document.as_ref().and_then(|d| d.get_element_by_id("app"));
-    match root {
+    match gloo_utils::document().get_element_by_id("app") {
         Some(root) => {
             root.set_inner_html("");
             yew::Renderer::<App>::with_root(root).render();

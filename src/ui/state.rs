@@ -18,10 +18,32 @@ pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 pub const BASE_STEPS_PER_SECOND: f64 = 3.0;
 const DEFAULT_SPEED: usize = 2;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// The colour theme.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Theme {
+    /// Dark text on light backgrounds.
     Light,
+    /// Light text on dark backgrounds.
     Dark,
+}
+
+impl Theme {
+    /// The name the page's CSS selects on (`data-theme`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The other theme (what the toggle switches to).
+    pub fn other(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
 }
 
 /// Watch a run, or play the scheduler yourself.
@@ -93,22 +115,39 @@ impl Loaded {
     }
 }
 
-/// The shared handle to a run; equal only to itself (runs are immutable).
-#[derive(Clone)]
-pub struct RunRef(pub Rc<Loaded>);
+/// A shared, immutable value passed to components: equal only to itself (compared by
+/// pointer, which is cheap, where comparing a run or a scenario by value would cost as
+/// much as drawing it). Runs, scenarios and the preset list are never changed in place:
+/// a change makes a new one, so pointer equality is value equality here.
+pub struct Shared<T: ?Sized>(pub Rc<T>);
 
-impl PartialEq for RunRef {
+impl<T: ?Sized> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T: ?Sized> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
-impl std::ops::Deref for RunRef {
-    type Target = Loaded;
-    fn deref(&self) -> &Loaded {
+impl<T: ?Sized> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shared({:p})", Rc::as_ptr(&self.0))
+    }
+}
+
+impl<T: ?Sized> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
         &self.0
     }
 }
+
+/// A finished run and what the views derive from it, shared.
+pub type RunRef = Shared<Loaded>;
 
 #[derive(Clone)]
 pub struct Model {
@@ -358,7 +397,7 @@ impl Model {
         if self.mode == Mode::Watch {
             self.choices.clear();
         }
-        self.loaded = Some(RunRef(Rc::new(loaded)));
+        self.loaded = Some(Shared(Rc::new(loaded)));
         self.error = None;
         // Each axis suits a different run: time when time passes, else steps.
         if !keep_step {
@@ -472,10 +511,7 @@ impl Reducible for Model {
                 }
             }
             Action::ToggleTheme => {
-                m.theme = match m.theme {
-                    Theme::Light => Theme::Dark,
-                    Theme::Dark => Theme::Light,
-                };
+                m.theme = m.theme.other();
                 // The viewer's own choice: links made from here no longer force one.
                 m.link_theme = None;
             }

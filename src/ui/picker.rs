@@ -1,0 +1,73 @@
+//! The side column: the preset scenarios, and what the current one is about.
+
+use super::state::{Action, Shared};
+use crate::scenario::Preset;
+use yew::prelude::*;
+
+/// The list of presets and which one is open.
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    /// Every preset, in the order the picker lists them.
+    pub presets: Shared<Vec<Preset>>,
+    /// The index of the preset the scenario came from, if it came from one.
+    pub current: Option<usize>,
+    /// The reducer's dispatcher.
+    pub dispatch: Callback<Action>,
+}
+
+/// The preset scenarios, one button each; the open one is pressed.
+#[function_component(Picker)]
+pub fn picker(props: &PickerProps) -> Html {
+    html! {
+        <nav class="picker" aria-label="Scenarios">
+            <h2>{ "Scenarios" }</h2>
+            if props.presets.is_empty() {
+                <p class="muted">{ "No preset scenarios are available in this build." }</p>
+            }
+            <ul class="preset-list">
+                { for props.presets.iter().enumerate().map(|(i, p)| {
+                    let current = props.current == Some(i);
+                    html! {
+                        <li key={p.id}>
+                            <button class={classes!("preset", current.then_some("current"))}
+                                    aria-pressed={current.to_string()} data-testid={format!("preset-{}", p.id)}
+                                    onclick={props.dispatch.reform(move |_| Action::SelectPreset(i))}>
+                                <span class="preset-title">{ p.title }</span>
+                                <span class="preset-id">{ p.id }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </nav>
+    }
+}
+
+/// The preset whose explanation to show.
+#[derive(Properties, PartialEq)]
+pub struct ExplanationProps {
+    /// Every preset.
+    pub presets: Shared<Vec<Preset>>,
+    /// The index of the preset the scenario came from (nothing is shown without one).
+    pub current: Option<usize>,
+    /// Whether the scenario has been edited since (the title then says so).
+    pub edited: bool,
+}
+
+/// What to watch for in the current preset, and the source text it comes from.
+#[function_component(Explanation)]
+pub fn explanation(props: &ExplanationProps) -> Html {
+    let Some(p) = props.current.and_then(|i| props.presets.get(i)) else { return html! {} };
+    html! {
+        <section class="explain" aria-label="About this scenario" data-testid="explanation">
+            <h2>{ p.title }{ if props.edited { " (edited)" } else { "" } }</h2>
+            <p>{ p.explanation }</p>
+            if !p.source.is_empty() {
+                <details class="source">
+                    <summary>{ "Where this comes from" }</summary>
+                    <pre>{ p.source }</pre>
+                </details>
+            }
+        </section>
+    }
+}
