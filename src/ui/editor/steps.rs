@@ -1,0 +1,507 @@
+//! A task's steps in the editor: a row per step (its kind, its fields, move, duplicate,
+//! remove), nested lists for `repeat`, and the error of the step it is about.
+
+use super::{parse_json, Ed};
+use crate::scenario::{Condition, Scenario, Step, WriteAction};
+use serde_json::Value;
+use yew::prelude::*;
+
+/// The kinds of step, in the order the menu lists them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    Lock,
+    Unlock,
+    TryLock,
+    LockedWrite,
+    Write,
+    Read,
+    Dbg,
+    Print,
+    Sleep,
+    Busy,
+    Yield,
+    Repeat,
+    WaitUntil,
+    BrokenWait,
+}
+
+impl Op {
+    const ALL: [Op; 14] = [
+        Op::Lock,
+        Op::Unlock,
+        Op::TryLock,
+        Op::LockedWrite,
+        Op::Write,
+        Op::Read,
+        Op::Dbg,
+        Op::Print,
+        Op::Sleep,
+        Op::Busy,
+        Op::Yield,
+        Op::Repeat,
+        Op::WaitUntil,
+        Op::BrokenWait,
+    ];
+
+    /// The kind of `step`.
+    fn of(step: &Step) -> Op {
+        match step {
+            Step::Lock { .. } => Op::Lock,
+            Step::Unlock { .. } => Op::Unlock,
+            Step::TryLock { .. } => Op::TryLock,
+            Step::LockedWrite { .. } => Op::LockedWrite,
+            Step::Write { .. } => Op::Write,
+            Step::Read { .. } => Op::Read,
+            Step::Dbg { .. } => Op::Dbg,
+            Step::Print { .. } => Op::Print,
+            Step::Sleep { .. } => Op::Sleep,
+            Step::Busy { .. } => Op::Busy,
+            Step::Yield => Op::Yield,
+            Step::Repeat { .. } => Op::Repeat,
+            Step::WaitUntil { .. } => Op::WaitUntil,
+            Step::BrokenWait { .. } => Op::BrokenWait,
+        }
+    }
+
+    /// Its name in a scenario's JSON (`"op": "try_lock"`), the menu's value.
+    fn name(self) -> &'static str {
+        match self {
+            Op::Lock => "lock",
+            Op::Unlock => "unlock",
+            Op::TryLock => "try_lock",
+            Op::LockedWrite => "locked_write",
+            Op::Write => "write",
+            Op::Read => "read",
+            Op::Dbg => "dbg",
+            Op::Print => "print",
+            Op::Sleep => "sleep",
+            Op::Busy => "busy",
+            Op::Yield => "yield",
+            Op::Repeat => "repeat",
+            Op::WaitUntil => "wait_until",
+            Op::BrokenWait => "broken_wait",
+        }
+    }
+
+    /// What the menu says: the Rust it stands for.
+    fn label(self) -> &'static str {
+        match self {
+            Op::Lock => "lock().await (keep the guard)",
+            Op::Unlock => "drop the guard",
+            Op::TryLock => "try_lock()",
+            Op::LockedWrite => "*lock().await = … (temporary guard)",
+            Op::Write => "write through the held guard",
+            Op::Read => "read the value",
+            Op::Dbg => "dbg!(value)",
+            Op::Print => "println!",
+            Op::Sleep => "sleep(ms).await",
+            Op::Busy => "busy work, no yield",
+            Op::Yield => "yield_now().await",
+            Op::Repeat => "repeat (a loop)",
+            Op::WaitUntil => "wait for a write (wake-on-write)",
+            Op::BrokenWait => "poll_fn try_lock (lost wake-up bug)",
+        }
+    }
+
+    /// A fresh step of this kind on `mutex` (where it takes one).
+    fn fresh(self, mutex: String) -> Step {
+        let bump = WriteAction::Increment { by: 1 };
+        match self {
+            Op::Lock => Step::Lock { mutex },
+            Op::Unlock => Step::Unlock { mutex },
+            Op::TryLock => Step::TryLock { mutex },
+            Op::LockedWrite => Step::LockedWrite { mutex, action: bump },
+            Op::Write => Step::Write { mutex, action: bump },
+            Op::Read => Step::Read { mutex, key: None },
+            Op::Dbg => Step::Dbg { name: "value".into() },
+            Op::Print => Step::Print { text: "hello".into() },
+            Op::Sleep => Step::Sleep { ms: 100 },
+            Op::Busy => Step::Busy { ms: 10 },
+            Op::Yield => Step::Yield,
+            Op::Repeat => Step::Repeat { times: 2, steps: vec![Step::Yield] },
+            Op::WaitUntil => Step::WaitUntil { mutex, until: Condition::NonEmpty, take: false },
+            Op::BrokenWait => Step::BrokenWait { mutex, until: Condition::NonEmpty, take: false },
+        }
+    }
+}
+
+/// The mutex `step` names, if it names one.
+fn mutex_of(step: &mut Step) -> Option<&mut String> {
+    match step {
+        Step::Lock { mutex }
+        | Step::Unlock { mutex }
+        | Step::TryLock { mutex }
+        | Step::LockedWrite { mutex, .. }
+        | Step::Write { mutex, .. }
+        | Step::Read { mutex, .. }
+        | Step::WaitUntil { mutex, .. }
+        | Step::BrokenWait { mutex, .. } => Some(mutex),
+        Step::Dbg { .. }
+        | Step::Print { .. }
+        | Step::Sleep { .. }
+        | Step::Busy { .. }
+        | Step::Yield
+        | Step::Repeat { .. } => None,
+    }
+}
+
+/// The step list of task `task`, inside the `repeat` steps at the indices `nest`.
+fn steps_mut<'a>(s: &'a mut Scenario, task: usize, nest: &[usize]) -> Option<&'a mut Vec<Step>> {
+    let mut steps = &mut s.tasks.get_mut(task)?.steps;
+    for &i in nest {
+        match steps.get_mut(i)? {
+            Step::Repeat { steps: inner, .. } => steps = inner,
+            _ => return None,
+        }
+    }
+    Some(steps)
+}
+
+/// Where a step list is: its task, the indices of the `repeat` steps it is nested in, and
+/// its path in the scenario (`tasks[1].steps[2].steps`).
+#[derive(Clone)]
+struct ListAt {
+    task: usize,
+    nest: Vec<usize>,
+    path: String,
+}
+
+impl ListAt {
+    /// Step `index` of this list.
+    fn step(&self, index: usize) -> StepAt {
+        StepAt { list: self.clone(), index, path: format!("{}[{index}]", self.path) }
+    }
+}
+
+/// Where a step is: its list and its index there, and its path (`tasks[1].steps[2]`).
+#[derive(Clone)]
+struct StepAt {
+    list: ListAt,
+    index: usize,
+    path: String,
+}
+
+impl StepAt {
+    /// The list this step is in, in `s`.
+    fn list_mut<'a>(&self, s: &'a mut Scenario) -> Option<&'a mut Vec<Step>> {
+        steps_mut(s, self.list.task, &self.list.nest)
+    }
+
+    /// A field change that sets part of this step from the field's text.
+    fn change(&self, ed: &Ed, set: impl Fn(&mut Step, String) + 'static) -> Callback<Event> {
+        let at = self.clone();
+        ed.change(move |s, v| {
+            if let Some(step) = at.list_mut(s).and_then(|l| l.get_mut(at.index)) {
+                set(step, v);
+            }
+        })
+    }
+
+    /// A click that changes this step's list (move, duplicate, remove).
+    fn click(&self, ed: &Ed, f: impl Fn(&mut Vec<Step>, usize) + 'static) -> Callback<MouseEvent> {
+        let at = self.clone();
+        ed.click(move |s| {
+            if let Some(list) = at.list_mut(s) {
+                if at.index < list.len() {
+                    f(list, at.index);
+                }
+            }
+        })
+    }
+
+    /// A labelled text or number field for the step's part `field` (a path suffix).
+    fn field(
+        &self,
+        ed: &Ed,
+        (label, kind, field): (&str, &'static str, &str),
+        value: String,
+        set: impl Fn(&mut Step, String) + 'static,
+    ) -> Html {
+        let path = format!("{}.{field}", self.path);
+        let invalid = ed.error.as_ref().is_some_and(|e| e.path.starts_with(&path));
+        html! {
+            <label>{ format!("{label} ") }
+                <input type={kind} value={value} aria-label={format!("{}: {label}", self.path)}
+                       aria-invalid={invalid.to_string()} data-field={path} onchange={self.change(ed, set)} />
+            </label>
+        }
+    }
+
+    /// The menu of the scenario's mutexes (plus the step's own, if it names no mutex of it).
+    fn mutex_select(&self, ed: &Ed, current: &str) -> Html {
+        let mut names: Vec<String> = ed.scenario.mutexes.iter().map(|m| m.name.clone()).collect();
+        if !names.iter().any(|n| n == current) {
+            names.push(current.to_string());
+        }
+        let onchange = self.change(ed, |step, v| {
+            if let Some(mutex) = mutex_of(step) {
+                *mutex = v;
+            }
+        });
+        html! {
+            <label>{ "mutex " }
+                <select aria-label={format!("{}: mutex", self.path)} {onchange}>
+                    { for names.into_iter().map(|n| html! { <option selected={n == current} value={n.clone()}>{ n }</option> }) }
+                </select>
+            </label>
+        }
+    }
+}
+
+/// Sets the write action of a `write` or `locked_write` step.
+fn set_action(step: &mut Step, a: WriteAction) {
+    if let Step::Write { action, .. } | Step::LockedWrite { action, .. } = step {
+        *action = a;
+    }
+}
+
+/// The write action's kind, and its value, if it has one.
+fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
+    const KINDS: [(&str, &str); 5] = [
+        ("increment", "+= by"),
+        ("set", "set"),
+        ("set_now", "set(now)"),
+        ("insert_now", "insert(key, now)"),
+        ("push", "push"),
+    ];
+    let kind = match action {
+        WriteAction::Set { .. } => "set",
+        WriteAction::Increment { .. } => "increment",
+        WriteAction::SetNow => "set_now",
+        WriteAction::InsertNow { .. } => "insert_now",
+        WriteAction::Push { .. } => "push",
+    };
+    let onchange = at.change(ed, |step, v| {
+        let a = match v.as_str() {
+            "set" => WriteAction::Set { value: Value::from(0) },
+            "set_now" => WriteAction::SetNow,
+            "insert_now" => WriteAction::InsertNow { key: "key".into() },
+            "push" => WriteAction::Push { value: Value::from(1) },
+            _ => WriteAction::Increment { by: 1 },
+        };
+        set_action(step, a);
+    });
+    let extra = match action {
+        WriteAction::Set { value } => {
+            at.field(ed, ("value (JSON)", "text", "action.value"), value.to_string(), |st, v| {
+                set_action(st, WriteAction::Set { value: parse_json(&v) })
+            })
+        }
+        WriteAction::Push { value } => {
+            at.field(ed, ("value (JSON)", "text", "action.value"), value.to_string(), |st, v| {
+                set_action(st, WriteAction::Push { value: parse_json(&v) })
+            })
+        }
+        WriteAction::Increment { by } => at.field(ed, ("by", "number", "action.by"), by.to_string(), |st, v| {
+            set_action(st, WriteAction::Increment { by: v.trim().parse().unwrap_or(1) })
+        }),
+        WriteAction::InsertNow { key } => at.field(ed, ("key", "text", "action.key"), key.clone(), |st, v| {
+            set_action(st, WriteAction::InsertNow { key: v })
+        }),
+        WriteAction::SetNow => html! {},
+    };
+    html! {
+        <>
+            <label>{ "write " }
+                <select aria-label={format!("{}: write kind", at.path)} {onchange}>
+                    { for KINDS.iter().map(|(v, l)| html! { <option value={*v} selected={*v == kind}>{ *l }</option> }) }
+                </select>
+            </label>
+            { extra }
+        </>
+    }
+}
+
+/// Sets the condition of a `wait_until` or `broken_wait` step.
+fn set_condition(step: &mut Step, c: Condition) {
+    if let Step::WaitUntil { until, .. } | Step::BrokenWait { until, .. } = step {
+        *until = c;
+    }
+}
+
+/// The condition a waiting step waits for, its value, and whether it takes the value.
+fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html {
+    let kind = match until {
+        Condition::NonEmpty => "non_empty",
+        Condition::AtLeast { .. } => "at_least",
+        Condition::Equals { .. } => "equals",
+    };
+    let onchange = at.change(ed, |step, v| {
+        let c = match v.as_str() {
+            "at_least" => Condition::AtLeast { value: 1 },
+            "equals" => Condition::Equals { value: Value::from(1) },
+            _ => Condition::NonEmpty,
+        };
+        set_condition(step, c);
+    });
+    let extra = match until {
+        Condition::AtLeast { value } => {
+            at.field(ed, ("at least", "number", "until.value"), value.to_string(), |st, v| {
+                set_condition(st, Condition::AtLeast { value: v.trim().parse().unwrap_or(0) })
+            })
+        }
+        Condition::Equals { value } => {
+            at.field(ed, ("equals (JSON)", "text", "until.value"), value.to_string(), |st, v| {
+                set_condition(st, Condition::Equals { value: parse_json(&v) })
+            })
+        }
+        Condition::NonEmpty => html! {},
+    };
+    let on_take = at.change(ed, |step, v| {
+        if let Step::WaitUntil { take, .. } | Step::BrokenWait { take, .. } = step {
+            *take = v == "true";
+        }
+    });
+    html! {
+        <>
+            <label>{ "until " }
+                <select aria-label={format!("{}: condition", at.path)} {onchange}>
+                    <option value="non_empty" selected={kind == "non_empty"}>{ "non-empty" }</option>
+                    <option value="at_least" selected={kind == "at_least"}>{ "at least" }</option>
+                    <option value="equals" selected={kind == "equals"}>{ "equals" }</option>
+                </select>
+            </label>
+            { extra }
+            <label class="check">
+                <input type="checkbox" checked={take} onchange={on_take} aria-label={format!("{}: take the value", at.path)} />
+                { " take" }
+            </label>
+        </>
+    }
+}
+
+/// The fields of `step`, after its kind.
+fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
+    let number = |v: String, old: u64| v.trim().parse().unwrap_or(old);
+    match step {
+        Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => at.mutex_select(ed, mutex),
+        Step::LockedWrite { mutex, action } | Step::Write { mutex, action } => {
+            html! { <>{ at.mutex_select(ed, mutex) }{ action_fields(ed, at, action) }</> }
+        }
+        Step::Read { mutex, key } => html! {
+            <>
+                { at.mutex_select(ed, mutex) }
+                { at.field(ed, ("key (optional)", "text", "key"), key.clone().unwrap_or_default(), |st, v| {
+                    if let Step::Read { key, .. } = st {
+                        *key = if v.is_empty() { None } else { Some(v) }
+                    }
+                }) }
+            </>
+        },
+        Step::Dbg { name } => at.field(ed, ("name", "text", "name"), name.clone(), |st, v| {
+            if let Step::Dbg { name } = st {
+                *name = v
+            }
+        }),
+        Step::Print { text } => at.field(ed, ("text", "text", "text"), text.clone(), |st, v| {
+            if let Step::Print { text } = st {
+                *text = v
+            }
+        }),
+        Step::Sleep { ms } => at.field(ed, ("ms", "number", "ms"), ms.to_string(), move |st, v| {
+            if let Step::Sleep { ms } = st {
+                *ms = number(v, *ms)
+            }
+        }),
+        Step::Busy { ms } => at.field(ed, ("ms", "number", "ms"), ms.to_string(), move |st, v| {
+            if let Step::Busy { ms } = st {
+                *ms = number(v, *ms)
+            }
+        }),
+        Step::Yield => html! {},
+        Step::Repeat { times, .. } => at.field(ed, ("times", "number", "times"), times.to_string(), |st, v| {
+            if let Step::Repeat { times, .. } = st {
+                *times = v.trim().parse().unwrap_or(*times)
+            }
+        }),
+        Step::WaitUntil { mutex, until, take } | Step::BrokenWait { mutex, until, take } => {
+            html! { <>{ at.mutex_select(ed, mutex) }{ condition_fields(ed, at, until, *take) }</> }
+        }
+    }
+}
+
+/// One step: its kind, its fields, its buttons, its error, and (for `repeat`) its body.
+fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
+    let (i, path) = (at.index, &at.path);
+    let op = Op::of(step);
+    let on_op = {
+        let at = at.clone();
+        ed.change(move |s, v| {
+            let Some(&op) = Op::ALL.iter().find(|o| o.name() == v) else { return };
+            let first = s.mutexes.first().map_or_else(|| "m".to_string(), |m| m.name.clone());
+            if let Some(step) = at.list_mut(s).and_then(|l| l.get_mut(at.index)) {
+                // The new step keeps the old one's mutex.
+                let mutex = mutex_of(step).map_or(first, |m| m.clone());
+                *step = op.fresh(mutex);
+            }
+        })
+    };
+    let mv = |delta: isize| {
+        at.click(ed, move |list, i| {
+            let j = i as isize + delta;
+            if j >= 0 && (j as usize) < list.len() {
+                list.swap(i, j as usize);
+            }
+        })
+    };
+    let inner = match step {
+        Step::Repeat { steps, .. } => {
+            let mut nest = at.list.nest.clone();
+            nest.push(i);
+            step_list(ed, &ListAt { task: at.list.task, nest, path: format!("{path}.steps") }, steps)
+        }
+        _ => html! {},
+    };
+    let invalid = ed.error_at(path).is_some();
+    html! {
+        <li class={classes!("step-row", invalid.then_some("invalid"))} data-testid="step-row" data-path={path.clone()}>
+            <div class="step-line">
+                <span class="step-index">{ i + 1 }</span>
+                <select class="op" aria-label={format!("{path}: step type")} data-testid="step-op" onchange={on_op}>
+                    { for Op::ALL.iter().map(|o| html! {
+                        <option value={o.name()} selected={*o == op}>{ o.label() }</option>
+                    }) }
+                </select>
+                { step_fields(ed, at, step) }
+                <span class="row-buttons">
+                    <button aria-label={format!("Move {path} up")} disabled={i == 0} onclick={mv(-1)}>{ "↑" }</button>
+                    <button aria-label={format!("Move {path} down")} disabled={i + 1 >= len} onclick={mv(1)}>{ "↓" }</button>
+                    <button aria-label={format!("Duplicate {path}")}
+                            onclick={at.click(ed, |list, i| list.insert(i + 1, list[i].clone()))}>
+                        { super::super::palette::icon("copy") }
+                    </button>
+                    <button aria-label={format!("Remove {path}")} data-testid="remove-step"
+                            onclick={at.click(ed, |list, i| { list.remove(i); })}>{ "✕" }</button>
+                </span>
+            </div>
+            { ed.field_error(path) }
+            { inner }
+        </li>
+    }
+}
+
+/// The steps of one list, and a button to add one.
+fn step_list(ed: &Ed, list: &ListAt, steps: &[Step]) -> Html {
+    let add = {
+        let list = list.clone();
+        ed.click(move |s| {
+            let mutex = s.mutexes.first().map_or_else(|| "m".to_string(), |m| m.name.clone());
+            if let Some(st) = steps_mut(s, list.task, &list.nest) {
+                st.push(Step::Lock { mutex });
+            }
+        })
+    };
+    html! {
+        <div class="steps">
+            <ol class="step-list">
+                { for steps.iter().enumerate().map(|(i, st)| step_row(ed, &list.step(i), st, steps.len())) }
+            </ol>
+            <button class="add" aria-label={format!("Add a step to {}", list.path)} onclick={add}>{ "+ step" }</button>
+        </div>
+    }
+}
+
+/// The top-level steps of task `task`.
+pub(super) fn task_steps(ed: &Ed, task: usize, steps: &[Step]) -> Html {
+    step_list(ed, &ListAt { task, nest: Vec::new(), path: format!("tasks[{task}].steps") }, steps)
+}
