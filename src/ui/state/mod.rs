@@ -12,6 +12,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+mod link;
+
 /// Playback speeds (multipliers of [`BASE_STEPS_PER_SECOND`]).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 /// Steps per second at 1×: slow enough to follow one chip at a time.
@@ -618,129 +620,5 @@ impl Reducible for Model {
             }
         }
         Rc::new(m)
-    }
-}
-
-impl Model {
-    /// The model a link describes. A link that cannot be used gives the default model
-    /// and a notice saying why; nothing in a link is ever run as code.
-    pub fn from_fragment(fragment: &str, theme: Theme) -> Model {
-        use crate::share::{FragmentError, Link, PolicySpec, Source, Speed, ThemeChoice};
-        let mut m = Model::new(theme);
-        if fragment.trim_start_matches('#').is_empty() {
-            return m;
-        }
-        // Every part that can be read is kept; the others are named in the notice.
-        let (link, problems) = Link::read(fragment);
-        let mut notes: Vec<String> = Vec::new();
-        if let Some(FragmentError::TooLong { .. }) = problems.first() {
-            m.notice =
-                Some(format!("This link could not be opened: {}. Showing the default scenario instead.", problems[0]));
-            return m;
-        }
-        let source_problem = problems.iter().find(|p| !matches!(p, FragmentError::BadValue { .. }));
-        if let Some(p) = source_problem {
-            notes.push(format!(
-                "The scenario in this link could not be opened: {p}. Showing the default scenario instead."
-            ));
-        }
-        let ignored: Vec<String> =
-            problems.iter().filter(|p| matches!(p, FragmentError::BadValue { .. })).map(|p| p.to_string()).collect();
-        if !ignored.is_empty() {
-            notes.push(format!("Part of this link was ignored: {}.", ignored.join("; ")));
-        }
-        match &link.source {
-            Source::Default => {}
-            Source::Preset(id) => match m.presets.iter().position(|p| p.id == id) {
-                Some(i) => {
-                    m.preset = Some(i);
-                    m.scenario = Rc::new(m.presets[i].scenario.clone());
-                }
-                None => notes.insert(
-                    0,
-                    format!(
-                        "This link names a preset {id:?} that does not exist. Showing the default scenario instead."
-                    ),
-                ),
-            },
-            Source::Scenario(json) => match Scenario::from_json(json) {
-                Ok(s) => {
-                    m.preset = m.presets.iter().position(|p| p.scenario == s);
-                    m.edited = m.preset.is_none();
-                    m.scenario = Rc::new(s);
-                }
-                Err(e) => notes.insert(
-                    0,
-                    format!("The scenario in this link cannot run ({e}). Showing the default scenario instead."),
-                ),
-            },
-        }
-        match &link.policy {
-            Some(PolicySpec::Fifo) | None => {}
-            Some(PolicySpec::Random { seed }) => m.policy = PolicyChoice::Random(*seed),
-            Some(PolicySpec::Manual(choices)) => {
-                m.mode = Mode::Scheduler;
-                m.choices = choices.clone();
-            }
-        }
-        if let Some(t) = link.theme {
-            m.theme = if t == ThemeChoice::Dark { Theme::Dark } else { Theme::Light };
-            m.link_theme = Some(m.theme);
-        }
-        m.rerun(false);
-        if m.error.is_some() {
-            // A manual policy whose choices do not fit: start the scheduler afresh.
-            m.choices.clear();
-            m.rerun(false);
-        }
-        if let Some(Speed::Times(x)) = link.speed {
-            m.speed = SPEEDS.iter().position(|&s| s >= x).unwrap_or(SPEEDS.len() - 1);
-        }
-        let wish = Wish { step: link.step, to_end: link.speed == Some(Speed::ToEnd), autoplay: link.autoplay };
-        m.embed = Embed { on: link.embed, autoplay: link.autoplay, looped: link.looped };
-        match &mut m.pending {
-            // The link's run is still being made: the playhead goes there once it is.
-            Some(pending) => pending.wish = wish,
-            None => m.apply_wish(wish),
-        }
-        if !notes.is_empty() {
-            m.notice = Some(notes.join(" "));
-        }
-        m
-    }
-
-    /// The link that shows exactly this run at this step.
-    pub fn link(&self, embed: Embed) -> crate::share::Link {
-        crate::share::Link { source: self.link_source(), ..self.link_settings(embed) }
-    }
-
-    /// Where a link's scenario comes from: the preset's id, or (once edited, or for a
-    /// scenario that is no preset) the whole scenario as JSON.
-    pub fn link_source(&self) -> crate::share::Source {
-        use crate::share::Source;
-        match (self.preset, self.edited) {
-            (Some(i), false) => Source::Preset(self.presets[i].id.to_string()),
-            _ => Source::Scenario(serde_json::to_string(&*self.scenario).unwrap_or_default()),
-        }
-    }
-
-    /// [`link`](Model::link) without its source: step, speed, policy, theme and embed.
-    pub fn link_settings(&self, embed: Embed) -> crate::share::Link {
-        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
-        Link {
-            source: Source::Default,
-            step: Some(u64::from(self.step)),
-            speed: Some(Speed::Times(SPEEDS[self.speed])),
-            policy: Some(match (self.mode, self.policy) {
-                (Mode::Scheduler, _) => PolicySpec::Manual(self.choices.clone()),
-                (Mode::Watch, PolicyChoice::Fifo) => PolicySpec::Fifo,
-                (Mode::Watch, PolicyChoice::Random(seed)) => PolicySpec::Random { seed },
-            }),
-            // Only a theme the page's own link set: a viewer's light or dark is theirs.
-            theme: self.link_theme.map(|t| if t == Theme::Dark { ThemeChoice::Dark } else { ThemeChoice::Light }),
-            embed: embed.on,
-            autoplay: embed.autoplay,
-            looped: embed.looped,
-        }
     }
 }
