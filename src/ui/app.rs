@@ -64,7 +64,8 @@ pub fn app() -> Html {
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
                        error={model.error.clone()} dispatch={dispatch.clone()} />
                 <section class="editor-wrap" aria-label="Edit the scenario">
-                    <button class="editor-toggle" aria-expanded={model.editor_open.to_string()} data-testid="editor-toggle"
+                    <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
+                            data-testid="editor-toggle"
                             onclick={dispatch.reform(|_| Action::ToggleEditor)}>
                         { if model.editor_open { "▾ Hide the scenario editor" } else { "▸ Edit this scenario" } }
                     </button>

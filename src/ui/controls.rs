@@ -127,7 +127,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                             { for policy_seeds(props.policy).into_iter().map(|s| {
                                 let value = policy_value(PolicyChoice::Random(s));
                                 html! {
-                                    <option selected={current_policy == value} value={value.clone()}>{ format!("Random, seed {s}") }</option>
+                                    <option selected={current_policy == value} value={value.clone()}>
+                                        { format!("Random, seed {s}") }
+                                    </option>
                                 }
                             }) }
                         </select>
@@ -138,7 +140,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <input type="range" min="0" max={steps.to_string()} value={step.to_string()} data-testid="seek"
                        aria-label="Seek: step of the run" oninput={on_seek} disabled={steps == 0} />
                 <span class="readout" data-testid="readout" aria-live={if props.playing { "off" } else { "polite" }}>
-                    { format!("step {step} / {steps}") }<span class="sep">{ " · " }</span>{ format!("{} ms", props.time) }
+                    { format!("step {step} / {steps}") }<span class="sep">{ " · " }</span>
+                    { format!("{} ms", props.time) }
                 </span>
             </div>
             <p class="hint" aria-hidden="true">

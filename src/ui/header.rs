@@ -62,13 +62,16 @@ pub fn header(props: &HeaderProps) -> Html {
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert" data-testid="notice">
                     { text.clone() }
-                    <button aria-label="Dismiss this message" onclick={d.reform(|_| Action::Notice(None))}>{ "×" }</button>
+                    <button aria-label="Dismiss this message" onclick={d.reform(|_| Action::Notice(None))}>
+                        { "×" }
+                    </button>
                 </p>
             }
             if let Some(p) = &props.progress {
                 <p class="notice progress" role="status" data-testid="simulating">
                     <span>
-                        { format!("Simulating \"{}\": {} steps, {} events so far", props.scenario_name, p.steps, p.events) }
+                        { format!("Simulating \"{}\": ", props.scenario_name) }
+                        { format!("{} steps, {} events so far", p.steps, p.events) }
                         <progress max="1" value={format!("{:.3}", p.fraction())}
                                   aria-label="How far the simulation has got, at least"></progress>
                     </span>

@@ -41,20 +41,26 @@ pub fn insights(props: &InsightsProps) -> Html {
                 <strong>{ if at_end { "Outcome: " } else { "At the end: " } }</strong>{ run.end_text() }
                 { for run.scenario.mutexes.iter().enumerate().take(3).map(|(i, m)| {
                     let v = props.run.end_snapshot.mutexes.get(i).map(|v| v.value.clone()).unwrap_or_default();
-                    html! { <span class="final-value">{ format!(" · {} = ", m.name) }<code data-testid="final-value">{ v }</code></span> }
+                    html! {
+                        <span class="final-value">
+                            { format!(" · {} = ", m.name) }<code data-testid="final-value">{ v }</code>
+                        </span>
+                    }
                 }) }
             </p>
             <ul class="alerts" aria-label="Alerts">
                 { for a.alerts.iter().enumerate().map(|(i, al)| {
                     let step = al.step;
                     let (title, kind) = alert_names(al.kind);
-                    let message = al.message.strip_prefix(title).and_then(|m| m.strip_prefix(": ")).unwrap_or(&al.message);
+                    let message =
+                        al.message.strip_prefix(title).and_then(|m| m.strip_prefix(": ")).unwrap_or(&al.message);
                     html! {
                         <li key={i} class={classes!("alert", format!("alert-{}", kind.to_lowercase()),
                                                     (props.step >= step).then_some("reached"))}
                             data-testid="alert" data-kind={kind} role="alert">
                             <strong>{ title }</strong>{ ": " }{ message.to_string() }
-                            <button class="link" data-testid="alert-seek" onclick={props.dispatch.reform(move |_| Action::Seek(step))}
+                            <button class="link" data-testid="alert-seek"
+                                    onclick={props.dispatch.reform(move |_| Action::Seek(step))}
                                     aria-label={format!("Jump to step {step}, where it happened")}>
                                 { format!("jump to step {step} ({} ms)", al.time) }
                             </button>
@@ -63,7 +69,9 @@ pub fn insights(props: &InsightsProps) -> Html {
                 }) }
             </ul>
             <dl class="numbers">
-                <div><dt>{ "Fairness (Jain)" }</dt><dd data-testid="fairness">{ format!("{:.3}", a.jain_fairness) }</dd></div>
+                <div>
+                    <dt>{ "Fairness (Jain)" }</dt><dd data-testid="fairness">{ format!("{:.3}", a.jain_fairness) }</dd>
+                </div>
                 <div><dt>{ "Throughput" }</dt><dd>{ format!("{:.1} locks/s", a.throughput_per_s) }</dd></div>
                 <div><dt>{ "Acquisitions" }</dt><dd>{ a.acquisitions }</dd></div>
                 <div><dt>{ "Virtual time" }</dt><dd>{ format!("{} ms", run.duration()) }</dd></div>

@@ -68,12 +68,16 @@ pub fn log(props: &LogProps) -> Html {
                         let step = l.step;
                         let on_seek = props.on_seek.clone();
                         html! {
-                            <div key={i} class={classes!("log-line", here.then_some("current"), future.then_some("future"))}
-                                 style={format!("top:{}px", i as f64 * ROW)} data-testid={if here { "log-current" } else { "log-line" }}
+                            <div key={i}
+                                 class={classes!("log-line", here.then_some("current"), future.then_some("future"))}
+                                 style={format!("top:{}px", i as f64 * ROW)}
+                                 data-testid={if here { "log-current" } else { "log-line" }}
                                  aria-current={here.then_some("step")} aria-hidden={future.then_some("true")}
                                  onclick={Callback::from(move |_| on_seek.emit(step))}>
                                 <span class="gutter">{ format!("{:>5}", l.step) }</span>
-                                <span class="mini-chip" style={format!("background:{bg};color:{fg}")}>{ task_mark(l.task) }</span>
+                                <span class="mini-chip" style={format!("background:{bg};color:{fg}")}>
+                                    { task_mark(l.task) }
+                                </span>
                                 <span class="text">{ l.text.clone() }</span>
                             </div>
                         }

@@ -108,7 +108,8 @@ fn moving_chip(
     html! {
         <div key={chip_key(role, task)} class={classes!("slot", role)}
              style={format!("transform:translateX({x}px);--chip:{bg};--chip-fg:{fg}")}
-             data-testid={testid} data-task={task.to_string()} data-pos={badge.clone().unwrap_or_default()} role="listitem" aria-label={label} title={name}>
+             data-testid={testid} data-task={task.to_string()} data-pos={badge.clone().unwrap_or_default()}
+             role="listitem" aria-label={label} title={name}>
             <span class={classes!("chip", class)}>
                 { task_mark(task) }
                 if let Some(b) = badge { <small class="pos">{ b }</small> }
@@ -179,22 +180,36 @@ pub fn mutex_panel(
         <article class={classes!("mutex-panel", cycle_note.is_some().then_some("in-cycle"))}
                  data-testid="mutex-panel" data-mutex={name.clone()} aria-label={format!("mutex {name}")}>
             <header class="mutex-head">
-                <h3><span class="lock-icon">{ super::palette::icon(if view.holder.is_some() { "lock" } else { "unlock" }) }</span>{ name.clone() }</h3>
+                <h3>
+                    <span class="lock-icon">
+                        { super::palette::icon(if view.holder.is_some() { "lock" } else { "unlock" }) }
+                    </span>
+                    { name.clone() }
+                </h3>
                 <span class="kind">{ kind_label }</span>
                 <span class="value-wrap">{ "value " }
                     <code key={format!("v{}", view.written_at.unwrap_or(u32::MAX))}
-                          class={classes!("value", written_now.then_some("flash"))} data-testid="mutex-value">{ view.value.clone() }</code>
+                          class={classes!("value", written_now.then_some("flash"))} data-testid="mutex-value">
+                        { view.value.clone() }
+                    </code>
                 </span>
             </header>
             <div class="track-wrap">
                 <div class="track" style={format!("width:{width}px")}>
-                    <div class={classes!("lock-slot", view.holder.is_some().then_some("held"))} aria-hidden="true"><span>{ "guard" }</span></div>
-                    <div class="queue-rail" aria-hidden="true" style={format!("left:{QUEUE_X}px")}><span>{ "wait queue →" }</span></div>
+                    <div class={classes!("lock-slot", view.holder.is_some().then_some("held"))} aria-hidden="true">
+                        <span>{ "guard" }</span>
+                    </div>
+                    <div class="queue-rail" aria-hidden="true" style={format!("left:{QUEUE_X}px")}>
+                        <span>{ "wait queue →" }</span>
+                    </div>
                     <div class="chips" role="list" aria-label={format!("holder and wait queue of {name}")}>
                         { for chips.into_iter().map(|(_, h)| h) }
                     </div>
                     if more > 0 {
-                        <span class="more" data-testid="queue-more" style={format!("left:{}px", QUEUE_X + SLOT * shown)}>{ format!("+{more}") }</span>
+                        <span class="more" data-testid="queue-more"
+                              style={format!("left:{}px", QUEUE_X + SLOT * shown)}>
+                            { format!("+{more}") }
+                        </span>
                     }
                 </div>
             </div>
@@ -202,7 +217,9 @@ pub fn mutex_panel(
                 <span data-testid="holder-text">{ holder_text }</span>{ " · " }<span>{ queue_summary }</span>
                 if !view.watchers.is_empty() {
                     { " · waiting for a write: " }
-                    { for view.watchers.iter().map(|&t| html!{ <span class="inline-name">{ task_name(scenario, t) }{ " " }</span> }) }
+                    { for view.watchers.iter().map(|&t| html! {
+                        <span class="inline-name">{ task_name(scenario, t) }{ " " }</span>
+                    }) }
                 }
             </p>
             if let Some(note) = cycle_note {

@@ -107,7 +107,10 @@ pub fn stage(props: &StageProps) -> Html {
     let cycle = cycle_at(run, step);
     let stalled = snap.stalled.map(|(t, m, h)| {
         let (t, m, h) = (task_name(s, t), mutex_name(s, m), task_name(s, h));
-        format!("The executor is stalled: {t} blocked the only thread locking {m}, which {h} holds, so {h} can never run to release it.")
+        format!(
+            "The executor is stalled: {t} blocked the only thread locking {m}, which {h} holds, \
+             so {h} can never run to release it."
+        )
     });
     let seek = d.reform(Action::Seek);
     html! {

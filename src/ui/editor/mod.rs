@@ -84,7 +84,11 @@ impl Ed {
     fn field_error(&self, path: &str) -> Html {
         match self.error_at(path) {
             Some(text) => {
-                html! { <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>{ text }</p> }
+                html! {
+                    <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>
+                        { text }
+                    </p>
+                }
             }
             None => html! {},
         }
@@ -101,7 +105,12 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
                 set(task, v);
             }
         });
-        html! { <label>{ format!("{label} ") }<input type={kind} value={value} aria-label={format!("{path}: {label}")} aria-invalid={invalid.to_string()} data-field={p} {onchange} /></label> }
+        html! {
+            <label>{ format!("{label} ") }
+                <input type={kind} value={value} aria-label={format!("{path}: {label}")}
+                       aria-invalid={invalid.to_string()} data-field={p} {onchange} />
+            </label>
+        }
     };
     let mv = |delta: isize| {
         ed.click(move |s| {
@@ -138,14 +147,30 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
                 <legend>{ super::palette::chip(&ed.scenario, t as u32, "") }{ " " }{ task.name.clone() }</legend>
                 <div class="fields">
                     { text("name", task.name.clone(), "text", "name", |t, v| t.name = v) }
-                    { text("start ms", task.start_ms.to_string(), "number", "start_ms", |t, v| t.start_ms = v.trim().parse().unwrap_or(t.start_ms)) }
-                    { text("repeat", task.repeat.to_string(), "number", "repeat", |t, v| t.repeat = v.trim().parse().unwrap_or(t.repeat)) }
-                    <label class="check"><input type="checkbox" checked={task.forever} onchange={on_forever} aria-label={format!("{path}: forever")} />{ " forever" }</label>
+                    { text("start ms", task.start_ms.to_string(), "number", "start_ms", |t, v| {
+                        t.start_ms = v.trim().parse().unwrap_or(t.start_ms)
+                    }) }
+                    { text("repeat", task.repeat.to_string(), "number", "repeat", |t, v| {
+                        t.repeat = v.trim().parse().unwrap_or(t.repeat)
+                    }) }
+                    <label class="check">
+                        <input type="checkbox" checked={task.forever} onchange={on_forever}
+                               aria-label={format!("{path}: forever")} />
+                        { " forever" }
+                    </label>
                     <span class="row-buttons">
-                        <button aria-label={format!("Move task {} up", task.name)} disabled={t == 0} onclick={mv(-1)}>{ "↑" }</button>
-                        <button aria-label={format!("Move task {} down", task.name)} disabled={t + 1 >= count} onclick={mv(1)}>{ "↓" }</button>
-                        <button aria-label={format!("Duplicate task {}", task.name)} onclick={dup}>{ super::palette::icon("copy") }</button>
-                        <button aria-label={format!("Remove task {}", task.name)} data-testid="remove-task" onclick={del}>{ "✕" }</button>
+                        <button aria-label={format!("Move task {} up", task.name)} disabled={t == 0} onclick={mv(-1)}>
+                            { "↑" }
+                        </button>
+                        <button aria-label={format!("Move task {} down", task.name)} disabled={t + 1 >= count}
+                                onclick={mv(1)}>{ "↓" }</button>
+                        <button aria-label={format!("Duplicate task {}", task.name)} onclick={dup}>
+                            { super::palette::icon("copy") }
+                        </button>
+                        <button aria-label={format!("Remove task {}", task.name)} data-testid="remove-task"
+                                onclick={del}>
+                            { "✕" }
+                        </button>
                     </span>
                 </div>
                 { ed.field_error(&path) }
@@ -185,7 +210,10 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
     html! {
         <li class="mutex-row" data-testid="mutex-row">
             <div class="fields">
-                <label>{ "name " }<input type="text" value={m.name.clone()} aria-label={format!("{path}: name")} data-field={format!("{path}.name")} onchange={on_name} /></label>
+                <label>{ "name " }
+                    <input type="text" value={m.name.clone()} aria-label={format!("{path}: name")}
+                           data-field={format!("{path}.name")} onchange={on_name} />
+                </label>
                 <label>{ "kind " }
                     <select aria-label={format!("{path}: kind")} onchange={on_kind}>
                         <option value="async" selected={kind == MutexKind::Async}>{ "async Mutex" }</option>
@@ -193,7 +221,10 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
                         <option value="blocking" selected={kind == MutexKind::Blocking}>{ "blocking (std)" }</option>
                     </select>
                 </label>
-                <label>{ "initial (JSON) " }<input type="text" value={m.initial.to_string()} aria-label={format!("{path}: initial value")} onchange={on_initial} /></label>
+                <label>{ "initial (JSON) " }
+                    <input type="text" value={m.initial.to_string()} aria-label={format!("{path}: initial value")}
+                           onchange={on_initial} />
+                </label>
                 <button aria-label={format!("Remove mutex {}", m.name)} onclick={del}>{ "✕" }</button>
             </div>
             { ed.field_error(&path) }
@@ -246,7 +277,9 @@ pub fn editor(props: &EditorProps) -> Html {
             <ul class="mutex-rows">{ for s.mutexes.iter().enumerate().map(|(i, m)| mutex_row(&ed, i, m)) }</ul>
             <button class="add" onclick={add_mutex} data-testid="add-mutex">{ "+ mutex" }</button>
             <h3>{ "Tasks" }</h3>
-            <ul class="task-cards">{ for s.tasks.iter().enumerate().map(|(t, task)| task_card(&ed, t, task, s.tasks.len())) }</ul>
+            <ul class="task-cards">
+                { for s.tasks.iter().enumerate().map(|(t, task)| task_card(&ed, t, task, s.tasks.len())) }
+            </ul>
             <button class="add" onclick={add_task} data-testid="add-task">{ "+ task" }</button>
         </section>
     }

@@ -241,7 +241,9 @@ impl StepAt {
         html! {
             <label>{ "mutex " }
                 <select aria-label={format!("{}: mutex", self.path)} {onchange}>
-                    { for names.into_iter().map(|n| html! { <option selected={n == current} value={n.clone()}>{ n }</option> }) }
+                    { for names.into_iter().map(|n| html! {
+                        <option selected={n == current} value={n.clone()}>{ n }</option>
+                    }) }
                 </select>
             </label>
         }
@@ -304,7 +306,9 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         <>
             <label>{ "write " }
                 <select aria-label={format!("{}: write kind", at.path)} {onchange}>
-                    { for KINDS.iter().map(|(v, l)| html! { <option value={*v} selected={*v == kind}>{ *l }</option> }) }
+                    { for KINDS.iter().map(|(v, l)| html! {
+                        <option value={*v} selected={*v == kind}>{ *l }</option>
+                    }) }
                 </select>
             </label>
             { extra }
@@ -363,7 +367,8 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
             </label>
             { extra }
             <label class="check">
-                <input type="checkbox" checked={take} onchange={on_take} aria-label={format!("{}: take the value", at.path)} />
+                <input type="checkbox" checked={take} onchange={on_take}
+                       aria-label={format!("{}: take the value", at.path)} />
                 { " take" }
             </label>
         </>
@@ -465,7 +470,9 @@ fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
                 { step_fields(ed, at, step) }
                 <span class="row-buttons">
                     <button aria-label={format!("Move {path} up")} disabled={i == 0} onclick={mv(-1)}>{ "↑" }</button>
-                    <button aria-label={format!("Move {path} down")} disabled={i + 1 >= len} onclick={mv(1)}>{ "↓" }</button>
+                    <button aria-label={format!("Move {path} down")} disabled={i + 1 >= len} onclick={mv(1)}>
+                        { "↓" }
+                    </button>
                     <button aria-label={format!("Duplicate {path}")}
                             onclick={at.click(ed, |list, i| list.insert(i + 1, list[i].clone()))}>
                         { super::super::palette::icon("copy") }

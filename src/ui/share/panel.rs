@@ -71,7 +71,8 @@ struct LinkBoxProps {
 fn link_box(props: &LinkBoxProps) -> Html {
     let embed = use_state(|| Embed { on: true, autoplay: true, looped: true });
     let snippet = format!(
-        "<iframe src=\"{}\" width=\"700\" height=\"400\" style=\"border:0\" loading=\"lazy\" title=\"Mutex Playground: {}\"></iframe>",
+        "<iframe src=\"{}\" width=\"700\" height=\"400\" style=\"border:0\" loading=\"lazy\" \
+         title=\"Mutex Playground: {}\"></iframe>",
         attribute(&props.link.with(*embed)),
         attribute(&props.name)
     );
@@ -87,7 +88,8 @@ fn link_box(props: &LinkBoxProps) -> Html {
         <>
             <h2>{ "Share" }</h2>
             <label class="field">{ "Link to this exact run (scenario, step, speed, scheduler)" }
-                <input readonly=true value={props.link.with(Embed::default())} onfocus={select_all} data-testid="share-link" />
+                <input readonly=true value={props.link.with(Embed::default())} onfocus={select_all}
+                       data-testid="share-link" />
             </label>
             <fieldset class="embed-options">
                 <legend>{ "Embed in a course page (fits 700 × 400)" }</legend>
@@ -265,7 +267,8 @@ fn files(props: &FilesProps) -> Html {
                 </label>
                 { for Export::ALL.into_iter().map(|what| html! {
                     <button onclick={export(what)}
-                            title={(what == Export::Perfetto).then_some("Opens in ui.perfetto.dev and chrome://tracing")}>
+                            title={(what == Export::Perfetto)
+                                .then_some("Opens in ui.perfetto.dev and chrome://tracing")}>
                         { what.label() }
                     </button>
                 }) }

@@ -150,16 +150,28 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <div class="canvas-wrap" ref={wrap}>
                 <canvas ref={canvas} data-testid="timeline" tabindex="0" role="img"
                         style={format!("width:{css_width}px;height:{}px", g.height)}
-                        aria-label={format!("Timeline of {} tasks; click or drag to seek; Home, End, Page Up and Page Down move the playhead", props.loaded.lanes.len())}
-                        {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup} {onkeydown} />
+                        aria-label={format!(
+                            "Timeline of {} tasks; click or drag to seek; \
+                             Home, End, Page Up and Page Down move the playhead",
+                            props.loaded.lanes.len()
+                        )}
+                        {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
+                        {onkeydown} />
                 if measured > 0.0 {
                     <div class="playhead" data-testid="playhead" aria-hidden="true"
-                         style={format!("transform:translateX({}px);height:{}px", playhead_x(&input, &g), g.height - 2.0)}></div>
+                         style={format!(
+                             "transform:translateX({}px);height:{}px",
+                             playhead_x(&input, &g),
+                             g.height - 2.0
+                         )}></div>
                 }
             </div>
             <ul class="legend" aria-label="Legend">
                 { for Lane::LEGEND.iter().map(|&l| html! {
-                    <li><span class="swatch" style={format!("background:{}", l.colour(props.dark))}></span>{ l.describe() }</li>
+                    <li>
+                        <span class="swatch" style={format!("background:{}", l.colour(props.dark))}></span>
+                        { l.describe() }
+                    </li>
                 }) }
                 <li><span class="swatch arrow" aria-hidden="true">{ "↕" }</span>{ "guard handed over" }</li>
             </ul>
