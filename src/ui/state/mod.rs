@@ -51,27 +51,35 @@ impl Theme {
 /// Watch a run, or play the scheduler yourself.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {
+    /// Watch the run the chosen scheduler makes, and play it back.
     Watch,
+    /// Choose, poll by poll, which ready task runs next (the scheduler game).
     Scheduler,
 }
 
 /// The scheduler used in watch mode.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PolicyChoice {
+    /// The task woken first runs first (what `spawn_local` executors do).
     Fifo,
+    /// A ready task picked at random, from this seed (the same seed, the same run).
     Random(u64),
 }
 
 /// The horizontal axis of the timeline.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Axis {
+    /// Virtual milliseconds: how long things take.
     Time,
+    /// Polls: what happens in which order, however long it takes.
     Steps,
 }
 
 /// A run plus what the views derive from it once (not at every frame).
 pub struct Loaded {
+    /// The run itself.
     pub run: Run,
+    /// Every printed line, with the step it was printed at.
     pub transcript: Vec<Line>,
     /// Segments grouped per task, in time order.
     pub lanes: Vec<Vec<Segment>>,
@@ -151,30 +159,44 @@ impl<T: ?Sized> std::ops::Deref for Shared<T> {
 /// A finished run and what the views derive from it, shared.
 pub type RunRef = Shared<Loaded>;
 
+/// Everything the page shows, in one value: the reducer's state (see [`Action`]).
 #[derive(Clone)]
 pub struct Model {
+    /// The preset scenarios, in the picker's order.
     pub presets: Rc<Vec<Preset>>,
     /// The preset the scenario came from.
     pub preset: Option<usize>,
     /// The scenario as edited (may be invalid; then `error` says why).
     pub scenario: Rc<Scenario>,
+    /// Whether the scenario differs from its preset (links then carry it whole).
     pub edited: bool,
     /// The last run that succeeded.
     pub loaded: Option<RunRef>,
+    /// Why the scenario as edited cannot run (the last good run stays on screen).
     pub error: Option<ScenarioError>,
+    /// The playhead: how many steps of the run have happened (0 = none).
     pub step: u32,
+    /// Whether playback is running.
     pub playing: bool,
+    /// Index into [`SPEEDS`].
     pub speed: usize,
+    /// Watching, or playing the scheduler.
     pub mode: Mode,
+    /// The scheduler used in watch mode.
     pub policy: PolicyChoice,
+    /// The scheduler game's choices so far: the task polled at each step, in order.
     pub choices: Vec<TaskId>,
+    /// The page's colour theme.
     pub theme: Theme,
+    /// The timeline's horizontal axis.
     pub axis: Axis,
+    /// Whether the scenario editor is open.
     pub editor_open: bool,
     /// Embed mode and its options (from the link).
     pub embed: Embed,
     /// A message for the person (a bad link, a bad file), shown until dismissed.
     pub notice: Option<String>,
+    /// Whether the Share panel is open.
     pub share_open: bool,
     /// A run too big for one frame, being made a slice per frame (see [`Pending`]).
     pub pending: Option<Pending>,
@@ -200,6 +222,7 @@ pub const LOOP_HOLD_SECONDS: f64 = 2.5;
 #[derive(Clone)]
 pub struct Pending {
     sim: Rc<RefCell<Option<Simulation>>>,
+    /// How far it has got (shown with a progress bar).
     pub progress: Progress,
     /// Where the playhead goes when it is done (a link's `step`, `speed=end`, autoplay).
     wish: Wish,
@@ -233,38 +256,62 @@ fn now_ms() -> f64 {
 /// Options an embedding page sets in the link: `embed=1&autoplay=1&loop=1`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Embed {
+    /// Whether the page is embedded: a compact layout with a link to the full playground.
     pub on: bool,
+    /// Whether playback starts by itself once the run is ready.
     pub autoplay: bool,
+    /// Whether playback starts over after the end (holding the outcome for a moment).
     pub looped: bool,
 }
 
+/// What can happen to the page: a button, a key, a frame of playback, a link.
 #[derive(Debug)]
 pub enum Action {
+    /// Open preset number `i` of [`Model::presets`].
     SelectPreset(usize),
+    /// Play, or pause (watch mode only).
     TogglePlay,
+    /// One step forward (pauses).
     StepForward,
+    /// One step back (pauses).
     StepBack,
+    /// Move the playhead to a step (clamped to the run).
     Seek(u32),
     /// From the animation loop: move the playhead by this many steps.
     Advance(u32),
+    /// Playback speed, as an index into [`SPEEDS`].
     SetSpeed(usize),
+    /// The next speed up.
     Faster,
+    /// The next speed down.
     Slower,
+    /// The playhead to the end of the run (pauses).
     ToEnd,
     /// The playhead to step 0 (Home), without touching the scheduler game.
     ToStart,
+    /// Back to step 0; in the scheduler game, also forgets the choices (Undo brings them back).
     Reset,
+    /// Switch between light and dark (the viewer's own choice: links no longer carry a theme).
     ToggleTheme,
+    /// Choose the watch-mode scheduler; the run is made again.
     SetPolicy(PolicyChoice),
+    /// Watch, or play the scheduler (a game in progress waits while the person watches).
     SetMode(Mode),
+    /// The player's next choice: this ready task runs next.
     Choose(TaskId),
+    /// Take back the last choice (or, right after a reset, bring the game back).
     Undo,
+    /// The scenario as edited: validated and run, or its error shown at its field.
     Edit(Scenario),
+    /// The timeline's axis.
     SetAxis(Axis),
+    /// Open or close the scenario editor.
     ToggleEditor,
     /// A scenario from a file or the library (already validated).
     Load(Scenario),
+    /// Show a message in the header (`None` dismisses it).
     Notice(Option<String>),
+    /// Open or close the Share panel.
     ToggleShare,
     /// The page's fragment changed (a pasted or followed link): open what it describes.
     OpenLink(String),
@@ -275,6 +322,7 @@ pub enum Action {
 }
 
 impl Model {
+    /// The page with the default preset (reader/writer) run, in `theme`.
     pub fn new(theme: Theme) -> Model {
         let presets = Rc::new(presets());
         let index =
@@ -311,6 +359,7 @@ impl Model {
         model
     }
 
+    /// The run's length in steps (0 before there is a run).
     pub fn steps(&self) -> u32 {
         self.loaded.as_ref().map_or(0, |l| l.run.steps())
     }
