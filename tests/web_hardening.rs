@@ -72,11 +72,17 @@ fn short_hostile_links_end_with_a_reason() {
     for (json, expect) in [
         (r#"{"name":"x","tasks":[{"name":"spin","forever":true,"steps":[]}]}"#, "ran 20,000 steps without yielding"),
         (
-            r#"{"name":"x","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":"#,
+                r#"[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
+            ),
             "without yielding",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":"#,
+                r#"[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            ),
             "every task finished",
         ),
     ] {
@@ -93,12 +99,9 @@ fn short_hostile_links_end_with_a_reason() {
 
 #[wasm_bindgen_test]
 async fn the_scheduler_menu_shows_the_seed_that_runs() {
-    let location = web_sys::window().unwrap().location();
-    location.set_hash("#preset=deadlock&policy=random:77").unwrap();
-    let root = mount().await;
+    let root = web_common::mount_at("#preset=deadlock&policy=random:77").await;
     let select: web_sys::HtmlSelectElement = q(&root, "[data-testid=policy]").dyn_into().unwrap();
     let chosen = select.selected_options().item(0).unwrap().text_content().unwrap();
-    location.set_hash("").unwrap();
     assert_eq!(chosen, "Random, seed 77");
     root.remove();
 }

@@ -43,10 +43,8 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
         step: Some(step as u64),
         ..Link::default()
     };
-    let window = web_sys::window().unwrap();
     web_common::add_stylesheet();
-    window.location().set_hash(&link.to_fragment()).unwrap();
-    let root = web_common::mount().await;
+    let root = web_common::mount_at(&link.to_fragment()).await;
     root.set_attribute("style", "width:420px").unwrap();
     settle().await;
     assert_eq!(all(&root, "[data-testid=notice]").len(), 0, "the link was refused");
@@ -97,5 +95,5 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
     q(&root, "[data-testid=play]").dyn_into::<HtmlElement>().unwrap().click();
     yew::scheduler::flush().await;
     assert_eq!(q(&root, ".shell").get_attribute("data-motion").as_deref(), Some("slide"));
-    window.location().set_hash("").unwrap();
+    web_common::set_fragment("");
 }

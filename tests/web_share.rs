@@ -164,3 +164,26 @@ async fn the_viewers_theme_choice_is_remembered() {
     again.remove();
     assert_eq!(reopened, chosen);
 }
+
+#[wasm_bindgen_test]
+async fn the_address_follows_the_screen_and_back_undoes_a_change() {
+    let root = web_common::mount().await;
+    let history = web_sys::window().unwrap().history().unwrap();
+    let entries = history.length().unwrap();
+    web_common::click(&root, "[data-testid=preset-deadlock]").await;
+    let after_pick = web_common::fragment();
+    assert!(after_pick.contains("preset=deadlock"), "the address still says {after_pick:?}");
+    assert_eq!(history.length().unwrap(), entries + 1, "picking a scenario is a history entry");
+    // Stepping is not a change of scenario: the entry is replaced, not added.
+    web_common::click(&root, "[data-testid=step]").await;
+    assert!(web_common::fragment().contains("step=1"), "{}", web_common::fragment());
+    assert_eq!(history.length().unwrap(), entries + 1);
+    // The address reopens what is on screen.
+    let reopened = web_common::mount_at(&web_common::fragment()).await;
+    let pressed = |r: &web_sys::Element| web_common::q(r, ".preset[aria-pressed=true]").get_attribute("data-testid");
+    let readout = |r: &web_sys::Element| web_common::q(r, "[data-testid=readout]").text_content();
+    assert_eq!(pressed(&reopened), Some("preset-deadlock".to_string()));
+    assert_eq!(readout(&reopened), readout(&root));
+    reopened.remove();
+    root.remove();
+}

@@ -10,7 +10,7 @@
 use super::controls::Controls;
 use super::editor::Editor;
 use super::header::Header;
-use super::hooks::{preferred_theme, use_keyboard, use_link_changes, use_playback, use_simulation_slices};
+use super::hooks::{preferred_theme, use_address, use_keyboard, use_link_changes, use_playback, use_simulation_slices};
 use super::mutex_panel::chip_motion;
 use super::picker::{Explanation, Picker};
 use super::share::{self, SharePanel};
@@ -29,6 +29,7 @@ pub fn app() -> Html {
     use_simulation_slices(model.pending.is_some(), dispatch.clone());
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
+    use_address(share::LinkParts::of(&model), model.embed, model.changes, model.playing);
 
     // Queue chips slide at a pace the playback can show, or jump when it is too fast.
     let motion = chip_motion(if model.playing { BASE_STEPS_PER_SECOND * SPEEDS[model.speed] } else { 0.0 });

@@ -3,14 +3,14 @@
 //! listeners, from `gloo-events`), and the remembered theme (local storage, from
 //! `gloo-storage`). Each one cleans up after itself when its component goes.
 
-use super::share;
-use super::state::{Action, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
+use super::share::{self, LinkParts};
+use super::state::{Action, Embed, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 /// Where the viewer's own theme choice is remembered (this browser only).
@@ -98,15 +98,64 @@ pub fn use_simulation_slices(pending: bool, dispatch: Callback<Action>) {
     });
 }
 
-/// A changed fragment (a link pasted into the address bar, or followed within the page)
-/// opens what it describes.
+/// A changed fragment (a link pasted into the address bar, or Back and Forward through
+/// the page's history) opens what it describes. (Both events may come for one change: the
+/// second finds the page already showing it and changes nothing.)
 #[hook]
 pub fn use_link_changes(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
-        let listener = EventListener::new(&gloo_utils::window(), "hashchange", move |_| {
-            dispatch.emit(Action::OpenLink(share::current_fragment()))
+        let window = gloo_utils::window();
+        let listeners = ["hashchange", "popstate"].map(|event| {
+            let dispatch = dispatch.clone();
+            EventListener::new(&window, event, move |_| dispatch.emit(Action::OpenLink(share::current_fragment())))
         });
-        move || drop(listener)
+        move || drop(listeners)
+    });
+}
+
+/// While playing, the address is rewritten at most this often (ms): browsers throttle a
+/// page that rewrites it every frame.
+const ADDRESS_EVERY_MS: f64 = 1000.0;
+
+/// What the address bar was last set to.
+#[derive(Default)]
+struct Address {
+    fragment: String,
+    changes: u32,
+    at: f64,
+}
+
+/// Keeps the address bar's fragment in step with the screen, so that reloading, Back and
+/// copying the URL all reopen what is on screen. A change of scenario (`changes` went up)
+/// is a new history entry, so Back undoes it; anything else (the step, the speed, the
+/// scheduler) replaces the current entry, at most once a second while playing. An
+/// embedded page never adds history entries (they would be the course page's Back).
+#[hook]
+pub fn use_address(link: LinkParts, embed: Embed, changes: u32, playing: bool) {
+    let last = use_mut_ref(|| None::<Address>);
+    use_effect(move || {
+        let fragment = link.fragment(embed);
+        let now = js_sys::Date::now();
+        let mut last = last.borrow_mut();
+        let Some(was) = last.as_mut() else {
+            // The page as opened: its address is what the person typed or followed.
+            *last = Some(Address { fragment, changes, at: now });
+            return;
+        };
+        if was.fragment == fragment || (playing && changes == was.changes && now - was.at < ADDRESS_EVERY_MS) {
+            return;
+        }
+        let url = format!("#{fragment}");
+        let history = gloo_utils::history();
+        let written = if changes != was.changes && !embed.on {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+        // A browser that refuses (throttled) keeps the old address; the next change tries again.
+        if written.is_ok() {
+            *was = Address { fragment, changes, at: now };
+        }
     });
 }
 

@@ -5,14 +5,41 @@ use mutex_playground::ui::App;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
-/// Mounts [`App`] into a new `<div>` appended to the page, and renders it.
+/// Mounts [`App`] into a new `<div>` appended to the page, and renders it, at the page's
+/// address without a fragment (the app keeps the fragment in step with what it shows, so
+/// an earlier test's app may have left one).
 pub async fn mount() -> Element {
+    mount_at("").await
+}
+
+/// Like [`mount`], at `#fragment` (set without a `hashchange`, which the apps of earlier
+/// tests, still mounted, would follow).
+pub async fn mount_at(fragment: &str) -> Element {
+    set_fragment(fragment);
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     root
+}
+
+/// Sets the page's fragment without a `hashchange` event (empty: no fragment at all).
+pub fn set_fragment(fragment: &str) {
+    let location = web_sys::window().unwrap().location();
+    let bare = format!("{}{}", location.pathname().unwrap(), location.search().unwrap());
+    let url = if fragment.is_empty() { bare } else { format!("{bare}#{}", fragment.trim_start_matches('#')) };
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// The page's fragment, with its `#` (empty if there is none).
+pub fn fragment() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
 }
 
 /// Adds the app's stylesheet to the test page (which has none of its own), for tests

@@ -60,11 +60,16 @@ impl LinkParts {
         LinkParts { source, settings: model.link_settings(Embed::default()) }
     }
 
-    /// The playground's full address for this run, with `embed`'s options.
-    pub fn with(&self, embed: Embed) -> String {
+    /// The fragment for this run, with `embed`'s options (without the `#`).
+    pub fn fragment(&self, embed: Embed) -> String {
         let rest = Link { embed: embed.on, autoplay: embed.autoplay, looped: embed.looped, ..self.settings.clone() }
             .to_fragment();
         let sep = if self.source.is_empty() || rest.is_empty() { "" } else { "&" };
-        format!("{}#{}{sep}{rest}", page_base(), self.source)
+        format!("{}{sep}{rest}", self.source)
+    }
+
+    /// The playground's full address for this run, with `embed`'s options.
+    pub fn with(&self, embed: Embed) -> String {
+        format!("{}#{}", page_base(), self.fragment(embed))
     }
 }

@@ -211,6 +211,9 @@ pub struct Model {
     pub saved_game: Vec<TaskId>,
     /// The choices a reset wiped, so Undo can bring them back.
     pub before_reset: Option<Vec<TaskId>>,
+    /// How many times the person has changed the scenario (a preset, an edit, a file):
+    /// each change is an entry in the browser's history, so Back undoes it.
+    pub changes: u32,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -352,6 +355,7 @@ impl Model {
             link_theme: None,
             saved_game: Vec::new(),
             before_reset: None,
+            changes: 0,
         };
         if index.is_some() {
             model.rerun(false);
@@ -477,6 +481,7 @@ impl Reducible for Model {
         match action {
             Action::SelectPreset(i) => {
                 let Some(p) = self.presets.get(i) else { return self };
+                m.changes += 1;
                 m.preset = Some(i);
                 m.scenario = Rc::new(p.scenario.clone());
                 m.edited = false;
@@ -617,6 +622,7 @@ impl Reducible for Model {
                 m.rerun(true);
             }
             Action::Edit(scenario) => {
+                m.changes += 1;
                 m.scenario = Rc::new(scenario);
                 m.edited = true;
                 m.playing = false;
@@ -631,6 +637,7 @@ impl Reducible for Model {
             Action::SetAxis(a) => m.axis = a,
             Action::ToggleEditor => m.editor_open = !m.editor_open,
             Action::Load(scenario) => {
+                m.changes += 1;
                 m.preset = m.presets.iter().position(|p| p.scenario == scenario);
                 m.edited = m.preset.is_none();
                 m.scenario = Rc::new(scenario);
@@ -665,7 +672,8 @@ impl Reducible for Model {
                 if link.as_ref().is_ok_and(|l| *l == m.link(m.embed)) {
                     return self;
                 }
-                return Rc::new(Model::from_fragment(&fragment, m.theme));
+                // The browser already shows this address: it is no new change.
+                return Rc::new(Model { changes: m.changes, ..Model::from_fragment(&fragment, m.theme) });
             }
         }
         Rc::new(m)
