@@ -10,7 +10,7 @@
 //! * `ui` (wasm32 only): the Yew app that draws the trace.
 //!
 //! See `ARCHITECTURE.md` for the map of the code and its invariants.
-#![warn(missing_debug_implementations, rust_2018_idioms)]
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 pub mod exec;
 pub mod scenario;
@@ -19,4 +19,5 @@ pub mod sync;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
+#[allow(missing_docs)] // documented separately: the UI is being reworked
 pub mod ui;

@@ -8,6 +8,8 @@
 //! stops at its next step and reports [`StepOutcome::Halted`](super::StepOutcome::Halted)
 //! with the reason.
 //!
+//! # Examples
+//!
 //! ```
 //! use mutex_playground::exec::{Budget, Halt};
 //!
@@ -69,7 +71,10 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// A budget of `max_work` units in all, and at most `max_in_poll` steps in one poll.
+    /// A budget of `max_work` units of work in all (polls and steps together), and of
+    /// fewer than `max_in_poll` steps in one poll: the `max_in_poll`-th step of a poll
+    /// halts the run with [`Halt::Runaway`]. The bytes per poll are unbounded until
+    /// [`with_max_bytes_in_poll`](Self::with_max_bytes_in_poll).
     pub fn new(max_work: u64, max_in_poll: u64) -> Budget {
         Budget {
             work: Cell::new(0),
@@ -91,6 +96,9 @@ impl Budget {
 
     /// A poll starts: it costs one unit, and the steps-without-yielding count restarts.
     /// `recorded_bytes` is how much text the run had recorded before it.
+    ///
+    /// It never fails: a poll past the work limit is stopped by the first step it ticks
+    /// (and the simulation and the real-time driver check the work before each poll).
     pub fn start_poll(&self, recorded_bytes: u64) {
         self.work.set(self.work.get().saturating_add(1));
         self.in_poll.set(0);
@@ -98,7 +106,8 @@ impl Budget {
         self.charged.set(0);
     }
 
-    /// Counts `bytes` copied by `task` in this poll (a value read into a register).
+    /// Counts `bytes` copied in this poll (a value read into a register) towards the
+    /// per-poll byte limit, which the next [`check_bytes`](Self::check_bytes) applies.
     pub fn charge_bytes(&self, bytes: u64) {
         self.charged.set(self.charged.get().saturating_add(bytes));
     }

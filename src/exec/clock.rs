@@ -14,6 +14,8 @@ use std::task::{Context, Poll, Waker};
 /// ready, and busy work ([`Clock::advance`]) moves it forward *without yielding*, which is
 /// what blocking the executor means. Timers due at the same instant fire in the order
 /// they were set, so runs are deterministic.
+///
+/// Clones share the same time and timers. It is `!Send`: a run lives on one thread.
 #[derive(Clone, Default)]
 pub struct Clock {
     inner: Rc<RefCell<Inner>>,
@@ -28,6 +30,7 @@ struct Inner {
 }
 
 impl Clock {
+    /// A clock at 0 ms with no timers.
     pub fn new() -> Clock {
         Clock::default()
     }
@@ -37,19 +40,33 @@ impl Clock {
         self.inner.borrow().now
     }
 
-    /// Moves time forward by `ms` without firing anything (busy work).
+    /// Moves time forward by `ms` without firing anything (busy work). Saturates at
+    /// `u64::MAX` ms.
+    ///
+    /// Timers that become due are not woken here: they fire at the executor's next
+    /// [`fire_next`](Clock::fire_next), which does not move time back.
     pub fn advance(&self, ms: u64) {
         let mut inner = self.inner.borrow_mut();
         inner.now = inner.now.saturating_add(ms);
     }
 
-    /// A future that completes once virtual time reaches `now() + ms`.
+    /// A future that completes once virtual time reaches `now() + ms` (the deadline is
+    /// fixed here, when the future is made).
+    ///
+    /// Its first poll sets a timer holding the task's waker, unless the deadline has
+    /// already passed, in which case it completes at once. `sleep(0)` therefore completes
+    /// without yielding.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future removes its timer, and with it the task's waker
+    /// (dropped after the clock's internal borrow ends).
     pub fn sleep(&self, ms: u64) -> Sleep {
         let deadline = self.now().saturating_add(ms);
         Sleep { clock: self.clone(), deadline, key: None }
     }
 
-    /// The earliest pending deadline.
+    /// The earliest pending deadline, in virtual ms, or `None` if no timer is set.
     pub fn next_deadline(&self) -> Option<u64> {
         self.inner.borrow().timers.keys().next().map(|&(d, _)| d)
     }
@@ -79,9 +96,11 @@ impl fmt::Debug for Clock {
     }
 }
 
-/// Future of [`Clock::sleep`].
+/// Future of [`Clock::sleep`]: completes once virtual time reaches its
+/// [`deadline`](Sleep::deadline).
 ///
 /// # Cancel safety
+///
 /// Dropping it removes its timer (and the waker the timer held).
 #[must_use = "futures do nothing unless polled"]
 pub struct Sleep {
@@ -91,6 +110,7 @@ pub struct Sleep {
 }
 
 impl Sleep {
+    /// The virtual time, in ms, at which it completes.
     pub fn deadline(&self) -> u64 {
         self.deadline
     }

@@ -18,8 +18,15 @@ pub type MutexId = u32;
 /// One thing that happened, at a step (poll number) and a virtual time (ms).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Event {
+    /// The step it belongs to: the number of the poll it happened in, or of the poll
+    /// about to be made (the wakes and timers [`Executor::step`](super::Executor::step)
+    /// collects before it polls). Polls count from 1; step 0 is the setup before the
+    /// first poll (spawns, initial values).
     pub step: u32,
+    /// Virtual time in milliseconds when it was recorded (busy work can move the time
+    /// within one step).
     pub time: u64,
+    /// What happened.
     pub kind: EventKind,
 }
 
@@ -36,44 +43,79 @@ pub enum WokenBy {
 }
 
 /// What happened. Compact and `Copy`: texts and values live in the sink's tables.
+///
+/// In every variant, `task` is a task's index in its scenario ([`TaskId`]) and `mutex`
+/// a mutex's index ([`MutexId`]).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
+    /// `task` was added to the executor; it is ready at once (recorded at step 0 for a
+    /// scenario's tasks).
     Spawn {
+        /// The new task.
         task: TaskId,
     },
     /// The executor polls `task` (this is what one step is).
     Poll {
+        /// The task polled.
         task: TaskId,
     },
-    /// The poll returned `Pending`; the task is parked at step `at` (a label index).
+    /// The poll returned `Pending`; the task is parked at a step of its program.
     Pending {
+        /// The task that returned `Pending`.
         task: TaskId,
+        /// The label index of the step it is parked at (see
+        /// [`Run::label`](crate::trace::Run::label)): its `start` label before its first
+        /// step.
         at: u32,
     },
     /// The task's future completed.
     Done {
+        /// The task that finished.
         task: TaskId,
     },
+    /// `task` was woken, and joins the back of the ready queue unless it is already on it.
+    /// Recorded when the executor collects the wake, before it picks the next task to
+    /// poll, rather than at the moment of the wake. Wakes of finished tasks are dropped.
     Woken {
+        /// The task woken.
         task: TaskId,
+        /// What woke it.
         by: WokenBy,
     },
+    /// `task` asked for `mutex`. Every acquisition or attempt not folded into
+    /// [`Uncontended`](EventKind::Uncontended) starts with one; `Acquired`, `Enqueued`,
+    /// `TryFailed` or (a blocking mutex) `Stalled` follows.
     LockRequested {
+        /// The task asking.
         task: TaskId,
+        /// The mutex it asked for.
         mutex: MutexId,
     },
+    /// `task` could not take `mutex` and joined its wait queue.
     Enqueued {
+        /// The task now waiting.
         task: TaskId,
+        /// The mutex it waits for.
         mutex: MutexId,
+        /// Its place in the queue when it joined, 0 being the head: the number of tasks
+        /// that were already waiting.
         position: u32,
     },
+    /// `task` holds `mutex` from now on: it took it free, or it was handed over by the
+    /// previous holder (then recorded in the step of that release, before `task` runs).
     Acquired {
+        /// The new holder.
         task: TaskId,
+        /// The mutex it holds.
         mutex: MutexId,
     },
+    /// `task` let go of `mutex` (its guard was dropped). If others wait, an `Acquired`
+    /// for the head of the queue follows at once.
     Released {
+        /// The task that held it.
         task: TaskId,
+        /// The mutex released.
         mutex: MutexId,
     },
     /// `task` requested, took and released the free `mutex` `times` times in a row, with
@@ -83,65 +125,100 @@ pub enum EventKind {
     /// and zero hold. (A lock held across anything that records an event, a write, a
     /// print, a poll boundary, is written out in full.)
     Uncontended {
+        /// The task that locked and unlocked.
         task: TaskId,
+        /// The mutex, free before and after.
         mutex: MutexId,
+        /// How many cycles, at least 1.
         times: u32,
     },
+    /// `task` gave up waiting for `mutex`: its lock future was dropped while queued (as a
+    /// `broken_wait` does on every poll that finds the lock busy). It left the queue.
     Cancelled {
+        /// The task that left the queue.
         task: TaskId,
+        /// The mutex it no longer waits for.
         mutex: MutexId,
     },
+    /// A `try_lock` of `mutex` by `task` was refused: it was held, or others were queued.
     TryFailed {
+        /// The task that tried.
         task: TaskId,
+        /// The mutex it could not take.
         mutex: MutexId,
     },
-    /// The task started sleeping until virtual time `until`.
+    /// The task started sleeping.
     SleepStart {
+        /// The task going to sleep.
         task: TaskId,
+        /// The virtual time, in ms, at which the sleep ends.
         until: u64,
     },
+    /// The task's sleep is over and the task goes on (recorded when it next runs).
     SleepEnd {
+        /// The task that slept.
         task: TaskId,
     },
     /// The task worked without yielding for `ms`: the whole executor was blocked.
     Busy {
+        /// The task that worked.
         task: TaskId,
+        /// How long, in virtual ms; the clock moved forward by as much.
         ms: u64,
     },
-    /// The task registered to be woken by the next write to `mutex` (a watch cell).
+    /// The task began a `wait_until` on the watch cell `mutex`: from now it waits (for
+    /// the cell's lock, then for writes) until its condition holds.
     Watching {
+        /// The waiting task.
         task: TaskId,
+        /// The watch cell it waits on.
         mutex: MutexId,
     },
     /// The condition the task was watching for holds (it has the cell's guard).
     WatchEnd {
+        /// The task that waited.
         task: TaskId,
+        /// The watch cell.
         mutex: MutexId,
     },
-    /// `mutex`'s value changed; the new value is the sink's value `value`.
+    /// `mutex`'s value changed (or, at step 0, its initial value).
     Value {
+        /// The mutex whose value it is.
         mutex: MutexId,
+        /// The new value: an index into the sink's (and the run's) values, which hold it
+        /// rendered as JSON.
         value: u32,
     },
-    /// The task printed the sink's line `line`.
+    /// The task printed a line (a `print` or `dbg` step).
     Print {
+        /// The task that printed.
         task: TaskId,
+        /// The text: an index into the sink's (and the run's) lines. It may hold line
+        /// breaks (a `dbg!` of a list, or a printed text with `\n`).
         line: u32,
     },
     /// The task returned `Pending` with nobody holding its waker and no timer set: it
     /// can never run again.
     LostWakeup {
+        /// The task that lost its wake-up.
         task: TaskId,
     },
     /// A blocking (std-like) lock of `mutex`, held by `holder`, blocked the only thread.
     Stalled {
+        /// The task that tried to lock.
         task: TaskId,
+        /// The blocking mutex.
         mutex: MutexId,
+        /// The task holding it, which can now never run to release it.
         holder: TaskId,
     },
-    /// The task failed at run time (message `message` in the sink's lines).
+    /// The task failed at run time (a write that does not fit the value, such as
+    /// incrementing a list, or the use of a guard its failed `try_lock` never got); the
+    /// step did nothing, and the run goes on.
     Error {
+        /// The task whose step failed.
         task: TaskId,
+        /// The message: an index into the sink's (and the run's) lines.
         message: u32,
     },
 }
@@ -172,6 +249,7 @@ impl EventKind {
 /// observers.
 ///
 /// # One thread
+///
 /// A run is single-threaded, and recording is on the hot path of every poll and every
 /// lock event, so the sink takes no lock: it belongs to the thread that created it, and
 /// every method checks (cheaply, by the address of a thread-local) that it is called on
@@ -179,6 +257,7 @@ impl EventKind {
 /// (which must be) can hold it; using it from another thread is a bug it reports.
 ///
 /// # Uncontended cycles
+///
 /// Lock events come through [`lock_event`](Sink::lock_event), which holds back an
 /// immediate acquisition ([`LockEvent::Taken`]) for as long as nothing else is recorded.
 /// If the same task then releases the same mutex, that cycle joins a held-back run of
@@ -243,8 +322,13 @@ fn thread_mark() -> usize {
 }
 
 /// The sink's contents.
+///
+/// The indices in the events (`Value::value`, `Print::line`, `Error::message`) count from
+/// 0 in the tables they were taken with: each [`Sink::take`] or [`Sink::swap`] starts new
+/// tables, numbered from 0 again.
 #[derive(Debug, Default, Clone)]
 pub struct Tables {
+    /// The events, in the order they happened.
     pub events: Vec<Event>,
     /// Printed lines and error messages, indexed by `Print::line` / `Error::message`.
     pub lines: Vec<String>,
@@ -296,6 +380,7 @@ impl Sink {
         self.time.set(time);
     }
 
+    /// Sets the virtual time stamped on the events that follow; the step stays.
     pub fn set_time(&self, time: u64) {
         self.write_held_back();
         self.time.set(time);
@@ -464,7 +549,10 @@ impl fmt::Debug for Sink {
 /// Turns one mutex's [`LockEvent`]s into [`EventKind`]s. The tag is the task id.
 #[derive(Debug)]
 pub struct MutexObserver {
+    /// The mutex's index in the scenario, stamped on each event.
     pub mutex: MutexId,
+    /// Where the events go. It belongs to one thread, so the mutex may only be used on
+    /// that thread (the sink panics otherwise).
     pub sink: Arc<Sink>,
 }
 

@@ -3,11 +3,10 @@
 use super::budget::{Budget, Halt};
 use super::clock::Clock;
 use super::event::{EventKind, Sink, TaskId, WokenBy};
+use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
@@ -21,10 +20,19 @@ pub enum Policy {
     #[default]
     Fifo,
     /// A ready task picked by a seeded pseudo-random generator: same seed, same run.
-    Random { seed: u64 },
+    Random {
+        /// Seeds the generator (xorshift64*): any value, and the same seed gives the same
+        /// run. (One value, `0x9E37_79B9_7F4A_7C15`, leaves the generator stuck at 0, so it
+        /// always picks the first ready task, like `Fifo`.)
+        seed: u64,
+    },
     /// The caller's choices, in order (a person playing the scheduler, or a replay of a
     /// recorded run). When they run out, the executor stops and reports the ready set.
-    Manual { choices: Vec<TaskId> },
+    Manual {
+        /// The task to poll at each step, step 1 first. A choice naming a task that is
+        /// not ready then stops the run with [`StepOutcome::BadChoice`].
+        choices: Vec<TaskId>,
+    },
 }
 
 /// What one call to [`Executor::step`] did.
@@ -81,8 +89,11 @@ pub enum Stop {
     TimeLimit,
 }
 
-/// A task future, as the executor stores it.
-pub type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
+/// A task future, as the executor stores it: boxed, `!Send` allowed, returning `()`.
+///
+/// An alias of [`LocalBoxFuture`]`<'static, ()>`; make one with
+/// [`FutureExt::boxed_local`](futures::FutureExt::boxed_local) (or `Box::pin`).
+pub type BoxFuture = LocalBoxFuture<'static, ()>;
 
 /// Values of `Shared::current` that are not task ids.
 const NOBODY: u32 = u32::MAX;
@@ -131,14 +142,22 @@ impl Wake for TaskWaker {
 /// Given the same tasks and [`Policy`], every run is identical, and every choice is
 /// recorded ([`Executor::choices`]) so a run can be replayed with `Policy::Manual`.
 ///
+/// After each `Pending` it checks whether anything still holds the task's waker (a lock
+/// queue, a timer, a watch list) or a wake is already recorded; if not, the task can
+/// never run again, and [`EventKind::LostWakeup`] is recorded (unless the budget halted
+/// the run, which parks the running task for good on purpose).
+///
+/// # Examples
+///
 /// ```
+/// use futures::FutureExt;
 /// use mutex_playground::exec::{Clock, Executor, Policy, Sink, StepOutcome};
 ///
 /// let sink = Sink::new();
 /// let clock = Clock::new();
 /// let mut ex = Executor::new(clock.clone(), sink.clone(), Policy::Fifo);
 /// let c = clock.clone();
-/// ex.spawn(Box::pin(async move { c.sleep(5).await }));
+/// ex.spawn(async move { c.sleep(5).await }.boxed_local());
 /// assert_eq!(ex.step(), StepOutcome::Polled(0)); // sleeps
 /// assert_eq!(ex.step(), StepOutcome::Polled(0)); // the clock jumped to 5 ms
 /// assert_eq!(clock.now(), 5);
@@ -162,6 +181,12 @@ pub struct Executor {
 }
 
 impl Executor {
+    /// An executor with no tasks, at step 0, recording into `sink` and sleeping on
+    /// `clock`, that picks the next task by `policy`, with an unlimited budget (see
+    /// [`with_budget`](Self::with_budget)).
+    ///
+    /// The tasks' sleeps must use the same `clock`, and `sink` must belong to this
+    /// thread (see [`Sink`]).
     pub fn new(clock: Clock, sink: Arc<Sink>, policy: Policy) -> Executor {
         let rng = match policy {
             Policy::Random { seed } => seed ^ 0x9E37_79B9_7F4A_7C15,
@@ -184,13 +209,15 @@ impl Executor {
         }
     }
 
-    /// Adds a task; it is ready at once. Returns its id (ids count from 0).
+    /// Adds a task; it is ready at once (behind the tasks already ready). Returns its id:
+    /// ids count from 0 in spawn order. Records [`EventKind::Spawn`].
     pub fn spawn(&mut self, future: BoxFuture) -> TaskId {
         self.spawn_labelled(future, Arc::new(AtomicU32::new(0)))
     }
 
     /// Like [`spawn`](Self::spawn), with a cell where the task's code writes the label
-    /// index of the step it is on (reported with each `Pending`).
+    /// index of the step it is on: read after each poll that returns `Pending`, and
+    /// recorded as [`EventKind::Pending`]'s `at`. (`spawn` gives a cell stuck at 0.)
     pub fn spawn_labelled(&mut self, future: BoxFuture, label: Arc<AtomicU32>) -> TaskId {
         let id = self.tasks.len() as TaskId;
         let waker_arc = Arc::new(TaskWaker { id, shared: self.shared.clone() });
@@ -203,33 +230,33 @@ impl Executor {
         id
     }
 
-    /// Polls so far.
+    /// Polls so far: the number of the last step run (0 before the first).
     pub fn steps(&self) -> u32 {
         self.steps
     }
 
-    /// Every scheduling choice made so far, in order.
+    /// Every scheduling choice made so far, in order: the task polled at step `i + 1` is
+    /// `choices()[i]`. As `Policy::Manual { choices }`, it replays the run.
     pub fn choices(&self) -> &[TaskId] {
         &self.choices
     }
 
-    /// Tasks ready to run, in wake order.
+    /// Tasks ready to run, in wake order (the order `Policy::Fifo` runs them).
+    ///
+    /// Takes `&mut self` because it first moves the wakes recorded since the last step
+    /// onto the ready queue, recording their [`EventKind::Woken`] events.
     pub fn ready(&mut self) -> Vec<TaskId> {
         self.collect_wakes();
         self.ready.iter().copied().collect()
     }
 
-    /// Counts work against `budget` (the default budget is unlimited). The tasks'
-    /// code shares the same budget and calls [`Budget::tick`] for each step it runs.
+    /// Counts work against `budget` (the default budget is unlimited): each poll starts
+    /// with [`Budget::start_poll`], and once the budget is halted, [`step`](Self::step)
+    /// returns [`StepOutcome::Halted`]. The tasks' code shares the same budget and calls
+    /// [`Budget::tick`] for each step it runs.
     pub fn with_budget(mut self, budget: Rc<Budget>) -> Executor {
         self.budget = budget;
         self
-    }
-
-    /// The run's budget: what tasks tick, and what halts the run (a stalled thread, a
-    /// runaway task, a limit).
-    pub fn budget(&self) -> &Rc<Budget> {
-        &self.budget
     }
 
     /// Moves recorded wakes onto the ready queue (a task already ready stays put).
@@ -266,6 +293,11 @@ impl Executor {
     }
 
     /// Runs one step: picks a ready task by the policy and polls it once.
+    ///
+    /// If no task is ready, it first fires the earliest timers (the clock jumps to their
+    /// deadline) until one is. It polls nothing, and says why, if the budget is halted,
+    /// if every task is done, if nothing is ready and no timer is set, or (`Manual`) if a
+    /// choice is missing or names a task that is not ready.
     pub fn step(&mut self) -> StepOutcome {
         if let Some(halt) = self.budget.halted() {
             return StepOutcome::Halted(halt);
@@ -311,13 +343,16 @@ impl Executor {
     ///
     /// Stops early if the run ends or (`Manual`) a choice is needed.
     ///
+    /// # Examples
+    ///
     /// ```
+    /// use futures::FutureExt;
     /// use mutex_playground::exec::{Clock, Executor, Policy, Sink, Stop};
     ///
     /// let clock = Clock::new();
     /// let mut ex = Executor::new(clock.clone(), Sink::new(), Policy::Fifo);
     /// let c = clock.clone();
-    /// ex.spawn(Box::pin(async move { c.sleep(100).await }));
+    /// ex.spawn(async move { c.sleep(100).await }.boxed_local());
     /// assert_eq!(ex.run_until(40), Stop::TimeReached);
     /// assert_eq!(clock.now(), 40);
     /// assert_eq!(ex.run_until(1_000), Stop::Finished);
@@ -347,6 +382,9 @@ impl Executor {
 
     /// Runs steps until the run ends, a limit is reached, or (`Manual`) a choice is
     /// needed.
+    ///
+    /// The step limit is checked before each step, the time limit after each poll (busy
+    /// work can move the clock inside one).
     pub fn run_to_end(&mut self, limits: RunLimits) -> Stop {
         loop {
             if self.steps >= limits.max_steps {

@@ -22,6 +22,15 @@ pub use event::{Event, EventKind, MutexId, MutexObserver, Sink, TaskId, WokenBy}
 pub use executor::{BoxFuture, Executor, Policy, RunLimits, StepOutcome, Stop};
 
 /// A future that returns `Pending` once after waking its own task: lets the others run.
+///
+/// On our executor the task goes to the back of the ready queue (woken by itself, see
+/// [`WokenBy::Task`]), so under `Policy::Fifo` every task that was ready runs before it
+/// does again.
+///
+/// # Cancel safety
+///
+/// Cancel safe: it holds nothing. Dropped after its first poll, it leaves only the wake
+/// it already sent, so the task is polled once more.
 pub async fn yield_now() {
     let mut yielded = false;
     std::future::poll_fn(|cx| {

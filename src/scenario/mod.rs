@@ -4,6 +4,8 @@
 //! steps `repeat` times (or forever, bounded by the limits); as in Rust, the guards a task
 //! still holds at the end of a repetition are dropped there, newest first.
 //!
+//! # Examples
+//!
 //! ```
 //! use mutex_playground::scenario::Scenario;
 //!
@@ -24,18 +26,20 @@
 //! let scenario = Scenario::from_json(json).unwrap();
 //! assert_eq!(scenario.tasks.len(), 2);
 //!
-//! let err = Scenario::from_json(&json.replace(r#""unlock", "mutex": "count""#, r#""unlock", "mutex": "dbb""#)).unwrap_err();
+//! let typo = json.replace(r#""unlock", "mutex": "count""#, r#""unlock", "mutex": "dbb""#);
+//! let err = Scenario::from_json(&typo).unwrap_err();
 //! assert_eq!(err.to_string(), r#"tasks[0].steps[3]: unknown mutex "dbb""#);
 //! ```
 //!
 //! # Steps
+//!
 //! | `op` | fields | what it does |
 //! |---|---|---|
 //! | `lock` | `mutex` | `mutex.lock().await`; the guard is held until `unlock` or the end of the repetition |
 //! | `unlock` | `mutex` | drops the guard |
 //! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
 //! | `locked_write` | `mutex`, `action` | `*mutex.lock().await = ...` with a temporary guard |
-//! | `write` | `mutex`, `action` | writes through a held guard: `set`, `increment`, `insert_now` (map key = now), `set_now`, `push` |
+//! | `write` | `mutex`, `action` | writes through a held guard (see below) |
 //! | `read` | `mutex`, `key`? | copies the value (or a map entry, `None` if missing) into the task's register |
 //! | `dbg` | `name`? | prints `name = {register:#?}`, like `dbg!` |
 //! | `print` | `text` | prints a line |
@@ -43,8 +47,21 @@
 //! | `busy` | `ms` | works for `ms` without yielding: the whole executor is blocked |
 //! | `yield` | | lets the other ready tasks run |
 //! | `repeat` | `times`, `steps` | a nested loop |
-//! | `wait_until` | `mutex` (a `watch` cell), `until`, `take`? | sleeps with its waker beside the data until a write makes `until` true (seed 004's fix) |
-//! | `broken_wait` | `mutex`, `until`, `take`? | seed 004's bug: try-locks in `poll_fn` and returns `Pending` without arranging a wake-up |
+//! | `wait_until` | `mutex` (`watch`), `until`, `take`? | seed 004's fix: sleeps until a write makes `until` hold |
+//! | `broken_wait` | `mutex`, `until`, `take`? | seed 004's bug: try-locks in `poll_fn`, arranging no wake-up |
+//!
+//! The `action` of a `write` or `locked_write` ([`WriteAction`]), by its `kind`:
+//!
+//! | `kind` | fields | what it does |
+//! |---|---|---|
+//! | `set` | `value` | replaces the value |
+//! | `increment` | `by`? (default 1) | adds `by` to a number (`null` counts as 0) |
+//! | `set_now` | | sets the value to the virtual time in ms |
+//! | `insert_now` | `key` | in a map, sets `key` to the virtual time in ms |
+//! | `push` | `value` | appends `value` to a list (`null` becomes a list) |
+//!
+//! A write of the wrong kind of value (incrementing a list, say) changes nothing and is
+//! reported as a run-time error ([`EventKind::Error`](crate::exec::EventKind::Error)).
 //!
 //! Mutex kinds: `async` (our FIFO [`Mutex`](crate::sync::Mutex), the default), `watch`
 //! (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell) and `blocking` (a std-like mutex:
@@ -67,12 +84,20 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The title the page shows: 1 to [`MAX_TEXT`] characters, no control characters.
     pub name: String,
+    /// What the scenario shows, for the page; may be empty (it is then left out of the
+    /// JSON).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The mutexes and cells the tasks share, named in the steps; a mutex's index here is
+    /// its [`MutexId`](crate::exec::MutexId) in a run. At most 1,000, names unique.
     #[serde(default)]
     pub mutexes: Vec<MutexSpec>,
+    /// The tasks, from 1 to [`MAX_TASKS`]; a task's index here is its
+    /// [`TaskId`](crate::exec::TaskId) in a run.
     pub tasks: Vec<TaskSpec>,
+    /// Where a run stops if the tasks do not finish first.
     #[serde(default)]
     pub limits: Limits,
 }
@@ -81,9 +106,13 @@ pub struct Scenario {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MutexSpec {
+    /// How the steps refer to it: unique in the scenario, 1 to [`MAX_TEXT`] characters,
+    /// no control characters.
     pub name: String,
+    /// What kind of lock it is (default: `async`).
     #[serde(default)]
     pub kind: MutexKind,
+    /// The value it holds when the run starts, any JSON up to 64 KiB (default `null`).
     #[serde(default)]
     pub initial: Value,
 }
@@ -106,16 +135,20 @@ pub enum MutexKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
+    /// Shown in the task view, the timeline and the alerts: 1 to [`MAX_TEXT`]
+    /// characters, no control characters; need not be unique.
     pub name: String,
-    /// Virtual milliseconds before the task's first step.
+    /// Virtual milliseconds before the task's first step (at most [`MAX_MS`]; default 0).
     #[serde(default)]
     pub start_ms: u64,
-    /// How many times the steps run (ignored when `forever`).
+    /// How many times the steps run (default 1, at most 1,000,000; 0 runs them never);
+    /// ignored when `forever`.
     #[serde(default = "one")]
     pub repeat: u32,
     /// Run the steps until the run's limits stop it (like the seeds' `loop {}`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub forever: bool,
+    /// What the task does, in order, on each repetition.
     pub steps: Vec<Step>,
 }
 
@@ -130,80 +163,150 @@ fn value_name() -> String {
 }
 
 /// One step of a task. See the [module docs](self) for what each does.
+///
+/// Every `mutex` field names one of the scenario's [`mutexes`](Scenario::mutexes).
+/// Validation also follows which guards a task holds at each step: a step that needs a
+/// guard the task cannot hold there, or locks one it already holds, is refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
+    /// `mutex.lock().await`: waits in the mutex's FIFO queue, or, for a blocking mutex
+    /// held by another task, stalls the executor. The guard is held until an
+    /// [`Unlock`](Step::Unlock) or the end of the repetition.
     Lock {
+        /// The mutex to lock; the task must not hold it already.
         mutex: String,
     },
+    /// Drops the task's newest guard of `mutex`. If a `try_lock` of it failed, there is
+    /// no guard: a run-time error.
     Unlock {
+        /// The mutex whose guard to drop.
         mutex: String,
     },
+    /// Takes the lock only if it is free and nobody is queued, never waiting; on failure
+    /// the task goes on without the guard. Not for blocking mutexes.
     TryLock {
+        /// The mutex to try; the task must not hold it already.
         mutex: String,
     },
+    /// `*mutex.lock().await = ...`: locks, writes and unlocks, with a temporary guard.
     LockedWrite {
+        /// The mutex to write; the task must not hold it already.
         mutex: String,
+        /// The write.
         action: WriteAction,
     },
+    /// Writes through the guard of `mutex` the task holds.
     Write {
+        /// The mutex to write; the task must hold it (a run-time error if its
+        /// `try_lock` failed).
         mutex: String,
+        /// The write.
         action: WriteAction,
     },
+    /// Copies the value of `mutex`, through the guard the task holds, into the task's
+    /// register (what [`Dbg`](Step::Dbg) prints).
     Read {
+        /// The mutex to read; the task must hold it.
         mutex: String,
+        /// A map key: copy only that entry (`None` if the value has no such entry).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key: Option<String>,
     },
+    /// Prints the register like `dbg!`: `name = {register:#?}`, or `name = ()` if
+    /// nothing was read yet.
     Dbg {
+        /// The name printed before `=` (default `value`).
         #[serde(default = "value_name")]
         name: String,
     },
+    /// Prints a line.
     Print {
+        /// The line, up to [`MAX_TEXT`] characters; it may hold line breaks and tabs.
         text: String,
     },
+    /// `sleep(ms).await`: yields until the virtual clock has moved on by `ms`; guards stay
+    /// held across it.
     Sleep {
+        /// Virtual milliseconds, at most [`MAX_MS`].
         ms: u64,
     },
+    /// Works for `ms` without yielding: the clock moves on by `ms` inside the poll, and
+    /// every other task waits, the whole executor blocked.
     Busy {
+        /// Virtual milliseconds, at most [`MAX_MS`].
         ms: u64,
     },
+    /// `yield_now().await`: lets the other ready tasks run first.
     Yield,
+    /// A nested loop: runs `steps` `times` times.
     Repeat {
+        /// How many rounds, at most 1,000,000 (0 skips the body).
         times: u32,
+        /// The body; it must drop every guard it takes, and only those. Repeats nest at
+        /// most [`MAX_NESTING`] deep.
         steps: Vec<Step>,
     },
+    /// Seed 004's fix: sleeps with its waker beside the data of a watch cell until a
+    /// write makes `until` true ([`WakeOnWrite::wait_until`](crate::sync::WakeOnWrite::wait_until)).
     WaitUntil {
+        /// The watch cell to wait on (its kind must be `watch`); the task must not hold it.
         mutex: String,
+        /// What must hold of the value.
         until: Condition,
+        /// Once it holds, take one item into the register: the first element of a list,
+        /// or else the whole value (leaving `null`).
         #[serde(default, skip_serializing_if = "is_false")]
         take: bool,
     },
+    /// Seed 004's bug: try-locks in `poll_fn` and returns `Pending` without arranging a
+    /// wake-up ([`broken::try_lock_in_poll_fn`](crate::sync::broken::try_lock_in_poll_fn)):
+    /// if its first poll does not succeed, nothing wakes the task again (a lost wake-up).
     BrokenWait {
+        /// The mutex to try (`async` or `watch`, not blocking); the task must not hold it.
         mutex: String,
+        /// What must hold of the value.
         until: Condition,
+        /// Once it holds, take one item into the register, as for
+        /// [`WaitUntil`](Step::WaitUntil).
         #[serde(default, skip_serializing_if = "is_false")]
         take: bool,
     },
 }
 
-/// A write through a guard.
+/// A write through a guard, by its `kind`.
+///
+/// A write that does not fit the value (incrementing a list, say) changes nothing and
+/// records a run-time error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WriteAction {
     /// Replace the value.
-    Set { value: Value },
-    /// Add `by` (default 1) to a number.
+    Set {
+        /// The new value, any JSON up to 64 KiB.
+        value: Value,
+    },
+    /// Add `by` (default 1) to a number; `null` counts as 0. An `i64` result that would
+    /// overflow is an error; any other number (a float, or an integer past `i64::MAX`)
+    /// is added to as a float.
     Increment {
+        /// What to add; may be negative.
         #[serde(default = "one_i64")]
         by: i64,
     },
     /// Set the value to the virtual time in ms.
     SetNow,
-    /// In a map (object), set `key` to the virtual time in ms (seed 002's `insert`).
-    InsertNow { key: String },
-    /// Append to a list.
-    Push { value: Value },
+    /// In a map (object), set `key` to the virtual time in ms (seed 002's `insert`);
+    /// `null` becomes a map.
+    InsertNow {
+        /// The entry to set.
+        key: String,
+    },
+    /// Append to a list; `null` becomes a list.
+    Push {
+        /// The item to append, any JSON up to 64 KiB.
+        value: Value,
+    },
 }
 
 fn one_i64() -> i64 {
@@ -214,15 +317,23 @@ fn one_i64() -> i64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
-    /// A non-empty list (or map, or string), or any non-null value.
+    /// A non-empty list, map or string, or any number or boolean (even `0` or `false`):
+    /// anything but `null` and empty collections.
     NonEmpty,
     /// A number at least `value`.
-    AtLeast { value: i64 },
+    AtLeast {
+        /// The smallest number that satisfies it.
+        value: i64,
+    },
     /// Exactly `value`.
-    Equals { value: Value },
+    Equals {
+        /// The value to compare with (JSON equality: `1` and `1.0` differ).
+        value: Value,
+    },
 }
 
 impl Condition {
+    /// Whether the condition holds for the value `v`.
     pub fn holds(&self, v: &Value) -> bool {
         match self {
             Condition::NonEmpty => match v {
@@ -244,15 +355,18 @@ impl Condition {
 ///
 /// Whatever these say, a run also stops at [`MAX_EVENTS`] recorded events,
 /// [`MAX_TRACE_TEXT_BYTES`] of recorded text and values, and when a task runs
-/// [`MAX_STEPS_WITHOUT_YIELD`] steps in one poll.
+/// [`MAX_STEPS_WITHOUT_YIELD`] steps, or records or copies more than
+/// [`MAX_BYTES_WITHOUT_YIELD`] bytes, in one poll.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Work at most: every step a task executes (inside one poll or not, each round
-    /// of a `repeat` or `forever` loop included) and every poll counts one.
+    /// of a `repeat` or `forever` loop included) and every poll counts one. From 1 to
+    /// 5,000,000 (default 200,000).
     #[serde(default = "default_max_steps")]
     pub max_steps: u32,
-    /// Virtual milliseconds at most.
+    /// Virtual milliseconds at most: the run stops once time passes it. At most
+    /// [`MAX_MS`] (default 600,000).
     #[serde(default = "default_max_time")]
     pub max_time_ms: u64,
 }

@@ -9,11 +9,13 @@ use serde_json::json;
 pub struct Preset {
     /// Stable id, used in links: `#preset=reader-writer`.
     pub id: &'static str,
+    /// A one-line title for the picker, saying what happens ("Two locks in opposite order").
     pub title: &'static str,
     /// Which source text it comes from.
     pub source: &'static str,
     /// What to watch for (2–4 sentences).
     pub explanation: &'static str,
+    /// The scenario itself; every preset validates.
     pub scenario: Scenario,
 }
 

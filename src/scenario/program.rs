@@ -6,6 +6,7 @@ use super::{Condition, MutexKind, Scenario, Step, WriteAction};
 use super::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 use crate::exec::{yield_now, BoxFuture, Budget, Clock, EventKind, Halt, MutexId, MutexObserver, Sink, TaskId};
 use crate::sync::{broken::try_lock_in_poll_fn, Mutex, OwnedMutexGuard, OwnedWriteGuard, Tag, WakeOnWrite};
+use futures::future::{FutureExt, LocalBoxFuture};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -13,11 +14,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 
-/// One mutex of a running scenario.
+/// One mutex of a running scenario, by its [`MutexKind`]. It holds the value as JSON.
 #[derive(Debug)]
 pub enum Instance {
+    /// An `async` mutex: our FIFO [`Mutex`], reporting its lock events to the run's sink.
     Async(Arc<Mutex<Value, MutexObserver>>),
+    /// A `watch` cell: a [`WakeOnWrite`], whose mutex reports to the run's sink.
     Watch(Arc<WakeOnWrite<Value>>),
+    /// A `blocking` mutex, simulated (the interpreter records its events itself).
     Blocking(Rc<BlockingMutex>),
 }
 
@@ -57,12 +61,54 @@ impl Instance {
     }
 }
 
-/// Where each step's label lives: `path` like `tasks[1].steps[2]`, `text` like `lock(db)`.
+/// What a [`Label`] marks: a task's start, or one of its steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// Where a task is before it has run any step (before its first poll, and during its
+    /// start delay). Each task has exactly one, with the text `start`.
+    Start,
+    /// A step of the task's program (a `repeat` step, and each step of its body, too).
+    Step,
+}
+
+/// A place in a task's program, as the task view shows it: its start or one of its steps.
+///
+/// A run numbers its labels in program order, task by task: the task's start label, then
+/// its steps depth first. A task reports the number of the label it is on with each
+/// `Pending` ([`EventKind::Pending`]'s `at`), and [`Run::label`](crate::trace::Run::label)
+/// looks it up.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Label {
+    /// The task whose program it is in.
     pub task: TaskId,
+    /// A start or a step. Not serialized: in the trace JSON a start label is the one
+    /// whose text is `start` and whose path has no `.steps`.
+    #[serde(skip)]
+    pub kind: LabelKind,
+    /// Where it is in the scenario: `tasks[1]` for a start, `tasks[1].steps[2]` for a
+    /// step (`tasks[1].steps[2].steps[0]` inside a `repeat`).
     pub path: String,
+    /// What the task view shows: `start`, or the step's [`label`](Step::label), like
+    /// `lock(db)`.
     pub text: String,
+}
+
+impl Label {
+    /// The start label of task `task`: kind [`LabelKind::Start`], text `start`, path
+    /// `tasks[{task}]`.
+    pub fn start(task: TaskId) -> Label {
+        Label { task, kind: LabelKind::Start, path: format!("tasks[{task}]"), text: "start".into() }
+    }
+
+    /// The label of `step`, found at `path` in task `task`'s program.
+    pub fn step(task: TaskId, path: String, step: &Step) -> Label {
+        Label { task, kind: LabelKind::Step, path, text: step.label() }
+    }
+
+    /// Whether this is a task's start label (the task has not begun its steps).
+    pub fn is_start(&self) -> bool {
+        self.kind == LabelKind::Start
+    }
 }
 
 /// A step with its label index, and its body for `repeat`.
@@ -75,9 +121,16 @@ struct Op {
 
 /// The running scenario: its mutexes, step labels, and the task futures to spawn.
 pub struct Program {
+    /// The scenario's mutexes, in its order (index = [`MutexId`]): handles to the same
+    /// locks the tasks use, to read their holders and queues.
     pub mutexes: Vec<Instance>,
+    /// Every label of the program, indexed by the numbers the tasks report (see
+    /// [`Label`]).
     pub labels: Vec<Label>,
-    /// One future per task, with the cell holding the label of the step it is on.
+    /// One future per task, in the scenario's order, with the cell holding the label of
+    /// the step it is on. Spawn them in this order (with
+    /// [`Executor::spawn_labelled`](crate::exec::Executor::spawn_labelled)), so that task
+    /// ids are scenario indices.
     pub tasks: Vec<(BoxFuture, Arc<AtomicU32>)>,
     /// The run's budget, which the tasks tick: give the same one to the executor (or
     /// driver) that polls them.
@@ -139,7 +192,7 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
     let mut programs = Vec::new();
     for (t, task) in scenario.tasks.iter().enumerate() {
         let start = labels.len() as u32;
-        labels.push(Label { task: t as TaskId, path: format!("tasks[{t}]"), text: "start".into() });
+        labels.push(Label::start(t as TaskId));
         let ops = compile(scenario, t as TaskId, &task.steps, &format!("tasks[{t}].steps"), &mut labels);
         programs.push((start, ops));
     }
@@ -155,8 +208,7 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
             let label = Arc::new(AtomicU32::new(start));
             let ctx = TaskCtx { id: t as TaskId, world: world.clone(), label: label.clone(), register: None };
             let repeat = if spec.forever { None } else { Some(spec.repeat) };
-            let fut: BoxFuture = Box::pin(run_task(ctx, spec.start_ms, repeat, Rc::new(ops)));
-            (fut, label)
+            (run_task(ctx, spec.start_ms, repeat, Rc::new(ops)).boxed_local(), label)
         })
         .collect();
     // The tasks share the world; the run keeps handles to the same locks, to read their
@@ -182,7 +234,7 @@ fn compile(s: &Scenario, task: TaskId, steps: &[Step], path: &str, labels: &mut 
         .map(|(i, step)| {
             let here = format!("{path}[{i}]");
             let label = labels.len() as u32;
-            labels.push(Label { task, path: here.clone(), text: step.label() });
+            labels.push(Label::step(task, here.clone(), step));
             let body = match step {
                 Step::Repeat { steps, .. } => compile(s, task, steps, &format!("{here}.steps"), labels),
                 _ => Vec::new(),
@@ -361,12 +413,9 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
     }
 }
 
-fn run_ops<'a>(
-    ctx: &'a mut TaskCtx,
-    ops: &'a [Op],
-    held: &'a mut Vec<(MutexId, Guard)>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> {
-    Box::pin(async move {
+/// Boxed, because it recurses through `repeat`.
+fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> LocalBoxFuture<'a, ()> {
+    async move {
         for op in ops {
             ctx.label.store(op.label, Ordering::Relaxed);
             if !ctx.tick() {
@@ -374,7 +423,8 @@ fn run_ops<'a>(
             }
             run_op(ctx, op, held).await;
         }
-    })
+    }
+    .boxed_local()
 }
 
 async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {

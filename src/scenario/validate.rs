@@ -38,11 +38,15 @@ const MAX_LIMIT_STEPS: u32 = 5_000_000;
 /// the whole scenario).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScenarioError {
+    /// Where the problem is, as a path into the scenario's JSON: `tasks[2].steps[3]`,
+    /// `limits.max_steps`; empty for the scenario as a whole (or JSON that is not one).
     pub path: String,
+    /// What is wrong, in words a person can act on, without the path.
     pub message: String,
 }
 
 impl ScenarioError {
+    /// An error at `path` (empty for the whole scenario) saying `message`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         ScenarioError { path: path.into(), message: message.into() }
     }

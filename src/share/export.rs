@@ -14,6 +14,8 @@
 //! adding slices once the document reaches [`MAX_EXPORT_BYTES`]: it then ends with a
 //! metadata event saying how many were left out, so the file is always valid.
 //!
+//! # Examples
+//!
 //! ```
 //! use mutex_playground::share::export::ChromeTrace;
 //!

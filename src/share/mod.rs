@@ -18,6 +18,8 @@
 //! the scenario JSON itself is then validated by the scenario layer like any other input.
 //! Unknown keys are ignored, so older pages can open newer links.
 //!
+//! # Examples
+//!
 //! ```
 //! use mutex_playground::share::{Link, Source, Speed};
 //!
@@ -73,53 +75,89 @@ pub enum Speed {
 }
 
 impl Speed {
+    /// The slowest speed a link may ask for: a quarter of normal.
     pub const MIN: f64 = 0.25;
+    /// The fastest speed a link may ask for: 64 times normal.
     pub const MAX: f64 = 64.0;
 }
 
 /// The scheduling policy in a link (the UI maps it onto the executor's policy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PolicySpec {
+    /// `policy=fifo`: the task woken first runs first.
     Fifo,
+    /// `policy=random:SEED`: a seeded pseudo-random pick among the ready tasks.
     Random {
+        /// The generator's seed: the same seed gives the same run.
         seed: u64,
     },
-    /// The player's choices of task id, in order.
+    /// `policy=manual:3.1.4`: the player's choices of task id, in order (at most
+    /// [`MAX_MANUAL_CHOICES`]; `manual:` alone is none yet).
     Manual(Vec<u32>),
 }
 
 /// Colour theme requested by a link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThemeChoice {
+    /// `theme=light`.
     Light,
+    /// `theme=dark`.
     Dark,
 }
 
 /// Everything a share or embed link carries.
+///
+/// Each `None` (and `false`) means the link does not say, and leaves the page's default;
+/// such a field is left out of the fragment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Link {
+    /// The scenario to open (`preset=` or `s=`).
     pub source: Source,
+    /// Where to put the playhead (`step=`): a step number, or `u64::MAX` for the end of
+    /// the run (`step=end`); the page clamps it to the run's steps.
     pub step: Option<u64>,
+    /// The playback speed (`speed=`).
     pub speed: Option<Speed>,
+    /// Who runs next (`policy=`).
     pub policy: Option<PolicySpec>,
+    /// The colour theme (`theme=`); without it the viewer's own choice applies.
     pub theme: Option<ThemeChoice>,
-    /// Compact layout for an `<iframe>`.
+    /// Compact layout for an `<iframe>` (`embed=1`).
     pub embed: bool,
+    /// Start playing as soon as the page opens (`autoplay=1`).
     pub autoplay: bool,
-    /// Start again from the beginning after the end (embed mode).
+    /// Start again from the beginning after the end (`loop=1`, embed mode).
     pub looped: bool,
 }
 
 /// Why a fragment could not be read. Each message says what was wrong, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FragmentError {
-    TooLong { len: usize },
+    /// The fragment is longer than [`MAX_FRAGMENT_LEN`]: none of it was read.
+    TooLong {
+        /// Its length in bytes, without the leading `#`.
+        len: usize,
+    },
+    /// The `s=` scenario is not base64url; the decoder's message.
     BadBase64(String),
+    /// The `s=` scenario does not decompress (not a DEFLATE stream, or a cut one).
     BadCompression,
+    /// The `s=` scenario unpacks to more than [`MAX_SCENARIO_JSON`] bytes.
     TooLarge,
+    /// The `s=` scenario unpacks to bytes that are not UTF-8 text.
     NotUtf8,
+    /// The `s=` scenario is not JSON; the parser's message. (JSON that is not a valid
+    /// scenario is the scenario layer's error, not this one.)
     BadJson(String),
-    BadValue { key: String, value: String, expected: &'static str },
+    /// A `key=value` part whose value the key does not take.
+    BadValue {
+        /// The key, cut at 40 characters.
+        key: String,
+        /// The value as given, cut at 40 characters.
+        value: String,
+        /// What the key takes, in words, like `` `1` or `0` ``.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for FragmentError {
@@ -209,6 +247,8 @@ impl Link {
     /// left at its default and named in the problems, in order. A stranger's link with
     /// one bad parameter (`#preset=deadlock&step=-1`) still opens the deadlock preset.
     /// `step=end` is the end of the run (`u64::MAX`, clamped to the run's steps).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use mutex_playground::share::{Link, Source};

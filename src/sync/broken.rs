@@ -24,6 +24,18 @@ use std::task::Poll;
 /// **This future is broken on purpose**: after any `Pending` it has arranged no wake-up,
 /// so unless something unrelated happens to wake its task, it hangs forever.
 ///
+/// Each poll is a fresh lock attempt on behalf of `tag`: it takes a free lock (`Taken`)
+/// and releases it before the poll returns, whatever `f` said; or, if the lock is busy,
+/// it queues (`Requested`, `Enqueued`) and leaves the queue again within the same poll
+/// (`Cancelled`).
+///
+/// # Cancel safety
+///
+/// Cancel safe, trivially: between polls it holds neither the lock nor a place in the
+/// queue (which is exactly its bug), so dropping it changes nothing.
+///
+/// # Examples
+///
 /// ```
 /// use mutex_playground::sync::{broken::try_lock_in_poll_fn, Mutex, Tag};
 /// use futures::FutureExt;

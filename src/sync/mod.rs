@@ -10,6 +10,7 @@
 //! * [`broken`]: a deliberately wrong `poll_fn` try-lock that loses its wake-up.
 //!
 //! # Observability
+//!
 //! Each acquisition carries a caller-supplied [`Tag`] (the playground passes the task
 //! id). A `Mutex` reports its holder ([`Mutex::holder`]) and its wait queue in order
 //! ([`Mutex::waiters`]), and sends [`LockEvent`]s to an optional [`Observer`].
@@ -18,6 +19,10 @@
 //! events reach it through a direct, inlinable call: a traced lock costs what the
 //! observer does, not an indirect call per event. `Arc<dyn Observer>` is an observer too,
 //! for when the type has to be chosen at run time.
+//!
+//! # Examples
+//!
+//! An observer that records every event of one mutex:
 //!
 //! ```
 //! use mutex_playground::sync::{LockEvent, Mutex, Observer, Tag};
@@ -79,25 +84,61 @@ impl fmt::Display for Tag {
 }
 
 /// What happened to one acquisition, as reported to an [`Observer`].
+///
+/// Every variant names the [`Tag`] of the acquisition it is about. For a [`Semaphore`]
+/// with several permits, "the lock" below means one permit.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum LockEvent {
     /// `tag` asked for the lock and took it at once, nobody queued: a `Requested`
     /// immediately followed by `Acquired`, reported as one event (the common case, and
-    /// the one on the hot path).
-    Taken { tag: Tag },
+    /// the one on the hot path). Also what a successful `try_lock` reports.
+    Taken {
+        /// Who took the lock.
+        tag: Tag,
+    },
     /// `tag` asked for the lock and could not take it at once (first poll of `lock()`,
-    /// or a `try_lock`); `Enqueued`, `Acquired` or `TryFailed` follows.
-    Requested { tag: Tag },
-    /// `tag` could not take the lock and joined the wait queue at `position` (0 = head).
-    Enqueued { tag: Tag, position: usize },
-    /// `tag` now holds the lock (taken directly, or handed over by the previous holder).
-    Acquired { tag: Tag },
-    /// `tag` let go of the lock (its guard was dropped).
-    Released { tag: Tag },
-    /// `tag` gave up waiting: its `lock()` future was dropped while queued.
-    Cancelled { tag: Tag },
-    /// A `try_lock` by `tag` was refused.
-    TryFailed { tag: Tag },
+    /// or a `try_lock`); `Enqueued`, `Acquired` (the lock came free meanwhile) or
+    /// `TryFailed` follows (nothing does if a [`Semaphore`] was closed in the meantime;
+    /// a `Mutex` never closes).
+    Requested {
+        /// Who asked.
+        tag: Tag,
+    },
+    /// `tag` could not take the lock and joined the wait queue.
+    Enqueued {
+        /// Who joined the queue.
+        tag: Tag,
+        /// Its place in the queue when it joined: 0 is the head (next to get the lock);
+        /// always the back, since nobody is ever queued ahead of those already waiting.
+        position: usize,
+    },
+    /// `tag` now holds the lock: handed over by the previous holder (or by
+    /// [`Semaphore::add_permits`]) while it waited, or taken because it came free
+    /// between `Requested` and queueing. Reported when the hand-over happens, which may
+    /// be before `tag`'s task runs again.
+    Acquired {
+        /// The new holder.
+        tag: Tag,
+    },
+    /// `tag` let go of the lock: its guard or permit was dropped, or its `lock()` future
+    /// was dropped after the lock had been handed to it but before it was polled (the
+    /// lock then passes on, and an `Acquired` for the next waiter follows).
+    Released {
+        /// The holder that let go.
+        tag: Tag,
+    },
+    /// `tag` gave up waiting: its `lock()` future was dropped while queued. It left the
+    /// queue; the waiters behind it moved up one place.
+    Cancelled {
+        /// The waiter that left the queue.
+        tag: Tag,
+    },
+    /// A `try_lock` by `tag` was refused (the lock was held, or others were queued); it
+    /// follows a `Requested`, and `tag` did not join the queue.
+    TryFailed {
+        /// Who tried.
+        tag: Tag,
+    },
 }
 
 /// Receives [`LockEvent`]s from a [`Mutex`] or [`Semaphore`].
@@ -109,6 +150,13 @@ pub enum LockEvent {
 /// each thread's events arrive in order, but events of different threads may arrive in
 /// a different order than they took effect (each is reported just after it did).
 pub trait Observer: Send + Sync {
+    /// Called once per event, just after it took effect, on the thread that caused it.
+    ///
+    /// It runs inline in `lock`, `try_lock`, a guard's drop and the like, so whatever it
+    /// costs, every lock operation costs. It should not panic: the panic unwinds out of
+    /// the operation that reported the event, which may then not finish its work (a
+    /// release reported but its permit never given back, a waiter handed the lock but
+    /// never woken).
     fn on_event(&self, event: LockEvent);
 }
 

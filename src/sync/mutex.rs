@@ -19,9 +19,7 @@ use std::task::{Context, Poll};
 /// head of the queue, so a task that unlocks and immediately locks again queues behind
 /// everyone already waiting (this is what the reader/writer scenario shows).
 ///
-/// There is no poisoning: if a task panics while holding the guard, the guard's `Drop`
-/// runs during unwinding and the lock is simply released (unlike `std::sync::Mutex`,
-/// whose `lock` then returns an error forever).
+/// # Examples
 ///
 /// ```
 /// use std::sync::Arc;
@@ -33,7 +31,15 @@ use std::task::{Context, Poll};
 /// # });
 /// ```
 ///
+/// # Poisoning
+///
+/// There is none: if a task panics while holding the guard, the guard's `Drop` runs
+/// during unwinding and the lock is simply released, with whatever was written before
+/// the panic (unlike `std::sync::Mutex`, whose `lock` then returns an error forever). See
+/// [`MutexGuard`] for an example.
+///
 /// # Observing it
+///
 /// Every acquisition may carry a [`Tag`] ([`lock_tagged`](Mutex::lock_tagged)); the
 /// mutex reports its [`holder`](Mutex::holder) and its queue in order
 /// ([`waiters`](Mutex::waiters)), and sends [`LockEvent`](super::LockEvent)s to the
@@ -41,12 +47,17 @@ use std::task::{Context, Poll};
 /// parameter `O`; the default, [`NoObserver`], costs nothing.
 ///
 /// # Send and Sync
+///
 /// `Mutex<T>` is `Send` and `Sync` when `T: Send`. `T: Sync` is *not* needed: the mutex
 /// hands out access to `T` to one thread at a time, which is exactly what `Send` allows.
 /// (The seed text asked for `T: Send + Sync`, which is stricter than necessary; it would
-/// forbid e.g. `Mutex<Cell<u32>>`, which is sound.) A guard is `Sync` when `T: Sync`,
-/// because sharing `&Guard` shares `&T`; it is `Send` when `T: Send`, so it may be held
-/// across an `.await` on a multi-threaded runtime.
+/// forbid e.g. `Mutex<Cell<u32>>`, which is sound.)
+///
+/// Both guards are `Send` when `T: Send`, so they may be held across an `.await` on a
+/// multi-threaded runtime. A [`MutexGuard`] is `Sync` when `T: Sync`, because sharing
+/// `&MutexGuard` shares only `&T`. An [`OwnedMutexGuard`] is `Sync` only when
+/// `T: Send + Sync`: sharing it also shares its `Arc<Mutex<T>>`
+/// ([`mutex`](OwnedMutexGuard::mutex)), with which another thread could lock.
 pub struct Mutex<T: ?Sized, O: Observer = NoObserver> {
     semaphore: Semaphore<O>,
     data: UnsafeCell<T>,
@@ -62,9 +73,19 @@ unsafe impl<T: ?Sized + Send, O: Observer> Sync for Mutex<T, O> {}
 /// Exclusive access to a [`Mutex`]'s value; dropping it unlocks (and hands the lock to
 /// the next waiter).
 ///
+/// Made by [`Mutex::lock`], [`lock_tagged`](Mutex::lock_tagged) and
+/// [`try_lock`](Mutex::try_lock); it dereferences to the value. Dropping it reports
+/// [`LockEvent::Released`](super::LockEvent::Released), then hands the lock straight to
+/// the head of the queue, if anyone waits.
+///
 /// # Poisoning
-/// None: if the holder panics, the guard is dropped while unwinding and the
-/// lock is released like any other time; whatever was written before the panic stays.
+///
+/// None: if the holder panics, the guard is dropped while unwinding and the lock is
+/// released like any other time; whatever was written before the panic stays.
+///
+/// # Examples
+///
+/// A thread that panics while holding the lock leaves it unlocked, with its write:
 ///
 /// ```
 /// use mutex_playground::sync::Mutex;
@@ -93,7 +114,10 @@ pub struct MutexGuard<'a, T: ?Sized, O: Observer = NoObserver> {
 unsafe impl<T: ?Sized + Sync, O: Observer> Sync for MutexGuard<'_, T, O> {}
 
 /// Like [`MutexGuard`], but owning an `Arc` of the mutex, so it is `'static` and can be
-/// moved into another task. From [`Mutex::lock_owned`].
+/// moved into another task or thread.
+///
+/// Made by [`Mutex::lock_owned`] and the other `*_owned` methods. Dropping it unlocks,
+/// as a [`MutexGuard`] does, and then drops its `Arc`.
 #[must_use = "dropping the guard unlocks the mutex at once"]
 pub struct OwnedMutexGuard<T: ?Sized, O: Observer = NoObserver> {
     lock: Arc<Mutex<T, O>>,
@@ -110,7 +134,8 @@ unsafe impl<T: ?Sized + Send, O: Observer> Send for OwnedMutexGuard<T, O> {}
 // `T: Send`.
 unsafe impl<T: ?Sized + Send + Sync, O: Observer> Sync for OwnedMutexGuard<T, O> {}
 
-/// [`Mutex::try_lock`] found the lock held, or other tasks queued for it.
+/// [`Mutex::try_lock`] (or one of its variants) found the lock held, or other tasks
+/// queued for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryLockError(());
 
@@ -122,7 +147,7 @@ impl fmt::Display for TryLockError {
 impl std::error::Error for TryLockError {}
 
 impl<T> Mutex<T> {
-    /// An unlocked mutex holding `value`.
+    /// An unlocked mutex holding `value`, with nobody queued and no observer.
     pub fn new(value: T) -> Self {
         Mutex { semaphore: Semaphore::new(1), data: UnsafeCell::new(value) }
     }
@@ -141,12 +166,26 @@ impl<T, O: Observer> Mutex<T, O> {
 }
 
 impl<T: ?Sized, O: Observer> Mutex<T, O> {
-    /// Waits for the lock, untagged. See [`lock_tagged`](Mutex::lock_tagged).
+    /// Waits for the lock, untagged ([`Tag::UNTAGGED`]). See
+    /// [`lock_tagged`](Mutex::lock_tagged).
+    ///
+    /// The future asks for the lock when first polled, not when made.
     ///
     /// # Cancel safety
-    /// Cancel safe: dropping the future gives up the place in the queue; if the lock had
-    /// already been handed to it, the lock goes on to the next waiter. See
-    /// [`Acquire`](super::Acquire).
+    ///
+    /// This method is cancel safe. If the future is dropped before it completes:
+    ///
+    /// * before its first poll, nothing happens: it had not asked yet;
+    /// * while queued, it leaves the queue
+    ///   ([`LockEvent::Cancelled`](super::LockEvent::Cancelled)) and the waiters behind
+    ///   it move up one place;
+    /// * after the lock was handed to it (it was already the [`holder`](Mutex::holder))
+    ///   but before it was polled again, the lock passes straight to the next waiter
+    ///   (`Released` for this tag, then `Acquired` for the new head), or becomes free if
+    ///   nobody waits.
+    ///
+    /// The lock is never lost and no waker is kept. Once the future has returned the
+    /// guard, it is the guard that holds the lock. See [`Acquire`].
     pub async fn lock(&self) -> MutexGuard<'_, T, O> {
         // Not `self.lock_tagged(..).await`: one state machine fewer on the fast path.
         self.acquire(Tag::UNTAGGED).await;
@@ -158,7 +197,13 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     ///
     /// The lock is served strictly in arrival order; the queue is visible through
     /// [`waiters`](Mutex::waiters), and a waiter the lock is handed to is the
-    /// [`holder`](Mutex::holder) at once, before it even runs:
+    /// [`holder`](Mutex::holder) at once, before it even runs.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, exactly as [`lock`](Mutex::lock).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use mutex_playground::sync::{Mutex, Tag};
@@ -179,9 +224,6 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     /// let guard = second.now_or_never().expect("#2 holds the lock");
     /// assert_eq!(guard.tag(), Tag(2));
     /// ```
-    ///
-    /// # Cancel safety
-    /// As [`lock`](Mutex::lock).
     pub async fn lock_tagged(&self, tag: Tag) -> MutexGuard<'_, T, O> {
         self.acquire(tag).await;
         MutexGuard { lock: self, tag }
@@ -191,6 +233,12 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     ///
     /// Fails while anyone holds the lock *or waits for it*: a released lock is handed to
     /// the head of the queue, never left for a `try_lock` to grab.
+    ///
+    /// # Errors
+    ///
+    /// [`TryLockError`] if the lock is held or anyone is queued for it.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use mutex_playground::sync::Mutex;
@@ -206,6 +254,10 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     }
 
     /// [`try_lock`](Mutex::try_lock) on behalf of `tag`.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_lock`](Mutex::try_lock).
     pub fn try_lock_tagged(&self, tag: Tag) -> Result<MutexGuard<'_, T, O>, TryLockError> {
         match self.semaphore.try_acquire_tagged(tag) {
             Ok(permit) => {
@@ -219,6 +271,13 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     /// Waits for the lock and returns a guard that owns an `Arc` of the mutex, so it is
     /// `'static` and can move to another task or thread.
     ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, exactly as [`lock`](Mutex::lock); dropping the future also drops the
+    /// `Arc` it was given.
+    ///
+    /// # Examples
+    ///
     /// ```
     /// use mutex_playground::sync::Mutex;
     /// use std::sync::Arc;
@@ -228,26 +287,36 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     /// std::thread::spawn(move || guard.push(1)).join().unwrap(); // unlocked there
     /// assert_eq!(*mutex.try_lock().unwrap(), [1]);
     /// ```
-    ///
-    /// # Cancel safety
-    /// As [`lock`](Mutex::lock).
     pub async fn lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T, O> {
         self.acquire(Tag::UNTAGGED).await;
         OwnedMutexGuard { lock: self, tag: Tag::UNTAGGED, _not_auto_sync: PhantomData }
     }
 
     /// [`lock_owned`](Mutex::lock_owned) on behalf of `tag`.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, exactly as [`lock`](Mutex::lock); dropping the future also drops the
+    /// `Arc` it was given.
     pub async fn lock_owned_tagged(self: Arc<Self>, tag: Tag) -> OwnedMutexGuard<T, O> {
         self.acquire(tag).await;
         OwnedMutexGuard { lock: self, tag, _not_auto_sync: PhantomData }
     }
 
     /// [`try_lock`](Mutex::try_lock) returning an owned guard.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_lock`](Mutex::try_lock); the `Arc` is dropped.
     pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T, O>, TryLockError> {
         self.try_lock_owned_tagged(Tag::UNTAGGED)
     }
 
     /// [`try_lock_owned`](Mutex::try_lock_owned) on behalf of `tag`.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_lock`](Mutex::try_lock); the `Arc` is dropped.
     pub fn try_lock_owned_tagged(self: Arc<Self>, tag: Tag) -> Result<OwnedMutexGuard<T, O>, TryLockError> {
         match self.semaphore.try_acquire_tagged(tag) {
             Ok(permit) => permit.forget(),
@@ -262,7 +331,8 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     }
 
     /// The tag of the current holder, or `None` if unlocked. A waiter the lock was handed
-    /// to holds it from that moment, even before it is polled again.
+    /// to holds it from that moment, even before it is polled again. A lock taken by an
+    /// untagged method reports [`Tag::UNTAGGED`].
     ///
     /// Exact when the mutex is used from one thread (as in the playground); with several
     /// threads it is a racy snapshot, like any such query.
@@ -275,11 +345,14 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
     }
 
     /// Tags of the tasks queued for the lock, head (next to get it) first.
+    ///
+    /// The holder is not in it, even one that was handed the lock and has not run yet.
     pub fn waiters(&self) -> Vec<Tag> {
         self.semaphore.waiters()
     }
 
-    /// Whether someone holds the lock.
+    /// Whether someone holds the lock (including a waiter it was handed to that has not
+    /// run yet).
     pub fn is_locked(&self) -> bool {
         self.semaphore.available_permits() == 0
     }

@@ -2,22 +2,63 @@
 //!
 //! # Implementation notes
 //!
-//! * `state` is one atomic word: the free permits (shifted) and two flags, `CLOSED` and
-//!   `HAS_WAITERS`. The uncontended acquire and release are one compare-and-swap each.
-//! * The wait queue (a `Slab` of slots and a `VecDeque` of their keys, in arrival order)
-//!   sits behind an internal `std::sync::Mutex`, taken only to queue, hand over, cancel
-//!   or re-register a waker.
-//! * **Nothing foreign runs under that lock.** A `Waker` can own anything (a guard of this
-//!   very semaphore, say), and an observer is user code, so no waker is woken, cloned
-//!   into place over another or dropped, and no observer is called, while the lock is
-//!   held: the locked sections move them into an [`Outbox`] (a release's single
-//!   hand-over just returns the new holder's tag and waker), delivered after the lock
-//!   is released. (tokio fixed the same re-entrancy deadlock in its
-//!   batch semaphore; the regression tests here are `tests/sync_reentrancy.rs` and the
-//!   loom model `a_waker_dropped_in_the_queue_may_release_the_lock`.)
-//! * A released permit goes to the head waiter under the lock (its slot becomes
-//!   `Granted`), never back into `state` while anyone waits: that is what makes the
-//!   order strictly FIFO.
+//! **The fast path is one compare-and-swap.** `state` is one atomic word: the free
+//! permits shifted left by two, and two flags, `CLOSED` and `HAS_WAITERS`. An uncontended
+//! acquire ([`try_take`](Semaphore::try_take)) is a CAS loop that takes one permit if the
+//! semaphore is open and a permit is free; an uncontended release
+//! ([`release_permit`](Semaphore::release_permit)) is a CAS loop that gives one back as
+//! long as `HAS_WAITERS` is clear. Neither touches the wait queue. Free permits exist only
+//! while the queue is empty (see the hand-over below), so the fast acquire never has to ask
+//! whether someone is queued: it cannot barge.
+//!
+//! **The wait queue sits under its own lock.** A `Slab` of slots (tag, waker, status)
+//! and a `VecDeque` of their keys, in arrival order, behind an internal
+//! `std::sync::Mutex` (loom's under `cfg(loom)`). That lock is taken only to join the
+//! queue, on each later poll of a queued waiter, to hand a permit over, to cancel, to
+//! close, and to list the waiters. A first poll that finds no free permit takes the lock,
+//! retries the CAS (a permit may have come back meanwhile), and otherwise sets
+//! `HAS_WAITERS` *by CAS against a state with no free permit*, then queues its slot. So a
+//! concurrent release either gave its permit back before the flag was set (the CAS fails,
+//! and the waiter retries and takes the permit) or sees the flag and takes the slow path,
+//! which needs the queue lock and so finds the waiter queued.
+//!
+//! **A release hands its permit straight to the head waiter.** On the slow path
+//! ([`hand_over_one`](Semaphore::hand_over_one)) the releaser, under the queue lock,
+//! pops the head slot, marks it `Granted` and takes its waker; the permit never goes back
+//! into `state` while anyone waits, which is what makes the order strictly FIFO and a
+//! later `try_acquire` unable to overtake. `HAS_WAITERS` is cleared when the queue
+//! empties; if it was set but the queue is empty by the time the releaser has the lock
+//! (the last waiter left meanwhile), the permit is freed instead. The waiter holds the
+//! permit from the moment it is granted, before it runs: its next poll only removes the
+//! slot and returns the permit, and if it is dropped first, its [`Acquire`] passes the
+//! permit on to the next head.
+//!
+//! **The [`Outbox`] delivers after the lock.** The locked sections only move things into
+//! an `Outbox`: the events to report (in order), the wakers to wake, and the wakers (or
+//! whole slots) to drop, such as a waker replaced by a newer one or the waker of a slot
+//! that left. Once the lock is released, [`Outbox::deliver`] reports the events, then
+//! wakes, then drops. A single hand-over, the hot path of a chain of hand-overs, skips the
+//! `Outbox`: the locked section returns the new holder's tag and waker, and the releaser
+//! reports and wakes after the lock. `close` collects the wakers of the waiters it fails
+//! and wakes them after the lock too.
+//!
+//! **Why no waker or observer runs under the lock.** Waking, dropping or replacing a
+//! `Waker` runs code we do not control: a waker can own anything, a guard of this very
+//! semaphore say, whose drop releases a permit and takes the queue lock again, and a
+//! `std::sync::Mutex` is not re-entrant, so that would deadlock (or panic). An
+//! [`Observer`] is user code, which may call back into the semaphore
+//! ([`waiters`](Semaphore::waiters), say) and take the lock the same way. So no waker is
+//! woken, dropped or replaced, and no observer is called, while the lock is held. The one
+//! piece of foreign code that runs under it is the `clone` of the polling task's waker as
+//! it is stored in the slot, which can neither drop nor wake anything. (tokio fixed the
+//! same re-entrancy deadlock in its batch semaphore; the regression tests here are
+//! `tests/sync_reentrancy.rs` and the loom models
+//! `a_waker_dropped_in_the_queue_may_release_the_lock` and
+//! `a_cancelled_waiters_waker_may_release_the_lock`.)
+//!
+//! **The holder's tag** is kept in `last_tag`, written when a permit is taken at once or
+//! handed over, so that a single-permit semaphore can name its holder
+//! ([`Mutex::holder`](super::Mutex::holder)) without taking the lock.
 
 use super::loom::{AtomicU64, AtomicUsize, Ordering, StdMutex};
 use super::{LockEvent, NoObserver, Observer, Tag};
@@ -47,6 +88,11 @@ pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
 /// The uncontended path is one compare-and-swap on an atomic word; the wait queue sits
 /// behind a small internal lock taken only when someone has to wait or be handed a permit.
 ///
+/// The observer `O` receives every [`LockEvent`]; the default, [`NoObserver`], costs
+/// nothing.
+///
+/// # Examples
+///
 /// ```
 /// use mutex_playground::sync::Semaphore;
 /// # futures::executor::block_on(async {
@@ -58,9 +104,6 @@ pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
 /// assert_eq!(sem.available_permits(), 1);
 /// # });
 /// ```
-///
-/// The observer `O` receives every [`LockEvent`]; the default, [`NoObserver`], costs
-/// nothing.
 pub struct Semaphore<O: Observer = NoObserver> {
     state: AtomicUsize,
     waiters: StdMutex<Waiters>,
@@ -132,7 +175,8 @@ enum SlotStatus {
     Closed,
 }
 
-/// [`Semaphore::acquire`] failed because the semaphore was closed.
+/// [`Semaphore::acquire`] failed because the semaphore was closed (see
+/// [`Semaphore::close`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcquireError(());
 
@@ -148,7 +192,7 @@ impl std::error::Error for AcquireError {}
 pub enum TryAcquireError {
     /// The semaphore was closed.
     Closed,
-    /// No permit is free (or others are queued for one).
+    /// No permit is free (which is always so while others are queued for one).
     NoPermits,
 }
 
@@ -162,8 +206,10 @@ impl fmt::Display for TryAcquireError {
 }
 impl std::error::Error for TryAcquireError {}
 
-/// One permit of a [`Semaphore`]. Dropping it releases the permit: it is handed to the
-/// head waiter if there is one.
+/// One permit of a [`Semaphore`], held on behalf of a [`Tag`].
+///
+/// Dropping it releases the permit (reported as [`LockEvent::Released`]): it is handed
+/// to the head waiter if there is one, and becomes free otherwise.
 #[must_use = "dropping the permit releases it at once"]
 pub struct SemaphorePermit<'a, O: Observer = NoObserver> {
     sem: &'a Semaphore<O>,
@@ -172,14 +218,28 @@ pub struct SemaphorePermit<'a, O: Observer = NoObserver> {
 
 /// The future returned by [`Semaphore::acquire`] and [`Semaphore::acquire_tagged`].
 ///
+/// It asks for its permit when first polled, not when made: a future never polled
+/// does not queue.
+///
 /// # Cancel safety
-/// Dropping it is always safe: if it is queued it leaves the queue (reported as
-/// [`LockEvent::Cancelled`]); if a permit was already handed to it but it was not polled
-/// since, the permit is passed on to the next waiter (reported as
-/// [`LockEvent::Released`]). No permit is lost, no waiter is stranded, no waker kept.
+///
+/// Dropping it before it completes is always safe, and what happens depends on where it
+/// got to:
+///
+/// * never polled, or closed out by [`Semaphore::close`]: nothing;
+/// * queued: it leaves the queue (reported as [`LockEvent::Cancelled`]), and the waiters
+///   behind it move up one place;
+/// * handed a permit by a release but not polled since (so it already holds the
+///   permit): the permit is passed on as if it had been released, reported as
+///   [`LockEvent::Released`] for this tag, then [`LockEvent::Acquired`] for the next
+///   waiter, who gets it; with nobody waiting it becomes free.
+///
+/// No permit is lost, no waiter is stranded, and the waker it left in the queue is
+/// dropped (after the internal lock is released).
 ///
 /// # Panics
-/// If polled again after it returned `Ready`.
+///
+/// Polling it again after it returned `Ready` panics.
 #[must_use = "futures do nothing unless polled"]
 pub struct Acquire<'a, O: Observer = NoObserver> {
     sem: &'a Semaphore<O>,
@@ -195,10 +255,11 @@ enum AcquireState {
 }
 
 impl Semaphore {
-    /// A semaphore with `permits` permits.
+    /// A semaphore with `permits` free permits, open, nobody queued, and no observer.
     ///
     /// # Panics
-    /// If `permits` exceeds `usize::MAX >> 3`.
+    ///
+    /// If `permits` exceeds `usize::MAX >> 3` (the count shares its word with two flags).
     pub fn new(permits: usize) -> Self {
         Self::with_observer(permits, NoObserver)
     }
@@ -208,6 +269,7 @@ impl<O: Observer> Semaphore<O> {
     /// Like [`new`](Semaphore::new), reporting every [`LockEvent`] to `observer`.
     ///
     /// # Panics
+    ///
     /// If `permits` exceeds `usize::MAX >> 3`.
     pub fn with_observer(permits: usize, observer: O) -> Self {
         assert!(permits <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
@@ -219,23 +281,61 @@ impl<O: Observer> Semaphore<O> {
         }
     }
 
-    /// Waits for a permit, untagged. See [`acquire_tagged`](Semaphore::acquire_tagged).
+    /// Waits for a permit, untagged ([`Tag::UNTAGGED`]). See
+    /// [`acquire_tagged`](Semaphore::acquire_tagged).
+    ///
+    /// # Errors
+    ///
+    /// The future fails with [`AcquireError`] if the semaphore is closed, before or
+    /// while it waits.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: see [`Acquire`]. Dropping the future leaves the queue, or passes on
+    /// a permit that was handed to it but not yet taken.
     pub fn acquire(&self) -> Acquire<'_, O> {
         self.acquire_tagged(Tag::UNTAGGED)
     }
 
     /// Waits for a permit on behalf of `tag`, joining the back of the queue if none is
-    /// free. Fails only if the semaphore is closed.
+    /// free (or others are already queued).
+    ///
+    /// The returned future does nothing until polled. Its first poll takes a free permit
+    /// at once ([`LockEvent::Taken`]) or queues (`Requested`, `Enqueued`); a release then
+    /// hands the permit to the head of the queue (`Acquired`) and wakes it.
+    ///
+    /// # Errors
+    ///
+    /// The future fails with [`AcquireError`] if the semaphore is closed, before or
+    /// while it waits.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: see [`Acquire`]. Dropping the future leaves the queue, or passes on
+    /// a permit that was handed to it but not yet taken.
     pub fn acquire_tagged(&self, tag: Tag) -> Acquire<'_, O> {
         Acquire { sem: self, tag, state: AcquireState::Idle }
     }
 
     /// Takes a permit if one is free *and nobody is queued*, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryAcquireError::Closed`] if the semaphore is closed;
+    /// [`TryAcquireError::NoPermits`] if no permit is free, which is always the case
+    /// while anyone is queued (a released permit goes to the head of the queue, never to
+    /// a `try_acquire`).
     pub fn try_acquire(&self) -> Result<SemaphorePermit<'_, O>, TryAcquireError> {
         self.try_acquire_tagged(Tag::UNTAGGED)
     }
 
     /// [`try_acquire`](Semaphore::try_acquire) on behalf of `tag`.
+    ///
+    /// Reports [`LockEvent::Taken`] on success, `Requested` then `TryFailed` on failure.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Semaphore::try_acquire).
     pub fn try_acquire_tagged(&self, tag: Tag) -> Result<SemaphorePermit<'_, O>, TryAcquireError> {
         match self.try_take() {
             Ok(()) => {
@@ -252,6 +352,12 @@ impl<O: Observer> Semaphore<O> {
 
     /// Adds `n` permits: queued waiters are served first, in order; the rest become free.
     ///
+    /// # Panics
+    ///
+    /// If `n`, or the free permits after adding it, exceed `usize::MAX >> 3`.
+    ///
+    /// # Examples
+    ///
     /// ```
     /// use mutex_playground::sync::{Semaphore, Tag};
     /// use futures::FutureExt;
@@ -263,13 +369,13 @@ impl<O: Observer> Semaphore<O> {
     /// assert_eq!(sem.available_permits(), 1); // one went to the waiter
     /// assert_eq!(a.now_or_never().unwrap().unwrap().tag(), Tag(1));
     /// ```
-    ///
-    /// # Panics
-    /// If the free permits would exceed `usize::MAX >> 3`.
     pub fn add_permits(&self, n: usize) {
         if n == 0 {
             return;
         }
+        // Checked first, so that neither `n << SHIFT` nor the check of the new total below
+        // can overflow.
+        assert!(n <= MAX_PERMITS, "a semaphore holds at most {MAX_PERMITS} permits");
         let mut out = Outbox::default();
         {
             let mut w = self.lock_waiters();
@@ -283,8 +389,15 @@ impl<O: Observer> Semaphore<O> {
         self.state.load(Ordering::Acquire) >> SHIFT
     }
 
-    /// Closes the semaphore: every queued and future `acquire` fails with [`AcquireError`].
-    /// Permits already held stay valid and can still be released.
+    /// Closes the semaphore: every queued and future `acquire` fails with [`AcquireError`],
+    /// and every `try_acquire` with [`TryAcquireError::Closed`].
+    ///
+    /// The queued waiters are woken (after the internal lock is released) and their
+    /// futures return the error. Permits already held stay valid and can still be
+    /// released, and so does a permit already handed to a waiter that has not run yet.
+    /// Closing reports no [`LockEvent`]. There is no way to reopen.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use mutex_playground::sync::{Semaphore, TryAcquireError};
@@ -320,7 +433,10 @@ impl<O: Observer> Semaphore<O> {
         self.state.load(Ordering::Acquire) & CLOSED != 0
     }
 
-    /// Tags of the queued waiters, head first.
+    /// Tags of the queued waiters, head (next to be served) first.
+    ///
+    /// A waiter that was handed a permit has left the queue, even if it has not run yet.
+    /// With several threads this is a snapshot that may be stale by the time it returns.
     pub fn waiters(&self) -> Vec<Tag> {
         let w = self.lock_waiters();
         w.queue.iter().map(|&key| w.slots[key].tag).collect()
@@ -545,7 +661,8 @@ impl<'a, O: Observer> SemaphorePermit<'a, O> {
         self.tag
     }
 
-    /// Keeps the permit out of circulation for good: it is not released on drop.
+    /// Keeps the permit out of circulation for good: it is not released on drop, and no
+    /// [`LockEvent::Released`] is reported. The semaphore then has one permit fewer.
     pub fn forget(self) {
         std::mem::forget(self);
     }

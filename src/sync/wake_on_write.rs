@@ -18,6 +18,11 @@ use std::task::{Context, Poll, Waker};
 /// mutably dereferenced marks itself written, and dropping it wakes every watcher. Rust's
 /// `&`/`&mut` distinction tells the two apart: reading through a guard wakes nobody.
 ///
+/// The lock itself is an ordinary FIFO [`Mutex`] ([`mutex`](WakeOnWrite::mutex)); the
+/// watchers are a separate list, under their own internal lock, and are woken outside it.
+///
+/// # Examples
+///
 /// ```
 /// use mutex_playground::sync::{Tag, WakeOnWrite};
 /// use futures::{executor::block_on, FutureExt};
@@ -42,6 +47,10 @@ struct Watch {
 
 /// A guard of a [`WakeOnWrite`]: like a [`MutexGuard`], and if it was mutably
 /// dereferenced, dropping it wakes every watcher.
+///
+/// "Written" means `DerefMut` was used, whether or not the value changed. On drop the
+/// watchers are woken first and the lock released right after, so a woken watcher that
+/// runs at once simply queues for the lock.
 #[must_use = "dropping the guard unlocks at once"]
 pub struct WriteGuard<'a, T> {
     guard: MutexGuard<'a, T, DynObserver>,
@@ -49,7 +58,11 @@ pub struct WriteGuard<'a, T> {
     written: bool,
 }
 
-/// The owned form of [`WriteGuard`] (holds an `Arc` of the cell).
+/// The owned form of [`WriteGuard`]: holds an `Arc` of the cell, so it is `'static`.
+///
+/// `Send` when `T: Send`; `Sync` only when `T: Send + Sync`, since sharing it also shares
+/// the `Arc` of the cell ([`cell`](OwnedWriteGuard::cell)), with which another thread
+/// could lock.
 #[must_use = "dropping the guard unlocks at once"]
 pub struct OwnedWriteGuard<T> {
     cell: Arc<WakeOnWrite<T>>,
@@ -60,7 +73,8 @@ pub struct OwnedWriteGuard<T> {
 
 // SAFETY: the guard holds the cell's lock; sending it sends exclusive access to `T`.
 unsafe impl<T: Send> Send for OwnedWriteGuard<T> {}
-// SAFETY: `&OwnedWriteGuard` gives only `&T`.
+// SAFETY: `&OwnedWriteGuard` gives `&T`, which needs `T: Sync`, and through `cell()` a
+// `&Arc<WakeOnWrite<T>>` another thread could lock, which needs `T: Send`.
 unsafe impl<T: Send + Sync> Sync for OwnedWriteGuard<T> {}
 
 impl<T> WakeOnWrite<T> {
@@ -69,7 +83,8 @@ impl<T> WakeOnWrite<T> {
         Self::from_mutex(Mutex::with_observer(value, None))
     }
 
-    /// Like [`new`](Self::new); the underlying mutex reports to `observer`.
+    /// Like [`new`](Self::new); the underlying mutex reports its [`LockEvent`](super::LockEvent)s
+    /// to `observer` (watching and waking are not lock events, and are not reported).
     pub fn with_observer(value: T, observer: Arc<dyn Observer>) -> Self {
         Self::from_mutex(Mutex::with_observer(value, Some(observer)))
     }
@@ -78,7 +93,10 @@ impl<T> WakeOnWrite<T> {
         WakeOnWrite { mutex, watch: StdMutex::new(Watch { version: 0, watchers: Slab::new() }) }
     }
 
-    /// The underlying mutex (its holder, its queue).
+    /// The underlying mutex, to read its [`holder`](Mutex::holder) and
+    /// [`waiters`](Mutex::waiters).
+    ///
+    /// Locking it directly bypasses the cell: writes through its guard wake nobody.
     pub fn mutex(&self) -> &Mutex<T, DynObserver> {
         &self.mutex
     }
@@ -87,24 +105,49 @@ impl<T> WakeOnWrite<T> {
     /// when it is dropped.
     ///
     /// # Cancel safety
-    /// As [`Mutex::lock`].
+    ///
+    /// Cancel safe, exactly as [`Mutex::lock`]: a dropped future leaves the lock queue,
+    /// or passes on a lock that was handed to it but not yet taken.
     pub async fn lock_tagged(&self, tag: Tag) -> WriteGuard<'_, T> {
         WriteGuard { guard: self.mutex.lock_tagged(tag).await, cell: self, written: false }
     }
 
     /// [`lock_tagged`](Self::lock_tagged) returning an owned guard.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, exactly as [`Mutex::lock`]; dropping the future also drops the `Arc`
+    /// it was given.
     pub async fn lock_owned_tagged(self: Arc<Self>, tag: Tag) -> OwnedWriteGuard<T> {
         self.mutex.acquire(tag).await;
         OwnedWriteGuard { cell: self, tag, written: false, _not_auto_sync: PhantomData }
     }
 
     /// Takes the lock on behalf of `tag` if it is free and nobody is queued; never waits.
+    ///
+    /// # Errors
+    ///
+    /// [`TryLockError`](super::TryLockError) if the lock is held or anyone is queued for
+    /// it; the `Arc` is dropped.
     pub fn try_lock_owned_tagged(self: Arc<Self>, tag: Tag) -> Result<OwnedWriteGuard<T>, super::TryLockError> {
         self.mutex.try_take(tag)?;
         Ok(OwnedWriteGuard { cell: self, tag, written: false, _not_auto_sync: PhantomData })
     }
 
     /// Completes after the next write to the cell (one that happens after this call).
+    ///
+    /// The version to compare with is read here, when the future is made, so a write
+    /// between this call and the first poll counts. If no write has come by its first
+    /// poll, the future joins the watch list (as `tag`, see [`watchers`](Self::watchers))
+    /// until it completes. It takes no lock of the value.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future takes it off the watch list (its waker is dropped
+    /// after the watch lock is released). It holds nothing else, and other watchers are
+    /// not affected.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use mutex_playground::sync::{Tag, WakeOnWrite};
@@ -119,9 +162,6 @@ impl<T> WakeOnWrite<T> {
     /// *block_on(cell.lock_tagged(Tag(2))) += 1; // a write: done
     /// assert!(changed.now_or_never().is_some());
     /// ```
-    ///
-    /// # Cancel safety
-    /// Cancel safe: dropping it removes its waker.
     pub fn changed(&self, tag: Tag) -> Changed<'_, T> {
         let since = self.lock_watch().version;
         Changed { cell: self, tag, since, key: None }
@@ -131,8 +171,17 @@ impl<T> WakeOnWrite<T> {
     /// the task sleeps with its waker registered beside the data, and every write wakes
     /// it to check again.
     ///
+    /// The condition is checked under the lock, and the cell's version is read before the
+    /// lock is let go, so no write can be missed: one that slips in before the task joins
+    /// the watch list makes it check again at once. `pred` is called once per lock taken,
+    /// with the lock held.
+    ///
     /// # Cancel safety
-    /// Cancel safe: dropping it leaves the lock queue or the watch list.
+    ///
+    /// Cancel safe. The future never holds the lock across an `.await`: it waits either in
+    /// the lock queue (dropping it then behaves as dropping [`Mutex::lock`]: it leaves the
+    /// queue, or passes on a lock handed to it) or on the watch list (dropping it then
+    /// takes it off the list).
     pub async fn wait_until<F: FnMut(&T) -> bool>(&self, tag: Tag, mut pred: F) -> WriteGuard<'_, T> {
         loop {
             let guard = self.lock_tagged(tag).await;
@@ -148,6 +197,11 @@ impl<T> WakeOnWrite<T> {
     }
 
     /// [`wait_until`](Self::wait_until) returning an owned guard.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`wait_until`](Self::wait_until); dropping the future also drops
+    /// the `Arc` it was given.
     pub async fn wait_until_owned<F: FnMut(&T) -> bool>(self: Arc<Self>, tag: Tag, mut pred: F) -> OwnedWriteGuard<T> {
         loop {
             let guard = self.clone().lock_owned_tagged(tag).await;
@@ -161,6 +215,9 @@ impl<T> WakeOnWrite<T> {
     }
 
     /// Tags of the tasks waiting for the next write, in registration order.
+    ///
+    /// A watcher is listed from its first poll until it completes or is dropped (a write
+    /// wakes it but does not remove it; it leaves when it next runs).
     pub fn watchers(&self) -> Vec<Tag> {
         self.lock_watch().watchers.iter().map(|(_, (tag, _))| *tag).collect()
     }
@@ -187,7 +244,11 @@ impl<T: fmt::Debug> fmt::Debug for WakeOnWrite<T> {
     }
 }
 
-/// Future of [`WakeOnWrite::changed`].
+/// Future of [`WakeOnWrite::changed`]: completes after the next write to the cell.
+///
+/// # Cancel safety
+///
+/// Dropping it takes it off the watch list; see [`WakeOnWrite::changed`].
 #[must_use = "futures do nothing unless polled"]
 pub struct Changed<'a, T> {
     cell: &'a WakeOnWrite<T>,
@@ -242,7 +303,8 @@ impl<T> fmt::Debug for Changed<'_, T> {
 }
 
 impl<T> WriteGuard<'_, T> {
-    /// Whether this guard was mutably dereferenced (and so will wake the watchers).
+    /// Whether this guard was mutably dereferenced (and so will wake the watchers when
+    /// dropped).
     pub fn was_written(&self) -> bool {
         self.written
     }
@@ -284,7 +346,8 @@ impl<T> OwnedWriteGuard<T> {
         &self.cell
     }
 
-    /// Whether this guard was mutably dereferenced (and so will wake the watchers).
+    /// Whether this guard was mutably dereferenced (and so will wake the watchers when
+    /// dropped).
     pub fn was_written(&self) -> bool {
         self.written
     }

@@ -8,14 +8,26 @@ use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// Wait and hold times of one task, in virtual ms.
+///
+/// A wait runs from asking for a lock to getting it, a hold from getting it to letting
+/// go; an uncontended lock cycle counts as an acquisition with zero wait and zero hold.
+/// The means are over all acquisitions (0 if there were none).
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct TaskStats {
+    /// Locks it got, of every mutex together.
     pub acquisitions: u64,
+    /// Virtual ms it waited for locks, in all.
     pub wait_total: u64,
+    /// Its longest wait, in virtual ms.
     pub wait_max: u64,
+    /// `wait_total` per acquisition.
     pub wait_mean: f64,
+    /// Virtual ms it held locks, in all (a lock still held when the run ended does not
+    /// count).
     pub hold_total: u64,
+    /// Its longest hold, in virtual ms.
     pub hold_max: u64,
+    /// `hold_total` per acquisition.
     pub hold_mean: f64,
     /// The most acquisitions of a mutex by other tasks while this one waited for it.
     pub max_overtaken: u64,
@@ -25,20 +37,33 @@ pub struct TaskStats {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
+    /// Tasks wait for each other's locks in a cycle; with FIFO hand-over, for good.
     Deadlock,
+    /// A task returned `Pending` with nobody holding its waker, and never ran again.
     LostWakeup,
+    /// A blocking lock blocked the only thread.
     Stalled,
+    /// A task was overtaken more often than FIFO allows, or never got the lock it asked
+    /// for while others took it again and again.
     Starvation,
+    /// A step failed at run time (see [`EventKind::Error`]).
     Error,
 }
 
 /// A problem found in the run, with the moment it happened (for "jump to").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Alert {
+    /// What kind of problem.
     pub kind: AlertKind,
+    /// The step it happened at, to jump to (for starvation, the run's last step).
     pub step: u32,
+    /// Virtual ms at that step.
     pub time: u64,
+    /// The tasks involved: a deadlock's cycle in order, a stall's blocked task then the
+    /// holder, otherwise the one task.
     pub tasks: Vec<TaskId>,
+    /// The mutexes involved (a deadlock's, in the cycle's order, or a stall's); may be
+    /// empty.
     pub mutexes: Vec<MutexId>,
     /// One sentence, naming tasks and mutexes by their names.
     pub message: String,
@@ -47,13 +72,16 @@ pub struct Alert {
 /// The run's numbers and alerts.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Analysis {
+    /// Each task's numbers, by [`TaskId`].
     pub tasks: Vec<TaskStats>,
+    /// Locks taken in the run, all tasks and mutexes together.
     pub acquisitions: u64,
     /// Acquisitions per virtual second (0 if no time passed).
     pub throughput_per_s: f64,
     /// Jain's fairness index over acquisitions per task that asked for a lock: 1 is
     /// perfectly even, 1/n is one task getting everything.
     pub jain_fairness: f64,
+    /// The problems found, in step order.
     pub alerts: Vec<Alert>,
 }
 

@@ -4,6 +4,8 @@
 //! [`Run`]: the events, a snapshot at any step ([`Run::snapshot_at`]), the timeline
 //! ([`Run::segments`], [`Run::handoffs`]), the transcript, and the [`Analysis`].
 //!
+//! # Examples
+//!
 //! ```
 //! use mutex_playground::exec::Policy;
 //! use mutex_playground::scenario::preset;
@@ -16,6 +18,7 @@
 //! ```
 //!
 //! # Snapshots
+//!
 //! A snapshot is the state *after* a step (step 0 is before the first poll). The run keeps
 //! checkpoints, taken from the live locks ([`Mutex::holder`](crate::sync::Mutex::holder)
 //! and [`Mutex::waiters`](crate::sync::Mutex::waiters), so the queue shown is the
@@ -50,11 +53,25 @@ pub enum EndReason {
     Finished,
     /// Tasks wait for each other in a cycle (task, the mutex it waits for), in order:
     /// each waits for a mutex held by the next.
-    Deadlock { cycle: Vec<(TaskId, MutexId)> },
+    Deadlock {
+        /// The cycle, starting from its lowest task id: each task waits for its mutex,
+        /// which the next task holds (the last task's, the first).
+        cycle: Vec<(TaskId, MutexId)>,
+    },
     /// These tasks returned `Pending` with nobody holding their waker.
-    LostWakeup { tasks: Vec<TaskId> },
+    LostWakeup {
+        /// The tasks that can never run again, in id order.
+        tasks: Vec<TaskId>,
+    },
     /// A blocking lock stalled the only thread.
-    Stalled { task: TaskId, mutex: MutexId, holder: TaskId },
+    Stalled {
+        /// The task that tried to lock, blocking the thread.
+        task: TaskId,
+        /// The blocking mutex.
+        mutex: MutexId,
+        /// The task holding it, which can never run again to release it.
+        holder: TaskId,
+    },
     /// Nothing can run, but there is no cycle and no lost wake-up (e.g. everyone waits
     /// for a task that is itself stuck).
     Stuck,
@@ -65,17 +82,41 @@ pub enum EndReason {
     TimeLimit,
     /// `task` ran `steps` steps in one poll without yielding: a loop that never awaits
     /// anything that waits. The run cannot go on without it giving up the thread.
-    Runaway { task: TaskId, steps: u64 },
+    Runaway {
+        /// The task that would not yield.
+        task: TaskId,
+        /// The steps it ran in that poll ([`MAX_STEPS_WITHOUT_YIELD`]).
+        steps: u64,
+    },
     /// `task` recorded or copied `bytes` bytes of values and printed lines in one poll,
     /// without yielding (at most [`MAX_BYTES_WITHOUT_YIELD`]).
-    Flood { task: TaskId, bytes: u64 },
+    Flood {
+        /// The task that would not yield.
+        task: TaskId,
+        /// The bytes it had recorded or copied in that poll when the limit was checked
+        /// (more than the limit).
+        bytes: u64,
+    },
     /// The recorded trace reached its size limit ([`MAX_EVENTS`] events or
     /// [`MAX_TRACE_TEXT_BYTES`] bytes of printed lines and values); the run stops there.
-    TraceFull { events: u64, text_bytes: u64 },
+    TraceFull {
+        /// Events recorded when it stopped.
+        events: u64,
+        /// Bytes of printed lines and values recorded when it stopped.
+        text_bytes: u64,
+    },
     /// `Policy::Manual` ran out of choices: pick one of `ready` to go on.
-    AwaitingChoice { ready: Vec<TaskId> },
+    AwaitingChoice {
+        /// The tasks ready to run, in wake order: each is a valid next choice.
+        ready: Vec<TaskId>,
+    },
     /// `Policy::Manual` named a task that was not ready then.
-    BadChoice { task: TaskId, ready: Vec<TaskId> },
+    BadChoice {
+        /// The task named.
+        task: TaskId,
+        /// The tasks that were ready, in wake order.
+        ready: Vec<TaskId>,
+    },
 }
 
 /// A stretch of one task's lane on the timeline.
@@ -86,30 +127,48 @@ pub enum EndReason {
 /// one poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Segment {
+    /// Whose lane.
     pub task: TaskId,
+    /// What the task was doing throughout (its colour on the timeline).
     pub lane: Lane,
+    /// The first step in this lane.
     pub start_step: u32,
+    /// The first step no longer in this lane (exclusive).
     pub end_step: u32,
+    /// Virtual ms when it started.
     pub start_time: u64,
+    /// Virtual ms when it ended (the run's end time for a lane's last segment).
     pub end_time: u64,
 }
 
 /// The lock passing from one task to the next (an arrow on the timeline).
+///
+/// Recorded when a task acquires a mutex in the same step another task released it: a
+/// direct hand-over to the head of the queue, or a free lock taken at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Handoff {
+    /// The mutex handed over.
     pub mutex: MutexId,
+    /// The task that released it.
     pub from: TaskId,
+    /// The task that got it.
     pub to: TaskId,
+    /// The step in which both happened.
     pub step: u32,
+    /// Virtual ms when `to` got it.
     pub time: u64,
 }
 
 /// A line of the transcript.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Line {
+    /// The step it was printed in.
     pub step: u32,
+    /// Virtual ms when it was printed.
     pub time: u64,
+    /// The task that printed it.
     pub task: TaskId,
+    /// One line of text, without its line break (a multi-line print gives several).
     pub text: String,
 }
 
@@ -128,8 +187,11 @@ struct Checkpoint {
 /// choices, transcript and analysis (not the checkpoints, which are a cache).
 #[derive(Clone, PartialEq)]
 pub struct Run {
+    /// The scenario that ran.
     pub scenario: Scenario,
+    /// The policy it ran under.
     pub policy: Policy,
+    /// Why it stopped (also [`end_reason`](Run::end_reason)).
     pub end: EndReason,
     events: Vec<Event>,
     lines: Vec<String>,
@@ -181,11 +243,13 @@ pub fn simulate_checked(scenario: &Scenario, policy: &Policy) -> Result<Run, Sce
 pub struct Progress {
     /// Polls so far.
     pub steps: u32,
-    /// Work so far (steps executed and polls), and the limit.
+    /// Work so far: steps executed and polls.
     pub work: u64,
+    /// The run's work limit (the scenario's `limits.max_steps`).
     pub max_work: u64,
-    /// Events recorded so far, and the limit.
+    /// Events recorded so far.
     pub events: u64,
+    /// The most events a run records ([`MAX_EVENTS`]).
     pub max_events: u64,
     /// Whether the run has ended ([`Simulation::finish`] then returns at once).
     pub done: bool,
@@ -207,6 +271,12 @@ impl Progress {
 
 /// A run in progress: [`simulate`] a slice at a time.
 ///
+/// Slices change nothing in the run: stopping between polls is invisible to the tasks.
+/// A slice ends after the poll that used up its work, so one slice takes at most that
+/// plus one poll (a poll is bounded by [`MAX_STEPS_WITHOUT_YIELD`]).
+///
+/// # Examples
+///
 /// ```
 /// use mutex_playground::exec::Policy;
 /// use mutex_playground::scenario::preset;
@@ -219,10 +289,6 @@ impl Progress {
 /// }
 /// assert_eq!(sim.finish(), simulate(&counter, &Policy::Fifo).unwrap());
 /// ```
-///
-/// Slices change nothing in the run: stopping between polls is invisible to the tasks.
-/// A slice ends after the poll that used up its work, so one slice takes at most that
-/// plus one poll (a poll is bounded by [`MAX_STEPS_WITHOUT_YIELD`]).
 pub struct Simulation {
     scenario: Scenario,
     policy: Policy,
@@ -267,7 +333,7 @@ impl Simulation {
         let task_count = scenario.tasks.len();
         let mut state = State::new(task_count, mutexes.len());
         for (i, label) in labels.iter().enumerate() {
-            if label.text == "start" {
+            if label.is_start() {
                 state.tasks[label.task as usize].set_at(i as u32);
             }
         }
@@ -431,7 +497,7 @@ impl Simulation {
                 EventKind::Print { line, .. } | EventKind::Error { message: line, .. } => *line += line_base,
                 _ => {}
             }
-            self.state.apply(&e, &self.values);
+            self.state.apply(&e);
             self.recorder.observe(&e, &self.state);
             self.events.push(e);
         }
@@ -487,7 +553,7 @@ impl Run {
         let mut state = cp.state.clone();
         let end = self.step_ends[step as usize];
         for e in &self.events[cp.event.min(end)..end] {
-            state.apply(e, &self.values);
+            state.apply(e);
         }
         state.snapshot(step, self.time_at(step), self, self.polled_at(step))
     }
@@ -568,6 +634,8 @@ impl Run {
         &self.handoffs
     }
 
+    /// What the run means: wait and hold times per task, fairness, throughput, and the
+    /// alerts.
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
     }

@@ -15,6 +15,7 @@
 use crate::exec::{BoxFuture, Budget, Clock, EventKind, Sink};
 use crate::scenario::program;
 use crate::scenario::{Scenario, ScenarioError};
+use futures::FutureExt;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -82,6 +83,25 @@ impl Future for Counted {
 /// must reach them; `sleep(Duration::ZERO)` must let every task that is ready run
 /// before it completes (a zero-delay `setTimeout` does: spawn-local tasks run as
 /// microtasks first).
+///
+/// When it returns, every task still pending is left as it is: a task polled after that
+/// ends at once (dropping the guards it held), and one that is never woken again stays
+/// with `spawn`'s executor until that drops it.
+///
+/// # Errors
+///
+/// The scenario's [`ScenarioError`] if it does not validate, or one at `time_scale` if
+/// that is not a finite number from 0 to 1000. Nothing is spawned then.
+///
+/// # Cancel safety
+///
+/// Not cancel safe: dropping the future stops the driver, not the run. Before its first
+/// poll nothing has happened. After it, the tasks were already handed to `spawn`, and the
+/// transcript is lost. Tasks woken by each other (a hand-over of a lock, a write, a
+/// yield) keep running on `spawn`'s executor, still bounded by the scenario's work limit,
+/// but virtual time no longer moves: the timers are never fired, so a task that sleeps
+/// never wakes, and stays pending, with whatever guards it holds, until `spawn`'s
+/// executor drops it.
 pub async fn drive_realtime<Sp, Sl, F>(
     scenario: &Scenario,
     time_scale: f64,
@@ -109,7 +129,7 @@ where
     });
     let count = prog.tasks.len();
     for (task, _label) in prog.tasks {
-        spawn(Box::pin(Counted { task: Some(task), shared: shared.clone() }));
+        spawn(Counted { task: Some(task), shared: shared.clone() }.boxed_local());
     }
     // Let everything that is ready run: until a zero sleep records no new events.
     let settle = || async {
@@ -153,6 +173,17 @@ where
 
 /// In the browser: runs `scenario` in real time on `wasm_bindgen_futures::spawn_local`
 /// with `gloo_timers` sleeps, and returns its transcript. See [`drive_realtime`].
+///
+/// # Errors
+///
+/// As [`drive_realtime`].
+///
+/// # Cancel safety
+///
+/// Not cancel safe, as [`drive_realtime`]: dropping the future stops the clock, and the
+/// tasks already spawned with `spawn_local` run on only as far as they wake each other.
+///
+/// # Examples
 ///
 /// ```ignore
 /// let preset = mutex_playground::scenario::preset("reader-writer").unwrap();

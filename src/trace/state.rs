@@ -12,11 +12,21 @@ pub enum TaskStatus {
     /// Woken, waiting for the executor to poll it.
     Ready,
     /// Queued for `mutex`.
-    WaitingLock { mutex: MutexId },
+    WaitingLock {
+        /// The mutex whose queue it is in.
+        mutex: MutexId,
+    },
     /// Sleeping until virtual time `until` (guards it holds stay held).
-    Sleeping { until: u64 },
-    /// Waiting for a write to the watch cell `mutex`.
-    Watching { mutex: MutexId },
+    Sleeping {
+        /// Virtual ms at which the sleep ends.
+        until: u64,
+    },
+    /// Waiting for a write to the watch cell `mutex` (while queued for the cell's lock,
+    /// it is [`WaitingLock`](TaskStatus::WaitingLock)).
+    Watching {
+        /// The watch cell it waits on.
+        mutex: MutexId,
+    },
     /// Returned `Pending` for another reason (and something holds its waker).
     Parked,
     /// Finished.
@@ -24,22 +34,38 @@ pub enum TaskStatus {
     /// Lost its wake-up: `Pending` with nobody holding its waker; it never runs again.
     Stuck,
     /// Blocked the only thread on a blocking lock of `mutex`.
-    Blocked { mutex: MutexId },
+    Blocked {
+        /// The blocking mutex it tried to lock.
+        mutex: MutexId,
+    },
 }
 
 /// The colour of a task's timeline lane: what it was doing, including what it held.
+///
+/// A coarser [`TaskStatus`] that also says whether the task holds a lock: see
+/// [`describe`](Lane::describe) for the words and [`colour`](Lane::colour) for the fill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lane {
+    /// Ready to be polled, holding no lock.
     Ready,
+    /// Queued for a lock (whatever else it holds).
     Waiting,
+    /// Holding a lock, and ready or parked (not waiting, sleeping or watching).
     Holding,
+    /// Sleeping, holding no lock.
     Sleeping,
+    /// Sleeping while holding a lock: everyone queued for it waits out the sleep.
     HoldingSleeping,
+    /// Waiting for a write to a watch cell.
     Watching,
+    /// Parked for another reason (something holds its waker), holding no lock.
     Idle,
+    /// Finished.
     Done,
+    /// Lost its wake-up: it never runs again.
     Stuck,
+    /// Blocked the only thread on a blocking lock.
     Blocked,
 }
 
@@ -100,12 +126,17 @@ impl Lane {
 /// One task in a [`Snapshot`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TaskView {
+    /// What it is doing.
     pub status: TaskStatus,
+    /// Its lane on the timeline at this step.
     pub lane: Lane,
     /// Mutexes it holds, oldest first.
     pub holds: Vec<MutexId>,
-    /// The step of its program it is on: a label like `lock(db)`, and where it is.
+    /// The step of its program it is on (where it last returned `Pending`), as its label
+    /// like `lock(db)`; `start` before it has begun its steps.
     pub at: String,
+    /// Where that step is in the scenario, like `tasks[1].steps[2]` (`tasks[1]` for
+    /// `start`).
     pub at_path: String,
     /// Whether it has begun its steps: false before its first poll and during its start
     /// delay (`start_ms`).
@@ -115,6 +146,8 @@ pub struct TaskView {
 /// One mutex in a [`Snapshot`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MutexView {
+    /// The task holding it, if any (a task the lock was handed to holds it from the
+    /// hand-over, before it runs).
     pub holder: Option<TaskId>,
     /// The FIFO wait queue, head first.
     pub queue: Vec<TaskId>,
@@ -122,20 +155,24 @@ pub struct MutexView {
     pub watchers: Vec<TaskId>,
     /// The value, as JSON.
     pub value: String,
-    /// Virtual time the holder took the lock.
+    /// Virtual ms when the holder took the lock; `None` while it is free.
     pub held_since: Option<u64>,
-    /// Step of the latest write.
+    /// Step of the latest change of its value (0 for the initial value).
     pub written_at: Option<u32>,
 }
 
 /// Everything the UI draws at one step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
+    /// The step it is the state after (0: before the first poll).
     pub step: u32,
+    /// Virtual ms after that step.
     pub time: u64,
-    /// The task polled at this step (the one that just ran).
+    /// The task polled at this step (the one that just ran); `None` at step 0.
     pub polled: Option<TaskId>,
+    /// Each mutex, by [`MutexId`].
     pub mutexes: Vec<MutexView>,
+    /// Each task, by [`TaskId`].
     pub tasks: Vec<TaskView>,
     /// The whole executor is blocked (task, mutex, holder).
     pub stalled: Option<(TaskId, MutexId, TaskId)>,
@@ -213,7 +250,7 @@ impl State {
         }
     }
 
-    pub(super) fn apply(&mut self, e: &Event, _values: &[String]) {
+    pub(super) fn apply(&mut self, e: &Event) {
         use EventKind::*;
         match e.kind {
             Spawn { .. } | LockRequested { .. } | TryFailed { .. } | Print { .. } | Error { .. } | Busy { .. } => {}
@@ -400,7 +437,7 @@ impl State {
                         holds: state.holds.clone(),
                         at: label.map_or_else(String::new, |l| l.text.clone()),
                         at_path: label.map_or_else(String::new, |l| l.path.clone()),
-                        started: state.done || label.is_some_and(|l| l.text != "start"),
+                        started: state.done || label.is_some_and(|l| !l.is_start()),
                     }
                 })
                 .collect(),
