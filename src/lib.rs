@@ -19,5 +19,4 @@ pub mod sync;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
-#[allow(missing_docs)] // documented separately: the UI is being reworked
 pub mod ui;
