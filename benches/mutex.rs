@@ -164,8 +164,14 @@ fn main() {
         fifo_chain!(futures::lock::Mutex::new(0u64), |m| m.lock()),
     ]);
 
-    println!("median of {SAMPLES} interleaved samples, ns per lock operation (x ours: time relative to ours, > 1 = slower)\n");
-    println!("| mutex | uncontended ns/op | x ours | 10x100 tokio (2 workers) ns/op | x ours | FIFO chain of {CHAIN} ns/op | x ours |");
+    println!(
+        "median of {SAMPLES} interleaved samples, ns per lock operation \
+         (x ours: time relative to ours, > 1 = slower)\n"
+    );
+    println!(
+        "| mutex | uncontended ns/op | x ours | 10x100 tokio (2 workers) ns/op | x ours \
+         | FIFO chain of {CHAIN} ns/op | x ours |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for (i, name) in NAMES.iter().enumerate() {
         println!(

@@ -55,7 +55,10 @@ fn main() {
             cases.push((f, Box::new(move || std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))));
         }
     }
-    println!("| scenario | JSON bytes | parse | simulate | longest poll | end | events | exports (scenario / trace / chrome / transcript / svg) | export bytes | total | peak RSS |");
+    println!(
+        "| scenario | JSON bytes | parse | simulate | longest poll | end | events \
+         | exports (scenario / trace / chrome / transcript / svg) | export bytes | total | peak RSS |"
+    );
     println!("|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|");
     let me = std::env::current_exe().expect("own path");
     for (name, make) in cases {

@@ -29,7 +29,8 @@ fn a_forever_loop_with_no_steps_is_stopped_as_a_runaway() {
     assert_eq!(run.end, EndReason::Runaway { task: 0, steps: MAX_STEPS_WITHOUT_YIELD });
     assert_eq!(
         run.end_text(),
-        "stopped: task spinner ran 20,000 steps without yielding (a loop with no .await that waits can never let the others run)"
+        "stopped: task spinner ran 20,000 steps without yielding \
+         (a loop with no .await that waits can never let the others run)"
     );
 }
 
@@ -77,13 +78,19 @@ fn values_written_or_copied_without_yielding_are_bounded_per_poll() {
 
 #[test]
 fn nested_repeats_of_nothing_count_every_round() {
-    let json = r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":1000000,"steps":[{"op":"repeat","times":1000000,"steps":[]}]}]}]}"#;
+    let json = concat!(
+        r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":1000000,"#,
+        r#""steps":[{"op":"repeat","times":1000000,"steps":[]}]}]}]}"#,
+    );
     assert!(matches!(run(json).end, EndReason::Runaway { .. }));
 }
 
 #[test]
 fn busy_work_past_the_time_limit_stops_inside_the_poll() {
-    let json = r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":50,"steps":[{"op":"busy","ms":1000}]}]}],"limits":{"max_steps":1000,"max_time_ms":5000}}"#;
+    let json = concat!(
+        r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":50,"steps":[{"op":"busy","ms":1000}]}]}],"#,
+        r#""limits":{"max_steps":1000,"max_time_ms":5000}}"#,
+    );
     let run = run(json);
     assert_eq!(run.end, EndReason::TimeLimit);
     assert!(run.duration() <= 6_000, "stopped at {} ms", run.duration());
@@ -108,7 +115,12 @@ fn a_growing_value_fills_the_trace_and_stops_it_early() {
 #[test]
 fn yielding_forever_stops_at_the_event_or_work_limit() {
     let json = format!(
-        r#"{{"name":"x",{M},"tasks":[{{"name":"a","forever":true,"steps":[{{"op":"yield"}}]}},{{"name":"b","forever":true,"steps":[{{"op":"yield"}}]}}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#
+        concat!(
+            r#"{{"name":"x",{M},"tasks":[{{"name":"a","forever":true,"steps":[{{"op":"yield"}}]}},"#,
+            r#"{{"name":"b","forever":true,"steps":[{{"op":"yield"}}]}}],"#,
+            r#""limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        ),
+        M = M
     );
     let run = run(&json);
     assert!(matches!(run.end, EndReason::TraceFull { .. } | EndReason::StepLimit), "{:?}", run.end);
@@ -121,7 +133,12 @@ fn broken_wait_that_takes_at_once_is_recorded_for_its_own_task() {
     // to be re-read with an untagged try_lock, recorded for task u32::MAX.
     for kind in ["async", "watch"] {
         let json = format!(
-            r#"{{"name":"x","mutexes":[{{"name":"m","kind":"{kind}","initial":[1,2]}}],"tasks":[{{"name":"a","steps":[{{"op":"broken_wait","mutex":"m","until":{{"kind":"non_empty"}},"take":true}},{{"op":"dbg"}}]}}]}}"#
+            concat!(
+                r#"{{"name":"x","mutexes":[{{"name":"m","kind":"{kind}","initial":[1,2]}}],"#,
+                r#""tasks":[{{"name":"a","steps":[{{"op":"broken_wait","mutex":"m","until":{{"kind":"non_empty"}},"#,
+                r#""take":true}},{{"op":"dbg"}}]}}]}}"#,
+            ),
+            kind = kind
         );
         let run = run(&json);
         assert_eq!(run.end, EndReason::Finished, "{kind}");
@@ -144,7 +161,10 @@ fn names_that_xml_cannot_hold_are_refused_at_their_field() {
 
 #[test]
 fn the_svg_escapes_markup_and_replaces_what_xml_cannot_hold() {
-    let json = r#"{"name":"<a & \"b\">","mutexes":[{"name":"m&m"}],"tasks":[{"name":"<t>","steps":[{"op":"lock","mutex":"m&m"}]}]}"#;
+    let json = concat!(
+        r#"{"name":"<a & \"b\">","mutexes":[{"name":"m&m"}],"#,
+        r#""tasks":[{"name":"<t>","steps":[{"op":"lock","mutex":"m&m"}]}]}"#,
+    );
     let svg = timeline_svg(&run(json));
     assert!(svg.contains("&lt;a &amp; &quot;b&quot;&gt;"));
     assert!(!svg.contains("<t>"));

@@ -61,8 +61,21 @@ proptest! {
                     // Taken and given back with nobody else involved: the lock was free
                     // and nobody was queued for it.
                     prop_assert!(times >= 1);
-                    prop_assert_eq!(holder[mutex as usize], None, "t{} cycled m{} while it was held, at step {}", task, mutex, e.step);
-                    prop_assert!(queue[mutex as usize].is_empty(), "t{} cycled m{} past a queue, at step {}", task, mutex, e.step);
+                    prop_assert_eq!(
+                        holder[mutex as usize],
+                        None,
+                        "t{} cycled m{} while it was held, at step {}",
+                        task,
+                        mutex,
+                        e.step
+                    );
+                    prop_assert!(
+                        queue[mutex as usize].is_empty(),
+                        "t{} cycled m{} past a queue, at step {}",
+                        task,
+                        mutex,
+                        e.step
+                    );
                     acquisitions[task as usize] += u64::from(times);
                 }
                 EventKind::Cancelled { task, mutex } => queue[mutex as usize].retain(|&t| t != task),

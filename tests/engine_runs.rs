@@ -22,7 +22,10 @@ fn seed_log() -> Vec<String> {
         Some(block)
     });
     // The same block, kept here so the test also runs without shared/ beside the checkout.
-    let kept = "->read-guard\n->read-sleep\n->write-guard\n<-read-sleep\n[src/main.rs:55:17] value = None\n<-read-guard\n->read-guard\n<-write-guard\n->read-sleep\n->write-guard\n<-read-sleep\n[src/main.rs:55:17] value = Some(\n    Number(1002),\n)\n<-read-guard\n->read-guard\n<-write-guard\n";
+    let kept = "->read-guard\n->read-sleep\n->write-guard\n<-read-sleep\n[src/main.rs:55:17] value = None\n\
+                <-read-guard\n->read-guard\n<-write-guard\n->read-sleep\n->write-guard\n<-read-sleep\n\
+                [src/main.rs:55:17] value = Some(\n    Number(1002),\n)\n\
+                <-read-guard\n->read-guard\n<-write-guard\n";
     let block = from_seed.unwrap_or_else(|| kept.to_string());
     block
         .lines()

@@ -6,7 +6,10 @@ fn err(json: &str) -> String {
     Scenario::from_json(json).expect_err("should be refused").to_string()
 }
 
-const OK: &str = r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"sleep","ms":5}]}]}"#;
+const OK: &str = concat!(
+    r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+    r#""tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"sleep","ms":5}]}]}"#,
+);
 
 #[test]
 fn a_good_scenario_passes() {
@@ -29,7 +32,10 @@ fn each_kind_of_bad_input_names_its_place() {
             "tasks[0].steps[0]: invalid value: integer `-5`, expected u64",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":99999999999}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"sleep","ms":99999999999}]}]}"#,
+            ),
             "tasks[0].steps[0].ms: a sleep of 99999999999 ms is more than the limit",
         ),
         (
@@ -37,7 +43,10 @@ fn each_kind_of_bad_input_names_its_place() {
             "tasks[0].steps[0].op: unknown variant `fly`, expected one of `lock`",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"write","mutex":"db","action":{"kind":"increment"}}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"write","mutex":"db","action":{"kind":"increment"}}]}]}"#,
+            ),
             "needs the guard of \"db\": lock it first",
         ),
         (
@@ -45,15 +54,24 @@ fn each_kind_of_bad_input_names_its_place() {
             "mutexes[1].name: two mutexes are called \"db\"",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"lock","mutex":"db"}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"lock","mutex":"db"},{"op":"lock","mutex":"db"}]}]}"#,
+            ),
             "tasks[0].steps[1]: \"db\" is already held by this task",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"wait_until","mutex":"db","until":{"kind":"non_empty"}}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"wait_until","mutex":"db","until":{"kind":"non_empty"}}]}]}"#,
+            ),
             "wait_until needs a watch cell",
         ),
         (
-            r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"repeat","times":2,"steps":[{"op":"lock","mutex":"db"}]}]}]}"#,
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"db"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"repeat","times":2,"steps":[{"op":"lock","mutex":"db"}]}]}]}"#,
+            ),
             "tasks[0].steps[0].steps: a repeated block must drop every guard it takes",
         ),
         (r#"{"name":"x","tasks":[]}"#, "tasks: a scenario needs at least one task"),

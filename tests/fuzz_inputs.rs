@@ -105,7 +105,10 @@ proptest! {
 
     /// Edited scenario JSON is refused with a message, or runs and exports.
     #[test]
-    fn edited_scenario_json_is_refused_or_runs(s in gen::scenario(), edits in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<char>()), 1..6)) {
+    fn edited_scenario_json_is_refused_or_runs(
+        s in gen::scenario(),
+        edits in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<char>()), 1..6),
+    ) {
         let json = mutate(&serde_json::to_string(&s).unwrap(), &edits);
         match Scenario::from_json(&json) {
             Ok(scenario) => {
@@ -119,7 +122,10 @@ proptest! {
 
     /// Edited links are refused with a message, or open.
     #[test]
-    fn edited_links_are_refused_or_open(s in gen::scenario(), edits in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<char>()), 1..4)) {
+    fn edited_links_are_refused_or_open(
+        s in gen::scenario(),
+        edits in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<char>()), 1..4),
+    ) {
         let link = Link { source: Source::Scenario(serde_json::to_string(&s).unwrap()), ..Link::default() };
         let fragment = mutate(&link.to_fragment(), &edits);
         match Link::from_fragment(&fragment) {

@@ -39,7 +39,11 @@ fn engine_in_the_browser() {
             run.events().len()
         ));
     }
-    let table = format!("| benchmark (headless Chromium, wasm release) | acquisitions | events | simulate | mean snapshot_at |\n|---|---:|---:|---:|---:|\n{}", rows.join("\n"));
+    let table = format!(
+        "| benchmark (headless Chromium, wasm release) | acquisitions | events | simulate | mean snapshot_at |\n\
+         |---|---:|---:|---:|---:|\n{}",
+        rows.join("\n")
+    );
     wasm_bindgen_test::console_log!("{table}");
 }
 
@@ -94,14 +98,16 @@ fn worst_cases_in_the_browser() {
         let exports = now() - t2;
         let end = format!("{:?}", run.end).split(['{', ' ']).next().unwrap_or("").to_string();
         rows.push(format!(
-            "| {name} | {parse:.0} ms | {simulate_ms:.0} ms | {longest:.1} ms | {end} | {exports:.0} ms ({:.1} MB) | {:.0} ms | {:.0} MiB |",
+            "| {name} | {parse:.0} ms | {simulate_ms:.0} ms | {longest:.1} ms | {end} \
+             | {exports:.0} ms ({:.1} MB) | {:.0} ms | {:.0} MiB |",
             bytes as f64 / 1e6,
             now() - t0,
             memory_mib()
         ));
     }
     let table = format!(
-        "| worst case (headless Chromium, wasm) | parse | simulate | longest poll | end | all exports | total | wasm memory so far |\n|---|---:|---:|---:|---|---:|---:|---:|\n{}",
+        "| worst case (headless Chromium, wasm) | parse | simulate | longest poll | end | all exports | total \
+         | wasm memory so far |\n|---|---:|---:|---:|---|---:|---:|---:|\n{}",
         rows.join("\n")
     );
     wasm_bindgen_test::console_log!("{table}");

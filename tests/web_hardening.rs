@@ -16,7 +16,7 @@ use mutex_playground::ui::state::{Action, Model, Theme};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_common::{mount, q};
+use web_common::q;
 use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);

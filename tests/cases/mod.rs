@@ -10,25 +10,58 @@ pub fn hostile() -> Vec<(String, String)> {
         ("empty forever loop", r#"{"name":"x","tasks":[{"name":"a","forever":true,"steps":[]}]}"#.to_string()),
         (
             "forever uncontended lock/unlock",
-            format!(r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"unlock","mutex":"m"}}]}}]}}"#),
+            format!(
+                concat!(
+                    r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":"#,
+                    r#"[{{"op":"lock","mutex":"m"}},{{"op":"unlock","mutex":"m"}}]}}]}}"#,
+                ),
+                m = m
+            ),
         ),
         (
             "nested repeats of print",
-            r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":1000000,"steps":[{"op":"repeat","times":1000000,"steps":[{"op":"print","text":"hi"}]}]}]}]}"#.to_string(),
+            concat!(
+                r#"{"name":"x","tasks":[{"name":"a","steps":[{"op":"repeat","times":1000000,"#,
+                r#""steps":[{"op":"repeat","times":1000000,"steps":[{"op":"print","text":"hi"}]}]}]}]}"#,
+            )
+            .to_string(),
         ),
-        ("forever sleep 0", r#"{"name":"x","tasks":[{"name":"a","forever":true,"steps":[{"op":"sleep","ms":0}]}]}"#.to_string()),
-        ("forever busy 1 ms", r#"{"name":"x","tasks":[{"name":"a","forever":true,"steps":[{"op":"busy","ms":1}]}]}"#.to_string()),
+        (
+            "forever sleep 0",
+            r#"{"name":"x","tasks":[{"name":"a","forever":true,"steps":[{"op":"sleep","ms":0}]}]}"#.to_string(),
+        ),
+        (
+            "forever busy 1 ms",
+            r#"{"name":"x","tasks":[{"name":"a","forever":true,"steps":[{"op":"busy","ms":1}]}]}"#.to_string(),
+        ),
         (
             "forever push (growing list)",
-            format!(r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":[{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":1}}}}]}}]}}"#),
+            format!(
+                concat!(
+                    r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":"#,
+                    r#"[{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":1}}}}]}}]}}"#,
+                ),
+                m = m
+            ),
         ),
         (
             "forever push + yield",
-            format!(r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":[{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":1}}}},{{"op":"yield"}}]}}]}}"#),
+            format!(
+                concat!(
+                    r#"{{"name":"x",{m},"tasks":[{{"name":"a","forever":true,"steps":"#,
+                    r#"[{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":1}}}},"#,
+                    r#"{{"op":"yield"}}]}}]}}"#,
+                ),
+                m = m
+            ),
         ),
         (
             "broken_wait take, condition holds",
-            r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#.to_string(),
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":"#,
+                r#"[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            )
+            .to_string(),
         ),
     ];
     cases.into_iter().map(|(n, j)| (n.to_string(), j)).collect()
@@ -84,7 +117,12 @@ pub fn shape(which: usize) -> String {
             let x = "x".repeat(200);
             let t = tasks(1_000, &|i| {
                 format!(
-                    r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"print","text":"{x}"}},{{"op":"dbg"}},{{"op":"yield"}}]}}"#
+                    concat!(
+                        r#"{{"name":"t{i}","forever":true,"steps":"#,
+                        r#"[{{"op":"print","text":"{x}"}},{{"op":"dbg"}},{{"op":"yield"}}]}}"#,
+                    ),
+                    i = i,
+                    x = x
                 )
             });
             format!(r#"{{"name":"big","tasks":[{t}],{LIMITS}}}"#)
@@ -114,10 +152,21 @@ pub fn shape(which: usize) -> String {
 /// is full, far beyond what one frame can simulate.
 pub fn turn_takers(tasks: usize) -> String {
     let t: Vec<String> = (0..tasks)
-        .map(|i| format!(r#"{{"name":"t{i}","forever":true,"steps":[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#))
+        .map(|i| {
+            format!(
+                concat!(
+                    r#"{{"name":"t{i}","forever":true,"steps":"#,
+                    r#"[{{"op":"lock","mutex":"m"}},{{"op":"yield"}},{{"op":"unlock","mutex":"m"}}]}}"#,
+                ),
+                i = i
+            )
+        })
         .collect();
     format!(
-        r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        concat!(
+            r#"{{"name":"big","mutexes":[{{"name":"m"}}],"tasks":[{}],"#,
+            r#""limits":{{"max_steps":5000000,"max_time_ms":1000}}}}"#,
+        ),
         t.join(",")
     )
 }

@@ -14,7 +14,8 @@ use std::time::Instant;
 /// Frame-to-frame times (ms) of requestAnimationFrame for `ms` milliseconds.
 async fn frames(client: &Client, ms: u32) -> Vec<f64> {
     let script = format!(
-        "const done = arguments[arguments.length - 1]; const d = []; let last = performance.now(); const end = last + {ms};
+        "const done = arguments[arguments.length - 1]; const d = []; \
+         let last = performance.now(); const end = last + {ms};
          function f(t) {{ d.push(t - last); last = t; if (t < end) requestAnimationFrame(f); else done(d); }}
          requestAnimationFrame(f);"
     );
@@ -44,7 +45,8 @@ async fn seeks(client: &Client, steps: &[u32]) -> Vec<f64> {
            if (i >= steps.length) {{ done(out); return; }}
            const t0 = performance.now();
            input.value = String(steps[i]); input.dispatchEvent(new Event('input', {{ bubbles: true }}));
-           requestAnimationFrame(() => requestAnimationFrame(() => {{ out.push(performance.now() - t0); one(i + 1); }}));
+           requestAnimationFrame(() => requestAnimationFrame(() => {{ \
+             out.push(performance.now() - t0); one(i + 1); }}));
          }}
          one(0);"
     );
@@ -102,17 +104,30 @@ async fn frames_and_seeks() {
             client.execute("return Number(document.querySelector('[data-testid=seek]').max)", vec![]).await.unwrap(),
         )
         .unwrap();
-        client.execute("document.querySelector('[data-testid=play]').getAttribute('aria-label').startsWith('Pause') && document.querySelector('[data-testid=play]').click()", vec![]).await.unwrap();
+        client
+            .execute(
+                "document.querySelector('[data-testid=play]').getAttribute('aria-label').startsWith('Pause') && \
+                 document.querySelector('[data-testid=play]').click()",
+                vec![],
+            )
+            .await
+            .unwrap();
         let targets: Vec<u32> = (0..60u32).map(|i| (u64::from(i) * 7919 % u64::from(total.max(1))) as u32).collect();
         let s = seeks(&client, &targets).await;
         let (s50, s95, smax, s_over50) = stats(&s);
         screenshot(&client, &format!("frames-{}", name.split(' ').next().unwrap())).await;
         rows.push(format!(
-            "| {name} | {events} | {first_render} ms | {slow_start} | {fps:.1} | {p50:.1} / {p95:.1} / {max:.1} ms | {over50} | {sc50:.1} / {sc95:.1} / {scmax:.1} ms | {s50:.1} / {s95:.1} / {smax:.1} ms | {s_over50} |"
+            "| {name} | {events} | {first_render} ms | {slow_start} | {fps:.1} \
+             | {p50:.1} / {p95:.1} / {max:.1} ms | {over50} | {sc50:.1} / {sc95:.1} / {scmax:.1} ms \
+             | {s50:.1} / {s95:.1} / {smax:.1} ms | {s_over50} |"
         ));
         assert!(f.len() > 10 && s.len() == targets.len(), "measurements were taken");
     }
-    println!("\n| scenario | events | load + first render | frames > 20 ms in the first second | fps while playing (the next 3 s) | frame p50 / p95 / max | frames > 50 ms | script per frame p50 / p95 / max | seek p50 / p95 / max (to painted) | seeks > 50 ms |");
+    println!(
+        "\n| scenario | events | load + first render | frames > 20 ms in the first second \
+         | fps while playing (the next 3 s) | frame p50 / p95 / max | frames > 50 ms \
+         | script per frame p50 / p95 / max | seek p50 / p95 / max (to painted) | seeks > 50 ms |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");

@@ -20,11 +20,17 @@ async fn links_that_froze_or_exhausted_the_page_end_early_with_a_reason() {
     let cases = [
         (r#"{"name":"spin","tasks":[{"name":"a","forever":true,"steps":[]}]}"#, "ran 20,000 steps without yielding"),
         (
-            r#"{"name":"flood","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
+            concat!(
+                r#"{"name":"flood","mutexes":[{"name":"m","initial":[]}],"tasks":[{"name":"a","forever":true,"steps":"#,
+                r#"[{"op":"locked_write","mutex":"m","action":{"kind":"push","value":1}}]}]}"#,
+            ),
             "without yielding",
         ),
         (
-            r#"{"name":"take","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            concat!(
+                r#"{"name":"take","mutexes":[{"name":"m","initial":[1]}],"tasks":[{"name":"a","steps":"#,
+                r#"[{"op":"broken_wait","mutex":"m","until":{"kind":"non_empty"},"take":true}]}]}"#,
+            ),
             "every task finished",
         ),
     ];

@@ -102,12 +102,22 @@ async fn the_course_page_loads_both_embeds_from_a_sub_path() {
             ),
         )
         .await;
-        let banner = js(&client, &format!(
-            "return document.querySelector('iframe[data-embed=\"{id}\"]').contentDocument.querySelector('#panic-banner').hidden"
-        )).await;
+        let banner = js(
+            &client,
+            &format!(
+                "return document.querySelector('iframe[data-embed=\"{id}\"]').contentDocument\
+                 .querySelector('#panic-banner').hidden"
+            ),
+        )
+        .await;
         assert_eq!(banner, Value::Bool(true), "{id}: the embed crashed");
     }
-    until(&client, "return document.querySelector('iframe[data-embed=\"deadlock\"]').contentDocument.body.innerText.includes('Deadlock')").await;
+    until(
+        &client,
+        "return document.querySelector('iframe[data-embed=\"deadlock\"]').contentDocument.body.innerText\
+         .includes('Deadlock')",
+    )
+    .await;
     screenshot(&client, "course-page").await;
     client.close().await.unwrap();
 }

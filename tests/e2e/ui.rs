@@ -55,7 +55,11 @@ async fn every_preset_plays_to_its_outcome() {
         // Play at the top speed, then jump the rest of the way (a long run would take a
         // while at 64×); the reader-writer run is short enough to watch to the end.
         client
-            .execute("const s=document.querySelector('[data-testid=speed]'); s.value='8'; s.dispatchEvent(new Event('change',{bubbles:true}));", vec![])
+            .execute(
+                "const s=document.querySelector('[data-testid=speed]'); s.value='8'; \
+                 s.dispatchEvent(new Event('change',{bubbles:true}));",
+                vec![],
+            )
             .await
             .unwrap();
         click(&client, "[data-testid=play]").await;
