@@ -21,10 +21,12 @@ test: bootstrap
 	$(MAKE) --no-print-directory test-miri
 	@echo "make test: all suites passed"
 
-## Quality gates: formatting, clippy natively and for the browser target (the UI only
-## builds there), rustdoc without warnings
+## Quality gates: formatting and a 120-column line width, clippy natively and for the
+## browser target (the UI only builds there), rustdoc without warnings (every public item
+## documented: the library has #![warn(missing_docs)])
 lint:
 	cargo fmt --check
+	scripts/line-width.sh
 	cargo clippy --locked --all-targets -- -D warnings
 	$(ENV) cargo clippy --locked $(WASM) --lib --tests -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --lib

@@ -190,14 +190,17 @@ fn lost_wakeup() -> Preset {
         id: "lost-wakeup",
         title: "A poll_fn that never wakes",
         source: "seed 004: Wake on Write",
-        explanation: "The manager's done() try-locks the outbox inside poll_fn and returns Pending when there is no work, \
-                      without leaving its waker anywhere. When the worker pushes work, nobody is told: the manager is \
-                      never polled again. Its twin waits on a wake-on-write cell, whose waker sits beside the data: the \
-                      write wakes it and it gets the work.",
+        explanation: "The manager's done() try-locks the outbox inside poll_fn and returns Pending when there \
+                      is no work, without leaving its waker anywhere. When the worker pushes work, nobody is told: \
+                      the manager is never polled again. Its twin waits on a wake-on-write cell, whose waker sits \
+                      beside the data: the write wakes it and it gets the work.",
         scenario: scenario(
             "lost-wakeup",
             "seed 004's broken poll_fn next to its wake-on-write fix",
-            vec![mutex("outbox", MutexKind::Async, json!([])), mutex("outbox (wake on write)", MutexKind::Watch, json!([]))],
+            vec![
+                mutex("outbox", MutexKind::Async, json!([])),
+                mutex("outbox (wake on write)", MutexKind::Watch, json!([])),
+            ],
             vec![manager, worker, manager_fixed, worker_fixed],
         ),
     }

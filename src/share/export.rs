@@ -161,8 +161,13 @@ impl ChromeTrace {
         if self.dropped > 0 {
             let _ = write!(
                 out,
-                r#",{{"name":"truncated","ph":"M","pid":{PID},"tid":0,"args":{{"events_left_out":{},"limit_bytes":{}}}}}"#,
-                self.dropped, self.limit
+                concat!(
+                    r#",{{"name":"truncated","ph":"M","pid":{PID},"tid":0,"#,
+                    r#""args":{{"events_left_out":{dropped},"limit_bytes":{limit}}}}}"#
+                ),
+                PID = PID,
+                dropped = self.dropped,
+                limit = self.limit
             );
         }
         out.push_str(r#"],"displayTimeUnit":"ms"}"#);
@@ -389,7 +394,8 @@ pub fn timeline_svg(run: &Run) -> String {
     let lanes_end = 30.0 + LANE * tasks as f64 + if hidden > 0 { LANE } else { 0.0 };
     let height = lanes_end + 20.0 + 20.0 * (row + 1) as f64 + 10.0;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{TOTAL_WIDTH}\" height=\"{height}\" viewBox=\"0 0 {TOTAL_WIDTH} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{TOTAL_WIDTH}\" height=\"{height}\" \
+         viewBox=\"0 0 {TOTAL_WIDTH} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"
     );
     out +=
         &format!("<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", escape_xml(&s.name));
@@ -433,12 +439,14 @@ pub fn timeline_svg(run: &Run) -> String {
     for h in run.handoffs().iter().filter(|h| (h.from as usize) < tasks && (h.to as usize) < tasks).take(2000) {
         let hx = x(h.step);
         out += &format!(
-            "<line x1=\"{hx:.2}\" y1=\"{:.1}\" x2=\"{hx:.2}\" y2=\"{:.1}\" stroke=\"#333\" stroke-width=\"1\" marker-end=\"url(#arrow)\"/>\n",
+            "<line x1=\"{hx:.2}\" y1=\"{:.1}\" x2=\"{hx:.2}\" y2=\"{:.1}\" stroke=\"#333\" stroke-width=\"1\" \
+             marker-end=\"url(#arrow)\"/>\n",
             y(h.from) + LANE / 2.0,
             y(h.to) + LANE / 2.0
         );
     }
-    out += "<defs><marker id=\"arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n";
+    out += "<defs><marker id=\"arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" markerWidth=\"6\" \
+            markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n";
     for (lane, (lx, row)) in legend.iter().zip(legend_at) {
         let ly = lanes_end + 20.0 + 20.0 * row as f64;
         out += &format!(

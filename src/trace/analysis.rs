@@ -288,7 +288,8 @@ impl Recorder {
                     tasks: vec![t],
                     mutexes: vec![],
                     message: format!(
-                        "Lost wake-up: {} returned Pending without leaving its waker anywhere (no lock queue, no timer, no watch list), so nothing can ever poll it again.",
+                        "Lost wake-up: {} returned Pending without leaving its waker anywhere (no lock queue, \
+                         no timer, no watch list), so nothing can ever poll it again.",
                         task(t)
                     ),
                 });
@@ -302,8 +303,12 @@ impl Recorder {
                 tasks: vec![t, holder],
                 mutexes: vec![m],
                 message: format!(
-                    "Stalled executor: {} blocked the only thread locking the blocking mutex {}, which {} holds across an .await; {} can never run again to release it, and neither can anything else.",
-                    task(t), mutex(m), task(holder), task(holder)
+                    "Stalled executor: {} blocked the only thread locking the blocking mutex {}, which {} holds \
+                     across an .await; {} can never run again to release it, and neither can anything else.",
+                    task(t),
+                    mutex(m),
+                    task(holder),
+                    task(holder)
                 ),
             });
         }

@@ -655,7 +655,8 @@ impl Run {
         match &self.end {
             EndReason::Finished => "every task finished".into(),
             EndReason::Deadlock { cycle } => {
-                let parts: Vec<String> = cycle.iter().map(|(t, m)| format!("{} waits for {}", task(*t), mutex(*m))).collect();
+                let parts: Vec<String> =
+                    cycle.iter().map(|(t, m)| format!("{} waits for {}", task(*t), mutex(*m))).collect();
                 format!("deadlock: {}", parts.join(", "))
             }
             EndReason::LostWakeup { tasks } => {
@@ -670,20 +671,25 @@ impl Run {
                 "stopped at the work limit: {} steps executed and polls (limits.max_steps)",
                 group(u64::from(s.limits.max_steps))
             ),
-            EndReason::TimeLimit => format!("stopped at the time limit of {} ms (the tasks loop forever)", group(s.limits.max_time_ms)),
+            EndReason::TimeLimit => {
+                format!("stopped at the time limit of {} ms (the tasks loop forever)", group(s.limits.max_time_ms))
+            }
             EndReason::Runaway { task: t, steps } => format!(
-                "stopped: task {} ran {} steps without yielding (a loop with no .await that waits can never let the others run)",
+                "stopped: task {} ran {} steps without yielding \
+                 (a loop with no .await that waits can never let the others run)",
                 task(*t),
                 group(*steps)
             ),
             EndReason::Flood { task: t, bytes } => format!(
-                "stopped: task {} wrote {} KiB of values and printed lines in one go, without yielding (at most {} KiB between two .awaits that wait)",
+                "stopped: task {} wrote {} KiB of values and printed lines in one go, without yielding \
+                 (at most {} KiB between two .awaits that wait)",
                 task(*t),
                 group(bytes / 1024),
                 group(MAX_BYTES_WITHOUT_YIELD / 1024)
             ),
             EndReason::TraceFull { events, text_bytes } => format!(
-                "stopped early: the recorded run reached its size limit ({} events, {} KiB of printed lines and values; at most {} events and {} KiB)",
+                "stopped early: the recorded run reached its size limit ({} events, {} KiB of printed lines \
+                 and values; at most {} events and {} KiB)",
                 group(*events),
                 group(text_bytes / 1024),
                 group(MAX_EVENTS),
