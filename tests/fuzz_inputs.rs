@@ -15,7 +15,7 @@ mod gen;
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::{Scenario, MAX_EVENTS};
 use mutex_playground::share::export::{check_chrome_trace, chrome_trace, timeline_svg, Axis};
-use mutex_playground::share::{Link, PolicySpec, Source};
+use mutex_playground::share::{Link, Source};
 use mutex_playground::trace::{simulate, EndReason, Run};
 use proptest::prelude::*;
 
@@ -42,20 +42,12 @@ fn check_budget(run: &Run) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn policy() -> impl Strategy<Value = PolicySpec> {
+fn policy() -> impl Strategy<Value = Policy> {
     prop_oneof![
-        Just(PolicySpec::Fifo),
-        any::<u64>().prop_map(|seed| PolicySpec::Random { seed }),
-        proptest::collection::vec(0u32..6, 0..12).prop_map(PolicySpec::Manual),
+        Just(Policy::Fifo),
+        any::<u64>().prop_map(|seed| Policy::Random { seed }),
+        proptest::collection::vec(0u32..6, 0..12).prop_map(|choices| Policy::Manual { choices }),
     ]
-}
-
-fn to_policy(spec: &PolicySpec) -> Policy {
-    match spec {
-        PolicySpec::Fifo => Policy::Fifo,
-        PolicySpec::Random { seed } => Policy::Random { seed: *seed },
-        PolicySpec::Manual(choices) => Policy::Manual { choices: choices.clone() },
-    }
 }
 
 /// A few random edits of `text`: characters deleted, duplicated, or replaced by
@@ -95,7 +87,7 @@ proptest! {
         let Source::Scenario(json) = opened.source else { panic!("the source changed") };
         let scenario = Scenario::from_json(&json).expect("valid");
         prop_assert_eq!(&scenario, &s);
-        let run = simulate(&scenario, &to_policy(&policy)).expect("valid");
+        let run = simulate(&scenario, &policy).expect("valid");
         check_budget(&run)?;
         check_exports(&run)?;
         if let EndReason::AwaitingChoice { ready } = &run.end {

@@ -2,7 +2,8 @@
 //! however random or hostile, makes the decoder panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mutex_playground::share::{pack, Link, PolicySpec, Source, Speed, ThemeChoice, MAX_SCENARIO_JSON};
+use mutex_playground::exec::Policy;
+use mutex_playground::share::{pack, Link, Source, Speed, Theme, MAX_SCENARIO_JSON};
 use proptest::prelude::*;
 
 fn source() -> impl Strategy<Value = Source> {
@@ -21,11 +22,11 @@ fn link() -> impl Strategy<Value = Link> {
         proptest::option::of(any::<u64>()),
         proptest::option::of(prop_oneof![Just(Speed::ToEnd), (1u32..=256).prop_map(|q| Speed::Times(q as f64 / 4.0))]),
         proptest::option::of(prop_oneof![
-            Just(PolicySpec::Fifo),
-            any::<u64>().prop_map(|seed| PolicySpec::Random { seed }),
-            proptest::collection::vec(any::<u32>(), 0..50).prop_map(PolicySpec::Manual),
+            Just(Policy::Fifo),
+            any::<u64>().prop_map(|seed| Policy::Random { seed }),
+            proptest::collection::vec(any::<u32>(), 0..50).prop_map(|choices| Policy::Manual { choices }),
         ]),
-        proptest::option::of(prop_oneof![Just(ThemeChoice::Light), Just(ThemeChoice::Dark)]),
+        proptest::option::of(prop_oneof![Just(Theme::Light), Just(Theme::Dark)]),
         any::<(bool, bool, bool)>(),
     )
         .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped))| Link {

@@ -44,6 +44,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use std::fmt;
 
+use crate::exec::Policy;
+
 /// The longest fragment we try to read (characters). Browsers accept far longer URLs; a
 /// share link this long is already unwieldy, so anything past it is refused early.
 pub const MAX_FRAGMENT_LEN: usize = 64 * 1024;
@@ -81,28 +83,32 @@ impl Speed {
     pub const MAX: f64 = 64.0;
 }
 
-/// The scheduling policy in a link (the UI maps it onto the executor's policy).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PolicySpec {
-    /// `policy=fifo`: the task woken first runs first.
-    Fifo,
-    /// `policy=random:SEED`: a seeded pseudo-random pick among the ready tasks.
-    Random {
-        /// The generator's seed: the same seed gives the same run.
-        seed: u64,
-    },
-    /// `policy=manual:3.1.4`: the player's choices of task id, in order (at most
-    /// [`MAX_MANUAL_CHOICES`]; `manual:` alone is none yet).
-    Manual(Vec<u32>),
+/// The page's colour theme (a link may ask for one: `theme=light`, `theme=dark`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Dark text on light backgrounds: `theme=light`.
+    Light,
+    /// Light text on dark backgrounds: `theme=dark`.
+    Dark,
 }
 
-/// Colour theme requested by a link.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThemeChoice {
-    /// `theme=light`.
-    Light,
-    /// `theme=dark`.
-    Dark,
+impl Theme {
+    /// Its name in a link and in the page's CSS (`data-theme`): `light` or `dark`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The other theme (what a toggle switches to).
+    pub fn other(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
 }
 
 /// Everything a share or embed link carries.
@@ -118,10 +124,11 @@ pub struct Link {
     pub step: Option<u64>,
     /// The playback speed (`speed=`).
     pub speed: Option<Speed>,
-    /// Who runs next (`policy=`).
-    pub policy: Option<PolicySpec>,
+    /// Who runs next (`policy=fifo`, `random:SEED`, or `manual:3.1.4`: the player's
+    /// choices of task id, at most [`MAX_MANUAL_CHOICES`]; `manual:` alone is none yet).
+    pub policy: Option<Policy>,
     /// The colour theme (`theme=`); without it the viewer's own choice applies.
-    pub theme: Option<ThemeChoice>,
+    pub theme: Option<Theme>,
     /// Compact layout for an `<iframe>` (`embed=1`).
     pub embed: bool,
     /// Start playing as soon as the page opens (`autoplay=1`).
@@ -211,18 +218,16 @@ impl Link {
             None => {}
         }
         match &self.policy {
-            Some(PolicySpec::Fifo) => parts.push("policy=fifo".into()),
-            Some(PolicySpec::Random { seed }) => parts.push(format!("policy=random:{seed}")),
-            Some(PolicySpec::Manual(choices)) => {
+            Some(Policy::Fifo) => parts.push("policy=fifo".into()),
+            Some(Policy::Random { seed }) => parts.push(format!("policy=random:{seed}")),
+            Some(Policy::Manual { choices }) => {
                 let list: Vec<String> = choices.iter().map(u32::to_string).collect();
                 parts.push(format!("policy=manual:{}", list.join(".")));
             }
             None => {}
         }
-        match self.theme {
-            Some(ThemeChoice::Light) => parts.push("theme=light".into()),
-            Some(ThemeChoice::Dark) => parts.push("theme=dark".into()),
-            None => {}
+        if let Some(theme) = self.theme {
+            parts.push(format!("theme={}", theme.name()));
         }
         for (key, on) in [("embed", self.embed), ("autoplay", self.autoplay), ("loop", self.looped)] {
             if on {
@@ -317,8 +322,8 @@ impl Link {
             }
             "theme" => {
                 self.theme = Some(match value {
-                    "light" => ThemeChoice::Light,
-                    "dark" => ThemeChoice::Dark,
+                    "light" => Theme::Light,
+                    "dark" => Theme::Dark,
                     _ => return Err(bad("`light` or `dark`")),
                 })
             }
@@ -340,19 +345,19 @@ impl Link {
     }
 }
 
-fn parse_policy(value: &str) -> Option<PolicySpec> {
+fn parse_policy(value: &str) -> Option<Policy> {
     if value == "fifo" {
-        return Some(PolicySpec::Fifo);
+        return Some(Policy::Fifo);
     }
     if let Some(seed) = value.strip_prefix("random:") {
-        return seed.parse().ok().map(|seed| PolicySpec::Random { seed });
+        return seed.parse().ok().map(|seed| Policy::Random { seed });
     }
     let list = value.strip_prefix("manual:")?;
     if list.is_empty() {
-        return Some(PolicySpec::Manual(Vec::new()));
+        return Some(Policy::Manual { choices: Vec::new() });
     }
     let choices: Option<Vec<u32>> = list.split('.').map(|c| c.parse().ok()).collect();
-    choices.filter(|c| c.len() <= MAX_MANUAL_CHOICES).map(PolicySpec::Manual)
+    choices.filter(|c| c.len() <= MAX_MANUAL_CHOICES).map(|choices| Policy::Manual { choices })
 }
 
 /// JSON text → DEFLATE → base64url without padding.
@@ -432,8 +437,8 @@ mod tests {
             source: Source::Scenario("{\"name\":\"x ✓\",\"tasks\":[]}".into()),
             step: Some(12),
             speed: Some(Speed::Times(0.25)),
-            policy: Some(PolicySpec::Manual(vec![0, 3, 1])),
-            theme: Some(ThemeChoice::Dark),
+            policy: Some(Policy::Manual { choices: vec![0, 3, 1] }),
+            theme: Some(Theme::Dark),
             embed: true,
             autoplay: true,
             looped: true,
@@ -441,7 +446,7 @@ mod tests {
         assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
         let preset = Link {
             speed: Some(Speed::ToEnd),
-            policy: Some(PolicySpec::Random { seed: u64::MAX }),
+            policy: Some(Policy::Random { seed: u64::MAX }),
             ..Link::preset("reader-writer")
         };
         assert_eq!(Link::from_fragment(&format!("#{}", preset.to_fragment())), Ok(preset));

@@ -50,7 +50,7 @@ pub fn app() -> Html {
             </aside>
             <main class="main">
                 <Controls step={model.step} steps={model.steps()} {time} playing={model.playing} speed={model.speed}
-                          mode={model.mode} policy={model.policy} dispatch={dispatch.clone()} />
+                          mode={model.mode} policy={model.policy.clone()} dispatch={dispatch.clone()} />
                 if model.share_open && !model.embed.on {
                     <SharePanel scenario={Shared(model.scenario.clone())} run={model.loaded.clone()}
                                 link={share::LinkParts::of(&model)} dispatch={dispatch.clone()} />

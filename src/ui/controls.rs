@@ -2,7 +2,8 @@
 //! the seek slider with the step and time at the playhead.
 
 use super::palette::icon;
-use super::state::{Action, Mode, PolicyChoice, SPEEDS};
+use super::state::{Action, Mode, SPEEDS};
+use crate::exec::Policy;
 use yew::prelude::*;
 
 /// What the controls show.
@@ -21,7 +22,7 @@ pub struct ControlsProps {
     /// Watching, or playing the scheduler.
     pub mode: Mode,
     /// The scheduler used in watch mode.
-    pub policy: PolicyChoice,
+    pub policy: Policy,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
@@ -37,9 +38,9 @@ fn speed_label(x: f64) -> String {
 
 /// The seeds the scheduler menu offers: 1 to 3, and the one running if it is another
 /// (a `random:77` link runs seed 77, and the menu must say so).
-pub fn policy_seeds(policy: PolicyChoice) -> Vec<u64> {
+pub fn policy_seeds(policy: &Policy) -> Vec<u64> {
     let mut seeds = vec![1, 2, 3];
-    if let PolicyChoice::Random(seed) = policy {
+    if let Policy::Random { seed } = *policy {
         if !seeds.contains(&seed) {
             seeds.push(seed);
         }
@@ -48,17 +49,17 @@ pub fn policy_seeds(policy: PolicyChoice) -> Vec<u64> {
 }
 
 /// The menu value of a policy (`fifo`, `random7`), and back.
-fn policy_value(policy: PolicyChoice) -> String {
+fn policy_value(policy: &Policy) -> String {
     match policy {
-        PolicyChoice::Fifo => "fifo".to_string(),
-        PolicyChoice::Random(s) => format!("random{s}"),
+        Policy::Random { seed } => format!("random{seed}"),
+        Policy::Fifo | Policy::Manual { .. } => "fifo".to_string(),
     }
 }
 
-fn parse_policy(value: &str) -> PolicyChoice {
+fn parse_policy(value: &str) -> Policy {
     match value.strip_prefix("random").and_then(|s| s.parse().ok()) {
-        Some(seed) => PolicyChoice::Random(seed),
-        None => PolicyChoice::Fifo,
+        Some(seed) => Policy::Random { seed },
+        None => Policy::Fifo,
     }
 }
 
@@ -90,7 +91,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
         Action::SetPolicy(parse_policy(&select.value()))
     });
-    let current_policy = policy_value(props.policy);
+    let current_policy = policy_value(&props.policy);
     let play_label = if props.playing { "Pause (space)" } else { "Play (space)" };
     html! {
         <section class="controls" aria-label="Playback controls">
@@ -124,8 +125,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <label class="speed">{ "Scheduler " }
                         <select data-testid="policy" aria-label="Which ready task runs next" onchange={on_policy}>
                             <option value="fifo" selected={current_policy == "fifo"}>{ "FIFO (woken first)" }</option>
-                            { for policy_seeds(props.policy).into_iter().map(|s| {
-                                let value = policy_value(PolicyChoice::Random(s));
+                            { for policy_seeds(&props.policy).into_iter().map(|s| {
+                                let value = policy_value(&Policy::Random { seed: s });
                                 html! {
                                     <option selected={current_policy == value} value={value.clone()}>
                                         { format!("Random, seed {s}") }

@@ -1,6 +1,7 @@
 //! The model and links: the page a link describes, and the link to the page on screen.
 
-use super::{Embed, Mode, Model, PolicyChoice, Theme, Wish, SPEEDS};
+use super::{Embed, Mode, Model, Theme, Wish, SPEEDS};
+use crate::exec::Policy;
 use crate::scenario::Scenario;
 use std::rc::Rc;
 
@@ -8,7 +9,7 @@ impl Model {
     /// The model a link describes. A link that cannot be used gives the default model
     /// and a notice saying why; nothing in a link is ever run as code.
     pub fn from_fragment(fragment: &str, theme: Theme) -> Model {
-        use crate::share::{FragmentError, Link, PolicySpec, Source, Speed, ThemeChoice};
+        use crate::share::{FragmentError, Link, Source, Speed};
         let mut m = Model::new(theme);
         if fragment.trim_start_matches('#').is_empty() {
             return m;
@@ -59,15 +60,15 @@ impl Model {
             },
         }
         match &link.policy {
-            Some(PolicySpec::Fifo) | None => {}
-            Some(PolicySpec::Random { seed }) => m.policy = PolicyChoice::Random(*seed),
-            Some(PolicySpec::Manual(choices)) => {
+            Some(Policy::Fifo) | None => {}
+            Some(p @ Policy::Random { .. }) => m.policy = p.clone(),
+            Some(Policy::Manual { choices }) => {
                 m.mode = Mode::Scheduler;
                 m.choices = choices.clone();
             }
         }
         if let Some(t) = link.theme {
-            m.theme = if t == ThemeChoice::Dark { Theme::Dark } else { Theme::Light };
+            m.theme = t;
             m.link_theme = Some(m.theme);
         }
         m.rerun(false);
@@ -109,18 +110,17 @@ impl Model {
 
     /// [`link`](Model::link) without its source: step, speed, policy, theme and embed.
     pub fn link_settings(&self, embed: Embed) -> crate::share::Link {
-        use crate::share::{Link, PolicySpec, Source, Speed, ThemeChoice};
+        use crate::share::{Link, Source, Speed};
         Link {
             source: Source::Default,
             step: Some(u64::from(self.step)),
             speed: Some(Speed::Times(SPEEDS[self.speed])),
-            policy: Some(match (self.mode, self.policy) {
-                (Mode::Scheduler, _) => PolicySpec::Manual(self.choices.clone()),
-                (Mode::Watch, PolicyChoice::Fifo) => PolicySpec::Fifo,
-                (Mode::Watch, PolicyChoice::Random(seed)) => PolicySpec::Random { seed },
+            policy: Some(match self.mode {
+                Mode::Scheduler => Policy::Manual { choices: self.choices.clone() },
+                Mode::Watch => self.policy.clone(),
             }),
             // Only a theme the page's own link set: a viewer's light or dark is theirs.
-            theme: self.link_theme.map(|t| if t == Theme::Dark { ThemeChoice::Dark } else { ThemeChoice::Light }),
+            theme: self.link_theme,
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,

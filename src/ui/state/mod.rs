@@ -7,6 +7,8 @@
 
 use crate::exec::{Policy, TaskId};
 use crate::scenario::{presets, Preset, Scenario, ScenarioError};
+pub use crate::share::export::Axis;
+pub use crate::share::Theme;
 use crate::trace::{Line, Progress, Run, Segment, Simulation, Snapshot};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,34 +22,6 @@ pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 pub const BASE_STEPS_PER_SECOND: f64 = 3.0;
 const DEFAULT_SPEED: usize = 2;
 
-/// The colour theme.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Theme {
-    /// Dark text on light backgrounds.
-    Light,
-    /// Light text on dark backgrounds.
-    Dark,
-}
-
-impl Theme {
-    /// The name the page's CSS selects on (`data-theme`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-
-    /// The other theme (what the toggle switches to).
-    pub fn other(self) -> Theme {
-        match self {
-            Theme::Light => Theme::Dark,
-            Theme::Dark => Theme::Light,
-        }
-    }
-}
-
 /// Watch a run, or play the scheduler yourself.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {
@@ -55,24 +29,6 @@ pub enum Mode {
     Watch,
     /// Choose, poll by poll, which ready task runs next (the scheduler game).
     Scheduler,
-}
-
-/// The scheduler used in watch mode.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum PolicyChoice {
-    /// The task woken first runs first (what `spawn_local` executors do).
-    Fifo,
-    /// A ready task picked at random, from this seed (the same seed, the same run).
-    Random(u64),
-}
-
-/// The horizontal axis of the timeline.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Axis {
-    /// Virtual milliseconds: how long things take.
-    Time,
-    /// Polls: what happens in which order, however long it takes.
-    Steps,
 }
 
 /// A run plus what the views derive from it once (not at every frame).
@@ -182,8 +138,9 @@ pub struct Model {
     pub speed: usize,
     /// Watching, or playing the scheduler.
     pub mode: Mode,
-    /// The scheduler used in watch mode.
-    pub policy: PolicyChoice,
+    /// The scheduler used in watch mode: FIFO or seeded random (the scheduler game's
+    /// choices are [`choices`](Model::choices), not a policy here).
+    pub policy: Policy,
     /// The scheduler game's choices so far: the task polled at each step, in order.
     pub choices: Vec<TaskId>,
     /// The page's colour theme.
@@ -297,7 +254,7 @@ pub enum Action {
     /// Switch between light and dark (the viewer's own choice: links no longer carry a theme).
     ToggleTheme,
     /// Choose the watch-mode scheduler; the run is made again.
-    SetPolicy(PolicyChoice),
+    SetPolicy(Policy),
     /// Watch, or play the scheduler (a game in progress waits while the person watches).
     SetMode(Mode),
     /// The player's next choice: this ready task runs next.
@@ -342,7 +299,7 @@ impl Model {
             playing: false,
             speed: DEFAULT_SPEED,
             mode: Mode::Watch,
-            policy: PolicyChoice::Fifo,
+            policy: Policy::Fifo,
             choices: Vec::new(),
             theme,
             axis: Axis::Time,
@@ -371,10 +328,7 @@ impl Model {
     fn policy(&self) -> Policy {
         match self.mode {
             Mode::Scheduler => Policy::Manual { choices: self.choices.clone() },
-            Mode::Watch => match self.policy {
-                PolicyChoice::Fifo => Policy::Fifo,
-                PolicyChoice::Random(seed) => Policy::Random { seed },
-            },
+            Mode::Watch => self.policy.clone(),
         }
     }
 
@@ -455,9 +409,8 @@ impl Model {
         self.loaded = Some(Shared(Rc::new(loaded)));
         self.error = None;
         // Each axis suits a different run: time when time passes, else steps.
-        if !keep_step {
-            let duration = self.loaded.as_ref().map_or(0, |l| l.run.duration());
-            self.axis = if duration > 0 { Axis::Time } else { Axis::Steps };
+        if let (false, Some(l)) = (keep_step, &self.loaded) {
+            self.axis = Axis::for_run(&l.run);
         }
     }
 }
