@@ -113,48 +113,77 @@ pub fn use_link_changes(dispatch: Callback<Action>) {
     });
 }
 
-/// While playing, the address is rewritten at most this often (ms): browsers throttle a
-/// page that rewrites it every frame.
-const ADDRESS_EVERY_MS: f64 = 1000.0;
+/// The address is rewritten at most this often (ms), and while playing at most once a
+/// second: browsers throttle a page that rewrites it more (Chromium silently ignores
+/// calls past about 200 in 10 s), and dragging the seek slider moves the step at every
+/// pointer event. A change in between is written when the interval is up.
+const ADDRESS_EVERY_MS: f64 = 250.0;
+const ADDRESS_PLAYING_EVERY_MS: f64 = 1000.0;
 
-/// What the address bar was last set to.
+/// What the address bar was last set to, and a rewrite waiting for its turn.
 #[derive(Default)]
 struct Address {
     fragment: String,
     changes: u32,
     at: f64,
+    pending: Option<gloo_timers::callback::Timeout>,
+}
+
+impl Address {
+    /// Replaces the current history entry's fragment (without a `hashchange`).
+    fn replace(&mut self, fragment: String, changes: u32) {
+        if gloo_utils::history().replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}"))).is_ok() {
+            *self = Address { fragment, changes, at: js_sys::Date::now(), pending: None };
+        }
+    }
 }
 
 /// Keeps the address bar's fragment in step with the screen, so that reloading, Back and
 /// copying the URL all reopen what is on screen. A change of scenario (`changes` went up)
 /// is a new history entry, so Back undoes it; anything else (the step, the speed, the
-/// scheduler) replaces the current entry, at most once a second while playing. An
-/// embedded page never adds history entries (they would be the course page's Back).
+/// scheduler) replaces the current entry, no more often than the browser allows (see
+/// [`ADDRESS_EVERY_MS`]). An embedded page never adds history entries (they would become
+/// the course page's Back).
 #[hook]
 pub fn use_address(link: LinkParts, embed: Embed, changes: u32, playing: bool) {
     let last = use_mut_ref(|| None::<Address>);
+    {
+        // A rewrite still waiting when the page goes must not happen after it.
+        let last = last.clone();
+        use_effect_with((), move |_| move || drop(last.borrow_mut().as_mut().and_then(|a| a.pending.take())));
+    }
     use_effect(move || {
         let fragment = link.fragment(embed);
         let now = js_sys::Date::now();
-        let mut last = last.borrow_mut();
-        let Some(was) = last.as_mut() else {
+        let mut slot = last.borrow_mut();
+        let Some(was) = slot.as_mut() else {
             // The page as opened: its address is what the person typed or followed.
-            *last = Some(Address { fragment, changes, at: now });
+            *slot = Some(Address { fragment, changes, at: now, pending: None });
             return;
         };
-        if was.fragment == fragment || (playing && changes == was.changes && now - was.at < ADDRESS_EVERY_MS) {
+        // Whatever was waiting is out of date now.
+        drop(was.pending.take());
+        if was.fragment == fragment {
             return;
         }
-        let url = format!("#{fragment}");
-        let history = gloo_utils::history();
-        let written = if changes != was.changes && !embed.on {
-            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        if changes != was.changes && !embed.on {
+            let url = format!("#{fragment}");
+            if gloo_utils::history().push_state_with_url(&JsValue::NULL, "", Some(&url)).is_ok() {
+                *was = Address { fragment, changes, at: now, pending: None };
+            }
+            return;
+        }
+        let every = if playing { ADDRESS_PLAYING_EVERY_MS } else { ADDRESS_EVERY_MS };
+        let wait = every - (now - was.at);
+        if wait <= 0.0 {
+            was.replace(fragment, changes);
         } else {
-            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
-        };
-        // A browser that refuses (throttled) keeps the old address; the next change tries again.
-        if written.is_ok() {
-            *was = Address { fragment, changes, at: now };
+            let last = last.clone();
+            was.pending = Some(gloo_timers::callback::Timeout::new(wait.ceil() as u32, move || {
+                if let Some(was) = last.borrow_mut().as_mut() {
+                    was.replace(fragment, changes);
+                }
+            }));
         }
     });
 }

@@ -52,12 +52,14 @@ pub fn insights(props: &InsightsProps) -> Html {
                 { for a.alerts.iter().enumerate().map(|(i, al)| {
                     let step = al.step;
                     let (title, kind) = alert_names(al.kind);
+                    // Announced when the playhead gets there, not on load.
+                    let reached = props.step >= step;
                     let message =
                         al.message.strip_prefix(title).and_then(|m| m.strip_prefix(": ")).unwrap_or(&al.message);
                     html! {
                         <li key={i} class={classes!("alert", format!("alert-{}", kind.to_lowercase()),
-                                                    (props.step >= step).then_some("reached"))}
-                            data-testid="alert" data-kind={kind} role="alert">
+                                                    reached.then_some("reached"))}
+                            data-testid="alert" data-kind={kind} role={reached.then_some("alert")}>
                             <strong>{ title }</strong>{ ": " }{ message.to_string() }
                             <button class="link" data-testid="alert-seek"
                                     onclick={props.dispatch.reform(move |_| Action::Seek(step))}

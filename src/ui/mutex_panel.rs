@@ -76,43 +76,64 @@ fn changes(loaded: &Loaded, step: u32, mutex: MutexId) -> StepChanges {
     c
 }
 
-/// Holder and queued chips of a task share a key, so the element slides from the queue to
-/// the lock; the ghosts of a release or a cancel are separate elements.
-fn chip_key(role: &str, task: TaskId) -> String {
-    match role {
-        "holder" | "queued" => format!("t{task}"),
-        other => format!("{other}-{task}"),
+/// What a chip on a panel stands for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Chip {
+    /// The task holding the guard.
+    Holder,
+    /// A task in the wait queue, at this position (1 = head).
+    Queued(usize),
+    /// The ghost of a task that released the guard at this step, fading out.
+    Released,
+    /// The ghost of a task that gave up waiting at this step, fading out.
+    Cancelled,
+}
+
+impl Chip {
+    /// Its CSS class (which places and animates it).
+    fn class(self) -> &'static str {
+        match self {
+            Chip::Holder => "holder",
+            Chip::Queued(_) => "queued",
+            Chip::Released => "released",
+            Chip::Cancelled => "cancelled",
+        }
+    }
+
+    /// Holder and queued chips of a task share a key, so the element slides from the queue
+    /// to the lock; the ghosts of a release or a cancel are separate elements.
+    fn key(self, task: TaskId) -> String {
+        match self {
+            Chip::Holder | Chip::Queued(_) => format!("t{task}"),
+            ghost => format!("{}-{task}", ghost.class()),
+        }
     }
 }
 
-fn moving_chip(
-    loaded: &Loaded,
-    task: TaskId,
-    x: i32,
-    role: &'static str,
-    badge: Option<String>,
-    class: &'static str,
-) -> Html {
+/// One chip, placed `x` px along the track. A ghost is hidden from screen readers: the
+/// task it stands for is no longer there (it is listed where it is now).
+fn moving_chip(loaded: &Loaded, task: TaskId, x: i32, chip: Chip, effect: &'static str) -> Html {
     let (bg, fg) = task_colour(task);
     let name = task_name(&loaded.run.scenario, task);
-    let label = match (role, &badge) {
-        ("holder", _) => format!("{name} holds the guard"),
-        (_, Some(pos)) => format!("{name}, position {pos} in the queue"),
-        _ => name.clone(),
+    let (label, testid) = match chip {
+        Chip::Holder => (Some(format!("{name} holds the guard")), "holder-chip"),
+        Chip::Queued(pos) => (Some(format!("{name}, position {pos} in the queue")), "queue-chip"),
+        Chip::Released | Chip::Cancelled => (None, "ghost-chip"),
     };
-    let testid = match role {
-        "holder" => "holder-chip",
-        "queued" => "queue-chip",
-        _ => "ghost-chip",
+    let position = match chip {
+        Chip::Queued(pos) => Some(pos.to_string()),
+        _ => None,
     };
+    let ghost = label.is_none();
     html! {
-        <div key={chip_key(role, task)} class={classes!("slot", role)}
+        <div key={chip.key(task)} class={classes!("slot", chip.class())}
              style={format!("transform:translateX({x}px);--chip:{bg};--chip-fg:{fg}")}
-             data-testid={testid} data-task={task.to_string()} data-pos={badge.clone().unwrap_or_default()}
-             role="listitem" aria-label={label} title={name}>
-            <span class={classes!("chip", class)}>
+             data-testid={testid} data-task={task.to_string()} data-pos={position.clone().unwrap_or_default()}
+             role={(!ghost).then_some("listitem")} aria-label={label} aria-hidden={ghost.then_some("true")}
+             title={name}>
+            <span class={classes!("chip", effect)}>
                 { task_mark(task) }
-                if let Some(b) = badge { <small class="pos">{ b }</small> }
+                if let Some(p) = position { <small class="pos">{ p }</small> }
             </span>
         </div>
     }
@@ -144,21 +165,21 @@ pub fn mutex_panel(
     let mut chips: Vec<((TaskId, u8), Html)> = Vec::new();
     if let Some(h) = view.holder {
         let class = if ch.acquired.contains(&h) { "took" } else { "" };
-        chips.push(((h, 0), moving_chip(loaded, h, 10, "holder", None, class)));
+        chips.push(((h, 0), moving_chip(loaded, h, 10, Chip::Holder, class)));
     }
     for (i, &t) in view.queue.iter().take(room).enumerate() {
         let class = if ch.enqueued.contains(&t) { "joined" } else { "" };
         let x = QUEUE_X + SLOT * i as i32;
-        chips.push(((t, 0), moving_chip(loaded, t, x, "queued", Some(format!("{}", i + 1)), class)));
+        chips.push(((t, 0), moving_chip(loaded, t, x, Chip::Queued(i + 1), class)));
     }
     for &t in &ch.released {
         if view.holder != Some(t) {
-            chips.push(((t, 1), moving_chip(loaded, t, 10, "released", None, "leaving")));
+            chips.push(((t, 1), moving_chip(loaded, t, 10, Chip::Released, "leaving")));
         }
     }
     for &t in &ch.cancelled {
         if !view.queue.contains(&t) {
-            chips.push(((t, 2), moving_chip(loaded, t, QUEUE_X, "cancelled", None, "leaving")));
+            chips.push(((t, 2), moving_chip(loaded, t, QUEUE_X, Chip::Cancelled, "leaving")));
         }
     }
     // A stable DOM order (by task): only `transform` changes, so the moves animate.

@@ -12,14 +12,23 @@ pub async fn mount() -> Element {
     mount_at("").await
 }
 
-/// Like [`mount`], at `#fragment` (set without a `hashchange`, which the apps of earlier
-/// tests, still mounted, would follow).
+/// Like [`mount`], at `#fragment`. The apps of earlier tests are destroyed first: all the
+/// tests of a file share one page, and a live app keeps the address in step with what it
+/// shows (and follows `hashchange`), so it would fight over the address with this one.
 pub async fn mount_at(fragment: &str) -> Element {
+    thread_local! {
+        static APPS: std::cell::RefCell<Vec<yew::AppHandle<App>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    for app in APPS.with_borrow_mut(std::mem::take) {
+        app.destroy();
+    }
+    yew::scheduler::flush().await;
     set_fragment(fragment);
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    APPS.with_borrow_mut(|apps| apps.push(app));
     yew::scheduler::flush().await;
     root
 }
