@@ -13,7 +13,7 @@
 mod gen;
 
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{Scenario, MAX_EVENTS};
+use mutex_playground::scenario::{Scenario, MAX_EVENTS, MAX_PROBLEMS};
 use mutex_playground::share::export::{check_chrome_trace, chrome_trace, timeline_svg, Axis};
 use mutex_playground::share::{Link, Source};
 use mutex_playground::trace::{simulate, EndReason, Run};
@@ -110,6 +110,45 @@ proptest! {
             }
             Err(e) => prop_assert!(!e.message.is_empty()),
         }
+    }
+
+    /// A broken scenario's problems are all found, each task's apart, and the first is
+    /// the one `validate` reports.
+    #[test]
+    fn every_problem_is_found_and_the_first_is_validates(
+        s in gen::scenario(),
+        edits in proptest::collection::vec((any::<u16>(), any::<u16>(), 0u8..3), 1..6),
+    ) {
+        let mut s = s;
+        for (t, i, what) in edits {
+            let t = usize::from(t) % s.tasks.len().max(1);
+            let Some(task) = s.tasks.get_mut(t) else { continue };
+            if task.steps.is_empty() {
+                continue;
+            }
+            let i = usize::from(i) % task.steps.len();
+            match what {
+                0 => drop(task.steps.remove(i)),
+                1 => {
+                    if let Some(m) = task.steps[i].mutex_mut() {
+                        *m = "nope".into();
+                    }
+                }
+                _ => {
+                    let step = task.steps[i].clone();
+                    task.steps.insert(i, step);
+                }
+            }
+        }
+        let problems = s.problems();
+        prop_assert_eq!(problems.first().cloned(), s.validate().err());
+        prop_assert!(problems.len() <= MAX_PROBLEMS);
+        // At most one problem per task (the first of its steps), in task order.
+        let tasks: Vec<&str> =
+            problems.iter().filter_map(|p| p.path.split('.').next()).filter(|p| p.starts_with("tasks[")).collect();
+        let mut sorted = tasks.clone();
+        sorted.dedup();
+        prop_assert_eq!(sorted.len(), tasks.len(), "{:?}", problems);
     }
 
     /// Edited links are refused with a message, or open.

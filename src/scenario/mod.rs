@@ -73,8 +73,8 @@ mod validate;
 
 pub use presets::{hammer, preset, presets, Preset};
 pub use validate::{
-    ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_STEPS_TOTAL,
-    MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES,
+    ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_PROBLEMS,
+    MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES,
 };
 
 use serde::{Deserialize, Serialize};
@@ -424,6 +424,58 @@ impl Scenario {
         validate::validate(self)
     }
 
+    /// Every problem that stops the scenario from running, in order (the first is
+    /// [`validate`](Scenario::validate)'s error), at most [`MAX_PROBLEMS`]: an editor shows
+    /// each at its field. The name, each mutex and each task are checked apart; within a
+    /// task's steps only the first problem is reported (the rest depend on it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mutex_playground::scenario::Scenario;
+    ///
+    /// let s: Scenario = serde_json::from_str(r#"{"name": "two typos", "mutexes": [{"name": "m"}],
+    ///     "tasks": [{"name": "a", "steps": [{"op": "lock", "mutex": "n"}]},
+    ///               {"name": "b", "steps": [{"op": "unlock", "mutex": "m"}]}]}"#).unwrap();
+    /// let paths: Vec<String> = s.problems().into_iter().map(|e| e.path).collect();
+    /// assert_eq!(paths, ["tasks[0].steps[0]", "tasks[1].steps[0]"]);
+    /// ```
+    pub fn problems(&self) -> Vec<ScenarioError> {
+        validate::problems(self, MAX_PROBLEMS)
+    }
+
+    /// Renames mutex `from` to `to`, in its spec and in every step that names it (nested
+    /// steps too). Nothing happens if there is no mutex `from`. (Two mutexes may then share
+    /// a name: validation says so.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mutex_playground::scenario::{preset, Step};
+    ///
+    /// let mut s = preset("deadlock").unwrap().scenario;
+    /// s.rename_mutex("a", "left");
+    /// assert!(s.mutexes.iter().any(|m| m.name == "left"));
+    /// assert!(s.tasks.iter().flat_map(|t| &t.steps).all(|step| step.mutex() != Some("a")));
+    /// assert!(s.validate().is_ok());
+    /// ```
+    pub fn rename_mutex(&mut self, from: &str, to: &str) {
+        let Some(i) = self.mutex_index(from) else { return };
+        self.mutexes[i].name = to.to_string();
+        fn rename(steps: &mut [Step], from: &str, to: &str) {
+            for step in steps {
+                if let Step::Repeat { steps, .. } = step {
+                    rename(steps, from, to);
+                } else if let Some(m) = step.mutex_mut().filter(|m| *m == from) {
+                    *m = to.to_string();
+                }
+            }
+        }
+        for task in &mut self.tasks {
+            rename(&mut task.steps, from, to);
+        }
+    }
+
     /// Index of the mutex called `name`.
     pub fn mutex_index(&self, name: &str) -> Option<usize> {
         self.mutexes.iter().position(|m| m.name == name)
@@ -449,6 +501,22 @@ impl Step {
             Step::Repeat { times, .. } => format!("repeat {times}×"),
             Step::WaitUntil { mutex, .. } => format!("wait_until({mutex})"),
             Step::BrokenWait { mutex, .. } => format!("poll_fn(try_lock {mutex})"),
+        }
+    }
+
+    /// The mutex the step names, to change it (`None` for a step that names none).
+    pub fn mutex_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Step::Lock { mutex }
+            | Step::Unlock { mutex }
+            | Step::TryLock { mutex }
+            | Step::LockedWrite { mutex, .. }
+            | Step::Write { mutex, .. }
+            | Step::Read { mutex, .. }
+            | Step::WaitUntil { mutex, .. }
+            | Step::BrokenWait { mutex, .. } => Some(mutex),
+            Step::Dbg { .. } | Step::Print { .. } | Step::Sleep { .. } | Step::Busy { .. } | Step::Yield => None,
+            Step::Repeat { .. } => None,
         }
     }
 

@@ -93,60 +93,120 @@ fn check_ms(path: &str, what: &str, ms: u64) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// The problems [`problems`] reports at most: an editor shows them all, and a scenario
+/// with thousands of bad steps needs no thousands of messages.
+pub const MAX_PROBLEMS: usize = 100;
+
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
-    check_text("name", "the scenario's name", &s.name, false)?;
+    match problems(s, 1).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Collects problems until it has `most` of them.
+struct Found {
+    errors: Vec<ScenarioError>,
+    most: usize,
+}
+
+impl Found {
+    /// Records `r`'s error, if it is one; true once there are enough.
+    fn add(&mut self, r: Result<(), ScenarioError>) -> bool {
+        if let Err(e) = r {
+            self.errors.push(e);
+        }
+        self.errors.len() >= self.most
+    }
+}
+
+/// Every problem of `s`, in the order [`validate`] checks them (its error is the first),
+/// at most `most`. The name, each mutex and each task are checked apart, so one bad task
+/// does not hide another; within a task's steps, the first problem stops the check (the
+/// steps after it depend on what it would have done: which guards are held).
+pub(super) fn problems(s: &Scenario, most: usize) -> Vec<ScenarioError> {
+    let mut found = Found { errors: Vec::new(), most: most.max(1) };
+    if found.add(check_text("name", "the scenario's name", &s.name, false)) {
+        return found.errors;
+    }
     if s.mutexes.len() > MAX_MUTEXES {
-        return Err(ScenarioError::new("mutexes", format!("{} mutexes; the limit is {MAX_MUTEXES}", s.mutexes.len())));
+        found.add(Err(ScenarioError::new(
+            "mutexes",
+            format!("{} mutexes; the limit is {MAX_MUTEXES}", s.mutexes.len()),
+        )));
+        return found.errors;
     }
     for (i, m) in s.mutexes.iter().enumerate() {
-        let path = format!("mutexes[{i}].name");
-        check_text(&path, "a mutex's name", &m.name, false)?;
-        if s.mutexes[..i].iter().any(|o| o.name == m.name) {
-            return Err(ScenarioError::new(path, format!("two mutexes are called {:?}", m.name)));
-        }
-        let size = m.initial.to_string().len();
-        if size > 64 * 1024 {
-            return Err(ScenarioError::new(format!("mutexes[{i}].initial"), "the initial value is larger than 64 KiB"));
+        if found.add(check_mutex(s, i, m)) {
+            return found.errors;
         }
     }
-    if s.tasks.is_empty() {
-        return Err(ScenarioError::new("tasks", "a scenario needs at least one task"));
+    if s.tasks.is_empty() && found.add(Err(ScenarioError::new("tasks", "a scenario needs at least one task"))) {
+        return found.errors;
     }
     if s.tasks.len() > MAX_TASKS {
-        return Err(ScenarioError::new("tasks", format!("{} tasks; the limit is {MAX_TASKS}", s.tasks.len())));
+        found.add(Err(ScenarioError::new("tasks", format!("{} tasks; the limit is {MAX_TASKS}", s.tasks.len()))));
+        return found.errors;
     }
     if s.limits.max_steps == 0 || s.limits.max_steps > MAX_LIMIT_STEPS {
-        return Err(ScenarioError::new("limits.max_steps", format!("must be from 1 to {MAX_LIMIT_STEPS}")));
+        let e = ScenarioError::new("limits.max_steps", format!("must be from 1 to {MAX_LIMIT_STEPS}"));
+        if found.add(Err(e)) {
+            return found.errors;
+        }
     }
-    check_ms("limits.max_time_ms", "the time limit", s.limits.max_time_ms)?;
+    if found.add(check_ms("limits.max_time_ms", "the time limit", s.limits.max_time_ms)) {
+        return found.errors;
+    }
     let mut total = 0usize;
     for (t, task) in s.tasks.iter().enumerate() {
-        let path = format!("tasks[{t}]");
-        check_text(&format!("{path}.name"), "a task's name", &task.name, false)?;
-        check_ms(&format!("{path}.start_ms"), "a start delay", task.start_ms)?;
-        if task.repeat > MAX_REPEAT {
-            return Err(ScenarioError::new(
-                format!("{path}.repeat"),
-                format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat),
-            ));
+        if found.add(check_task(s, t, task, &mut total)) || total > MAX_STEPS_TOTAL {
+            return found.errors;
         }
-        let mut held = Vec::new();
-        check_steps(s, &task.steps, &format!("{path}.steps"), 0, &mut total, &mut held)?;
     }
     // What is accepted must export and import again: the compact JSON (defaults
-    // written out) must fit the import limit too.
-    let size = canonical_size(s);
-    if size > MAX_JSON_BYTES {
-        return Err(ScenarioError::new(
-            "",
-            format!(
-                "the scenario is {} KiB as JSON (with its defaults written out); the limit is {} KiB",
-                size / 1024,
-                MAX_JSON_BYTES / 1024
-            ),
-        ));
+    // written out) must fit the import limit too. (Only worth measuring once the rest
+    // is right.)
+    if found.errors.is_empty() {
+        let size = canonical_size(s);
+        if size > MAX_JSON_BYTES {
+            found.add(Err(ScenarioError::new(
+                "",
+                format!(
+                    "the scenario is {} KiB as JSON (with its defaults written out); the limit is {} KiB",
+                    size / 1024,
+                    MAX_JSON_BYTES / 1024
+                ),
+            )));
+        }
+    }
+    found.errors
+}
+
+fn check_mutex(s: &Scenario, i: usize, m: &super::MutexSpec) -> Result<(), ScenarioError> {
+    let path = format!("mutexes[{i}].name");
+    check_text(&path, "a mutex's name", &m.name, false)?;
+    if s.mutexes[..i].iter().any(|o| o.name == m.name) {
+        return Err(ScenarioError::new(path, format!("two mutexes are called {:?}", m.name)));
+    }
+    let size = m.initial.to_string().len();
+    if size > 64 * 1024 {
+        return Err(ScenarioError::new(format!("mutexes[{i}].initial"), "the initial value is larger than 64 KiB"));
     }
     Ok(())
+}
+
+fn check_task(s: &Scenario, t: usize, task: &super::TaskSpec, total: &mut usize) -> Result<(), ScenarioError> {
+    let path = format!("tasks[{t}]");
+    check_text(&format!("{path}.name"), "a task's name", &task.name, false)?;
+    check_ms(&format!("{path}.start_ms"), "a start delay", task.start_ms)?;
+    if task.repeat > MAX_REPEAT {
+        return Err(ScenarioError::new(
+            format!("{path}.repeat"),
+            format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat),
+        ));
+    }
+    let mut held = Vec::new();
+    check_steps(s, &task.steps, &format!("{path}.steps"), 0, total, &mut held)
 }
 
 /// Bytes of the scenario's compact JSON, counted without building it.
