@@ -49,3 +49,27 @@ async fn an_alert_is_announced_when_the_playhead_reaches_it_not_on_load() {
     assert_eq!(announced.len(), alerts.len(), "the alerts are not announced at the end");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn headings_are_written_as_read_and_the_cycle_fits_a_narrow_screen() {
+    web_common::add_stylesheet();
+    let root = web_common::mount_at("#preset=deadlock&step=end").await;
+    root.set_attribute("style", "width:360px").unwrap();
+    web_common::settle().await;
+    let window = web_sys::window().unwrap();
+    for h in all(&root, "h2") {
+        let style = window.get_computed_style(&h).unwrap().unwrap();
+        // Capitals made by CSS are read letter by letter by some screen readers.
+        assert_ne!(style.get_property_value("text-transform").unwrap(), "uppercase", "{:?}", h.text_content());
+    }
+    root.remove();
+    for link in ["#preset=deadlock&step=end", "#preset=deadlock&step=end&embed=1"] {
+        let root = web_common::mount_at(link).await;
+        root.set_attribute("style", "width:360px").unwrap();
+        web_common::settle().await;
+        let strip = q(&root, "[data-testid=cycle-strip]");
+        let (needs, has) = (strip.scroll_width(), strip.client_width());
+        assert!(needs <= has, "{link}: the cycle needs {needs} px and has {has}");
+        root.remove();
+    }
+}

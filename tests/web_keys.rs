@@ -76,3 +76,21 @@ async fn space_toggles_play_and_typing_in_a_field_is_left_alone() {
     press(&input.into(), "ArrowRight").await;
     assert_eq!(step(&root), at);
 }
+
+#[wasm_bindgen_test]
+async fn space_after_picking_a_scenario_with_the_keyboard_plays_it() {
+    let root = mount().await;
+    let preset: web_sys::HtmlElement =
+        root.query_selector("[data-testid=preset-deadlock]").unwrap().unwrap().dyn_into().unwrap();
+    preset.focus().unwrap();
+    preset.click(); // what Enter on a focused button does
+    yew::scheduler::flush().await;
+    press(&preset.clone().into(), " ").await;
+    let play = root.query_selector("[data-testid=play]").unwrap().unwrap();
+    assert!(play.get_attribute("aria-label").unwrap().starts_with("Pause"), "space did not start playback");
+    // On any other button, space is the button's own.
+    let other: web_sys::HtmlElement =
+        root.query_selector("[data-testid=preset-counter]").unwrap().unwrap().dyn_into().unwrap();
+    press(&other.into(), " ").await;
+    assert!(play.get_attribute("aria-label").unwrap().starts_with("Pause"), "space on another button played");
+}

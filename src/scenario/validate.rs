@@ -93,8 +93,9 @@ fn check_ms(path: &str, what: &str, ms: u64) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// The problems [`problems`] reports at most: an editor shows them all, and a scenario
-/// with thousands of bad steps needs no thousands of messages.
+/// The problems [`Scenario::problems`](super::Scenario::problems) reports at most: an
+/// editor shows them all, and a scenario with thousands of bad steps needs no thousands of
+/// messages.
 pub const MAX_PROBLEMS: usize = 100;
 
 pub(super) fn validate(s: &Scenario) -> Result<(), ScenarioError> {

@@ -46,7 +46,8 @@ pub fn app() -> Html {
                     scenario_name={model.scenario.name.clone()} {progress} dispatch={dispatch.clone()} />
             <aside class="side">
                 <Picker presets={Shared(model.presets.clone())} current={model.preset} dispatch={dispatch.clone()} />
-                <Explanation presets={Shared(model.presets.clone())} current={model.preset} edited={model.edited} />
+                <Explanation presets={Shared(model.presets.clone())} current={model.preset} edited={model.edited}
+                             scenario={Shared(model.scenario.clone())} />
             </aside>
             <main class="main">
                 <Controls step={model.step} steps={model.steps()} {time} playing={model.playing} speed={model.speed}
@@ -71,8 +72,7 @@ pub fn app() -> Html {
                         { if model.editor_open { "▾ Hide the scenario editor" } else { "▸ Edit this scenario" } }
                     </button>
                     if model.editor_open {
-                        <Editor scenario={Shared(model.scenario.clone())} error={model.error.clone()}
-                                dispatch={dispatch.clone()} />
+                        <Editor scenario={Shared(model.scenario.clone())} dispatch={dispatch.clone()} />
                     }
                 </section>
             </main>

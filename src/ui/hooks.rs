@@ -222,10 +222,14 @@ pub fn use_keyboard(dispatch: Callback<Action>) {
             if e.ctrl_key() || e.meta_key() || e.alt_key() || is_typing(e.target()) {
                 return;
             }
-            let on_button = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("button"));
+            // Space presses a focused button, except the open scenario's own button: right
+            // after picking a scenario with Enter, Space plays it (pressing it again would
+            // only open it again).
+            let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+                el.tag_name().eq_ignore_ascii_case("button")
+                    && !(el.get_attribute("class").is_some_and(|c| c.split_whitespace().any(|c| c == "preset"))
+                        && el.get_attribute("aria-pressed").as_deref() == Some("true"))
+            });
             if let Some(action) = key_action(&e.key(), on_button) {
                 e.prevent_default();
                 dispatch.emit(action);

@@ -1,7 +1,7 @@
 //! The side column: the preset scenarios, and what the current one is about.
 
 use super::state::{Action, Shared};
-use crate::scenario::Preset;
+use crate::scenario::{Preset, Scenario};
 use yew::prelude::*;
 
 /// The list of presets and which one is open.
@@ -43,30 +43,56 @@ pub fn picker(props: &PickerProps) -> Html {
     }
 }
 
-/// The preset whose explanation to show.
+/// The scenario whose explanation to show.
 #[derive(Properties, PartialEq)]
 pub struct ExplanationProps {
     /// Every preset.
     pub presets: Shared<Vec<Preset>>,
-    /// The index of the preset the scenario came from (nothing is shown without one).
+    /// The index of the preset the scenario came from, if it came from one.
     pub current: Option<usize>,
-    /// Whether the scenario has been edited since (the title then says so).
+    /// Whether the scenario has been edited since (then it is explained by its own title
+    /// and description, not the preset's).
     pub edited: bool,
+    /// The scenario on screen.
+    pub scenario: Shared<Scenario>,
 }
 
-/// What to watch for in the current preset, and the source text it comes from.
+/// What to watch for: a preset's explanation and the source text it comes from, or an
+/// edited scenario's own title and description (and the preset it started from).
 #[function_component(Explanation)]
 pub fn explanation(props: &ExplanationProps) -> Html {
-    let Some(p) = props.current.and_then(|i| props.presets.get(i)) else { return html! {} };
-    html! {
-        <section class="explain" aria-label="About this scenario" data-testid="explanation">
-            <h2>{ p.title }{ if props.edited { " (edited)" } else { "" } }</h2>
-            <p>{ p.explanation }</p>
+    let preset = props.current.and_then(|i| props.presets.get(i));
+    let source = |p: &Preset| {
+        html! {
             if !p.source.is_empty() {
                 <details class="source">
                     <summary>{ "Where this comes from" }</summary>
                     <pre>{ p.source }</pre>
                 </details>
+            }
+        }
+    };
+    if let (Some(p), false) = (preset, props.edited) {
+        return html! {
+            <section class="explain" aria-label="About this scenario" data-testid="explanation">
+                <h2>{ p.title }</h2>
+                <p>{ p.explanation }</p>
+                { source(p) }
+            </section>
+        };
+    }
+    let s = &props.scenario;
+    html! {
+        <section class="explain" aria-label="About this scenario" data-testid="explanation">
+            <h2>{ s.name.clone() }</h2>
+            if s.description.trim().is_empty() {
+                <p class="muted">{ "No description yet: the editor has a field for one." }</p>
+            } else {
+                <p>{ s.description.clone() }</p>
+            }
+            if let Some(p) = preset {
+                <p class="muted">{ format!("Edited from the preset “{}”.", p.title) }</p>
+                { source(p) }
             }
         </section>
     }

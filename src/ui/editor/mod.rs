@@ -1,9 +1,12 @@
-//! The scenario editor: mutexes and tasks as forms. Each change builds a new scenario and
-//! hands it to the reducer, which re-runs it; a `ScenarioError` is shown at the field its
-//! path names (`tasks[2].steps[3]`), and the last good run stays on screen.
+//! The scenario editor: the title and description, mutexes and tasks as forms. Each change
+//! builds a new scenario and hands it to the reducer, which re-runs it; every problem of
+//! the scenario ([`Scenario::problems`]) is shown at the field its path names
+//! (`tasks[2].steps[3]`), and the last good run stays on screen. A field that must hold
+//! JSON keeps what was typed, with the reason, until it is JSON.
 
 mod steps;
 
+use super::palette::{chip, icon};
 use super::state::{Action, Shared};
 use crate::scenario::{MutexKind, MutexSpec, Scenario, ScenarioError, Step, TaskSpec};
 use serde_json::Value;
@@ -17,8 +20,6 @@ use yew::prelude::*;
 pub struct EditorProps {
     /// The scenario as edited so far (it may not be valid).
     pub scenario: Shared<Scenario>,
-    /// Why it cannot run, if it cannot: shown at the field its path names.
-    pub error: Option<ScenarioError>,
     /// The reducer's dispatcher: each change is an [`Action::Edit`].
     pub dispatch: Callback<Action>,
 }
@@ -35,12 +36,26 @@ fn value_of(e: &Event) -> String {
     if let Some(s) = t.dyn_ref::<web_sys::HtmlSelectElement>() {
         return s.value();
     }
+    if let Some(a) = t.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return a.value();
+    }
     String::new()
 }
 
-/// A field's text as JSON, or (if it is not JSON) as a string.
-fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+/// A field's text as JSON, or why it is not: text must be quoted to be a string.
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text.trim()).map_err(|e| {
+        let quoted = serde_json::to_string(text.trim()).unwrap_or_default();
+        format!("this is not JSON ({e}); to store it as text, put it in quotes: {quoted}")
+    })
+}
+
+/// A field whose text is not JSON: where it is, what was typed, and why it cannot be used.
+#[derive(Clone, PartialEq)]
+struct Typed {
+    path: String,
+    text: String,
+    why: String,
 }
 
 /// Editing context shared by the form builders.
@@ -48,58 +63,109 @@ fn parse_json(text: &str) -> Value {
 struct Ed {
     scenario: Rc<Scenario>,
     on_edit: Callback<Scenario>,
-    error: Option<ScenarioError>,
+    /// Every problem of the scenario, each shown at its field.
+    problems: Rc<Vec<ScenarioError>>,
+    /// The JSON field, if any, whose text is not JSON yet.
+    typed: UseStateHandle<Option<Typed>>,
 }
 
 impl Ed {
+    /// Hands the edited scenario on (a field left with text that was not JSON reverts).
+    fn emit(&self, next: Scenario) {
+        if self.typed.is_some() {
+            self.typed.set(None);
+        }
+        self.on_edit.emit(next);
+    }
+
     /// A click that edits the scenario.
     fn click(&self, f: impl Fn(&mut Scenario) + 'static) -> Callback<MouseEvent> {
-        let (s, on) = (self.scenario.clone(), self.on_edit.clone());
+        let ed = self.clone();
         Callback::from(move |_| {
-            let mut next = (*s).clone();
+            let mut next = (*ed.scenario).clone();
             f(&mut next);
-            on.emit(next);
+            ed.emit(next);
         })
     }
 
     /// A field change that edits the scenario with the field's new text.
     fn change(&self, f: impl Fn(&mut Scenario, String) + 'static) -> Callback<Event> {
-        let (s, on) = (self.scenario.clone(), self.on_edit.clone());
+        let ed = self.clone();
         Callback::from(move |e: Event| {
-            let mut next = (*s).clone();
+            let mut next = (*ed.scenario).clone();
             f(&mut next, value_of(&e));
-            on.emit(next);
+            ed.emit(next);
         })
     }
 
-    /// The error if it is about exactly this place (or one of its own fields, not a
-    /// nested list).
-    fn error_at(&self, path: &str) -> Option<String> {
-        let e = self.error.as_ref()?;
-        let rest = e.path.strip_prefix(path)?;
-        let own = rest.is_empty() || (rest.starts_with('.') && !rest.starts_with(".steps["));
-        own.then(|| e.to_string())
+    /// A text field that holds JSON, at `path`: what is not JSON is kept as typed, with
+    /// the reason, and changes nothing until it is.
+    fn json_field(
+        &self,
+        (label, aria): (&str, String),
+        path: String,
+        current: &Value,
+        set: impl Fn(&mut Scenario, Value) + 'static,
+    ) -> Html {
+        let typed = self.typed.as_ref().filter(|t| t.path == path).cloned();
+        let onchange = {
+            let (ed, path) = (self.clone(), path.clone());
+            Callback::from(move |e: Event| {
+                let text = value_of(&e);
+                match parse_json(&text) {
+                    Ok(value) => {
+                        let mut next = (*ed.scenario).clone();
+                        set(&mut next, value);
+                        ed.emit(next);
+                    }
+                    Err(why) => ed.typed.set(Some(Typed { path: path.clone(), text, why })),
+                }
+            })
+        };
+        let invalid = typed.is_some() || self.error_at(&path).is_some();
+        html! {
+            <>
+                <label>{ format!("{label} ") }
+                    <input type="text" value={typed.as_ref().map_or_else(|| current.to_string(), |t| t.text.clone())}
+                           aria-label={aria} aria-invalid={invalid.to_string()} data-field={path.clone()} {onchange} />
+                </label>
+                if let Some(t) = typed {
+                    <p class="field-error" role="alert" data-testid="json-error" data-path={path}>{ t.why }</p>
+                }
+            </>
+        }
     }
 
+    /// The problem, if any, about exactly this place (or one of its own fields, not a
+    /// nested list).
+    fn error_at(&self, path: &str) -> Option<&ScenarioError> {
+        self.problems.iter().find(|e| {
+            e.path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || (rest.starts_with('.') && !rest.starts_with(".steps[")))
+        })
+    }
+
+    /// The problem at this place, in words, under its fields.
     fn field_error(&self, path: &str) -> Html {
         match self.error_at(path) {
-            Some(text) => {
-                html! {
-                    <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>
-                        { text }
-                    </p>
-                }
-            }
+            Some(e) => html! {
+                <p class="field-error" role="alert" data-testid="field-error" data-path={path.to_string()}>
+                    { e.message.clone() }
+                </p>
+            },
             None => html! {},
         }
     }
 }
 
+/// One task: its name, start, repetitions, buttons, problem and steps.
 fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
     let path = format!("tasks[{t}]");
+    let who = format!("task {}", task.name);
     let text = |label: &str, value: String, kind: &'static str, field: &str, set: fn(&mut TaskSpec, String)| {
         let p = format!("{path}.{field}");
-        let invalid = ed.error.as_ref().is_some_and(|e| e.path == p);
+        let invalid = ed.error_at(&p).is_some_and(|e| e.path == p);
         let onchange = ed.change(move |s, v| {
             if let Some(task) = s.tasks.get_mut(t) {
                 set(task, v);
@@ -107,7 +173,7 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
         });
         html! {
             <label>{ format!("{label} ") }
-                <input type={kind} value={value} aria-label={format!("{path}: {label}")}
+                <input type={kind} value={value} aria-label={format!("{who}: {label}")}
                        aria-invalid={invalid.to_string()} data-field={p} {onchange} />
             </label>
         }
@@ -144,7 +210,7 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
     html! {
         <li class="task-card" data-testid="task-card">
             <fieldset>
-                <legend>{ super::palette::chip(&ed.scenario, t as u32, "") }{ " " }{ task.name.clone() }</legend>
+                <legend>{ chip(&ed.scenario, t as u32, "") }{ " " }{ task.name.clone() }</legend>
                 <div class="fields">
                     { text("name", task.name.clone(), "text", "name", |t, v| t.name = v) }
                     { text("start ms", task.start_ms.to_string(), "number", "start_ms", |t, v| {
@@ -155,50 +221,49 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
                     }) }
                     <label class="check">
                         <input type="checkbox" checked={task.forever} onchange={on_forever}
-                               aria-label={format!("{path}: forever")} />
+                               aria-label={format!("{who}: forever")} />
                         { " forever" }
                     </label>
                     <span class="row-buttons">
-                        <button aria-label={format!("Move task {} up", task.name)} disabled={t == 0} onclick={mv(-1)}>
-                            { "↑" }
-                        </button>
-                        <button aria-label={format!("Move task {} down", task.name)} disabled={t + 1 >= count}
+                        <button aria-label={format!("Move {who} up")} title="Move up" disabled={t == 0}
+                                onclick={mv(-1)}>{ "↑" }</button>
+                        <button aria-label={format!("Move {who} down")} title="Move down" disabled={t + 1 >= count}
                                 onclick={mv(1)}>{ "↓" }</button>
-                        <button aria-label={format!("Duplicate task {}", task.name)} onclick={dup}>
-                            { super::palette::icon("copy") }
+                        <button aria-label={format!("Duplicate {who}")} title="Duplicate" onclick={dup}>
+                            { icon("copy") }
                         </button>
-                        <button aria-label={format!("Remove task {}", task.name)} data-testid="remove-task"
+                        <button aria-label={format!("Remove {who}")} title="Remove" data-testid="remove-task"
                                 onclick={del}>
                             { "✕" }
                         </button>
                     </span>
                 </div>
                 { ed.field_error(&path) }
-                { task_steps(ed, t, &task.steps) }
+                { task_steps(ed, t, task) }
             </fieldset>
         </li>
     }
 }
 
+/// The menu value of a mutex kind, and back.
+const KINDS: [(MutexKind, &str, &str); 3] = [
+    (MutexKind::Async, "async", "async Mutex"),
+    (MutexKind::Watch, "watch", "wake-on-write cell"),
+    (MutexKind::Blocking, "blocking", "blocking (std)"),
+];
+
+/// One mutex: its name (renaming it renames it in every step), kind and initial value.
 fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
     let path = format!("mutexes[{i}]");
+    let who = format!("mutex {}", m.name);
     let on_name = ed.change(move |s, v| {
-        if let Some(m) = s.mutexes.get_mut(i) {
-            m.name = v;
+        if let Some(old) = s.mutexes.get(i).map(|m| m.name.clone()) {
+            s.rename_mutex(&old, &v);
         }
     });
     let on_kind = ed.change(move |s, v| {
-        if let Some(m) = s.mutexes.get_mut(i) {
-            m.kind = match v.as_str() {
-                "watch" => MutexKind::Watch,
-                "blocking" => MutexKind::Blocking,
-                _ => MutexKind::Async,
-            };
-        }
-    });
-    let on_initial = ed.change(move |s, v| {
-        if let Some(m) = s.mutexes.get_mut(i) {
-            m.initial = parse_json(&v);
+        if let (Some(m), Some(&(kind, ..))) = (s.mutexes.get_mut(i), KINDS.iter().find(|k| k.1 == v)) {
+            m.kind = kind;
         }
     });
     let del = ed.click(move |s| {
@@ -206,38 +271,92 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
             s.mutexes.remove(i);
         }
     });
-    let kind = m.kind;
+    let kind = KINDS.iter().find(|k| k.0 == m.kind).map_or("async", |k| k.1);
+    let initial = ed.json_field(
+        ("initial (JSON)", format!("{who}: initial value")),
+        format!("{path}.initial"),
+        &m.initial,
+        move |s, v| {
+            if let Some(m) = s.mutexes.get_mut(i) {
+                m.initial = v;
+            }
+        },
+    );
     html! {
         <li class="mutex-row" data-testid="mutex-row">
             <div class="fields">
                 <label>{ "name " }
-                    <input type="text" value={m.name.clone()} aria-label={format!("{path}: name")}
+                    <input type="text" value={m.name.clone()} aria-label={format!("{who}: name")}
+                           title="Renaming it renames it in every step too"
                            data-field={format!("{path}.name")} onchange={on_name} />
                 </label>
                 <label>{ "kind " }
-                    <select aria-label={format!("{path}: kind")} onchange={on_kind}>
-                        <option value="async" selected={kind == MutexKind::Async}>{ "async Mutex" }</option>
-                        <option value="watch" selected={kind == MutexKind::Watch}>{ "wake-on-write cell" }</option>
-                        <option value="blocking" selected={kind == MutexKind::Blocking}>{ "blocking (std)" }</option>
+                    <select aria-label={format!("{who}: kind")} data-value={kind} onchange={on_kind}>
+                        { for KINDS.iter().map(|(_, value, label)| html! {
+                            <option value={*value} selected={*value == kind}>{ *label }</option>
+                        }) }
                     </select>
                 </label>
-                <label>{ "initial (JSON) " }
-                    <input type="text" value={m.initial.to_string()} aria-label={format!("{path}: initial value")}
-                           onchange={on_initial} />
-                </label>
-                <button aria-label={format!("Remove mutex {}", m.name)} onclick={del}>{ "✕" }</button>
+                { initial }
+                <button aria-label={format!("Remove {who}")} title="Remove" onclick={del}>{ "✕" }</button>
             </div>
             { ed.field_error(&path) }
         </li>
     }
 }
 
+/// A scenario to start from: one mutex, one task that locks it, sleeps and unlocks.
+fn blank() -> Scenario {
+    Scenario {
+        name: "my scenario".into(),
+        description: String::new(),
+        mutexes: vec![MutexSpec { name: "m".into(), kind: MutexKind::Async, initial: Value::from(0) }],
+        tasks: vec![TaskSpec {
+            name: "task 1".into(),
+            start_ms: 0,
+            repeat: 1,
+            forever: false,
+            steps: vec![Step::Lock { mutex: "m".into() }, Step::Sleep { ms: 100 }, Step::Unlock { mutex: "m".into() }],
+        }],
+        limits: Default::default(),
+    }
+}
+
+/// Keeps each menu showing its own value: a `<select>` whose options were chosen by hand
+/// no longer follows their `selected` attributes, so a row reused for another step (after
+/// a task is added or a step removed) would show the old choice. Each menu carries its
+/// value in `data-value`, set as the element's value after every render.
+fn sync_menus(root: &web_sys::Element) {
+    let Ok(menus) = root.query_selector_all("select[data-value]") else { return };
+    for i in 0..menus.length() {
+        if let Some(select) = menus.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            let value = select.get_attribute("data-value").unwrap_or_default();
+            if select.value() != value {
+                select.set_value(&value);
+            }
+        }
+    }
+}
+
+/// The scenario editor.
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
+    let typed = use_state(|| None::<Typed>);
+    let problems = use_memo(props.scenario.clone(), |s| s.problems());
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect(move || {
+            if let Some(root) = root.cast::<web_sys::Element>() {
+                sync_menus(&root);
+            }
+        });
+    }
     let ed = Ed {
         scenario: props.scenario.0.clone(),
         on_edit: props.dispatch.reform(Action::Edit),
-        error: props.error.clone(),
+        problems: Rc::new((*problems).clone()),
+        typed,
     };
     let s = &ed.scenario;
     let add_mutex = ed.click(|s| {
@@ -261,18 +380,40 @@ pub fn editor(props: &EditorProps) -> Html {
             steps: vec![Step::Lock { mutex: mutex.clone() }, Step::Sleep { ms: 100 }, Step::Unlock { mutex }],
         });
     });
-    let own_error = props.error.as_ref().filter(|e| !(e.path.starts_with("tasks[") || e.path.starts_with("mutexes[")));
+    let on_title = ed.change(|s, v| s.name = v);
+    let on_description = ed.change(|s, v| s.description = v);
+    let start_blank = props.dispatch.reform(|_| Action::Load(blank()));
+    // Problems of the whole scenario, or of no field the form shows, are listed at the top.
+    let shown = |p: &str| p.starts_with("tasks[") || p.starts_with("mutexes[") || p == "name" || p == "description";
+    let elsewhere: Vec<&ScenarioError> = ed.problems.iter().filter(|e| !shown(&e.path)).collect();
+    let count = ed.problems.len();
     html! {
-        <section class="editor" aria-label="Scenario editor" data-testid="editor">
-            if let Some(e) = &props.error {
+        <section class="editor" aria-label="Scenario editor" data-testid="editor" ref={root}>
+            if count > 0 {
                 <p class="error-banner" role="alert" data-testid="scenario-error">
-                    <strong>{ "This scenario cannot run: " }</strong>{ e.to_string() }
+                    <strong>{ "This scenario cannot run: " }</strong>
+                    { if count == 1 { ed.problems[0].to_string() } else {
+                        format!("{count} problems, each shown at its field; the first: {}", ed.problems[0])
+                    } }
                     <span class="muted">{ " The last good run stays on screen." }</span>
                 </p>
             }
-            if let Some(e) = own_error {
+            { for elsewhere.iter().map(|e| html! {
                 <p class="field-error" data-testid="field-error">{ e.to_string() }</p>
-            }
+            }) }
+            <div class="fields scenario-fields">
+                <label>{ "title " }
+                    <input type="text" value={s.name.clone()} aria-label="Scenario title" data-field="name"
+                           aria-invalid={ed.error_at("name").is_some().to_string()} onchange={on_title} />
+                </label>
+                <button class="add" onclick={start_blank} data-testid="blank-scenario"
+                        title="Replace this scenario with one mutex and one task">{ "Start from blank" }</button>
+            </div>
+            { ed.field_error("name") }
+            <label class="description">{ "description " }
+                <textarea rows="2" value={s.description.clone()} aria-label="Scenario description"
+                          data-field="description" onchange={on_description} />
+            </label>
             <h3>{ "Mutexes" }</h3>
             <ul class="mutex-rows">{ for s.mutexes.iter().enumerate().map(|(i, m)| mutex_row(&ed, i, m)) }</ul>
             <button class="add" onclick={add_mutex} data-testid="add-mutex">{ "+ mutex" }</button>

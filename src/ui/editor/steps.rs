@@ -1,8 +1,8 @@
 //! A task's steps in the editor: a row per step (its kind, its fields, move, duplicate,
 //! remove), nested lists for `repeat`, and the error of the step it is about.
 
-use super::{parse_json, Ed};
-use crate::scenario::{Condition, Scenario, Step, WriteAction};
+use super::Ed;
+use crate::scenario::{Condition, Scenario, Step, TaskSpec, WriteAction};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -125,26 +125,6 @@ impl Op {
     }
 }
 
-/// The mutex `step` names, if it names one.
-fn mutex_of(step: &mut Step) -> Option<&mut String> {
-    match step {
-        Step::Lock { mutex }
-        | Step::Unlock { mutex }
-        | Step::TryLock { mutex }
-        | Step::LockedWrite { mutex, .. }
-        | Step::Write { mutex, .. }
-        | Step::Read { mutex, .. }
-        | Step::WaitUntil { mutex, .. }
-        | Step::BrokenWait { mutex, .. } => Some(mutex),
-        Step::Dbg { .. }
-        | Step::Print { .. }
-        | Step::Sleep { .. }
-        | Step::Busy { .. }
-        | Step::Yield
-        | Step::Repeat { .. } => None,
-    }
-}
-
 /// The step list of task `task`, inside the `repeat` steps at the indices `nest`.
 fn steps_mut<'a>(s: &'a mut Scenario, task: usize, nest: &[usize]) -> Option<&'a mut Vec<Step>> {
     let mut steps = &mut s.tasks.get_mut(task)?.steps;
@@ -157,28 +137,37 @@ fn steps_mut<'a>(s: &'a mut Scenario, task: usize, nest: &[usize]) -> Option<&'a
     Some(steps)
 }
 
-/// Where a step list is: its task, the indices of the `repeat` steps it is nested in, and
-/// its path in the scenario (`tasks[1].steps[2].steps`).
+/// Where a step list is: its task, the indices of the `repeat` steps it is nested in, its
+/// path in the scenario (`tasks[1].steps[2].steps`), and how a person would name it
+/// (`task reader, step 3.`).
 #[derive(Clone)]
 struct ListAt {
     task: usize,
     nest: Vec<usize>,
     path: String,
+    label: String,
 }
 
 impl ListAt {
     /// Step `index` of this list.
     fn step(&self, index: usize) -> StepAt {
-        StepAt { list: self.clone(), index, path: format!("{}[{index}]", self.path) }
+        StepAt {
+            list: self.clone(),
+            index,
+            path: format!("{}[{index}]", self.path),
+            label: format!("{}{}", self.label, index + 1),
+        }
     }
 }
 
-/// Where a step is: its list and its index there, and its path (`tasks[1].steps[2]`).
+/// Where a step is: its list and its index there, its path (`tasks[1].steps[2]`), and how
+/// a person would name it (`task reader, step 3`, `task reader, step 3.1` inside a repeat).
 #[derive(Clone)]
 struct StepAt {
     list: ListAt,
     index: usize,
     path: String,
+    label: String,
 }
 
 impl StepAt {
@@ -218,13 +207,34 @@ impl StepAt {
         set: impl Fn(&mut Step, String) + 'static,
     ) -> Html {
         let path = format!("{}.{field}", self.path);
-        let invalid = ed.error.as_ref().is_some_and(|e| e.path.starts_with(&path));
+        let invalid = ed.problems.iter().any(|e| e.path.starts_with(&path));
         html! {
             <label>{ format!("{label} ") }
-                <input type={kind} value={value} aria-label={format!("{}: {label}", self.path)}
+                <input type={kind} value={value} aria-label={format!("{}: {label}", self.label)}
                        aria-invalid={invalid.to_string()} data-field={path} onchange={self.change(ed, set)} />
             </label>
         }
+    }
+
+    /// A labelled JSON field for the step's part `field` (see [`Ed::json_field`]).
+    fn json_field(
+        &self,
+        ed: &Ed,
+        (label, field): (&str, &str),
+        current: &Value,
+        set: impl Fn(&mut Step, Value) + 'static,
+    ) -> Html {
+        let at = self.clone();
+        ed.json_field(
+            (label, format!("{}: {label}", self.label)),
+            format!("{}.{field}", self.path),
+            current,
+            move |s, v| {
+                if let Some(step) = at.list_mut(s).and_then(|l| l.get_mut(at.index)) {
+                    set(step, v);
+                }
+            },
+        )
     }
 
     /// The menu of the scenario's mutexes (plus the step's own, if it names no mutex of it).
@@ -234,13 +244,13 @@ impl StepAt {
             names.push(current.to_string());
         }
         let onchange = self.change(ed, |step, v| {
-            if let Some(mutex) = mutex_of(step) {
+            if let Some(mutex) = step.mutex_mut() {
                 *mutex = v;
             }
         });
         html! {
             <label>{ "mutex " }
-                <select aria-label={format!("{}: mutex", self.path)} {onchange}>
+                <select aria-label={format!("{}: mutex", self.label)} data-value={current.to_string()} {onchange}>
                     { for names.into_iter().map(|n| html! {
                         <option selected={n == current} value={n.clone()}>{ n }</option>
                     }) }
@@ -284,16 +294,12 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         set_action(step, a);
     });
     let extra = match action {
-        WriteAction::Set { value } => {
-            at.field(ed, ("value (JSON)", "text", "action.value"), value.to_string(), |st, v| {
-                set_action(st, WriteAction::Set { value: parse_json(&v) })
-            })
-        }
-        WriteAction::Push { value } => {
-            at.field(ed, ("value (JSON)", "text", "action.value"), value.to_string(), |st, v| {
-                set_action(st, WriteAction::Push { value: parse_json(&v) })
-            })
-        }
+        WriteAction::Set { value } => at.json_field(ed, ("value (JSON)", "action.value"), value, |st, value| {
+            set_action(st, WriteAction::Set { value })
+        }),
+        WriteAction::Push { value } => at.json_field(ed, ("value (JSON)", "action.value"), value, |st, value| {
+            set_action(st, WriteAction::Push { value })
+        }),
         WriteAction::Increment { by } => at.field(ed, ("by", "number", "action.by"), by.to_string(), |st, v| {
             set_action(st, WriteAction::Increment { by: v.trim().parse().unwrap_or(1) })
         }),
@@ -305,7 +311,7 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
     html! {
         <>
             <label>{ "write " }
-                <select aria-label={format!("{}: write kind", at.path)} {onchange}>
+                <select aria-label={format!("{}: write kind", at.label)} data-value={kind} {onchange}>
                     { for KINDS.iter().map(|(v, l)| html! {
                         <option value={*v} selected={*v == kind}>{ *l }</option>
                     }) }
@@ -344,11 +350,9 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
                 set_condition(st, Condition::AtLeast { value: v.trim().parse().unwrap_or(0) })
             })
         }
-        Condition::Equals { value } => {
-            at.field(ed, ("equals (JSON)", "text", "until.value"), value.to_string(), |st, v| {
-                set_condition(st, Condition::Equals { value: parse_json(&v) })
-            })
-        }
+        Condition::Equals { value } => at.json_field(ed, ("equals (JSON)", "until.value"), value, |st, value| {
+            set_condition(st, Condition::Equals { value })
+        }),
         Condition::NonEmpty => html! {},
     };
     let on_take = at.change(ed, |step, v| {
@@ -359,7 +363,7 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
     html! {
         <>
             <label>{ "until " }
-                <select aria-label={format!("{}: condition", at.path)} {onchange}>
+                <select aria-label={format!("{}: condition", at.label)} data-value={kind} {onchange}>
                     <option value="non_empty" selected={kind == "non_empty"}>{ "non-empty" }</option>
                     <option value="at_least" selected={kind == "at_least"}>{ "at least" }</option>
                     <option value="equals" selected={kind == "equals"}>{ "equals" }</option>
@@ -368,7 +372,7 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
             { extra }
             <label class="check">
                 <input type="checkbox" checked={take} onchange={on_take}
-                       aria-label={format!("{}: take the value", at.path)} />
+                       aria-label={format!("{}: take the value", at.label)} />
                 { " take" }
             </label>
         </>
@@ -427,7 +431,7 @@ fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
 
 /// One step: its kind, its fields, its buttons, its error, and (for `repeat`) its body.
 fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
-    let (i, path) = (at.index, &at.path);
+    let (i, path, who) = (at.index, &at.path, &at.label);
     let op = Op::of(step);
     let on_op = {
         let at = at.clone();
@@ -436,7 +440,7 @@ fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
             let first = s.mutexes.first().map_or_else(|| "m".to_string(), |m| m.name.clone());
             if let Some(step) = at.list_mut(s).and_then(|l| l.get_mut(at.index)) {
                 // The new step keeps the old one's mutex.
-                let mutex = mutex_of(step).map_or(first, |m| m.clone());
+                let mutex = step.mutex_mut().map_or(first, |m| m.clone());
                 *step = op.fresh(mutex);
             }
         })
@@ -453,7 +457,8 @@ fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
         Step::Repeat { steps, .. } => {
             let mut nest = at.list.nest.clone();
             nest.push(i);
-            step_list(ed, &ListAt { task: at.list.task, nest, path: format!("{path}.steps") }, steps)
+            let label = format!("{who}.");
+            step_list(ed, &ListAt { task: at.list.task, nest, path: format!("{path}.steps"), label }, steps)
         }
         _ => html! {},
     };
@@ -462,22 +467,26 @@ fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
         <li class={classes!("step-row", invalid.then_some("invalid"))} data-testid="step-row" data-path={path.clone()}>
             <div class="step-line">
                 <span class="step-index">{ i + 1 }</span>
-                <select class="op" aria-label={format!("{path}: step type")} data-testid="step-op" onchange={on_op}>
+                <select class="op" aria-label={format!("{who}: step type")} data-testid="step-op"
+                        data-value={op.name()} onchange={on_op}>
                     { for Op::ALL.iter().map(|o| html! {
                         <option value={o.name()} selected={*o == op}>{ o.label() }</option>
                     }) }
                 </select>
                 { step_fields(ed, at, step) }
                 <span class="row-buttons">
-                    <button aria-label={format!("Move {path} up")} disabled={i == 0} onclick={mv(-1)}>{ "↑" }</button>
-                    <button aria-label={format!("Move {path} down")} disabled={i + 1 >= len} onclick={mv(1)}>
+                    <button aria-label={format!("Move {who} up")} title="Move up" disabled={i == 0} onclick={mv(-1)}>
+                        { "↑" }
+                    </button>
+                    <button aria-label={format!("Move {who} down")} title="Move down" disabled={i + 1 >= len}
+                            onclick={mv(1)}>
                         { "↓" }
                     </button>
-                    <button aria-label={format!("Duplicate {path}")}
+                    <button aria-label={format!("Duplicate {who}")} title="Duplicate"
                             onclick={at.click(ed, |list, i| list.insert(i + 1, list[i].clone()))}>
                         { super::super::palette::icon("copy") }
                     </button>
-                    <button aria-label={format!("Remove {path}")} data-testid="remove-step"
+                    <button aria-label={format!("Remove {who}")} title="Remove" data-testid="remove-step"
                             onclick={at.click(ed, |list, i| { list.remove(i); })}>{ "✕" }</button>
                 </span>
             </div>
@@ -503,12 +512,20 @@ fn step_list(ed: &Ed, list: &ListAt, steps: &[Step]) -> Html {
             <ol class="step-list">
                 { for steps.iter().enumerate().map(|(i, st)| step_row(ed, &list.step(i), st, steps.len())) }
             </ol>
-            <button class="add" aria-label={format!("Add a step to {}", list.path)} onclick={add}>{ "+ step" }</button>
+            <button class="add" aria-label={format!("Add a step after {}{}", list.label, steps.len())} onclick={add}>
+                { "+ step" }
+            </button>
         </div>
     }
 }
 
-/// The top-level steps of task `task`.
-pub(super) fn task_steps(ed: &Ed, task: usize, steps: &[Step]) -> Html {
-    step_list(ed, &ListAt { task, nest: Vec::new(), path: format!("tasks[{task}].steps") }, steps)
+/// The top-level steps of task number `t`.
+pub(super) fn task_steps(ed: &Ed, t: usize, task: &TaskSpec) -> Html {
+    let list = ListAt {
+        task: t,
+        nest: Vec::new(),
+        path: format!("tasks[{t}].steps"),
+        label: format!("task {}, step ", task.name),
+    };
+    step_list(ed, &list, &task.steps)
 }

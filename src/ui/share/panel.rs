@@ -119,6 +119,11 @@ struct LibraryProps {
 #[function_component(Library)]
 fn library_list(props: &LibraryProps) -> Html {
     let save_name = use_state(|| props.scenario.name.clone());
+    {
+        // Another scenario (or a new title): that is the name to save it under.
+        let save_name = save_name.clone();
+        use_effect_with(props.scenario.name.clone(), move |name| save_name.set(name.clone()));
+    }
     // The entry being renamed, and the name typed so far.
     let renaming = use_state(|| None::<(String, String)>);
     // Bumped after each change, so the library is read again (and only then).
