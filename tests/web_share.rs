@@ -207,3 +207,41 @@ async fn the_address_follows_the_screen_and_back_undoes_a_change() {
     reopened.remove();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn copy_puts_the_link_and_the_snippet_on_the_clipboard() {
+    use wasm_bindgen::JsCast;
+    // A stand-in clipboard that keeps what it is given (headless Chromium's real one
+    // needs a permission and the focus).
+    let copied = js_sys::Array::new();
+    let fake = js_sys::Object::new();
+    let keep = {
+        let copied = copied.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(String) -> js_sys::Promise>::new(move |text: String| {
+            copied.push(&text.into());
+            js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)
+        })
+    };
+    js_sys::Reflect::set(&fake, &"writeText".into(), keep.as_ref()).unwrap();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), &fake).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    let navigator = web_sys::window().unwrap().navigator();
+    js_sys::Object::define_property(&navigator, &"clipboard".into(), &descriptor);
+
+    let root = web_common::mount_at("#preset=deadlock").await;
+    web_common::click(&root, "[data-testid=share-toggle]").await;
+    web_common::click(&root, "[data-testid=copy-link]").await;
+    gloo_timers::future::TimeoutFuture::new(10).await;
+    yew::scheduler::flush().await;
+    let link: web_sys::HtmlInputElement = web_common::q(&root, "[data-testid=share-link]").dyn_into().unwrap();
+    assert_eq!(copied.get(0).as_string(), Some(link.value()));
+    assert_eq!(web_common::q(&root, "[data-testid=share-status]").text_content().as_deref(), Some("Copied the link."));
+    web_common::click(&root, "[data-testid=copy-snippet]").await;
+    gloo_timers::future::TimeoutFuture::new(10).await;
+    let snippet: web_sys::HtmlTextAreaElement = web_common::q(&root, "[data-testid=embed-snippet]").dyn_into().unwrap();
+    assert_eq!(copied.get(1).as_string(), Some(snippet.value()));
+    js_sys::Reflect::delete_property(&navigator, &"clipboard".into()).unwrap();
+    drop(keep);
+    root.remove();
+}

@@ -48,7 +48,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
     let status = use_state(|| None::<String>);
     html! {
         <section class="share" aria-label="Share, save and export" data-testid="share-panel">
-            <LinkBox link={props.link.clone()} name={props.scenario.name.clone()} />
+            <LinkBox link={props.link.clone()} name={props.scenario.name.clone()} status={status.setter()} />
             <Library scenario={props.scenario.clone()} dispatch={props.dispatch.clone()} status={status.setter()} />
             <Files scenario={props.scenario.clone()} run={props.run.clone()} dispatch={props.dispatch.clone()}
                    status={status.setter()} />
@@ -64,6 +64,26 @@ struct LinkBoxProps {
     link: LinkParts,
     /// The scenario's name, for the iframe's title.
     name: String,
+    status: UseStateSetter<Option<String>>,
+}
+
+/// Puts `text` on the clipboard, and says in `status` whether it could (a page served
+/// over plain HTTP from another machine has no clipboard API, and a browser may refuse).
+fn copy(text: String, what: &'static str, status: UseStateSetter<Option<String>>) {
+    let navigator = gloo_utils::window().navigator();
+    // `navigator.clipboard` is missing outside secure contexts: calling it would throw.
+    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| c.is_object());
+    if !has_clipboard {
+        status.set(Some(format!("This page cannot reach the clipboard: select the {what} and copy it (Ctrl+C).")));
+        return;
+    }
+    let promise = navigator.clipboard().write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        status.set(Some(match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => format!("Copied the {what}."),
+            Err(_) => format!("The browser did not let the page copy: select the {what} and copy it (Ctrl+C)."),
+        }));
+    });
 }
 
 /// The link to this run, and the iframe snippet with its options.
@@ -76,6 +96,7 @@ fn link_box(props: &LinkBoxProps) -> Html {
         attribute(&props.link.with(*embed)),
         attribute(&props.name)
     );
+    let link = props.link.with(Embed::default());
     let toggle = |f: fn(&mut Embed)| {
         let embed = embed.clone();
         Callback::from(move |_| {
@@ -88,8 +109,13 @@ fn link_box(props: &LinkBoxProps) -> Html {
         <>
             <h2>{ "Share" }</h2>
             <label class="field">{ "Link to this exact run (scenario, step, speed, scheduler)" }
-                <input readonly=true value={props.link.with(Embed::default())} onfocus={select_all}
-                       data-testid="share-link" />
+                <span class="row">
+                    <input readonly=true value={link.clone()} onfocus={select_all} data-testid="share-link" />
+                    <button data-testid="copy-link" onclick={{
+                        let status = props.status.clone();
+                        Callback::from(move |_| copy(link.clone(), "link", status.clone()))
+                    }}>{ "Copy" }</button>
+                </span>
             </label>
             <fieldset class="embed-options">
                 <legend>{ "Embed in a course page (fits 700 × 400)" }</legend>
@@ -101,8 +127,12 @@ fn link_box(props: &LinkBoxProps) -> Html {
                     <input type="checkbox" checked={embed.looped} onchange={toggle(|e| e.looped = !e.looped)} />
                     { " loop" }
                 </label>
-                <textarea readonly=true rows="3" value={snippet} onfocus={select_all} data-testid="embed-snippet"
-                          aria-label="iframe snippet" />
+                <textarea readonly=true rows="3" value={snippet.clone()} onfocus={select_all}
+                          data-testid="embed-snippet" aria-label="iframe snippet" />
+                <button data-testid="copy-snippet" onclick={{
+                    let status = props.status.clone();
+                    Callback::from(move |_| copy(snippet.clone(), "snippet", status.clone()))
+                }}>{ "Copy the snippet" }</button>
             </fieldset>
         </>
     }
