@@ -73,3 +73,11 @@ async fn headings_are_written_as_read_and_the_cycle_fits_a_narrow_screen() {
         root.remove();
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_scenario_on_screen_at_first_is_the_first_in_the_list() {
+    let root = web_common::mount().await;
+    let first = all(&root, ".preset").into_iter().next().unwrap();
+    assert_eq!(first.get_attribute("aria-pressed").as_deref(), Some("true"), "{:?}", first.text_content());
+    root.remove();
+}

@@ -49,7 +49,9 @@ fn scenario(name: &str, description: &str, mutexes: Vec<MutexSpec>, tasks: Vec<T
 
 /// Every preset, in the order the picker shows them.
 pub fn presets() -> Vec<Preset> {
-    vec![counter(), reader_writer(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness()]
+    // The first is the page's default: the seeds' own walk-through, where the queue and the
+    // hand-over are easiest to see.
+    vec![reader_writer(), counter(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness()]
 }
 
 /// The preset with this id.

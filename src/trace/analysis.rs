@@ -7,11 +7,15 @@ use crate::exec::{Event, EventKind, MutexId, TaskId};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
-/// Wait and hold times of one task, in virtual ms.
+/// Wait and hold times of one task, in virtual ms and in steps.
 ///
 /// A wait runs from asking for a lock to getting it, a hold from getting it to letting
 /// go; an uncontended lock cycle counts as an acquisition with zero wait and zero hold.
-/// The means are over all acquisitions (0 if there were none).
+/// A wait or a hold still going on when the run ended counts up to the end, and is
+/// flagged ([`waiting_at_end`](TaskStats::waiting_at_end),
+/// [`holding_at_end`](TaskStats::holding_at_end)): after a deadlock, that wait never ends.
+/// The same are counted in steps, for runs in which no virtual time passes (where every
+/// wait is 0 ms). The means are over all acquisitions (0 if there were none).
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct TaskStats {
     /// Locks it got, of every mutex together.
@@ -22,8 +26,8 @@ pub struct TaskStats {
     pub wait_max: u64,
     /// `wait_total` per acquisition.
     pub wait_mean: f64,
-    /// Virtual ms it held locks, in all (a lock still held when the run ended does not
-    /// count).
+    /// Virtual ms it held locks, in all (a lock still held when the run ended counts up
+    /// to the end).
     pub hold_total: u64,
     /// Its longest hold, in virtual ms.
     pub hold_max: u64,
@@ -31,6 +35,35 @@ pub struct TaskStats {
     pub hold_mean: f64,
     /// The most acquisitions of a mutex by other tasks while this one waited for it.
     pub max_overtaken: u64,
+    /// Steps it waited for locks, in all.
+    pub wait_steps_total: u64,
+    /// Its longest wait, in steps.
+    pub wait_steps_max: u64,
+    /// Steps it held locks, in all.
+    pub hold_steps_total: u64,
+    /// Its longest hold, in steps.
+    pub hold_steps_max: u64,
+    /// It was still waiting for a lock when the run ended (its last wait is counted up to
+    /// the end; after a deadlock or a lost wake-up, it never ends).
+    pub waiting_at_end: bool,
+    /// It still held a lock when the run ended (counted up to the end).
+    pub holding_at_end: bool,
+}
+
+impl TaskStats {
+    fn add_wait(&mut self, ms: u64, steps: u64) {
+        self.wait_total += ms;
+        self.wait_max = self.wait_max.max(ms);
+        self.wait_steps_total += steps;
+        self.wait_steps_max = self.wait_steps_max.max(steps);
+    }
+
+    fn add_hold(&mut self, ms: u64, steps: u64) {
+        self.hold_total += ms;
+        self.hold_max = self.hold_max.max(ms);
+        self.hold_steps_total += steps;
+        self.hold_steps_max = self.hold_steps_max.max(steps);
+    }
 }
 
 /// What kind of problem an alert reports.
@@ -90,9 +123,11 @@ type Cycle = Vec<(TaskId, MutexId)>;
 
 pub(super) struct Recorder {
     stats: Vec<TaskStats>,
-    /// When each task asked for each mutex (task → (mutex, time, acquisitions of it then)).
-    asked: Vec<Option<(MutexId, u64, u64)>>,
-    held_at: Vec<Vec<(MutexId, u64)>>,
+    /// When each task asked for each mutex (task → (mutex, time, step, acquisitions of it
+    /// then)).
+    asked: Vec<Option<(MutexId, u64, u32, u64)>>,
+    /// The locks each task holds, and since when (time, step).
+    held_at: Vec<Vec<(MutexId, u64, u32)>>,
     acquisitions_of: Vec<u64>,
     /// The latest release per mutex: (task, step).
     released: Vec<Option<(TaskId, u32)>>,
@@ -136,21 +171,19 @@ impl Recorder {
         self.last_time = e.time;
         match e.kind {
             EventKind::LockRequested { task, mutex } => {
-                self.asked[task as usize] = Some((mutex, e.time, self.acquisitions_of[mutex as usize]));
+                self.asked[task as usize] = Some((mutex, e.time, e.step, self.acquisitions_of[mutex as usize]));
             }
             EventKind::Acquired { task, mutex } => {
                 let s = &mut self.stats[task as usize];
                 s.acquisitions += 1;
-                if let Some((m, since, seen)) = self.asked[task as usize].take() {
+                if let Some((m, since, since_step, seen)) = self.asked[task as usize].take() {
                     if m == mutex {
-                        let wait = e.time - since;
-                        s.wait_total += wait;
-                        s.wait_max = s.wait_max.max(wait);
+                        s.add_wait(e.time - since, u64::from(e.step - since_step));
                         s.max_overtaken = s.max_overtaken.max(self.acquisitions_of[mutex as usize] - seen);
                     }
                 }
                 self.acquisitions_of[mutex as usize] += 1;
-                self.held_at[task as usize].push((mutex, e.time));
+                self.held_at[task as usize].push((mutex, e.time, e.step));
                 if let Some((from, step)) = self.released[mutex as usize] {
                     if step == e.step && from != task {
                         self.handoffs.push(Handoff { mutex, from, to: task, step: e.step, time: e.time });
@@ -159,12 +192,9 @@ impl Recorder {
             }
             EventKind::Released { task, mutex } => {
                 let held = &mut self.held_at[task as usize];
-                if let Some(p) = held.iter().rposition(|&(m, _)| m == mutex) {
-                    let (_, since) = held.remove(p);
-                    let s = &mut self.stats[task as usize];
-                    let hold = e.time - since;
-                    s.hold_total += hold;
-                    s.hold_max = s.hold_max.max(hold);
+                if let Some(p) = held.iter().rposition(|&(m, ..)| m == mutex) {
+                    let (_, since, since_step) = held.remove(p);
+                    self.stats[task as usize].add_hold(e.time - since, u64::from(e.step - since_step));
                 }
                 self.released[mutex as usize] = Some((task, e.step));
             }
@@ -247,6 +277,17 @@ impl Recorder {
             });
         }
         self.segments.sort_by_key(|s| (s.task, s.start_step, s.start_time));
+        // Waits and holds still going on count up to the end, flagged.
+        for (t, s) in self.stats.iter_mut().enumerate() {
+            if let (Some((_, since, since_step, _)), true) = (self.asked[t], state.tasks[t].waiting_on.is_some()) {
+                s.add_wait(now.saturating_sub(since), u64::from(steps.saturating_sub(since_step)));
+                s.waiting_at_end = true;
+            }
+            for &(_, since, since_step) in &self.held_at[t] {
+                s.add_hold(now.saturating_sub(since), u64::from(steps.saturating_sub(since_step)));
+                s.holding_at_end = true;
+            }
+        }
         let task = |t: TaskId| scenario.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |x| x.name.clone());
         let mutex =
             |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
@@ -329,7 +370,7 @@ impl Recorder {
         let n = self.stats.len() as u64;
         for (i, s) in self.stats.iter().enumerate() {
             let never = s.acquisitions == 0
-                && self.asked[i].is_some_and(|(m, _, seen)| self.acquisitions_of[m as usize] - seen >= 2 * n.max(2));
+                && self.asked[i].is_some_and(|(m, _, _, seen)| self.acquisitions_of[m as usize] - seen >= 2 * n.max(2));
             if s.max_overtaken > n.saturating_sub(1).max(1) || never {
                 let message = if never {
                     format!(

@@ -117,7 +117,7 @@ impl Lane {
             Lane::Watching => "waiting for a write",
             Lane::Idle => "pending, waiting to be woken",
             Lane::Done => "done",
-            Lane::Stuck => "stuck (lost wake-up)",
+            Lane::Stuck => "stuck: nothing holds its waker (a lost wake-up)",
             Lane::Blocked => "blocked the thread",
         }
     }

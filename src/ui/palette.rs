@@ -52,6 +52,17 @@ pub fn chip(scenario: &Scenario, task: TaskId, extra: &'static str) -> Html {
     }
 }
 
+/// A word of jargon with its explanation, shown on hover and on keyboard focus, and read
+/// by screen readers as the word's description. `id` must be unique on the page.
+pub fn term(text: &str, id: &'static str, explanation: &'static str) -> Html {
+    html! {
+        <span class="term" tabindex="0" aria-describedby={id}>
+            { text.to_string() }
+            <span class="tip" role="tooltip" id={id}>{ explanation }</span>
+        </span>
+    }
+}
+
 /// Small inline icons (SVG, so they render without emoji fonts).
 pub fn icon(name: &str) -> Html {
     let path = match name {

@@ -22,10 +22,11 @@ pub fn status_text(status: &TaskStatus, loaded: &Loaded, view: &TaskView) -> (St
         }
         TaskStatus::Sleeping { until } => (format!("sleeping until {until} ms"), "sleeping"),
         TaskStatus::Watching { mutex } => (format!("waiting for a write to {}", mutex_name(s, *mutex)), "watching"),
-        TaskStatus::Parked if holding => (format!("parked, holding {holds}"), "holding"),
-        TaskStatus::Parked => ("parked".into(), "idle"),
+        TaskStatus::Parked if holding => (format!("pending, waiting to be woken, holding {holds}"), "holding"),
+        TaskStatus::Parked => ("pending, waiting to be woken".into(), "idle"),
         TaskStatus::Done => ("done".into(), "done"),
-        TaskStatus::Stuck => ("stuck: lost its wake-up".into(), "stuck"),
+        // True from the poll that left the waker nowhere: nothing can ever wake it.
+        TaskStatus::Stuck => ("stuck: nothing holds its waker, so nothing can wake it".into(), "stuck"),
         TaskStatus::Blocked { mutex } => (format!("blocked the thread on {}", mutex_name(s, *mutex)), "stuck"),
     }
 }

@@ -282,11 +282,10 @@ pub enum Action {
 }
 
 impl Model {
-    /// The page with the default preset (reader/writer) run, in `theme`.
+    /// The page with the first preset (the picker's first: reader/writer) run, in `theme`.
     pub fn new(theme: Theme) -> Model {
         let presets = Rc::new(presets());
-        let index =
-            presets.iter().position(|p| p.id == "reader-writer").or(if presets.is_empty() { None } else { Some(0) });
+        let index = if presets.is_empty() { None } else { Some(0) };
         let scenario = index.map(|i| presets[i].scenario.clone()).unwrap_or_else(empty_scenario);
         let mut model = Model {
             presets,

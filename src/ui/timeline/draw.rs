@@ -56,10 +56,23 @@ impl Scale {
     }
 }
 
-fn span_of(s: &Segment, axis: Axis) -> (f64, f64) {
+/// Where a segment lies on the axis. Each lane's final state (the segment that ends past
+/// the last step) lasts to the axis's end, past the run, so that the state a run ends in
+/// shows even when no time passes after it (a deadlock ends the run at the moment it forms).
+fn span_of(s: &Segment, axis: Axis, run_steps: u32, end: f64) -> (f64, f64) {
     match axis {
+        Axis::Time if s.end_step > run_steps => (s.start_time as f64, end),
         Axis::Time => (s.start_time as f64, s.end_time as f64),
         Axis::Steps => (s.start_step as f64, s.end_step as f64),
+    }
+}
+
+/// The axis's length: the run and a little past it (one step; or 5 % of the time, at
+/// least 1 ms), where each lane's final state shows.
+pub(super) fn axis_end(run: &crate::trace::Run, axis: Axis) -> f64 {
+    match axis {
+        Axis::Time => run.duration() as f64 + (run.duration() as f64 / 20.0).max(1.0),
+        Axis::Steps => run.steps() as f64 + 1.0,
     }
 }
 
@@ -77,12 +90,7 @@ pub(super) fn geometry(props: &Input, css_width: f64) -> Geometry {
     let lane_h = ((props.max_height - TOP) / tasks).clamp(2.0, 22.0);
     let height = TOP + lane_h * tasks + 4.0;
     let gutter = if css_width > 600.0 { 110.0 } else { 30.0 };
-    let total = match props.axis {
-        Axis::Time => run.duration() as f64,
-        // One step past the end, where each lane's final state shows.
-        Axis::Steps => run.steps() as f64 + 1.0,
-    }
-    .max(1.0);
+    let total = axis_end(run, props.axis).max(1.0);
     let span = total / zoom;
     let here = match props.axis {
         Axis::Time => run.time_at(props.step) as f64,
@@ -208,7 +216,8 @@ fn draw_lanes(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Re
             }
         }
         // Skip the segments that end before the window (sorted by start; ends too).
-        let first = lane.partition_point(|seg| span_of(seg, props.axis).1 < s.from);
+        let (steps, end) = (props.loaded.run.steps(), axis_end(&props.loaded.run, props.axis));
+        let first = lane.partition_point(|seg| span_of(seg, props.axis, steps, end).1 < s.from);
         let mut column: Option<(i64, Lane)> = None;
         let flush = |col: Option<(i64, Lane)>| {
             if let Some((px, l)) = col {
@@ -217,7 +226,7 @@ fn draw_lanes(ctx: &CanvasRenderingContext2d, props: &Input, g: &Geometry) -> Re
             }
         };
         for seg in &lane[first..] {
-            let (a, b) = span_of(seg, props.axis);
+            let (a, b) = span_of(seg, props.axis, steps, end);
             if a > s.to {
                 break;
             }
