@@ -38,3 +38,17 @@ fn a_finished_run_leaves_no_wait_or_hold_open() {
         assert!(s.wait_steps_max <= s.wait_steps_total && s.hold_steps_max <= s.hold_steps_total);
     }
 }
+
+#[test]
+fn the_choices_left_in_the_game_are_judged_by_trying_every_one() {
+    use mutex_playground::trace::explore::{outlook, Ending, Outlook};
+    let deadlock = preset("deadlock").unwrap().scenario;
+    assert_eq!(outlook(&deadlock, &[], 1_000), Outlook::Decided(Ending::Deadlock));
+    // Every preset either is decided, open, or too big to tell, and never panics.
+    for p in mutex_playground::scenario::presets() {
+        let _ = outlook(&p.scenario, &[], 200);
+    }
+    // A budget too small to see it through says so.
+    let counter = preset("counter").unwrap().scenario;
+    assert_eq!(outlook(&counter, &[], 5), Outlook::Unknown);
+}

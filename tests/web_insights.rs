@@ -79,3 +79,12 @@ async fn jargon_is_explained_where_it_appears() {
     assert!(states.iter().all(|s| !s.contains("parked")), "{states:?}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_game_says_when_the_choices_left_no_longer_matter() {
+    let root = web_common::mount_at("#preset=deadlock").await;
+    web_common::click(&root, "[data-testid=mode-scheduler]").await;
+    let text = q(&root, "[data-testid=outlook]").text_content().unwrap();
+    assert!(text.contains("every schedule ends in a deadlock"), "{text}");
+    root.remove();
+}

@@ -26,6 +26,7 @@
 //! backwards, costs at most one checkpoint interval of events.
 
 mod analysis;
+pub mod explore;
 mod realtime;
 mod state;
 

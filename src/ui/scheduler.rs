@@ -2,7 +2,32 @@
 
 use super::palette::{chip, icon, task_name};
 use super::state::{Action, RunRef};
+use crate::exec::Policy;
+use crate::trace::explore::{outlook, Outlook};
 use crate::trace::EndReason;
+
+/// The most runs tried to tell whether the choices left still matter (each is a whole run
+/// of the scenario from the start: a few ms for the presets).
+const OUTLOOK_RUNS: usize = 300;
+
+/// Whether the choices left still matter, in a sentence.
+fn outlook_text(run: &crate::trace::Run) -> Option<String> {
+    if !matches!(run.end, EndReason::AwaitingChoice { .. }) {
+        return None;
+    }
+    let Policy::Manual { choices } = run.replay_policy() else { return None };
+    Some(match outlook(&run.scenario, &choices, OUTLOOK_RUNS) {
+        Outlook::Decided(ending) => format!(
+            "From here on, every schedule ends in {}: the choices left do not change the outcome.",
+            ending.describe()
+        ),
+        Outlook::Open(endings) => {
+            let list: Vec<&str> = endings.iter().map(|e| e.describe()).collect();
+            format!("Your choices still decide the outcome: it can end in {}.", list.join(" or "))
+        }
+        Outlook::Unknown => "There are too many ways on from here to tell whether your choices still matter.".into(),
+    })
+}
 use yew::prelude::*;
 
 /// The game's state, as the run made of the player's choices so far shows it.
@@ -23,6 +48,7 @@ pub struct SchedulerProps {
 pub fn scheduler(props: &SchedulerProps) -> Html {
     let run = &props.run.run;
     let scenario = &run.scenario;
+    let outlook = use_memo(props.run.clone(), |r| outlook_text(&r.run));
     let ready = run.ready_at_end();
     let status = match &run.end {
         EndReason::AwaitingChoice { .. } => "Your turn: pick the ready task the executor polls next.".to_string(),
@@ -33,6 +59,9 @@ pub fn scheduler(props: &SchedulerProps) -> Html {
         <section class="scheduler" aria-label="Scheduler" data-testid="scheduler">
             <h2>{ "You are the scheduler" }</h2>
             <p>{ status }</p>
+            if let Some(text) = &*outlook {
+                <p class="outlook" data-testid="outlook">{ text.clone() }</p>
+            }
             <div class="ready-row" role="group" aria-label="Ready tasks">
                 { for ready.iter().map(|&t| {
                     let name = task_name(scenario, t);

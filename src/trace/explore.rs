@@ -1,0 +1,134 @@
+//! Every way on from a point of a run: do the scheduling choices left still matter?
+//!
+//! From a list of choices (a [`Policy::Manual`] prefix), every continuation is tried: at
+//! each point where the run waits for a choice, each ready task in turn, depth first.
+//! Each run that ends (finishes, deadlocks, loses a wake-up, hits a limit) is a leaf, and
+//! its [`Ending`] is what counts. The scheduler game uses it to say when the outcome no
+//! longer depends on the player. The search is bounded by a number of runs: a scenario
+//! with many tasks has far too many interleavings to try them all here.
+//!
+//! # Examples
+//!
+//! ```
+//! use mutex_playground::scenario::{preset, Scenario};
+//! use mutex_playground::trace::explore::{outlook, Ending, Outlook};
+//!
+//! // The deadlock preset: each task takes its first lock, then sleeps; while one sleeps
+//! // the other is the only one ready, so every schedule deadlocks.
+//! let deadlock = preset("deadlock").unwrap().scenario;
+//! assert_eq!(outlook(&deadlock, &[], 1_000), Outlook::Decided(Ending::Deadlock));
+//!
+//! // Yielding instead of sleeping, a task can be polled again at once: run left to the
+//! // end first and nobody waits; interleave them and they deadlock.
+//! let yielding = Scenario::from_json(r#"{"name": "yielding", "mutexes": [{"name": "a"}, {"name": "b"}],
+//!     "tasks": [
+//!       {"name": "left", "steps": [{"op": "lock", "mutex": "a"}, {"op": "yield"}, {"op": "lock", "mutex": "b"}]},
+//!       {"name": "right", "steps": [{"op": "lock", "mutex": "b"}, {"op": "yield"}, {"op": "lock", "mutex": "a"}]}
+//!     ]}"#).unwrap();
+//! assert_eq!(outlook(&yielding, &[], 1_000), Outlook::Open(vec![Ending::Finished, Ending::Deadlock]));
+//! // Once both hold their first lock, it is decided.
+//! assert_eq!(outlook(&yielding, &[0, 1], 1_000), Outlook::Decided(Ending::Deadlock));
+//! ```
+
+use super::{simulate, EndReason};
+use crate::exec::{Policy, TaskId};
+use crate::scenario::Scenario;
+use std::collections::BTreeSet;
+
+/// How a run ended, as the scheduler game tells endings apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ending {
+    /// Every task finished.
+    Finished,
+    /// A cycle of waits.
+    Deadlock,
+    /// A task lost its wake-up.
+    LostWakeup,
+    /// A blocking lock stalled the thread.
+    Stalled,
+    /// Nothing could run for another reason.
+    Stuck,
+    /// A limit stopped it (work, time, a task that would not yield, the trace's size).
+    Limit,
+}
+
+impl Ending {
+    /// The ending of a finished run; `None` while it waits for a choice (or was given a
+    /// task that was not ready).
+    pub fn of(end: &EndReason) -> Option<Ending> {
+        Some(match end {
+            EndReason::Finished => Ending::Finished,
+            EndReason::Deadlock { .. } => Ending::Deadlock,
+            EndReason::LostWakeup { .. } => Ending::LostWakeup,
+            EndReason::Stalled { .. } => Ending::Stalled,
+            EndReason::Stuck => Ending::Stuck,
+            EndReason::StepLimit
+            | EndReason::TimeLimit
+            | EndReason::Runaway { .. }
+            | EndReason::Flood { .. }
+            | EndReason::TraceFull { .. } => Ending::Limit,
+            EndReason::AwaitingChoice { .. } | EndReason::BadChoice { .. } => return None,
+        })
+    }
+
+    /// In words, after "ends in": "every task finishing", "a deadlock".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Ending::Finished => "every task finishing",
+            Ending::Deadlock => "a deadlock",
+            Ending::LostWakeup => "a lost wake-up",
+            Ending::Stalled => "a stalled executor",
+            Ending::Stuck => "nothing able to run",
+            Ending::Limit => "a limit of the scenario",
+        }
+    }
+}
+
+/// What the choices left can still change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outlook {
+    /// Every way on ends like this: the choices left do not change the outcome.
+    Decided(Ending),
+    /// The choices left decide between (at least) these endings.
+    Open(Vec<Ending>),
+    /// More ways on than the budget allows trying, without two endings found yet.
+    Unknown,
+}
+
+/// What the choices after `choices` can still change in `scenario`, trying at most
+/// `max_runs` runs. It stops as soon as two different endings are found (the outcome is
+/// then open). An invalid scenario, or choices that are not a valid prefix, give
+/// [`Outlook::Unknown`].
+pub fn outlook(scenario: &Scenario, choices: &[TaskId], max_runs: usize) -> Outlook {
+    let mut endings = BTreeSet::new();
+    let mut todo: Vec<Vec<TaskId>> = vec![choices.to_vec()];
+    let mut runs = 0;
+    while let Some(prefix) = todo.pop() {
+        if runs >= max_runs {
+            return Outlook::Unknown;
+        }
+        runs += 1;
+        let Ok(run) = simulate(scenario, &Policy::Manual { choices: prefix.clone() }) else { return Outlook::Unknown };
+        match (&run.end, Ending::of(&run.end)) {
+            (EndReason::AwaitingChoice { ready }, _) => {
+                // Depth first, the first ready task tried first.
+                for &t in ready.iter().rev() {
+                    let mut next = prefix.clone();
+                    next.push(t);
+                    todo.push(next);
+                }
+            }
+            (_, Some(ending)) => {
+                endings.insert(ending);
+                if endings.len() > 1 {
+                    return Outlook::Open(endings.into_iter().collect());
+                }
+            }
+            (_, None) => return Outlook::Unknown,
+        }
+    }
+    match endings.into_iter().next() {
+        Some(ending) => Outlook::Decided(ending),
+        None => Outlook::Unknown,
+    }
+}
