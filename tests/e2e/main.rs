@@ -6,6 +6,7 @@
 mod frames;
 mod harness;
 mod hostile;
+mod journey;
 mod share;
 mod ui;
 
