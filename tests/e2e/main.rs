@@ -6,6 +6,7 @@
 mod frames;
 mod harness;
 mod hostile;
+mod load;
 mod share;
 mod ui;
 
