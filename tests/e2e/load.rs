@@ -35,7 +35,8 @@ use std::net::TcpStream;
 /// The app is there with a run loaded: the title, the play button and the timeline's
 /// canvas (the timeline is drawn only for a loaded run), and no simulation under way.
 const READY: &str = "document.querySelector('#app-title') && document.querySelector('[data-testid=play]') \
-                     && document.querySelector('.timeline canvas') && !document.querySelector('[data-testid=simulating]')";
+                     && document.querySelector('.timeline canvas') \
+                     && !document.querySelector('[data-testid=simulating]')";
 
 /// Runs in each new document before the page's own scripts; leaves its times in `window.__bench`.
 fn probe() -> String {
@@ -47,7 +48,10 @@ fn probe() -> String {
            new MutationObserver((_, obs) => {{ if (ready()) {{ b.mounted = performance.now(); obs.disconnect(); }} }})
              .observe(document, {{ childList: true, subtree: true }});
            function tick() {{
-             if (ready()) {{ b.seen = performance.now(); requestAnimationFrame(() => {{ b.frame = performance.now(); }}); }}
+             if (ready()) {{
+               b.seen = performance.now();
+               requestAnimationFrame(() => {{ b.frame = performance.now(); }});
+             }}
              else requestAnimationFrame(tick);
            }}
            requestAnimationFrame(tick);
@@ -176,7 +180,10 @@ async fn load_to_first_interactive_frame() {
         wasm.display(),
         raw.len()
     );
-    println!("\n| load | first interactive frame | app mounted | wasm started | DOMContentLoaded | wasm fetched | wasm bytes over the wire |");
+    println!(
+        "\n| load | first interactive frame | app mounted | wasm started | DOMContentLoaded | wasm fetched \
+         | wasm bytes over the wire |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for (name, s) in [("cold (new profile)", &cold), ("warm (2nd visit)", &second), ("warm (3rd visit)", &third)] {
         println!(
