@@ -45,7 +45,7 @@ test-browser:
 
 ## The Trunk release build, served on loopback, driven through ChromeDriver (tests/e2e/)
 test-e2e: dist
-	$(ENV) cargo test --locked --test e2e -- --ignored --skip frames:: --test-threads=1
+	$(ENV) cargo test --locked --test e2e -- --ignored --skip frames:: --skip load:: --test-threads=1
 
 ## loom models of the Mutex (tests/loom_*.rs)
 test-loom:
@@ -71,6 +71,7 @@ bench: bootstrap
 	$(ENV) cargo run --locked --profile bench --example worst_case
 	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
 	scripts/bench-frames.sh
+	scripts/bench-load.sh
 	$(MAKE) --no-print-directory size
 
 ## Sizes of the release dist (raw and gzip) for BENCHMARKS.md

@@ -408,15 +408,15 @@ impl Scenario {
     /// be over the import limit ([`MAX_JSON_BYTES`]); then compact, which validation
     /// guarantees fits.
     pub fn to_json(&self) -> String {
-        if validate::canonical_size(self) <= MAX_JSON_BYTES / 3 {
+        let compact = serde_json::to_string(self).expect("a scenario always serializes");
+        if compact.len() <= MAX_JSON_BYTES / 3 {
             // Only try pretty where it is likely to fit (checked below either way).
-            if let Ok(pretty) = serde_json::to_string_pretty(self) {
-                if pretty.len() <= MAX_JSON_BYTES {
-                    return pretty;
-                }
+            let pretty = pretty_json(&compact);
+            if pretty.len() <= MAX_JSON_BYTES {
+                return pretty;
             }
         }
-        serde_json::to_string(self).expect("a scenario always serializes")
+        compact
     }
 
     /// Checks names, references, held guards and limits. See [`ScenarioError`].
@@ -482,6 +482,60 @@ impl Scenario {
     }
 }
 
+/// What `serde_json::to_string_pretty` writes (two-space indents, `": "`, `[]` and `{}` when
+/// empty), laid out from the compact JSON that `serde_json::to_string` wrote. Serializing twice,
+/// compact and pretty, would put a second copy of every scenario type's serializer into the page.
+fn pretty_json(compact: &str) -> String {
+    let b = compact.as_bytes();
+    let mut out = Vec::with_capacity(b.len() + b.len() / 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.resize(out.len() + 2 * depth, b' ');
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                out.extend_from_slice(&b[start..(i + 1).min(b.len())]);
+            }
+            b'[' | b'{' => {
+                out.push(c);
+                match b.get(i + 1) {
+                    Some(&close @ (b']' | b'}')) => {
+                        out.push(close);
+                        i += 1;
+                    }
+                    _ => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            b',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            b':' => out.extend_from_slice(b": "),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    // Only ASCII was added, and strings were copied whole.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 impl Step {
     /// A short label for the step, as the task view shows it: `lock(db)`, `sleep(350)`.
     pub fn label(&self) -> String {
@@ -544,6 +598,33 @@ impl WriteAction {
             WriteAction::SetNow => "set(now)".into(),
             WriteAction::InsertNow { key } => format!("insert({key:?}, now)"),
             WriteAction::Push { value } => format!("push({value})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_json_lays_out_as_serde_json_does() {
+        let values = [
+            serde_json::json!({}),
+            serde_json::json!([]),
+            serde_json::json!({"a": [], "b": {}, "c": [[], [{}], {"d": [1, -2.5, null, true]}]}),
+            serde_json::json!(["quote \" and \\ backslash", "\\", "\\\"", "{[,:]}", "tab\tnew\nline", "é ✓ \u{1}"]),
+            serde_json::json!({"k\"ey": {"x:y": "a,b", "": ""}}),
+            serde_json::json!("just a string"),
+            serde_json::json!(12),
+        ];
+        for v in &values {
+            let compact = serde_json::to_string(v).unwrap();
+            assert_eq!(pretty_json(&compact), serde_json::to_string_pretty(v).unwrap(), "{compact}");
+        }
+        let scenarios = presets().into_iter().map(|p| p.scenario).chain([hammer(3, 2, true)]);
+        for s in &scenarios.collect::<Vec<_>>() {
+            assert_eq!(pretty_json(&serde_json::to_string(s).unwrap()), serde_json::to_string_pretty(s).unwrap());
+            assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(s));
         }
     }
 }

@@ -25,20 +25,31 @@ pub fn dist_dir() -> PathBuf {
 /// Serves `root` on 127.0.0.1 under the URL prefix `mount` (e.g. "/" or "/course/play/"),
 /// on a free port, from a background thread, for the life of the process.
 pub fn serve(root: PathBuf, mount: &'static str) -> String {
+    serve_with(root, mount, false)
+}
+
+/// Like [`serve`], with the caching headers a static host would send for a Trunk dist:
+/// `index.html` is revalidated (`no-cache`), the files with a content hash in their name are
+/// `immutable` for a year. The load benchmark's second visit then reads them from the cache.
+pub fn serve_cached(root: PathBuf, mount: &'static str) -> String {
+    serve_with(root, mount, true)
+}
+
+fn serve_with(root: PathBuf, mount: &'static str, cached: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
             std::thread::spawn(move || {
-                let _ = answer(stream, &root, mount);
+                let _ = answer(stream, &root, mount, cached);
             });
         }
     });
     format!("http://{addr}{mount}")
 }
 
-fn answer(mut stream: TcpStream, root: &Path, mount: &str) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, root: &Path, mount: &str, cached: bool) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -70,9 +81,14 @@ fn answer(mut stream: TcpStream, root: &Path, mount: &str) -> std::io::Result<()
                 Some("json") => "application/json",
                 _ => "application/octet-stream",
             };
+            let cache = match (cached, file.extension().and_then(|e| e.to_str())) {
+                (false, _) => "",
+                (true, Some("html")) => "Cache-Control: no-cache\r\n",
+                (true, _) => "Cache-Control: max-age=31536000, immutable\r\n",
+            };
             write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\n{cache}Connection: close\r\n\r\n",
                 body.len()
             )?;
             stream.write_all(&body)

@@ -7,6 +7,7 @@ mod frames;
 mod harness;
 mod hostile;
 mod journey;
+mod load;
 mod share;
 mod ui;
 
