@@ -29,7 +29,7 @@ fn each_kind_of_bad_input_names_its_place() {
         ),
         (
             r#"{"name":"x","mutexes":[{"name":"db"}],"tasks":[{"name":"t","steps":[{"op":"sleep","ms":-5}]}]}"#,
-            "tasks[0].steps[0]: invalid value: integer `-5`, expected u64",
+            "tasks[0].steps[0].ms: invalid value: integer `-5`, expected u64",
         ),
         (
             concat!(
@@ -82,6 +82,33 @@ fn each_kind_of_bad_input_names_its_place() {
         ),
         (r#"{"name":"x","tasks":[{"name":"t","steps":[]}],"surprise":1}"#, "unknown field `surprise`"),
         (r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"print"}]}]}"#, "tasks[0].steps[0]: missing field `text`"),
+        // A field the step does not use, or lacks; a write or condition the same.
+        (
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m"}],"#,
+                r#""tasks":[{"name":"t","steps":[{"op":"lock","mutex":"m","ms":5}]}]}"#
+            ),
+            "tasks[0].steps[0]: unknown field `ms`, expected `mutex`",
+        ),
+        (r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"lock"}]}]}"#, "tasks[0].steps[0]: missing field `mutex`"),
+        (
+            r#"{"name":"x","tasks":[{"name":"t","steps":[{"op":"yield","mutx":"m"}]}]}"#,
+            "tasks[0].steps[0].mutx: unknown field `mutx`, expected one of",
+        ),
+        (
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m"}],"tasks":[{"name":"t","steps":"#,
+                r#"[{"op":"locked_write","mutex":"m","action":{"kind":"set"}}]}]}"#
+            ),
+            "tasks[0].steps[0].action: missing field `value`",
+        ),
+        (
+            concat!(
+                r#"{"name":"x","mutexes":[{"name":"m","kind":"watch"}],"tasks":[{"name":"t","steps":"#,
+                r#"[{"op":"wait_until","mutex":"m","until":{"kind":"at_least","value":1.5}}]}]}"#
+            ),
+            "tasks[0].steps[0].until: invalid type: 1.5, expected i64",
+        ),
         ("{not json", "key must be a string"),
         ("", "EOF while parsing"),
     ];

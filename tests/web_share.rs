@@ -67,15 +67,22 @@ fn a_scenario_in_a_link_round_trips() {
 
 #[wasm_bindgen_test]
 fn the_library_saves_renames_and_deletes() {
+    let get = |name: &str| library().into_iter().find(|(n, _)| n == name).map(|(_, s)| s);
     let s = preset("counter").unwrap().scenario;
     library_save("test: my counter", &s).unwrap();
-    assert_eq!(library().get("test: my counter"), Some(&s));
+    library_save("test: another", &preset("deadlock").unwrap().scenario).unwrap();
+    assert_eq!(get("test: my counter"), Some(s.clone()));
+    let names: Vec<String> = library().into_iter().map(|(n, _)| n).collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "not in name order: {names:?}");
     assert!(library_save("   ", &s).is_err(), "a blank name is refused");
     library_rename("test: my counter", "test: renamed").unwrap();
-    assert!(!library().contains_key("test: my counter"));
-    assert!(library_rename("test: renamed", "test: renamed").is_err(), "no clobbering");
+    assert_eq!(get("test: my counter"), None);
+    assert_eq!(get("test: renamed"), Some(s.clone()));
+    assert!(library_rename("test: renamed", "test: another").is_err(), "no clobbering");
     library_delete("test: renamed").unwrap();
-    assert!(!library().contains_key("test: renamed"));
+    library_delete("test: another").unwrap();
+    assert_eq!(get("test: renamed"), None);
+    assert!(library().is_empty());
     // A damaged store reads as empty rather than breaking the page.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.set_item("mutex-playground/library/v1", "{not json").unwrap();

@@ -69,6 +69,7 @@
 
 mod presets;
 pub mod program;
+mod read;
 mod validate;
 
 pub use presets::{hammer, preset, presets, Preset};
@@ -168,7 +169,7 @@ fn value_name() -> String {
 /// Validation also follows which guards a task holds at each step: a step that needs a
 /// guard the task cannot hold there, or locks one it already holds, is refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "op", rename_all = "snake_case", try_from = "read::RawStep")]
 pub enum Step {
     /// `mutex.lock().await`: waits in the mutex's FIFO queue, or, for a blocking mutex
     /// held by another task, stalls the executor. The guard is held until an
@@ -210,14 +211,13 @@ pub enum Step {
         /// The mutex to read; the task must hold it.
         mutex: String,
         /// A map key: copy only that entry (`None` if the value has no such entry).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         key: Option<String>,
     },
     /// Prints the register like `dbg!`: `name = {register:#?}`, or `name = ()` if
     /// nothing was read yet.
     Dbg {
         /// The name printed before `=` (default `value`).
-        #[serde(default = "value_name")]
         name: String,
     },
     /// Prints a line.
@@ -256,7 +256,7 @@ pub enum Step {
         until: Condition,
         /// Once it holds, take one item into the register: the first element of a list,
         /// or else the whole value (leaving `null`).
-        #[serde(default, skip_serializing_if = "is_false")]
+        #[serde(skip_serializing_if = "is_false")]
         take: bool,
     },
     /// Seed 004's bug: try-locks in `poll_fn` and returns `Pending` without arranging a
@@ -269,7 +269,7 @@ pub enum Step {
         until: Condition,
         /// Once it holds, take one item into the register, as for
         /// [`WaitUntil`](Step::WaitUntil).
-        #[serde(default, skip_serializing_if = "is_false")]
+        #[serde(skip_serializing_if = "is_false")]
         take: bool,
     },
 }
@@ -279,7 +279,7 @@ pub enum Step {
 /// A write that does not fit the value (incrementing a list, say) changes nothing and
 /// records a run-time error.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "read::RawAction")]
 pub enum WriteAction {
     /// Replace the value.
     Set {
@@ -291,7 +291,6 @@ pub enum WriteAction {
     /// is added to as a float.
     Increment {
         /// What to add; may be negative.
-        #[serde(default = "one_i64")]
         by: i64,
     },
     /// Set the value to the virtual time in ms.
@@ -309,13 +308,9 @@ pub enum WriteAction {
     },
 }
 
-fn one_i64() -> i64 {
-    1
-}
-
 /// When a `wait_until` / `broken_wait` is satisfied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "read::RawCondition")]
 pub enum Condition {
     /// A non-empty list, map or string, or any number or boolean (even `0` or `false`):
     /// anything but `null` and empty collections.

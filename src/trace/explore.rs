@@ -33,7 +33,6 @@
 use super::{simulate, EndReason};
 use crate::exec::{Policy, TaskId};
 use crate::scenario::Scenario;
-use std::collections::BTreeSet;
 
 /// How a run ended, as the scheduler game tells endings apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -100,7 +99,9 @@ pub enum Outlook {
 /// then open). An invalid scenario, or choices that are not a valid prefix, give
 /// [`Outlook::Unknown`].
 pub fn outlook(scenario: &Scenario, choices: &[TaskId], max_runs: usize) -> Outlook {
-    let mut endings = BTreeSet::new();
+    // (A vector, not a set: there are six endings at most, and a set type of its own
+    // would cost the page its code.)
+    let mut endings: Vec<Ending> = Vec::new();
     let mut todo: Vec<Vec<TaskId>> = vec![choices.to_vec()];
     let mut runs = 0;
     while let Some(prefix) = todo.pop() {
@@ -119,9 +120,12 @@ pub fn outlook(scenario: &Scenario, choices: &[TaskId], max_runs: usize) -> Outl
                 }
             }
             (_, Some(ending)) => {
-                endings.insert(ending);
+                if !endings.contains(&ending) {
+                    endings.push(ending);
+                }
                 if endings.len() > 1 {
-                    return Outlook::Open(endings.into_iter().collect());
+                    endings.sort();
+                    return Outlook::Open(endings);
                 }
             }
             (_, None) => return Outlook::Unknown,
