@@ -53,7 +53,8 @@ pub enum StepOutcome {
     BadChoice(TaskId),
 }
 
-/// Bounds for [`Executor::run_to_end`].
+/// Bounds for [`Executor::run_to_end`]. Its defaults are also a scenario's default
+/// [`Limits`](crate::scenario::Limits) (one definition for both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunLimits {
     /// Polls at most (counting those already made).

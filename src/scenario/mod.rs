@@ -367,10 +367,10 @@ pub struct Limits {
 }
 
 fn default_max_steps() -> u32 {
-    200_000
+    crate::exec::RunLimits::default().max_steps
 }
 fn default_max_time() -> u64 {
-    600_000
+    crate::exec::RunLimits::default().max_time_ms
 }
 
 impl Default for Limits {
