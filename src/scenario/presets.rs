@@ -246,8 +246,9 @@ fn fairness() -> Preset {
         source: "seed 000: FIFO fairness",
         explanation:
             "Eight tasks take the lock for a millisecond at a time, with a short pause in between. Because the \
-                      queue is strictly FIFO and a released lock goes straight to the head waiter, nobody is overtaken \
-                      more than once per round: the guard goes round in order, and Jain's fairness index is 1.",
+                      queue is strictly FIFO and a released lock goes straight to the head waiter, nobody is ever \
+                      overtaken by a task that asked after it: the guard goes round in order, and Jain's fairness \
+                      index is 1.",
         scenario: scenario(
             "fairness",
             "8 tasks × 12 short holds of one lock",

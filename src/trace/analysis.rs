@@ -33,7 +33,9 @@ pub struct TaskStats {
     pub hold_max: u64,
     /// `hold_total` per acquisition.
     pub hold_mean: f64,
-    /// The most acquisitions of a mutex by other tasks while this one waited for it.
+    /// The most times, in one wait, that a task which asked for the lock after this one
+    /// got it first. Our FIFO Mutex never lets that happen: 0 for every task of every run
+    /// (a property test checks it); a lock that lets newcomers barge would not.
     pub max_overtaken: u64,
     /// Steps it waited for locks, in all.
     pub wait_steps_total: u64,
@@ -128,6 +130,10 @@ pub(super) struct Recorder {
     asked: Vec<Option<(MutexId, u64, u32, u64)>>,
     /// The locks each task holds, and since when (time, step).
     held_at: Vec<Vec<(MutexId, u64, u32)>>,
+    /// Per mutex, the requests so far (each request's turn), and its waiters in the order
+    /// they asked: (turn, task, times overtaken in this wait).
+    turns: Vec<u64>,
+    waiting: Vec<std::collections::VecDeque<(u64, TaskId, u64)>>,
     acquisitions_of: Vec<u64>,
     /// The latest release per mutex: (task, step).
     released: Vec<Option<(TaskId, u32)>>,
@@ -150,6 +156,8 @@ impl Recorder {
             stats: vec![TaskStats::default(); tasks],
             asked: vec![None; tasks],
             held_at: vec![Vec::new(); tasks],
+            turns: vec![0; mutexes],
+            waiting: vec![Default::default(); mutexes],
             acquisitions_of: vec![0; mutexes],
             released: vec![None; mutexes],
             lanes: vec![(Lane::Ready, 0, 0); tasks],
@@ -172,15 +180,30 @@ impl Recorder {
         match e.kind {
             EventKind::LockRequested { task, mutex } => {
                 self.asked[task as usize] = Some((mutex, e.time, e.step, self.acquisitions_of[mutex as usize]));
+                let m = mutex as usize;
+                self.turns[m] += 1;
+                // Turns only grow, so the queue stays in the order the tasks asked.
+                self.waiting[m].push_back((self.turns[m], task, 0));
             }
             EventKind::Acquired { task, mutex } => {
                 let s = &mut self.stats[task as usize];
                 s.acquisitions += 1;
-                if let Some((m, since, since_step, seen)) = self.asked[task as usize].take() {
+                if let Some((m, since, since_step, _)) = self.asked[task as usize].take() {
                     if m == mutex {
                         s.add_wait(e.time - since, u64::from(e.step - since_step));
-                        s.max_overtaken = s.max_overtaken.max(self.acquisitions_of[mutex as usize] - seen);
                     }
+                }
+                // Whoever asked before this task and still waits has been overtaken.
+                // (A task that took it without asking in turn came after all of them.)
+                let queue = &mut self.waiting[mutex as usize];
+                let turn = match queue.iter().position(|w| w.1 == task) {
+                    Some(i) => queue.remove(i).map_or(u64::MAX, |(turn, ..)| turn),
+                    None => u64::MAX,
+                };
+                for w in queue.iter_mut().take_while(|w| w.0 < turn) {
+                    w.2 += 1;
+                    let stats = &mut self.stats[w.1 as usize];
+                    stats.max_overtaken = stats.max_overtaken.max(w.2);
                 }
                 self.acquisitions_of[mutex as usize] += 1;
                 self.held_at[task as usize].push((mutex, e.time, e.step));
@@ -228,7 +251,10 @@ impl Recorder {
                     }
                 }
             }
-            EventKind::TryFailed { task, .. } | EventKind::Cancelled { task, .. } => self.asked[task as usize] = None,
+            EventKind::TryFailed { task, mutex } | EventKind::Cancelled { task, mutex } => {
+                self.asked[task as usize] = None;
+                self.waiting[mutex as usize].retain(|w| w.1 != task);
+            }
             EventKind::LostWakeup { task } => self.lost.push((task, e.step, e.time)),
             EventKind::Stalled { task, mutex, holder } => self.stalled = Some((task, mutex, holder, e.step, e.time)),
             EventKind::Error { task, message } => self.errors.push((task, e.step, e.time, message)),
@@ -411,5 +437,52 @@ impl Recorder {
             alerts,
         };
         (self.segments, self.handoffs, analysis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `kinds` to a recorder of 3 tasks and 1 mutex, one step each; returns each
+    /// task's `max_overtaken`.
+    fn overtaken(kinds: &[EventKind]) -> Vec<u64> {
+        let state = State::new(3, 1);
+        let mut r = Recorder::new(3, 1);
+        for (i, &kind) in kinds.iter().enumerate() {
+            r.observe(&Event { step: i as u32 + 1, time: 0, kind }, &state);
+        }
+        r.stats.iter().map(|s| s.max_overtaken).collect()
+    }
+
+    #[test]
+    fn a_waiter_is_overtaken_only_by_a_task_that_asked_after_it() {
+        use EventKind::{Acquired, LockRequested, Released};
+        let (a, b, c) = (0, 1, 2);
+        let m = 0;
+        // In order (FIFO): nobody is overtaken.
+        let fifo = [
+            Acquired { task: c, mutex: m },
+            LockRequested { task: a, mutex: m },
+            LockRequested { task: b, mutex: m },
+            Released { task: c, mutex: m },
+            Acquired { task: a, mutex: m },
+            Released { task: a, mutex: m },
+            Acquired { task: b, mutex: m },
+        ];
+        assert_eq!(overtaken(&fifo), [0, 0, 0]);
+        // b asked after a and got it first (a barging or LIFO lock would): a is overtaken,
+        // and again by c, who asked later still; nobody else is.
+        let barging = [
+            LockRequested { task: a, mutex: m },
+            LockRequested { task: b, mutex: m },
+            Acquired { task: b, mutex: m },
+            Released { task: b, mutex: m },
+            LockRequested { task: c, mutex: m },
+            Acquired { task: c, mutex: m },
+            Released { task: c, mutex: m },
+            Acquired { task: a, mutex: m },
+        ];
+        assert_eq!(overtaken(&barging), [2, 0, 0]);
     }
 }

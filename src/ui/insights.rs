@@ -32,8 +32,8 @@ fn alert_names(kind: AlertKind) -> (&'static str, &'static str, &'static str) {
 const JAIN: &str = "Jain's fairness index of how many locks each task got: 1 when every task that asked got \
                     as many, down to 1/n when one task of n got them all.";
 const THROUGHPUT: &str = "Locks taken per second of virtual time (per step, when no virtual time passes).";
-const OVERTAKEN: &str = "The most times other tasks took a lock while this task waited for it. A FIFO lock \
-                         keeps it below the number of tasks; more is starvation.";
+const OVERTAKEN: &str = "The most times, in one wait, that a task which asked for the lock after this one got \
+                         it first. A FIFO lock never lets that happen: 0.";
 const WAIT: &str = "From asking for a lock to getting it. ∞: still waiting when the run ended, for good.";
 const HOLD: &str = "From getting a lock to letting it go. ≥: still held when the run ended.";
 
