@@ -274,6 +274,110 @@ pub enum Step {
     },
 }
 
+/// The kinds of [`Step`], as the `op` of a step's JSON names them.
+///
+/// # Examples
+///
+/// ```
+/// use mutex_playground::scenario::{Step, StepKind};
+///
+/// assert_eq!(StepKind::of(&Step::Yield), StepKind::Yield);
+/// assert_eq!(StepKind::TryLock.name(), "try_lock");
+/// assert_eq!(StepKind::ALL.len(), 14);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// [`Step::Lock`].
+    Lock,
+    /// [`Step::Unlock`].
+    Unlock,
+    /// [`Step::TryLock`].
+    TryLock,
+    /// [`Step::LockedWrite`].
+    LockedWrite,
+    /// [`Step::Write`].
+    Write,
+    /// [`Step::Read`].
+    Read,
+    /// [`Step::Dbg`].
+    Dbg,
+    /// [`Step::Print`].
+    Print,
+    /// [`Step::Sleep`].
+    Sleep,
+    /// [`Step::Busy`].
+    Busy,
+    /// [`Step::Yield`].
+    Yield,
+    /// [`Step::Repeat`].
+    Repeat,
+    /// [`Step::WaitUntil`].
+    WaitUntil,
+    /// [`Step::BrokenWait`].
+    BrokenWait,
+}
+
+impl StepKind {
+    /// Every kind, in the order the module docs list them.
+    pub const ALL: [StepKind; 14] = [
+        StepKind::Lock,
+        StepKind::Unlock,
+        StepKind::TryLock,
+        StepKind::LockedWrite,
+        StepKind::Write,
+        StepKind::Read,
+        StepKind::Dbg,
+        StepKind::Print,
+        StepKind::Sleep,
+        StepKind::Busy,
+        StepKind::Yield,
+        StepKind::Repeat,
+        StepKind::WaitUntil,
+        StepKind::BrokenWait,
+    ];
+
+    /// The kind of `step`.
+    pub fn of(step: &Step) -> StepKind {
+        match step {
+            Step::Lock { .. } => StepKind::Lock,
+            Step::Unlock { .. } => StepKind::Unlock,
+            Step::TryLock { .. } => StepKind::TryLock,
+            Step::LockedWrite { .. } => StepKind::LockedWrite,
+            Step::Write { .. } => StepKind::Write,
+            Step::Read { .. } => StepKind::Read,
+            Step::Dbg { .. } => StepKind::Dbg,
+            Step::Print { .. } => StepKind::Print,
+            Step::Sleep { .. } => StepKind::Sleep,
+            Step::Busy { .. } => StepKind::Busy,
+            Step::Yield => StepKind::Yield,
+            Step::Repeat { .. } => StepKind::Repeat,
+            Step::WaitUntil { .. } => StepKind::WaitUntil,
+            Step::BrokenWait { .. } => StepKind::BrokenWait,
+        }
+    }
+
+    /// Its name in a step's JSON (`"op": "try_lock"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Lock => "lock",
+            StepKind::Unlock => "unlock",
+            StepKind::TryLock => "try_lock",
+            StepKind::LockedWrite => "locked_write",
+            StepKind::Write => "write",
+            StepKind::Read => "read",
+            StepKind::Dbg => "dbg",
+            StepKind::Print => "print",
+            StepKind::Sleep => "sleep",
+            StepKind::Busy => "busy",
+            StepKind::Yield => "yield",
+            StepKind::Repeat => "repeat",
+            StepKind::WaitUntil => "wait_until",
+            StepKind::BrokenWait => "broken_wait",
+        }
+    }
+}
+
 /// A write through a guard, by its `kind`.
 ///
 /// A write that does not fit the value (incrementing a list, say) changes nothing and

@@ -5,7 +5,7 @@
 //! every field any variant has, then checked against its tag: a field the variant needs
 //! and lacks, or has and does not use, is an error that says so.
 
-use super::{Condition, Step, WriteAction};
+use super::{Condition, Step, StepKind as Op, WriteAction};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -31,26 +31,6 @@ fn unused(present: &[(&'static str, bool)], uses: &[&str]) -> Result<(), String>
 /// A field the variant needs.
 fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("missing field `{name}`"))
-}
-
-/// The `op` of a step.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum Op {
-    Lock,
-    Unlock,
-    TryLock,
-    LockedWrite,
-    Write,
-    Read,
-    Dbg,
-    Print,
-    Sleep,
-    Busy,
-    Yield,
-    Repeat,
-    WaitUntil,
-    BrokenWait,
 }
 
 /// A step as read: every field any step has.

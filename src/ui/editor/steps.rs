@@ -2,87 +2,17 @@
 //! remove), nested lists for `repeat`, and the error of the step it is about.
 
 use super::Ed;
-use crate::scenario::{Condition, Scenario, Step, TaskSpec, WriteAction};
+use crate::scenario::{Condition, Scenario, Step, StepKind as Op, TaskSpec, WriteAction};
 use serde_json::Value;
 use yew::prelude::*;
 
-/// The kinds of step, in the order the menu lists them.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Op {
-    Lock,
-    Unlock,
-    TryLock,
-    LockedWrite,
-    Write,
-    Read,
-    Dbg,
-    Print,
-    Sleep,
-    Busy,
-    Yield,
-    Repeat,
-    WaitUntil,
-    BrokenWait,
+/// What the editor adds to a step's kind: its menu label and a fresh step of it.
+trait Menu {
+    fn label(self) -> &'static str;
+    fn fresh(self, mutex: String) -> Step;
 }
 
-impl Op {
-    const ALL: [Op; 14] = [
-        Op::Lock,
-        Op::Unlock,
-        Op::TryLock,
-        Op::LockedWrite,
-        Op::Write,
-        Op::Read,
-        Op::Dbg,
-        Op::Print,
-        Op::Sleep,
-        Op::Busy,
-        Op::Yield,
-        Op::Repeat,
-        Op::WaitUntil,
-        Op::BrokenWait,
-    ];
-
-    /// The kind of `step`.
-    fn of(step: &Step) -> Op {
-        match step {
-            Step::Lock { .. } => Op::Lock,
-            Step::Unlock { .. } => Op::Unlock,
-            Step::TryLock { .. } => Op::TryLock,
-            Step::LockedWrite { .. } => Op::LockedWrite,
-            Step::Write { .. } => Op::Write,
-            Step::Read { .. } => Op::Read,
-            Step::Dbg { .. } => Op::Dbg,
-            Step::Print { .. } => Op::Print,
-            Step::Sleep { .. } => Op::Sleep,
-            Step::Busy { .. } => Op::Busy,
-            Step::Yield => Op::Yield,
-            Step::Repeat { .. } => Op::Repeat,
-            Step::WaitUntil { .. } => Op::WaitUntil,
-            Step::BrokenWait { .. } => Op::BrokenWait,
-        }
-    }
-
-    /// Its name in a scenario's JSON (`"op": "try_lock"`), the menu's value.
-    fn name(self) -> &'static str {
-        match self {
-            Op::Lock => "lock",
-            Op::Unlock => "unlock",
-            Op::TryLock => "try_lock",
-            Op::LockedWrite => "locked_write",
-            Op::Write => "write",
-            Op::Read => "read",
-            Op::Dbg => "dbg",
-            Op::Print => "print",
-            Op::Sleep => "sleep",
-            Op::Busy => "busy",
-            Op::Yield => "yield",
-            Op::Repeat => "repeat",
-            Op::WaitUntil => "wait_until",
-            Op::BrokenWait => "broken_wait",
-        }
-    }
-
+impl Menu for Op {
     /// What the menu says: the Rust it stands for.
     fn label(self) -> &'static str {
         match self {
