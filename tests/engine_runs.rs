@@ -313,3 +313,45 @@ fn run_deadlock_alert_steps() -> Vec<u32> {
     assert_eq!(steps, vec![formed]);
     steps
 }
+
+#[test]
+fn a_lock_timeout_leaves_the_queue_and_the_next_waiter_gets_the_lock() {
+    use mutex_playground::exec::EventKind;
+    let run = run("timeout");
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    let (impatient, patient) = (1, 2);
+    let cancelled: Vec<_> = run
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Cancelled { task, .. } if task == impatient))
+        .collect();
+    assert_eq!(cancelled.len(), 1, "impatient did not give up exactly once");
+    assert_eq!(cancelled[0].time, 40, "it gives up when its 30 ms are up");
+    let acquired: Vec<(u32, u64)> = run
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Acquired { task, .. } => Some((task, e.time)),
+            _ => None,
+        })
+        .collect();
+    assert!(acquired.iter().all(|&(t, _)| t != impatient), "impatient got the lock: {acquired:?}");
+    assert!(acquired.contains(&(patient, 100)), "patient did not get it at 100 ms: {acquired:?}");
+    let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert!(lines.contains(&"impatient: done waiting".to_string()), "{lines:?}");
+}
+
+#[test]
+fn a_lock_won_before_its_timeout_is_held() {
+    use mutex_playground::scenario::Scenario;
+    let s = Scenario::from_json(concat!(
+        r#"{"name":"t","mutexes":[{"name":"m"}],"tasks":[{"name":"a","steps":"#,
+        r#"[{"op":"lock_timeout","mutex":"m","ms":5},{"op":"write","mutex":"m","action":{"kind":"set","value":7}},"#,
+        r#"{"op":"unlock","mutex":"m"}]}]}"#
+    ))
+    .unwrap();
+    let run = simulate(&s, &Policy::Fifo).unwrap();
+    assert_eq!(run.end, EndReason::Finished);
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "7");
+    assert!(run.analysis().alerts.is_empty(), "{:?}", run.analysis().alerts);
+}

@@ -146,3 +146,23 @@ async fn an_invalid_edit_shows_its_error_at_the_field_and_keeps_the_run() {
     yew::scheduler::flush().await;
     assert!(root.query_selector("[data-testid=scenario-error]").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_waiter_that_times_out_is_seen_leaving_the_queue() {
+    let root = web_common::mount_at("#preset=timeout").await;
+    let steps = readout(&root).1;
+    let mut left_at = None;
+    for step in 0..=steps {
+        seek(&root, step).await;
+        if !all(&root, ".slot.cancelled[data-task=\"1\"]").is_empty() {
+            left_at = Some(step);
+            assert!(!drawn(&root).1.contains(&1), "step {step}: it is leaving and still queued");
+            break;
+        }
+    }
+    let step = left_at.expect("the impatient task never visibly left the queue");
+    // Before it left, it was queued.
+    seek(&root, step - 1).await;
+    assert!(drawn(&root).1.contains(&1), "step {}: it was not queued before leaving", step - 1);
+    root.remove();
+}

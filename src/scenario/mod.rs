@@ -38,6 +38,7 @@
 //! | `lock` | `mutex` | `mutex.lock().await`; the guard is held until `unlock` or the end of the repetition |
 //! | `unlock` | `mutex` | drops the guard |
 //! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
+//! | `lock_timeout` | `mutex`, `ms` | `timeout(ms, lock())`: leaves the queue after `ms`; goes on, guard or not |
 //! | `locked_write` | `mutex`, `action` | `*mutex.lock().await = ...` with a temporary guard |
 //! | `write` | `mutex`, `action` | writes through a held guard (see below) |
 //! | `read` | `mutex`, `key`? | copies the value (or a map entry, `None` if missing) into the task's register |
@@ -190,6 +191,17 @@ pub enum Step {
         /// The mutex to try; the task must not hold it already.
         mutex: String,
     },
+    /// `tokio::time::timeout(ms, mutex.lock()).await`: queues for the lock like
+    /// [`Lock`](Step::Lock), but if `ms` of virtual time pass first, the lock future is
+    /// dropped: the task leaves the queue (cancel safe: a lock handed to it in the
+    /// meantime goes on to the next waiter) and goes on without the guard. Not for
+    /// blocking mutexes.
+    LockTimeout {
+        /// The mutex to lock; the task must not hold it already.
+        mutex: String,
+        /// Virtual milliseconds to wait at most, up to [`MAX_MS`].
+        ms: u64,
+    },
     /// `*mutex.lock().await = ...`: locks, writes and unlocks, with a temporary guard.
     LockedWrite {
         /// The mutex to write; the task must not hold it already.
@@ -283,7 +295,7 @@ pub enum Step {
 ///
 /// assert_eq!(StepKind::of(&Step::Yield), StepKind::Yield);
 /// assert_eq!(StepKind::TryLock.name(), "try_lock");
-/// assert_eq!(StepKind::ALL.len(), 14);
+/// assert_eq!(StepKind::ALL.len(), 15);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -294,6 +306,8 @@ pub enum StepKind {
     Unlock,
     /// [`Step::TryLock`].
     TryLock,
+    /// [`Step::LockTimeout`].
+    LockTimeout,
     /// [`Step::LockedWrite`].
     LockedWrite,
     /// [`Step::Write`].
@@ -320,10 +334,11 @@ pub enum StepKind {
 
 impl StepKind {
     /// Every kind, in the order the module docs list them.
-    pub const ALL: [StepKind; 14] = [
+    pub const ALL: [StepKind; 15] = [
         StepKind::Lock,
         StepKind::Unlock,
         StepKind::TryLock,
+        StepKind::LockTimeout,
         StepKind::LockedWrite,
         StepKind::Write,
         StepKind::Read,
@@ -343,6 +358,7 @@ impl StepKind {
             Step::Lock { .. } => StepKind::Lock,
             Step::Unlock { .. } => StepKind::Unlock,
             Step::TryLock { .. } => StepKind::TryLock,
+            Step::LockTimeout { .. } => StepKind::LockTimeout,
             Step::LockedWrite { .. } => StepKind::LockedWrite,
             Step::Write { .. } => StepKind::Write,
             Step::Read { .. } => StepKind::Read,
@@ -363,6 +379,7 @@ impl StepKind {
             StepKind::Lock => "lock",
             StepKind::Unlock => "unlock",
             StepKind::TryLock => "try_lock",
+            StepKind::LockTimeout => "lock_timeout",
             StepKind::LockedWrite => "locked_write",
             StepKind::Write => "write",
             StepKind::Read => "read",
@@ -642,6 +659,7 @@ impl Step {
             Step::Lock { mutex } => format!("lock({mutex})"),
             Step::Unlock { mutex } => format!("drop({mutex} guard)"),
             Step::TryLock { mutex } => format!("try_lock({mutex})"),
+            Step::LockTimeout { mutex, ms } => format!("timeout({ms} ms, {mutex}.lock())"),
             Step::LockedWrite { mutex, action } => format!("{mutex}.lock().{}", action.label()),
             Step::Write { mutex, action } => format!("{mutex}.{}", action.label()),
             Step::Read { mutex, key: Some(k) } => format!("read {mutex}[{k:?}]"),
@@ -663,6 +681,7 @@ impl Step {
             Step::Lock { mutex }
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
+            | Step::LockTimeout { mutex, .. }
             | Step::LockedWrite { mutex, .. }
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }
@@ -679,6 +698,7 @@ impl Step {
             Step::Lock { mutex }
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
+            | Step::LockTimeout { mutex, .. }
             | Step::LockedWrite { mutex, .. }
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }

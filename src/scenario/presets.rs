@@ -51,7 +51,7 @@ fn scenario(name: &str, description: &str, mutexes: Vec<MutexSpec>, tasks: Vec<T
 pub fn presets() -> Vec<Preset> {
     // The first is the page's default: the seeds' own walk-through, where the queue and the
     // hand-over are easiest to see.
-    vec![reader_writer(), counter(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness()]
+    vec![reader_writer(), counter(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness(), timeout()]
 }
 
 /// The preset with this id.
@@ -227,6 +227,33 @@ fn std_mutex_across_await() -> Preset {
             "the same two tasks, with our async Mutex and then a blocking one (seeds 001, 002)",
             vec![mutex("async", MutexKind::Async, json!(0)), mutex("std", MutexKind::Blocking, json!(0))],
             vec![task("a (async Mutex)", 1, body("async")), task("b (async Mutex)", 1, body("async")), std_a, std_b],
+        ),
+    }
+}
+
+fn timeout() -> Preset {
+    let waiter = |name: &str, start_ms: u64, ms: u64| TaskSpec {
+        name: name.into(),
+        start_ms,
+        repeat: 1,
+        forever: false,
+        steps: vec![Step::LockTimeout { mutex: "m".into(), ms }, print(&format!("{name}: done waiting"))],
+    };
+    let holder = task("holder", 1, vec![lock("m"), print("holder: has the lock"), sleep(100), unlock("m")]);
+    Preset {
+        id: "timeout",
+        title: "Giving up on a lock: timeout",
+        source: "tokio::time::timeout around Mutex::lock, which the Mutex's docs call cancel safe",
+        explanation: "The holder keeps the lock for 100 ms. At 10 ms `impatient` queues for it with \
+                      `timeout(30 ms, lock())`; at 40 ms its timer fires first, its lock future is dropped, \
+                      and it leaves the queue (watch its chip go) and carries on without the guard. `patient`, \
+                      queued behind it with 200 ms to spare, moves up and gets the lock when the holder lets \
+                      go. Dropping a waiting lock future is safe: nobody behind it is stranded.",
+        scenario: scenario(
+            "timeout",
+            "a lock held for 100 ms, one waiter giving up after 30 ms, one getting it",
+            vec![mutex("m", MutexKind::Async, json!(0))],
+            vec![holder, waiter("impatient", 10, 30), waiter("patient", 20, 200)],
         ),
     }
 }

@@ -479,9 +479,30 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 held.push((m, g));
             }
         }
+        Step::LockTimeout { ms, .. } => {
+            // `timeout(ms, lock)`: whichever finishes first; the other future is dropped.
+            // Dropping a queued lock future leaves the queue (`Cancelled`), and a lock
+            // handed to it meanwhile passes on: the Mutex is cancel safe.
+            let sleep = ctx.world.clock.sleep(*ms);
+            sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
+            let locked = {
+                let lock = std::pin::pin!(lock(ctx, m));
+                match futures::future::select(lock, sleep).await {
+                    futures::future::Either::Left((guard, _timer)) => Some(guard),
+                    futures::future::Either::Right(((), _lock)) => None,
+                }
+            };
+            sink.push(EventKind::SleepEnd { task: id });
+            if let Some(guard) = locked {
+                held.push((m, guard));
+            }
+        }
         Step::Unlock { mutex } => match find(held) {
             Some(i) => drop(held.remove(i)),
-            None => error(format!("drop of the {mutex:?} guard, but the task does not hold it (its try_lock failed)")),
+            None => error(format!(
+                "drop of the {mutex:?} guard, but the task does not hold it \
+                 (its try_lock failed, or its lock_timeout timed out)"
+            )),
         },
         Step::LockedWrite { action, .. } => {
             let mut guard = lock(ctx, m).await;

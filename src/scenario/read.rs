@@ -68,6 +68,7 @@ impl TryFrom<RawStep> for Step {
         ];
         let uses: &[&str] = match r.op {
             Op::Lock | Op::Unlock | Op::TryLock => &["mutex"],
+            Op::LockTimeout => &["mutex", "ms"],
             Op::LockedWrite | Op::Write => &["mutex", "action"],
             Op::Read => &["mutex", "key"],
             Op::Dbg => &["name"],
@@ -82,6 +83,7 @@ impl TryFrom<RawStep> for Step {
             Op::Lock => Step::Lock { mutex: need(r.mutex, "mutex")? },
             Op::Unlock => Step::Unlock { mutex: need(r.mutex, "mutex")? },
             Op::TryLock => Step::TryLock { mutex: need(r.mutex, "mutex")? },
+            Op::LockTimeout => Step::LockTimeout { mutex: need(r.mutex, "mutex")?, ms: need(r.ms, "ms")? },
             Op::LockedWrite => Step::LockedWrite { mutex: need(r.mutex, "mutex")?, action: need(r.action, "action")? },
             Op::Write => Step::Write { mutex: need(r.mutex, "mutex")?, action: need(r.action, "action")? },
             Op::Read => Step::Read { mutex: need(r.mutex, "mutex")?, key: r.key },

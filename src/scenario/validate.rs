@@ -267,6 +267,20 @@ fn check_steps(
                 // failed try_lock is reported then.
                 held.push(mutex.clone());
             }
+            Step::LockTimeout { mutex, ms } => {
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("{mutex:?} is already held by this task: locking it again would wait for itself"),
+                    ));
+                }
+                if kind == Some(MutexKind::Blocking) {
+                    return Err(ScenarioError::new(here, "lock_timeout is for async mutexes; this one is blocking"));
+                }
+                check_ms(&format!("{here}.ms"), "a timeout", *ms)?;
+                // Like a try_lock: whether it gets the guard is only known at run time.
+                held.push(mutex.clone());
+            }
             Step::Unlock { mutex } => match held.iter().rposition(|h| h == mutex) {
                 Some(p) => {
                     held.remove(p);

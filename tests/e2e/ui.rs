@@ -42,13 +42,14 @@ async fn open(width: u32, height: u32) -> (Driver, Client) {
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn every_preset_plays_to_its_outcome() {
     let (_driver, client) = open(1280, 2000).await;
-    let expectations: [(&str, &str); 6] = [
+    let expectations: [(&str, &str); 7] = [
         ("counter", "1000"),
         ("reader-writer", "time limit"),
         ("deadlock", "deadlock"),
         ("lost-wakeup", "lost wake-up"),
         ("std-mutex-across-await", "stalled"),
         ("fairness", ""),
+        ("timeout", "every task finished"),
     ];
     for (id, outcome) in expectations {
         click(&client, &format!("[data-testid=preset-{id}]")).await;
@@ -82,6 +83,11 @@ async fn every_preset_plays_to_its_outcome() {
                 wait_for(&client, ".mutex-panel.in-cycle").await;
             }
             "lost-wakeup" => assert!(kinds.iter().any(|k| k == "LostWakeup"), "lost wake-up alert missing: {kinds:?}"),
+            "timeout" => {
+                // The one who gave up is not drawn in the queue at the end.
+                let queued = client.find_all(Locator::Css("[data-testid=queue-chip]")).await.unwrap();
+                assert!(queued.is_empty(), "timeout: {} chips still queued at the end", queued.len());
+            }
             "std-mutex-across-await" => {
                 assert!(kinds.iter().any(|k| k == "Stalled"), "stall alert missing: {kinds:?}");
                 wait_for(&client, "[data-testid=stall-banner]").await;

@@ -1,4 +1,4 @@
-//! Scenario generators for the property and fuzz tests: every step kind (all 14), every
+//! Scenario generators for the property and fuzz tests: every step kind (all 15), every
 //! mutex kind (async, watch, blocking), every write action and condition, `forever`
 //! tasks and nested `repeat`s. Scenarios are valid by construction (the tests still
 //! check, since validation is part of what they test).
@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 /// How many step kinds [`steps`] draws from: each of them, by index.
-pub const STEP_KINDS: u8 = 14;
+pub const STEP_KINDS: u8 = 15;
 
 /// One raw choice: (step kind, mutex, a small number, a second small number).
 type Raw = (u8, u8, u8, u8);
@@ -87,6 +87,10 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) 
             13 if !is_held && kind != MutexKind::Blocking => {
                 Step::BrokenWait { mutex: name(m), until: condition(n), take: x % 2 == 0 }
             }
+            14 if !is_held && kind != MutexKind::Blocking => {
+                held.push(m);
+                Step::LockTimeout { mutex: name(m), ms: u64::from(n % 4) }
+            }
             _ => Step::Yield,
         };
         out.push(step);
@@ -159,6 +163,7 @@ pub fn kind_index(step: &Step) -> usize {
         Step::Repeat { .. } => 11,
         Step::WaitUntil { .. } => 12,
         Step::BrokenWait { .. } => 13,
+        Step::LockTimeout { .. } => 14,
     }
 }
 

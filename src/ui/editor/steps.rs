@@ -19,6 +19,7 @@ impl Menu for Op {
             Op::Lock => "lock().await (keep the guard)",
             Op::Unlock => "drop the guard",
             Op::TryLock => "try_lock()",
+            Op::LockTimeout => "timeout(ms, lock()).await",
             Op::LockedWrite => "*lock().await = … (temporary guard)",
             Op::Write => "write through the held guard",
             Op::Read => "read the value",
@@ -40,6 +41,7 @@ impl Menu for Op {
             Op::Lock => Step::Lock { mutex },
             Op::Unlock => Step::Unlock { mutex },
             Op::TryLock => Step::TryLock { mutex },
+            Op::LockTimeout => Step::LockTimeout { mutex, ms: 50 },
             Op::LockedWrite => Step::LockedWrite { mutex, action: bump },
             Op::Write => Step::Write { mutex, action: bump },
             Op::Read => Step::Read { mutex, key: None },
@@ -314,6 +316,16 @@ fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
     let number = |v: String, old: u64| v.trim().parse().unwrap_or(old);
     match step {
         Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => at.mutex_select(ed, mutex),
+        Step::LockTimeout { mutex, ms } => html! {
+            <>
+                { at.mutex_select(ed, mutex) }
+                { at.field(ed, ("timeout ms", "number", "ms"), ms.to_string(), move |st, v| {
+                    if let Step::LockTimeout { ms, .. } = st {
+                        *ms = number(v, *ms)
+                    }
+                }) }
+            </>
+        },
         Step::LockedWrite { mutex, action } | Step::Write { mutex, action } => {
             html! { <>{ at.mutex_select(ed, mutex) }{ action_fields(ed, at, action) }</> }
         }
