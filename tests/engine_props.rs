@@ -88,6 +88,13 @@ proptest! {
         // The analysis counts every acquisition, folded or not.
         let counted: Vec<u64> = run.analysis().tasks.iter().map(|t| t.acquisitions).collect();
         prop_assert_eq!(&counted, &acquisitions);
+        // Each step's kind is named as its JSON says.
+        for t in &s.tasks {
+            for step in &t.steps {
+                let json = serde_json::to_value(step).unwrap();
+                prop_assert_eq!(json["op"].as_str(), Some(mutex_playground::scenario::StepKind::of(step).name()));
+            }
+        }
         // FIFO: nobody is ever overtaken by a task that asked after it.
         let overtaken: Vec<u64> = run.analysis().tasks.iter().map(|t| t.max_overtaken).collect();
         prop_assert!(overtaken.iter().all(|&o| o == 0), "overtaken under FIFO: {:?}", overtaken);

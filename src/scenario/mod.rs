@@ -297,8 +297,7 @@ pub enum Step {
 /// assert_eq!(StepKind::TryLock.name(), "try_lock");
 /// assert_eq!(StepKind::ALL.len(), 15);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
     /// [`Step::Lock`].
     Lock,
@@ -373,25 +372,33 @@ impl StepKind {
         }
     }
 
+    /// Every kind's name, in the order of [`ALL`](StepKind::ALL).
+    pub const NAMES: [&'static str; 15] = [
+        "lock",
+        "unlock",
+        "try_lock",
+        "lock_timeout",
+        "locked_write",
+        "write",
+        "read",
+        "dbg",
+        "print",
+        "sleep",
+        "busy",
+        "yield",
+        "repeat",
+        "wait_until",
+        "broken_wait",
+    ];
+
     /// Its name in a step's JSON (`"op": "try_lock"`).
     pub fn name(self) -> &'static str {
-        match self {
-            StepKind::Lock => "lock",
-            StepKind::Unlock => "unlock",
-            StepKind::TryLock => "try_lock",
-            StepKind::LockTimeout => "lock_timeout",
-            StepKind::LockedWrite => "locked_write",
-            StepKind::Write => "write",
-            StepKind::Read => "read",
-            StepKind::Dbg => "dbg",
-            StepKind::Print => "print",
-            StepKind::Sleep => "sleep",
-            StepKind::Busy => "busy",
-            StepKind::Yield => "yield",
-            StepKind::Repeat => "repeat",
-            StepKind::WaitUntil => "wait_until",
-            StepKind::BrokenWait => "broken_wait",
-        }
+        Self::NAMES[self as usize]
+    }
+
+    /// The kind named `name` in a step's JSON.
+    pub fn named(name: &str) -> Option<StepKind> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
     }
 }
 
@@ -745,5 +752,19 @@ mod tests {
             assert_eq!(pretty_json(&serde_json::to_string(s).unwrap()), serde_json::to_string_pretty(s).unwrap());
             assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(s));
         }
+    }
+}
+
+#[cfg(test)]
+mod step_kinds {
+    use super::StepKind;
+
+    #[test]
+    fn step_kinds_are_listed_in_declaration_order() {
+        for (i, &k) in StepKind::ALL.iter().enumerate() {
+            assert_eq!(k as usize, i, "{k:?}");
+            assert_eq!(StepKind::named(k.name()), Some(k));
+        }
+        assert_eq!(StepKind::named("fly"), None);
     }
 }

@@ -9,6 +9,12 @@ use super::{Condition, Step, StepKind as Op, WriteAction};
 use serde::Deserialize;
 use serde_json::Value;
 
+/// A step's `op`, by [`Op::NAMES`] (not a derive: the names are there already).
+fn op<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Op, D::Error> {
+    let name = String::deserialize(d)?;
+    Op::named(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, &Op::NAMES))
+}
+
 /// The fields a variant takes, for the error about one it does not: "expected `mutex`",
 /// "expected `mutex` or `key`", "expected one of `a`, `b`, `c`".
 fn expected(fields: &[&str]) -> String {
@@ -37,6 +43,7 @@ fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawStep {
+    #[serde(deserialize_with = "op")]
     op: Op,
     mutex: Option<String>,
     action: Option<WriteAction>,
