@@ -29,14 +29,17 @@ pub fn app() -> Html {
     use_simulation_slices(model.pending.is_some(), dispatch.clone());
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
-    use_address(share::LinkParts::of(&model), model.embed, model.changes, model.playing);
+    // The link to what is on screen, made once a render: the address, the embed's way out
+    // and the Share panel all show it.
+    let link = share::LinkParts::of(&model);
+    use_address(link.clone(), model.embed, model.changes, model.playing);
 
     // Queue chips slide at a pace the playback can show, or jump when it is too fast.
     let motion = chip_motion(if model.playing { BASE_STEPS_PER_SECOND * SPEEDS[model.speed] } else { 0.0 });
     let jump = motion.is_none();
     let time = model.loaded.as_ref().map_or(0, |l| l.run.time_at(model.step));
     // Only an embedded page links to the full playground.
-    let full_link = model.embed.on.then(|| AttrValue::from(share::LinkParts::of(&model).with(Embed::default())));
+    let full_link = model.embed.on.then(|| AttrValue::from(link.with(Embed::default())));
     let progress = model.pending.as_ref().map(|p| p.progress);
     html! {
         <div class="shell" data-theme={model.theme.name()} data-embed={model.embed.on.to_string()}
@@ -54,7 +57,7 @@ pub fn app() -> Html {
                           mode={model.mode} policy={model.policy.clone()} dispatch={dispatch.clone()} />
                 if model.share_open && !model.embed.on {
                     <SharePanel scenario={Shared(model.scenario.clone())} run={model.loaded.clone()}
-                                link={share::LinkParts::of(&model)} dispatch={dispatch.clone()} />
+                                {link} dispatch={dispatch.clone()} />
                 }
                 if let (Some(e), false) = (&model.error, model.editor_open) {
                     <p class="error-banner" role="alert">

@@ -126,15 +126,28 @@ struct Address {
     fragment: String,
     changes: u32,
     at: f64,
-    pending: Option<gloo_timers::callback::Timeout>,
+    /// The rewrite waiting for its turn: what it will write, and when (ms) its timer fires.
+    next: Option<(String, u32, f64)>,
+    timer: Option<gloo_timers::callback::Timeout>,
 }
 
 impl Address {
+    /// The address as written at `at`, nothing waiting.
+    fn written(fragment: String, changes: u32, at: f64) -> Address {
+        Address { fragment, changes, at, next: None, timer: None }
+    }
+
     /// Replaces the current history entry's fragment (without a `hashchange`).
     fn replace(&mut self, fragment: String, changes: u32) {
         if gloo_utils::history().replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}"))).is_ok() {
-            *self = Address { fragment, changes, at: js_sys::Date::now(), pending: None };
+            *self = Address::written(fragment, changes, js_sys::Date::now());
         }
+    }
+
+    /// Forgets the rewrite waiting, if any.
+    fn cancel(&mut self) {
+        self.next = None;
+        self.timer = None;
     }
 }
 
@@ -143,14 +156,15 @@ impl Address {
 /// is a new history entry, so Back undoes it; anything else (the step, the speed, the
 /// scheduler) replaces the current entry, no more often than the browser allows (see
 /// [`ADDRESS_EVERY_MS`]). An embedded page never adds history entries (they would become
-/// the course page's Back).
+/// the course page's Back). While playing, each frame only updates what the one waiting
+/// rewrite will write: no timer is made per frame.
 #[hook]
 pub fn use_address(link: LinkParts, embed: Embed, changes: u32, playing: bool) {
     let last = use_mut_ref(|| None::<Address>);
     {
         // A rewrite still waiting when the page goes must not happen after it.
         let last = last.clone();
-        use_effect_with((), move |_| move || drop(last.borrow_mut().as_mut().and_then(|a| a.pending.take())));
+        use_effect_with((), move |_| move || last.borrow_mut().as_mut().map_or((), Address::cancel));
     }
     use_effect(move || {
         let fragment = link.fragment(embed);
@@ -158,33 +172,42 @@ pub fn use_address(link: LinkParts, embed: Embed, changes: u32, playing: bool) {
         let mut slot = last.borrow_mut();
         let Some(was) = slot.as_mut() else {
             // The page as opened: its address is what the person typed or followed.
-            *slot = Some(Address { fragment, changes, at: now, pending: None });
+            *slot = Some(Address::written(fragment, changes, now));
             return;
         };
-        // Whatever was waiting is out of date now.
-        drop(was.pending.take());
         if was.fragment == fragment {
+            was.cancel();
             return;
         }
         if changes != was.changes && !embed.on {
             let url = format!("#{fragment}");
             if gloo_utils::history().push_state_with_url(&JsValue::NULL, "", Some(&url)).is_ok() {
-                *was = Address { fragment, changes, at: now, pending: None };
+                *was = Address::written(fragment, changes, now);
             }
             return;
         }
         let every = if playing { ADDRESS_PLAYING_EVERY_MS } else { ADDRESS_EVERY_MS };
-        let wait = every - (now - was.at);
-        if wait <= 0.0 {
+        let due = was.at + every;
+        if due <= now {
             was.replace(fragment, changes);
-        } else {
-            let last = last.clone();
-            was.pending = Some(gloo_timers::callback::Timeout::new(wait.ceil() as u32, move || {
-                if let Some(was) = last.borrow_mut().as_mut() {
-                    was.replace(fragment, changes);
-                }
-            }));
+            return;
         }
+        // A timer already due by then will write this instead; otherwise one is set.
+        let fires = match &was.next {
+            Some((_, _, fires)) if *fires <= due && was.timer.is_some() => *fires,
+            _ => {
+                let last = last.clone();
+                was.timer = Some(gloo_timers::callback::Timeout::new((due - now).ceil() as u32, move || {
+                    if let Some(was) = last.borrow_mut().as_mut() {
+                        if let Some((fragment, changes, _)) = was.next.take() {
+                            was.replace(fragment, changes);
+                        }
+                    }
+                }));
+                due
+            }
+        };
+        was.next = Some((fragment, changes, fires));
     });
 }
 

@@ -352,12 +352,7 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         });
     }
-    let ed = Ed {
-        scenario: props.scenario.0.clone(),
-        on_edit: props.dispatch.reform(Action::Edit),
-        problems: Rc::new((*problems).clone()),
-        typed,
-    };
+    let ed = Ed { scenario: props.scenario.0.clone(), on_edit: props.dispatch.reform(Action::Edit), problems, typed };
     let s = &ed.scenario;
     let add_mutex = ed.click(|s| {
         let mut n = s.mutexes.len() + 1;

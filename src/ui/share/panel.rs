@@ -7,6 +7,7 @@ use super::files::{import, Export};
 use super::library::{library, library_delete, library_rename, library_save};
 use super::LinkParts;
 use crate::scenario::Scenario;
+use crate::share::export::escape_xml;
 use crate::ui::state::{Action, Embed, RunRef, Shared};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -35,11 +36,6 @@ fn select_all(e: FocusEvent) {
 
 fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
-}
-
-/// Escapes `text` for an HTML attribute in double quotes.
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
 
 /// The Share panel.
@@ -93,8 +89,8 @@ fn link_box(props: &LinkBoxProps) -> Html {
     let snippet = format!(
         "<iframe src=\"{}\" width=\"700\" height=\"400\" style=\"border:0\" loading=\"lazy\" \
          title=\"Mutex Playground: {}\"></iframe>",
-        attribute(&props.link.with(*embed)),
-        attribute(&props.name)
+        escape_xml(&props.link.with(*embed)),
+        escape_xml(&props.name)
     );
     let link = props.link.with(Embed::default());
     let toggle = |f: fn(&mut Embed)| {
