@@ -339,6 +339,9 @@ fn a_lock_timeout_leaves_the_queue_and_the_next_waiter_gets_the_lock() {
     assert!(acquired.contains(&(patient, 100)), "patient did not get it at 100 ms: {acquired:?}");
     let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
     assert!(lines.contains(&"impatient: done waiting".to_string()), "{lines:?}");
+    // The wait it gave up on counts as a wait: 30 ms, from 10 to 40.
+    let waited = &run.analysis().tasks[impatient as usize];
+    assert_eq!((waited.acquisitions, waited.wait_total), (0, 30), "{waited:?}");
 }
 
 #[test]

@@ -244,9 +244,9 @@ fn timeout() -> Preset {
         id: "timeout",
         title: "Giving up on a lock: timeout",
         source: "tokio::time::timeout around Mutex::lock, which the Mutex's docs call cancel safe",
-        explanation: "The holder keeps the lock for 100 ms. At 10 ms `impatient` queues for it with \
-                      `timeout(30 ms, lock())`; at 40 ms its timer fires first, its lock future is dropped, \
-                      and it leaves the queue (watch its chip go) and carries on without the guard. `patient`, \
+        explanation: "The holder keeps the lock for 100 ms. At 10 ms the impatient task queues for it with \
+                      timeout(30 ms, lock()); at 40 ms its timer fires first, its lock future is dropped, \
+                      and it leaves the queue (watch its chip go) and carries on without the guard. The patient one, \
                       queued behind it with 200 ms to spare, moves up and gets the lock when the holder lets \
                       go. Dropping a waiting lock future is safe: nobody behind it is stranded.",
         scenario: scenario(

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 /// Wait and hold times of one task, in virtual ms and in steps.
 ///
-/// A wait runs from asking for a lock to getting it, a hold from getting it to letting
-/// go; an uncontended lock cycle counts as an acquisition with zero wait and zero hold.
+/// A wait runs from asking for a lock to getting it (or giving up on it: a timeout), a
+/// hold from getting it to letting go; an uncontended lock cycle counts as an acquisition with zero wait and zero hold.
 /// A wait or a hold still going on when the run ended counts up to the end, and is
 /// flagged ([`waiting_at_end`](TaskStats::waiting_at_end),
 /// [`holding_at_end`](TaskStats::holding_at_end)): after a deadlock, that wait never ends.
@@ -252,7 +252,12 @@ impl Recorder {
                 }
             }
             EventKind::TryFailed { task, mutex } | EventKind::Cancelled { task, mutex } => {
-                self.asked[task as usize] = None;
+                // A wait given up (a timeout) was a wait all the same.
+                if let Some((m, since, since_step, _)) = self.asked[task as usize].take() {
+                    if m == mutex {
+                        self.stats[task as usize].add_wait(e.time - since, u64::from(e.step - since_step));
+                    }
+                }
                 self.waiting[mutex as usize].retain(|w| w.1 != task);
             }
             EventKind::LostWakeup { task } => self.lost.push((task, e.step, e.time)),
