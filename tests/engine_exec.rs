@@ -98,6 +98,49 @@ fn random_policy_is_seeded_and_replayable() {
     assert_eq!(yielders(Policy::Manual { choices: a.clone() }), a);
 }
 
+fn yield_twice(policy: Policy) -> Vec<u32> {
+    let mut ex = Executor::new(Clock::new(), Sink::new(), policy);
+    for _ in 0..3 {
+        ex.spawn(Box::pin(async {
+            yield_now().await;
+            yield_now().await;
+        }));
+    }
+    assert_eq!(ex.run_to_end(RunLimits::default()), Stop::Finished);
+    ex.choices().to_vec()
+}
+
+#[test]
+fn the_tokio_policy_holds_yielders_back_until_the_queue_is_empty_then_runs_them_newest_first() {
+    assert_eq!(yield_twice(Policy::Fifo), [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    assert_eq!(yield_twice(Policy::Tokio), [0, 1, 2, 2, 1, 0, 0, 1, 2]);
+    // Held-back tasks are still ready, listed after the queue in the order they rejoin it.
+    let mut ex = Executor::new(Clock::new(), Sink::new(), Policy::Tokio);
+    for _ in 0..3 {
+        ex.spawn(Box::pin(async { yield_now().await }));
+    }
+    ex.step();
+    ex.step();
+    assert_eq!(ex.ready(), [2, 1, 0]);
+}
+
+#[test]
+fn a_manual_run_goes_on_with_each_choice_added() {
+    let mut ex = Executor::new(Clock::new(), Sink::new(), Policy::Manual { choices: vec![] });
+    for _ in 0..2 {
+        ex.spawn(Box::pin(async { yield_now().await }));
+    }
+    assert_eq!(ex.step(), StepOutcome::NeedChoice(vec![0, 1]));
+    ex.choose(1);
+    assert_eq!(ex.step(), StepOutcome::Polled(1));
+    assert_eq!(ex.step(), StepOutcome::NeedChoice(vec![0, 1]));
+    // Other policies choose for themselves.
+    let mut fifo = Executor::new(Clock::new(), Sink::new(), Policy::Fifo);
+    fifo.spawn(Box::pin(async {}));
+    fifo.choose(7);
+    assert_eq!(fifo.step(), StepOutcome::Polled(0));
+}
+
 #[test]
 fn manual_policy_asks_when_out_of_choices() {
     let mut ex = Executor::new(Clock::new(), Sink::new(), Policy::Manual { choices: vec![2] });

@@ -16,9 +16,41 @@ use std::task::{Context, Poll, Wake, Waker};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Policy {
-    /// The task woken first runs first, like a current-thread runtime. The default.
+    /// The task woken first runs first. The default.
+    ///
+    /// One ready queue in wake order; a task that yields (wakes itself while it runs)
+    /// joins its back like any other wake, and timers fire only when nothing is ready.
+    /// tokio's `current_thread` runtime differs in one place: it holds a task that called
+    /// `yield_now` back until its run queue is empty (see [`Policy::Tokio`]), so under
+    /// `Fifo` a yield lets every task already ready run once, and under tokio it lets
+    /// every task ready *or woken before the queue empties* run first.
     #[default]
     Fifo,
+    /// Like tokio's `current_thread` runtime: FIFO, except that a task that woke itself
+    /// while it ran (`yield_now`) is held back until the ready queue is empty, and the
+    /// held-back tasks then rejoin it newest first (tokio defers a yield's wake-up and
+    /// wakes the deferred list last in, first out before it parks). Timers fire only
+    /// when nothing is ready, as under `Fifo` (tokio also looks at them every 61 polls,
+    /// which a virtual clock that stands still while tasks run makes moot).
+    ///
+    /// The difference can decide a run: here `left` yields first, so under `Fifo` `right`
+    /// takes b and yields, `left` takes a and queues for b, and `right` queues for a.
+    /// Under `Tokio` both yields are held back, `right` comes back first, takes a, and
+    /// both finish. Both are real schedules of the program, and the explorer finds both.
+    ///
+    /// ```
+    /// use mutex_playground::exec::Policy;
+    /// use mutex_playground::scenario::Scenario;
+    /// use mutex_playground::trace::{simulate, EndReason};
+    ///
+    /// let s = Scenario::from_json(r#"{"name": "x", "mutexes": [{"name": "a"}, {"name": "b"}], "tasks": [
+    ///     {"name": "left", "steps": [{"op": "yield"}, {"op": "lock", "mutex": "a"}, {"op": "lock", "mutex": "b"}]},
+    ///     {"name": "right", "steps": [{"op": "lock", "mutex": "b"}, {"op": "yield"}, {"op": "lock", "mutex": "a"}]}
+    /// ]}"#).unwrap();
+    /// assert!(matches!(simulate(&s, &Policy::Fifo).unwrap().end, EndReason::Deadlock { .. }));
+    /// assert_eq!(simulate(&s, &Policy::Tokio).unwrap().end, EndReason::Finished);
+    /// ```
+    Tokio,
     /// A ready task picked by a seeded pseudo-random generator: same seed, same run.
     Random {
         /// Seeds the generator (xorshift64*): any value, and the same seed gives the same
@@ -33,6 +65,54 @@ pub enum Policy {
         /// not ready then stops the run with [`StepOutcome::BadChoice`].
         choices: Vec<TaskId>,
     },
+}
+
+impl Policy {
+    /// Reads a policy as [`Display`](fmt::Display) writes it: `fifo`, `tokio`,
+    /// `random:SEED`, or `manual:` followed by task ids joined by dots (`manual:0.1.1`;
+    /// `manual:` alone has no choices yet). `None` for anything else.
+    ///
+    /// ```
+    /// use mutex_playground::exec::Policy;
+    /// assert_eq!(Policy::parse("manual:0.2"), Some(Policy::Manual { choices: vec![0, 2] }));
+    /// assert_eq!(Policy::parse("tokio").unwrap().to_string(), "tokio");
+    /// assert_eq!(Policy::parse("manual:0..2"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Policy> {
+        match text {
+            "fifo" => return Some(Policy::Fifo),
+            "tokio" => return Some(Policy::Tokio),
+            _ => {}
+        }
+        if let Some(seed) = text.strip_prefix("random:") {
+            return seed.parse().ok().map(|seed| Policy::Random { seed });
+        }
+        let list = text.strip_prefix("manual:")?;
+        if list.is_empty() {
+            return Some(Policy::Manual { choices: Vec::new() });
+        }
+        list.split('.').map(|c| c.parse().ok()).collect::<Option<_>>().map(|choices| Policy::Manual { choices })
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Policy::Fifo => f.write_str("fifo"),
+            Policy::Tokio => f.write_str("tokio"),
+            Policy::Random { seed } => write!(f, "random:{seed}"),
+            Policy::Manual { choices } => {
+                f.write_str("manual:")?;
+                for (i, c) in choices.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// What one call to [`Executor::step`] did.
@@ -175,6 +255,8 @@ pub struct Executor {
     rng: u64,
     manual_next: usize,
     choices: Vec<TaskId>,
+    /// `Policy::Tokio`: tasks that yielded, held back until the ready queue is empty.
+    deferred: Vec<TaskId>,
     steps: u32,
     budget: Rc<Budget>,
     /// Label index each task is parked at, set by the interpreter as it goes.
@@ -204,6 +286,7 @@ impl Executor {
             rng,
             manual_next: 0,
             choices: Vec::new(),
+            deferred: Vec::new(),
             steps: 0,
             budget: Rc::new(Budget::new(u64::MAX, u64::MAX)),
             labels: Vec::new(),
@@ -242,13 +325,25 @@ impl Executor {
         &self.choices
     }
 
-    /// Tasks ready to run, in wake order (the order `Policy::Fifo` runs them).
+    /// Tasks ready to run, in wake order (the order `Policy::Fifo` runs them; under
+    /// `Policy::Tokio`, the tasks held back after a yield follow, in the order they will
+    /// rejoin the queue).
     ///
     /// Takes `&mut self` because it first moves the wakes recorded since the last step
     /// onto the ready queue, recording their [`EventKind::Woken`] events.
     pub fn ready(&mut self) -> Vec<TaskId> {
         self.collect_wakes();
-        self.ready.iter().copied().collect()
+        self.ready.iter().chain(self.deferred.iter().rev()).copied().collect()
+    }
+
+    /// `Policy::Manual`: adds `task` to the choices still to make, so a run that stopped
+    /// for a choice ([`StepOutcome::NeedChoice`]) goes on with it at the next step. (An
+    /// explorer walks the schedules this way, one choice at a time.) Other policies
+    /// choose for themselves: nothing happens.
+    pub fn choose(&mut self, task: TaskId) {
+        if let Policy::Manual { choices } = &mut self.policy {
+            choices.push(task);
+        }
     }
 
     /// Counts work against `budget` (the default budget is unlimited): each poll starts
@@ -271,7 +366,11 @@ impl Executor {
             self.sink.push(EventKind::Woken { task, by });
             if !self.is_ready[i] {
                 self.is_ready[i] = true;
-                self.ready.push_back(task);
+                if self.policy == Policy::Tokio && by == WokenBy::Task(task) {
+                    self.deferred.push(task);
+                } else {
+                    self.ready.push_back(task);
+                }
             }
         }
     }
@@ -306,11 +405,15 @@ impl Executor {
         // Wakes and timers from here on belong to the step about to run.
         self.sink.set_now(self.steps + 1, self.clock.now());
         self.collect_wakes();
+        if self.ready.is_empty() {
+            // Tokio: the tasks held back after a yield rejoin the empty queue, newest first.
+            self.ready.extend(self.deferred.drain(..).rev());
+        }
         if self.ready.is_empty() && !self.advance_clock() {
             return if self.tasks.iter().all(|t| t.done) { StepOutcome::Finished } else { StepOutcome::Quiescent };
         }
         let index = match &self.policy {
-            Policy::Fifo => 0,
+            Policy::Fifo | Policy::Tokio => 0,
             Policy::Random { .. } => {
                 // xorshift64*: small, fast, and the same everywhere.
                 self.rng ^= self.rng >> 12;

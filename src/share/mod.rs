@@ -8,7 +8,7 @@
 //! | `s` | base64url (no padding) of the DEFLATE-compressed scenario JSON | a whole scenario |
 //! | `step` | a number | the playhead position |
 //! | `speed` | `0.25` … `64`, or `end` | playback speed |
-//! | `policy` | `fifo`, `random:SEED`, or `manual:3.1.4` (task ids) | who runs next |
+//! | `policy` | `fifo`, `tokio`, `random:SEED`, or `manual:3.1.4` (task ids) | who runs next |
 //! | `embed`, `autoplay`, `loop` | `1` or `0` | embed mode and its options |
 //! | `theme` | `light` or `dark` | colour theme |
 //!
@@ -124,7 +124,7 @@ pub struct Link {
     pub step: Option<u64>,
     /// The playback speed (`speed=`).
     pub speed: Option<Speed>,
-    /// Who runs next (`policy=fifo`, `random:SEED`, or `manual:3.1.4`: the player's
+    /// Who runs next (`policy=fifo`, `tokio`, `random:SEED`, or `manual:3.1.4`: the player's
     /// choices of task id, at most [`MAX_MANUAL_CHOICES`]; `manual:` alone is none yet).
     pub policy: Option<Policy>,
     /// The colour theme (`theme=`); without it the viewer's own choice applies.
@@ -217,14 +217,8 @@ impl Link {
             Some(Speed::ToEnd) => parts.push("speed=end".into()),
             None => {}
         }
-        match &self.policy {
-            Some(Policy::Fifo) => parts.push("policy=fifo".into()),
-            Some(Policy::Random { seed }) => parts.push(format!("policy=random:{seed}")),
-            Some(Policy::Manual { choices }) => {
-                let list: Vec<String> = choices.iter().map(u32::to_string).collect();
-                parts.push(format!("policy=manual:{}", list.join(".")));
-            }
-            None => {}
+        if let Some(policy) = &self.policy {
+            parts.push(format!("policy={policy}"));
         }
         if let Some(theme) = self.theme {
             parts.push(format!("theme={}", theme.name()));
@@ -317,8 +311,9 @@ impl Link {
                 })
             }
             "policy" => {
-                self.policy =
-                    Some(parse_policy(value).ok_or_else(|| bad("`fifo`, `random:SEED` or `manual:ID.ID...`"))?)
+                self.policy = Some(
+                    parse_policy(value).ok_or_else(|| bad("`fifo`, `tokio`, `random:SEED` or `manual:ID.ID...`"))?,
+                )
             }
             "theme" => {
                 self.theme = Some(match value {
@@ -346,18 +341,7 @@ impl Link {
 }
 
 fn parse_policy(value: &str) -> Option<Policy> {
-    if value == "fifo" {
-        return Some(Policy::Fifo);
-    }
-    if let Some(seed) = value.strip_prefix("random:") {
-        return seed.parse().ok().map(|seed| Policy::Random { seed });
-    }
-    let list = value.strip_prefix("manual:")?;
-    if list.is_empty() {
-        return Some(Policy::Manual { choices: Vec::new() });
-    }
-    let choices: Option<Vec<u32>> = list.split('.').map(|c| c.parse().ok()).collect();
-    choices.filter(|c| c.len() <= MAX_MANUAL_CHOICES).map(|choices| Policy::Manual { choices })
+    Policy::parse(value).filter(|p| !matches!(p, Policy::Manual { choices } if choices.len() > MAX_MANUAL_CHOICES))
 }
 
 /// JSON text → DEFLATE → base64url without padding.

@@ -48,19 +48,16 @@ pub fn policy_seeds(policy: &Policy) -> Vec<u64> {
     seeds
 }
 
-/// The menu value of a policy (`fifo`, `random7`), and back.
+/// The menu value of a policy (`fifo`, `tokio`, `random:7`: its link text), and back.
 fn policy_value(policy: &Policy) -> String {
     match policy {
-        Policy::Random { seed } => format!("random{seed}"),
-        Policy::Fifo | Policy::Manual { .. } => "fifo".to_string(),
+        Policy::Manual { .. } => "fifo".to_string(),
+        other => other.to_string(),
     }
 }
 
 fn parse_policy(value: &str) -> Policy {
-    match value.strip_prefix("random").and_then(|s| s.parse().ok()) {
-        Some(seed) => Policy::Random { seed },
-        None => Policy::Fifo,
-    }
+    Policy::parse(value).unwrap_or_default()
 }
 
 /// A callback that dispatches the action `f` makes of an event, if it makes one.
@@ -125,6 +122,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <label class="speed">{ "Scheduler " }
                         <select data-testid="policy" aria-label="Which ready task runs next" onchange={on_policy}>
                             <option value="fifo" selected={current_policy == "fifo"}>{ "FIFO (woken first)" }</option>
+                            <option value="tokio" selected={current_policy == "tokio"}>
+                                { "tokio (yields last)" }
+                            </option>
                             { for policy_seeds(&props.policy).into_iter().map(|s| {
                                 let value = policy_value(&Policy::Random { seed: s });
                                 html! {

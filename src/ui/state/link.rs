@@ -61,7 +61,7 @@ impl Model {
         }
         match &link.policy {
             Some(Policy::Fifo) | None => {}
-            Some(p @ Policy::Random { .. }) => m.policy = p.clone(),
+            Some(p @ (Policy::Random { .. } | Policy::Tokio)) => m.policy = p.clone(),
             Some(Policy::Manual { choices }) => {
                 m.mode = Mode::Scheduler;
                 m.choices = choices.clone();
