@@ -3,20 +3,26 @@
 //! ```text
 //! cargo run --example transcript -- reader-writer
 //! cargo run --example transcript -- path/to/scenario.json [--policy random:7]
+//! cargo run --example transcript -- deadlock --policy manual:0.1.0.1   # a schedule the explorer found
 //! cargo run --example transcript -- --list
 //! ```
 //!
 //! `--timed` prefixes each line with its step, virtual time and task:
 //! `[step    3 |   1000 ms | reader] <-read-sleep`.
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{preset, presets, Scenario};
+use mutex_playground::scenario::presets;
 use mutex_playground::trace::simulate;
 use std::process::ExitCode;
+
+mod common;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(what) = args.first() else {
-        eprintln!("usage: transcript PRESET|FILE.json [--policy fifo|random:SEED] [--timed]   (--list for presets)");
+        eprintln!(
+            "usage: transcript PRESET|FILE.json [--policy fifo|tokio|random:SEED|manual:ID.ID...] [--timed]   \
+             (--list for presets)"
+        );
         return ExitCode::from(2);
     };
     if what == "--list" {
@@ -25,35 +31,19 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let policy = match args.iter().position(|a| a == "--policy").and_then(|i| args.get(i + 1)) {
+    let policy = match common::flag(&args, "--policy") {
         None => Policy::Fifo,
-        Some(p) if p == "fifo" => Policy::Fifo,
-        Some(p) => match p.strip_prefix("random:").and_then(|s| s.parse().ok()) {
-            Some(seed) => Policy::Random { seed },
+        Some(p) => match Policy::parse(p) {
+            Some(policy) => policy,
             None => {
-                eprintln!("unknown policy {p:?}: use fifo or random:SEED");
+                eprintln!("unknown policy {p:?}: use fifo, tokio, random:SEED or manual:ID.ID...");
                 return ExitCode::from(2);
             }
         },
     };
-    let scenario = match preset(what) {
-        Some(p) => p.scenario,
-        None => {
-            let text = match std::fs::read_to_string(what) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("{what:?} is neither a preset (try --list) nor a readable file: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            match Scenario::from_json(&text) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("{what}: {e}");
-                    return ExitCode::from(1);
-                }
-            }
-        }
+    let scenario = match common::load(what) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let run = match simulate(&scenario, &policy) {
         Ok(run) => run,

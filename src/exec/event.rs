@@ -224,6 +224,22 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The mutex (or watch cell) the event is about, if any.
+    pub fn mutex(&self) -> Option<MutexId> {
+        use EventKind::*;
+        match *self {
+            LockRequested { mutex, .. } | Enqueued { mutex, .. } | Acquired { mutex, .. } | Released { mutex, .. } => {
+                Some(mutex)
+            }
+            Uncontended { mutex, .. } | Cancelled { mutex, .. } | TryFailed { mutex, .. } | Value { mutex, .. } => {
+                Some(mutex)
+            }
+            Watching { mutex, .. } | WatchEnd { mutex, .. } | Stalled { mutex, .. } => Some(mutex),
+            Spawn { .. } | Poll { .. } | Pending { .. } | Done { .. } | Woken { .. } | SleepStart { .. } => None,
+            SleepEnd { .. } | Busy { .. } | Print { .. } | LostWakeup { .. } | Error { .. } => None,
+        }
+    }
+
     /// The task the event is about, if any.
     pub fn task(&self) -> Option<TaskId> {
         use EventKind::*;

@@ -434,6 +434,15 @@ pub enum WriteAction {
         /// The item to append, any JSON up to 64 KiB.
         value: Value,
     },
+    /// Set the value to the number this task last copied with a [`Read`](Step::Read),
+    /// plus `by` (default 1): `let v = *guard; ... *guard = v + 1;`. Between the read and
+    /// this write the lock may have been released and re-taken, and others may have
+    /// written: their writes are then lost (the lost-update preset). An error if the
+    /// task has not read a number.
+    ReadPlus {
+        /// What to add to the number read; may be negative.
+        by: i64,
+    },
 }
 
 /// When a `wait_until` / `broken_wait` is satisfied.
@@ -724,6 +733,7 @@ impl WriteAction {
             WriteAction::SetNow => "set(now)".into(),
             WriteAction::InsertNow { key } => format!("insert({key:?}, now)"),
             WriteAction::Push { value } => format!("push({value})"),
+            WriteAction::ReadPlus { by } => format!("= read + {by}"),
         }
     }
 }

@@ -51,7 +51,18 @@ fn scenario(name: &str, description: &str, mutexes: Vec<MutexSpec>, tasks: Vec<T
 pub fn presets() -> Vec<Preset> {
     // The first is the page's default: the seeds' own walk-through, where the queue and the
     // hand-over are easiest to see.
-    vec![reader_writer(), counter(), deadlock(), lost_wakeup(), std_mutex_across_await(), fairness(), timeout()]
+    vec![
+        reader_writer(),
+        counter(),
+        deadlock(),
+        hidden_deadlock(),
+        lost_update(),
+        held_update(),
+        lost_wakeup(),
+        std_mutex_across_await(),
+        fairness(),
+        timeout(),
+    ]
 }
 
 /// The preset with this id.
@@ -150,6 +161,78 @@ fn deadlock() -> Preset {
             vec![mutex("a", MutexKind::Async, json!(0)), mutex("b", MutexKind::Async, json!(0))],
             vec![left, right],
         ),
+    }
+}
+
+fn hidden_deadlock() -> Preset {
+    let left =
+        task("left", 1, vec![lock("a"), sleep(10), lock("b"), print("left has a and b"), unlock("b"), unlock("a")]);
+    let mut right = task("right", 1, vec![lock("b"), lock("a"), print("right has b and a"), unlock("a"), unlock("b")]);
+    right.start_ms = 10;
+    Preset {
+        id: "hidden-deadlock",
+        title: "A deadlock the default run misses",
+        source: "seed 001: The Rust book, shared-state concurrency",
+        explanation: "The same two locks in opposite orders, but right starts just as left wakes up. Under FIFO \
+                      left's timer was set first, so left runs first, takes b and finishes: the run looks fine. \
+                      Both are ready at 10 ms, though, and nothing says which runs first. Press Explore: it tries \
+                      every order, finds the schedules where right goes first and the two deadlock, and Replay \
+                      shows one.",
+        scenario: scenario(
+            "hidden-deadlock",
+            "left locks a, sleeps, locks b; right wakes at the same moment and locks b then a",
+            vec![mutex("a", MutexKind::Async, json!(0)), mutex("b", MutexKind::Async, json!(0))],
+            vec![left, right],
+        ),
+    }
+}
+
+/// Three tasks adding 1 to a counter: `let v = *c.lock().await;`, an `.await`, then
+/// `*c.lock().await = v + 1;` (`held`: one guard across all three).
+fn update(held: bool) -> Scenario {
+    let read = Step::Read { mutex: "count".into(), key: None };
+    let write = Step::Write { mutex: "count".into(), action: WriteAction::ReadPlus { by: 1 } };
+    let steps = if held {
+        vec![lock("count"), read, Step::Yield, write, unlock("count")]
+    } else {
+        vec![lock("count"), read, unlock("count"), Step::Yield, lock("count"), write, unlock("count")]
+    };
+    let (name, description) = if held {
+        ("held update", "3 tasks: read and write the counter under one guard, across a yield")
+    } else {
+        ("lost update", "3 tasks: read the counter, yield, write what they read + 1, each under its own guard")
+    };
+    scenario(
+        name,
+        description,
+        vec![mutex("count", MutexKind::Async, json!(0))],
+        (0..3).map(|i| task(&format!("t{i}"), 1, steps.clone())).collect(),
+    )
+}
+
+fn lost_update() -> Preset {
+    Preset {
+        id: "lost-update",
+        title: "Lost update: the lock let go across an .await",
+        source: "seed 000: the counter, with the guard dropped between the read and the write",
+        explanation: "Each task reads the counter under the lock, lets go, awaits something, and writes back what \
+                      it read plus one. Every access is locked, yet updates are lost: a task writes over a value \
+                      another task wrote after its read. Under FIFO all three read 0 and the counter ends at 1. \
+                      Press Explore: some schedules end at 1, some at 2, some at 3, and the explorer lists \
+                      each total with a schedule that makes it.",
+        scenario: update(false),
+    }
+}
+
+fn held_update() -> Preset {
+    Preset {
+        id: "held-update",
+        title: "The same update with the guard held across",
+        source: "seed 000: the counter, whose guard covers the read and the write",
+        explanation: "The lost update fixed: each task keeps the guard from its read, across the .await, to its \
+                      write. The others queue meanwhile, so no write is lost. Press Explore: every schedule ends \
+                      with the counter at 3, and the explorer says it tried them all.",
+        scenario: update(true),
     }
 }
 

@@ -135,11 +135,53 @@ pub struct Program {
     /// The run's budget, which the tasks tick: give the same one to the executor (or
     /// driver) that polls them.
     pub budget: Rc<Budget>,
+    /// What each task keeps that its events do not show (its loop counters and what it
+    /// last read), by task id: an explorer needs it to tell two states apart.
+    pub locals: Vec<Rc<TaskLocals>>,
+}
+
+/// What a running task keeps inside its future that the trace does not record: which
+/// round of its loop and of each `repeat` it is in, and its register (what its last
+/// `read` copied). Two moments at which every task is at the same step with the same
+/// locals, and the locks, values and timers are the same, have the same future.
+#[derive(Debug, Default)]
+pub struct TaskLocals {
+    /// The task's round, then the round of each `repeat` it is inside, outermost first.
+    loops: RefCell<Vec<u32>>,
+    register: RefCell<Option<Register>>,
+}
+
+impl TaskLocals {
+    /// Feeds the loop counters and the register into `h`.
+    pub fn hash_into<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.loops.borrow().hash(h);
+        match &*self.register.borrow() {
+            None => 0u8.hash(h),
+            Some(Register::Value(v)) => (1u8, render(v)).hash(h),
+            Some(Register::Entry(e)) => (2u8, e.as_ref().map(render)).hash(h),
+        }
+    }
+
+    /// The number the task last read, if it is one (what a `read_plus` write adds to).
+    fn number(&self) -> Option<Value> {
+        match &*self.register.borrow() {
+            Some(Register::Value(v) | Register::Entry(Some(v))) if v.is_number() => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    fn set_register(&self, r: Register) {
+        *self.register.borrow_mut() = Some(r);
+    }
 }
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Program").field("mutexes", &self.mutexes).field("tasks", &self.tasks.len()).finish()
+        f.debug_struct("Program")
+            .field("mutexes", &self.mutexes)
+            .field("tasks", &self.tasks.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -199,14 +241,16 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
     let sizes = RefCell::new(scenario.mutexes.iter().map(|m| render(&m.initial).len() as u64).collect());
     let world =
         Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget: budget.clone(), limits, sizes });
+    let locals: Vec<Rc<TaskLocals>> = scenario.tasks.iter().map(|_| Rc::default()).collect();
     let tasks = scenario
         .tasks
         .iter()
         .zip(programs)
+        .zip(&locals)
         .enumerate()
-        .map(|(t, (spec, (start, ops)))| {
+        .map(|(t, ((spec, (start, ops)), local))| {
             let label = Arc::new(AtomicU32::new(start));
-            let ctx = TaskCtx { id: t as TaskId, world: world.clone(), label: label.clone(), register: None };
+            let ctx = TaskCtx { id: t as TaskId, world: world.clone(), label: label.clone(), local: local.clone() };
             let repeat = if spec.forever { None } else { Some(spec.repeat) };
             (run_task(ctx, spec.start_ms, repeat, Rc::new(ops)).boxed_local(), label)
         })
@@ -214,7 +258,7 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
     // The tasks share the world; the run keeps handles to the same locks, to read their
     // holders and queues at checkpoints.
     let mutexes = world.mutexes.iter().map(Instance::share).collect();
-    Program { mutexes, labels, tasks, budget }
+    Program { mutexes, labels, tasks, budget, locals }
 }
 
 impl Instance {
@@ -256,6 +300,7 @@ struct World {
 }
 
 /// What `read` put aside, printed by `dbg`.
+#[derive(Debug)]
 enum Register {
     Value(Value),
     Entry(Option<Value>),
@@ -265,7 +310,7 @@ struct TaskCtx {
     id: TaskId,
     world: Rc<World>,
     label: Arc<AtomicU32>,
-    register: Option<Register>,
+    local: Rc<TaskLocals>,
 }
 
 impl TaskCtx {
@@ -340,9 +385,15 @@ fn render(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Applies a write; a type mismatch is an error message.
-fn apply(action: &WriteAction, v: &mut Value, now: u64) -> Result<(), String> {
+/// Applies a write (`read`: the number the task last read, for `read_plus`); a type
+/// mismatch is an error message.
+fn apply(action: &WriteAction, v: &mut Value, now: u64, read: Option<Value>) -> Result<(), String> {
     match action {
+        WriteAction::ReadPlus { by } => {
+            let mut sum = read.ok_or("the task has not read a number")?;
+            apply(&WriteAction::Increment { by: *by }, &mut sum, now, None)?;
+            *v = sum;
+        }
         WriteAction::Set { value } => *v = value.clone(),
         WriteAction::Increment { by } => {
             *v = match &*v {
@@ -398,6 +449,7 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
         ctx.world.sink.push(EventKind::SleepEnd { task: ctx.id });
     }
     let mut round = 0u32;
+    ctx.local.loops.borrow_mut().push(0);
     while repeat.is_none_or(|n| round < n) {
         // A round counts even with no steps: `loop {}` must not spin inside one poll.
         if !ctx.tick() {
@@ -410,6 +462,9 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
             drop(guard);
         }
         round = round.saturating_add(1);
+        // A task that loops forever does the same every round: it keeps no count, so an
+        // explorer sees the state repeat.
+        ctx.local.loops.borrow_mut()[0] = if repeat.is_some() { round } else { 0 };
     }
 }
 
@@ -517,7 +572,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 // Copying the value costs as much as its size: counted against the poll.
                 ctx.world.budget.charge_bytes(ctx.world.sizes.borrow().get(m as usize).copied().unwrap_or(0));
                 let v = held[i].1.value();
-                ctx.register = Some(match key {
+                ctx.local.set_register(match key {
                     Some(k) => Register::Entry(v.get(k).cloned()),
                     None => Register::Value(v),
                 });
@@ -525,7 +580,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
             None => error(format!("read of {mutex:?} without holding its guard (its try_lock failed)")),
         },
         Step::Dbg { name } => {
-            let text = match &ctx.register {
+            let text = match &*ctx.local.register.borrow() {
                 Some(Register::Entry(e)) => format!("{name} = {e:#?}"),
                 Some(Register::Value(v)) => format!("{name} = {v:#?}"),
                 None => format!("{name} = ()"),
@@ -550,14 +605,19 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
         }
         Step::Yield => yield_now().await,
         Step::Repeat { times, .. } => {
-            for _ in 0..*times {
+            ctx.local.loops.borrow_mut().push(0);
+            for round in 0..*times {
                 // Each round counts, so nested repeats of nothing still add up.
                 if !ctx.tick() {
                     return park().await;
                 }
+                if let Some(last) = ctx.local.loops.borrow_mut().last_mut() {
+                    *last = round;
+                }
                 run_ops(ctx, &op.body, held).await;
                 ctx.label.store(op.label, Ordering::Relaxed);
             }
+            ctx.local.loops.borrow_mut().pop();
         }
         Step::WaitUntil { until, take: take_it, .. } => {
             let Instance::Watch(cell) = &ctx.world.mutexes[m as usize] else { unreachable!("validated: a watch cell") };
@@ -588,7 +648,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 Instance::Blocking(_) => unreachable!("validated: not blocking"),
             };
             if let Some((item, rendered)) = taken {
-                ctx.register = Some(Register::Value(item));
+                ctx.local.set_register(Register::Value(item));
                 ctx.world.note_size(m, &rendered);
                 sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
             }
@@ -599,7 +659,8 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
 fn write(ctx: &TaskCtx, m: MutexId, guard: &mut Guard, action: &WriteAction) {
     let now = ctx.world.clock.now();
     let sink = &ctx.world.sink;
-    match guard.with_mut(|v| apply(action, v, now).map(|()| render(v))) {
+    let read = matches!(action, WriteAction::ReadPlus { .. }).then(|| ctx.local.number()).flatten();
+    match guard.with_mut(|v| apply(action, v, now, read).map(|()| render(v))) {
         Ok(rendered) => {
             ctx.world.note_size(m, &rendered);
             sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) })
@@ -617,7 +678,7 @@ fn take_into_register(ctx: &mut TaskCtx, m: MutexId, guard: &mut Guard) {
         let item = take(v);
         (item, render(v))
     });
-    ctx.register = Some(Register::Value(item));
+    ctx.local.set_register(Register::Value(item));
     ctx.world.note_size(m, &rendered);
     sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
 }

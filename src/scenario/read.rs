@@ -123,6 +123,7 @@ pub(super) enum ActionKind {
     SetNow,
     InsertNow,
     Push,
+    ReadPlus,
 }
 
 /// A write as read: every field any write has.
@@ -142,7 +143,7 @@ impl TryFrom<RawAction> for WriteAction {
         let present = [("value", r.value.is_some()), ("by", r.by.is_some()), ("key", r.key.is_some())];
         let uses: &[&str] = match r.kind {
             ActionKind::Set | ActionKind::Push => &["value"],
-            ActionKind::Increment => &["by"],
+            ActionKind::Increment | ActionKind::ReadPlus => &["by"],
             ActionKind::SetNow => &[],
             ActionKind::InsertNow => &["key"],
         };
@@ -153,6 +154,7 @@ impl TryFrom<RawAction> for WriteAction {
             ActionKind::SetNow => WriteAction::SetNow,
             ActionKind::InsertNow => WriteAction::InsertNow { key: need(r.key, "key")? },
             ActionKind::Push => WriteAction::Push { value: need(r.value, "value")? },
+            ActionKind::ReadPlus => WriteAction::ReadPlus { by: r.by.unwrap_or(1) },
         })
     }
 }

@@ -300,6 +300,7 @@ pub struct Simulation {
     executor: Executor,
     mutexes: Vec<program::Instance>,
     labels: Vec<Label>,
+    locals: Vec<std::rc::Rc<program::TaskLocals>>,
     task_count: usize,
     interval: usize,
     events: Vec<Event>,
@@ -326,7 +327,7 @@ impl Simulation {
         scenario.validate()?;
         let sink = Sink::new();
         let clock = Clock::new();
-        let program::Program { mutexes, labels, tasks, budget } = program::build(scenario, &clock, &sink);
+        let program::Program { mutexes, labels, tasks, budget, locals } = program::build(scenario, &clock, &sink);
         let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
         for (future, label) in tasks {
             executor.spawn_labelled(future, label);
@@ -350,6 +351,7 @@ impl Simulation {
             executor,
             mutexes,
             labels,
+            locals,
             task_count,
             events: Vec::new(),
             lines: Vec::new(),

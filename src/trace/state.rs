@@ -217,7 +217,28 @@ pub(super) struct State {
     pub(super) stalled: Option<(TaskId, MutexId, TaskId)>,
 }
 
+impl MutexState {
+    /// The index of its value in the run's values.
+    pub(super) fn value_index(&self) -> u32 {
+        self.value
+    }
+}
+
 impl State {
+    /// Feeds what the future depends on into `h` (not the history: since when a lock
+    /// is held or a task waits, or where a value was written): see
+    /// `Simulation::fingerprint`.
+    pub(super) fn hash_into<H: std::hash::Hasher>(&self, values: &[String], h: &mut H) {
+        use std::hash::Hash;
+        for t in &self.tasks {
+            (t.done, t.stuck, t.blocked, t.waiting_on, t.sleeping_until, t.watching, &t.holds, t.at).hash(h);
+        }
+        for m in &self.mutexes {
+            (m.holder, &m.queue, &m.watchers, values.get(m.value as usize)).hash(h);
+        }
+        self.stalled.hash(h);
+    }
+
     pub(super) fn new(tasks: usize, mutexes: usize) -> State {
         State {
             tasks: vec![

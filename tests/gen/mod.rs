@@ -19,11 +19,12 @@ fn raw(len: usize) -> impl Strategy<Value = Vec<Raw>> {
 }
 
 fn action(n: u8, m: u8) -> WriteAction {
-    match n % 5 {
+    match n % 6 {
         0 => WriteAction::Set { value: json!(m % 4) },
         1 => WriteAction::Increment { by: i64::from(m % 3) },
         2 => WriteAction::SetNow,
         3 => WriteAction::InsertNow { key: format!("k{}", m % 3) },
+        4 => WriteAction::ReadPlus { by: i64::from(m % 3) },
         _ => WriteAction::Push { value: json!(m % 5) },
     }
 }

@@ -30,6 +30,11 @@
 //! assert_eq!(outlook(&yielding, &[0, 1], 1_000), Outlook::Decided(Ending::Deadlock));
 //! ```
 
+mod probe;
+mod search;
+
+pub use search::{Class, Explorer, Mode, Outcome, Report, MAX_STATES};
+
 use super::{simulate, EndReason};
 use crate::exec::{Policy, TaskId};
 use crate::scenario::Scenario;

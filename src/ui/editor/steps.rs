@@ -201,8 +201,9 @@ fn set_action(step: &mut Step, a: WriteAction) {
 
 /// The write action's kind, and its value, if it has one.
 fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
-    const KINDS: [(&str, &str); 5] = [
+    const KINDS: [(&str, &str); 6] = [
         ("increment", "+= by"),
+        ("read_plus", "= read + by"),
         ("set", "set"),
         ("set_now", "set(now)"),
         ("insert_now", "insert(key, now)"),
@@ -214,6 +215,7 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         WriteAction::SetNow => "set_now",
         WriteAction::InsertNow { .. } => "insert_now",
         WriteAction::Push { .. } => "push",
+        WriteAction::ReadPlus { .. } => "read_plus",
     };
     let onchange = at.change(ed, |step, v| {
         let a = match v.as_str() {
@@ -221,6 +223,7 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
             "set_now" => WriteAction::SetNow,
             "insert_now" => WriteAction::InsertNow { key: "key".into() },
             "push" => WriteAction::Push { value: Value::from(1) },
+            "read_plus" => WriteAction::ReadPlus { by: 1 },
             _ => WriteAction::Increment { by: 1 },
         };
         set_action(step, a);
@@ -234,6 +237,9 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         }),
         WriteAction::Increment { by } => at.field(ed, ("by", "number", "action.by"), by.to_string(), |st, v| {
             set_action(st, WriteAction::Increment { by: v.trim().parse().unwrap_or(1) })
+        }),
+        WriteAction::ReadPlus { by } => at.field(ed, ("by", "number", "action.by"), by.to_string(), |st, v| {
+            set_action(st, WriteAction::ReadPlus { by: v.trim().parse().unwrap_or(1) })
         }),
         WriteAction::InsertNow { key } => at.field(ed, ("key", "text", "action.key"), key.clone(), |st, v| {
             set_action(st, WriteAction::InsertNow { key: v })

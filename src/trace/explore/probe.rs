@@ -1,0 +1,96 @@
+//! What the explorer asks of a [`Simulation`] beyond what a page needs: to go on with a
+//! chosen task, a fingerprint of the state it is in, and what the last step touched.
+
+use crate::exec::{EventKind, TaskId};
+use crate::trace::{EndReason, Simulation};
+use std::hash::{Hash, Hasher};
+
+/// The shared objects a step touched, as a set of bits: bit `m` for mutex (or cell) `m`
+/// (mutexes from 63 on share bit 63), and every bit for a step that moved the clock
+/// (busy work), which every other step may read.
+pub(crate) type Access = u64;
+
+/// Whether two steps, taken from the same state, commute: they touch no object in
+/// common, so either order reaches the same state.
+pub(crate) fn independent(a: Access, b: Access) -> bool {
+    a & b == 0
+}
+
+impl Simulation {
+    /// Goes on with `task` after the run stopped for a choice
+    /// ([`EndReason::AwaitingChoice`]) under `Policy::Manual`; runs that one step.
+    /// Returns `false` (and changes nothing) if the run was not waiting for a choice.
+    pub(crate) fn choose(&mut self, task: TaskId) -> bool {
+        if !matches!(self.end, Some(EndReason::AwaitingChoice { .. })) {
+            return false;
+        }
+        self.end = None;
+        self.executor.choose(task);
+        self.end = self.step();
+        true
+    }
+
+    /// Runs until the run ends or waits for a choice, at most `max_steps` polls more.
+    /// Returns the polls made.
+    pub(crate) fn run_to_choice(&mut self, max_steps: u64) -> u64 {
+        let mut polls = 0;
+        while self.end.is_none() && polls < max_steps {
+            self.end = self.step();
+            polls += 1;
+        }
+        polls
+    }
+
+    /// How the run ended, or `AwaitingChoice` with the ready tasks; `None` while it can
+    /// go on.
+    pub(crate) fn end(&self) -> Option<&EndReason> {
+        self.end.as_ref()
+    }
+
+    /// The values of the mutexes now, rendered as JSON, by mutex id.
+    pub(crate) fn values_now(&self) -> Vec<String> {
+        self.state
+            .mutexes
+            .iter()
+            .map(|m| self.values.get(m.value_index() as usize).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    /// A fingerprint of everything the future of the run depends on: the virtual time,
+    /// the ready tasks (as a set: a manual choice can take any of them), each task's
+    /// step, loop counters, register, sleep and wait, each lock's holder, queue,
+    /// watchers and value. Two moments with equal fingerprints have the same futures
+    /// (up to a 64-bit hash collision, and up to the work already spent, which only a
+    /// run that hits its work limit notices).
+    pub(crate) fn fingerprint(&mut self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.clock.now().hash(&mut h);
+        let mut ready = self.executor.ready();
+        ready.sort_unstable();
+        ready.hash(&mut h);
+        self.state.hash_into(&self.values, &mut h);
+        for local in &self.locals {
+            local.hash_into(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The objects the last step touched (see [`Access`]).
+    pub(crate) fn last_access(&self) -> Access {
+        let n = self.step_ends.len();
+        let from = if n >= 2 { self.step_ends[n - 2] } else { 0 };
+        let to = self.step_ends.last().copied().unwrap_or(0).min(self.events.len());
+        let mut access = 0;
+        for e in &self.events[from.min(to)..to] {
+            match e.kind {
+                EventKind::Busy { .. } => return Access::MAX,
+                ref kind => {
+                    if let Some(m) = kind.mutex() {
+                        access |= 1 << m.min(63);
+                    }
+                }
+            }
+        }
+        access
+    }
+}

@@ -1,0 +1,444 @@
+//! The schedule search: depth first over the scheduling choices, with equal states
+//! merged and commuting steps tried in one order only.
+
+use super::probe::{independent, Access};
+use super::Ending;
+use crate::exec::{MutexId, Policy, TaskId};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::trace::{EndReason, Simulation};
+use std::collections::HashMap;
+
+/// How much of the schedule space an [`Explorer`] searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Every schedule, up to equivalence: equal states are explored once, and of two
+    /// steps that touch different locks only one order is tried (sleep sets). Finding
+    /// no deadlock this way, without hitting the state budget, is a proof for the
+    /// scenario as written.
+    Exhaustive,
+    /// Only the schedules that switch away from a task that could go on running at
+    /// most this many times (a preemption bound, as CHESS does). Most bugs need very
+    /// few; "none found" means none within the bound.
+    Preemptions(u32),
+    /// This many random schedules, each picked the way PCT does: the tasks get random
+    /// priorities, the highest ready one runs, and at two random steps the running
+    /// task drops to the lowest priority. Seeded: the same seed finds the same runs.
+    Sample {
+        /// How many schedules to run.
+        runs: u32,
+        /// Seeds the generator.
+        seed: u64,
+    },
+}
+
+impl std::fmt::Display for Mode {
+    /// What was searched, for a result's heading: "every schedule", "at most 2
+    /// preemptions", "500 random schedules (seed 1)".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Exhaustive => f.write_str("every schedule"),
+            Mode::Preemptions(n) => write!(f, "schedules with at most {n} preemptions"),
+            Mode::Sample { runs, seed } => write!(f, "{runs} random schedules (seed {seed})"),
+        }
+    }
+}
+
+/// What a schedule led to, as the explorer tells results apart: runs that finish with
+/// different values are different outcomes, and so are deadlocks of different cycles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every task finished, and the mutexes hold these values (JSON, by mutex id).
+    Finished(Vec<String>),
+    /// A deadlock: each task waits for its mutex, held by the next (as
+    /// [`EndReason::Deadlock`]).
+    Deadlock(Vec<(TaskId, MutexId)>),
+    /// Any other ending.
+    Other(Ending),
+}
+
+impl Outcome {
+    /// The ending it is a case of.
+    pub fn ending(&self) -> Ending {
+        match self {
+            Outcome::Finished(_) => Ending::Finished,
+            Outcome::Deadlock(_) => Ending::Deadlock,
+            Outcome::Other(e) => *e,
+        }
+    }
+}
+
+/// All the schedules found that lead to one [`Outcome`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Class {
+    /// What they lead to.
+    pub outcome: Outcome,
+    /// How many of the schedules tried end so (with equal states merged, a schedule
+    /// counts once however many ways lead to its states).
+    pub schedules: u64,
+    /// The shortest of them: the task polled at each step. As `Policy::Manual` it
+    /// replays the run (a `policy=manual:…` link).
+    pub shortest: Vec<TaskId>,
+}
+
+/// What a search found so far, or in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// What was searched.
+    pub mode: Mode,
+    /// The outcomes, most common first (then in [`Outcome`] order).
+    pub classes: Vec<Class>,
+    /// Distinct states reached (points at which a choice was made).
+    pub states: u64,
+    /// Schedules that reached an ending.
+    pub schedules: u64,
+    /// Polls run, replays included: the search's work.
+    pub polls: u64,
+    /// Whether the search is over.
+    pub done: bool,
+    /// Whether it stopped at its state budget before it had searched everything
+    /// the mode asks for (then no result is a proof).
+    pub truncated: bool,
+}
+
+impl Report {
+    /// Whether this is every outcome the scenario can have: an exhaustive search that
+    /// ended within its budget.
+    pub fn is_complete(&self) -> bool {
+        self.done && !self.truncated && self.mode == Mode::Exhaustive
+    }
+}
+
+/// A point of the search with choices left to try.
+struct Node {
+    /// How many choices lead here (`path[..depth]`).
+    depth: usize,
+    /// The ready tasks here.
+    ready: Vec<TaskId>,
+    /// Choices still to try here, the next one last.
+    todo: Vec<TaskId>,
+    /// Steps that need not be tried from here: each was tried from an earlier state,
+    /// and everything since commutes with it.
+    sleep: Vec<(TaskId, Access)>,
+    /// Steps tried from here, with what they touched.
+    tried: Vec<(TaskId, Access)>,
+    /// Preemptions on the way here.
+    preemptions: u32,
+}
+
+/// Searches the schedules of a scenario a slice at a time ([`advance`](Explorer::advance)),
+/// so a page can draw between slices, show [`report`](Explorer::report) as it grows,
+/// and stop whenever it likes.
+///
+/// Every schedule is a real run: the explorer drives a [`Simulation`] under
+/// `Policy::Manual`, one choice at a time, and to go back to an earlier point it runs
+/// the choices up to it again (futures cannot be copied), as loom does.
+///
+/// # Examples
+///
+/// ```
+/// use mutex_playground::scenario::preset;
+/// use mutex_playground::trace::explore::{Ending, Explorer, Mode};
+///
+/// let deadlock = preset("deadlock").unwrap().scenario;
+/// let mut explorer = Explorer::new(&deadlock, Mode::Exhaustive).unwrap();
+/// while !explorer.advance(10_000) {}
+/// let report = explorer.report();
+/// assert!(report.is_complete());
+/// // Each task sleeps holding its first lock, so every schedule deadlocks.
+/// assert_eq!(report.classes.len(), 1);
+/// assert_eq!(report.classes[0].outcome.ending(), Ending::Deadlock);
+/// ```
+pub struct Explorer {
+    scenario: Scenario,
+    mode: Mode,
+    max_states: u64,
+    sim: Option<Simulation>,
+    /// The choices that lead to where `sim` is.
+    path: Vec<TaskId>,
+    stack: Vec<Node>,
+    /// Each state seen, with the steps not tried from it (its sleep set, by task).
+    seen: HashMap<u64, Vec<TaskId>>,
+    classes: Vec<Class>,
+    states: u64,
+    schedules: u64,
+    polls: u64,
+    done: bool,
+    truncated: bool,
+    /// Whether the first run has been made.
+    started: bool,
+    /// `Sample`: runs made, the generator, and the length of the FIFO run (where the
+    /// priority change points fall).
+    runs: u32,
+    rng: u64,
+    fifo_length: Option<u64>,
+}
+
+impl std::fmt::Debug for Explorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Explorer").field("mode", &self.mode).field("states", &self.states).finish_non_exhaustive()
+    }
+}
+
+/// The most states a search visits unless told otherwise ([`Explorer::with_max_states`]).
+pub const MAX_STATES: u64 = 200_000;
+
+impl Explorer {
+    /// A search of `scenario`'s schedules (validated here; nothing runs yet).
+    pub fn new(scenario: &Scenario, mode: Mode) -> Result<Explorer, ScenarioError> {
+        scenario.validate()?;
+        Ok(Explorer {
+            scenario: scenario.clone(),
+            mode,
+            max_states: MAX_STATES,
+            sim: None,
+            path: Vec::new(),
+            stack: Vec::new(),
+            seen: HashMap::new(),
+            classes: Vec::new(),
+            states: 0,
+            schedules: 0,
+            polls: 0,
+            done: false,
+            truncated: false,
+            started: false,
+            runs: 0,
+            fifo_length: None,
+            rng: match mode {
+                Mode::Sample { seed, .. } => seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
+                _ => 0,
+            },
+        })
+    }
+
+    /// Stops the search after `max` distinct states (then [`Report::truncated`]).
+    pub fn with_max_states(mut self, max: u64) -> Explorer {
+        self.max_states = max;
+        self
+    }
+
+    /// Searches until about `polls` more polls are spent or the search is over;
+    /// returns whether it is over.
+    pub fn advance(&mut self, polls: u64) -> bool {
+        let until = self.polls.saturating_add(polls);
+        while !self.done && self.polls < until {
+            match self.mode {
+                Mode::Sample { runs, .. } => self.sample_one(runs),
+                _ => self.search_step(),
+            }
+        }
+        self.done
+    }
+
+    /// What it found so far.
+    pub fn report(&self) -> Report {
+        let mut classes = self.classes.clone();
+        classes.sort_by(|a, b| b.schedules.cmp(&a.schedules).then_with(|| a.outcome.cmp(&b.outcome)));
+        Report {
+            mode: self.mode,
+            classes,
+            states: self.states,
+            schedules: self.schedules,
+            polls: self.polls,
+            done: self.done,
+            truncated: self.truncated,
+        }
+    }
+
+    /// A fresh run that has made `choices` and waits for the next (or has ended).
+    fn replay(&mut self, choices: &[TaskId]) -> Simulation {
+        let policy = Policy::Manual { choices: choices.to_vec() };
+        let mut sim = Simulation::new(&self.scenario, &policy).expect("validated in Explorer::new");
+        self.polls += sim.run_to_choice(u64::MAX);
+        sim
+    }
+
+    /// Counts a schedule that ended; `false` if it has not ended.
+    fn record(&mut self, sim: &Simulation, choices: &[TaskId]) -> bool {
+        let outcome = match sim.end() {
+            None | Some(EndReason::AwaitingChoice { .. }) => return false,
+            Some(EndReason::Finished) => Outcome::Finished(sim.values_now()),
+            Some(EndReason::Deadlock { cycle }) => Outcome::Deadlock(cycle.clone()),
+            Some(other) => match Ending::of(other) {
+                Some(ending) => Outcome::Other(ending),
+                None => return false, // a bad choice: not a schedule
+            },
+        };
+        self.schedules += 1;
+        match self.classes.iter_mut().find(|c| c.outcome == outcome) {
+            Some(class) => {
+                class.schedules += 1;
+                if choices.len() < class.shortest.len() {
+                    class.shortest = choices.to_vec();
+                }
+            }
+            None => self.classes.push(Class { outcome, schedules: 1, shortest: choices.to_vec() }),
+        }
+        true
+    }
+
+    /// One step of the depth-first search: takes the next choice of the deepest point
+    /// that has one left.
+    fn search_step(&mut self) {
+        if self.stack.is_empty() {
+            if self.started {
+                self.done = true;
+                return;
+            }
+            self.started = true;
+            // The start: run to the first choice.
+            let sim = self.replay(&[]);
+            self.path.clear();
+            self.arrive(sim, Vec::new(), 0);
+            if self.stack.is_empty() {
+                self.done = true;
+            }
+            return;
+        }
+        let top = self.stack.len() - 1;
+        let Some(task) = self.stack[top].todo.pop() else {
+            self.stack.pop();
+            return;
+        };
+        let depth = self.stack[top].depth;
+        // Go back to this point if the run is elsewhere.
+        let mut sim = match self.sim.take() {
+            Some(sim) if self.path.len() == depth => sim,
+            _ => {
+                self.path.truncate(depth);
+                let path = self.path.clone();
+                self.replay(&path)
+            }
+        };
+        sim.choose(task);
+        self.polls += 1 + sim.run_to_choice(1);
+        let access = sim.last_access();
+        let node = &mut self.stack[top];
+        let preempted = u32::from(
+            node.depth > 0 && {
+                let last = self.path[node.depth - 1];
+                last != task && node.ready.contains(&last)
+            },
+        );
+        let preemptions = node.preemptions + preempted;
+        // A step commutes with every earlier sibling and slept step that touches none of
+        // its locks: those stay asleep below it.
+        let sleep: Vec<(TaskId, Access)> = match self.mode {
+            Mode::Exhaustive => {
+                node.sleep.iter().chain(&node.tried).filter(|(_, a)| independent(*a, access)).copied().collect()
+            }
+            _ => Vec::new(),
+        };
+        node.tried.push((task, access));
+        self.path.push(task);
+        self.arrive(sim, sleep, preemptions);
+    }
+
+    /// The search has reached the state `sim` is in, along `self.path`.
+    fn arrive(&mut self, mut sim: Simulation, sleep: Vec<(TaskId, Access)>, preemptions: u32) {
+        let ready = match sim.end() {
+            Some(EndReason::AwaitingChoice { ready }) => ready.clone(),
+            _ => {
+                let path = std::mem::take(&mut self.path);
+                self.record(&sim, &path);
+                self.path = path;
+                self.sim = None;
+                return;
+            }
+        };
+        let mut key = sim.fingerprint();
+        if let Mode::Preemptions(_) = self.mode {
+            // The same state with more preemptions spent, or after another task, has
+            // fewer ways on within the bound.
+            let last = self.path.last().copied().unwrap_or(u32::MAX);
+            key = key.rotate_left(17) ^ (u64::from(preemptions) << 32 | u64::from(last)).wrapping_mul(0x9E37_79B9);
+        }
+        let asleep: Vec<TaskId> = sleep.iter().map(|(t, _)| *t).collect();
+        let todo: Vec<TaskId> = match self.seen.get_mut(&key) {
+            Some(before) => {
+                // Seen: only the steps asleep then but awake now are new.
+                let new: Vec<TaskId> =
+                    before.iter().copied().filter(|t| !asleep.contains(t) && ready.contains(t)).collect();
+                before.retain(|t| asleep.contains(t));
+                new
+            }
+            None => {
+                if self.states >= self.max_states {
+                    self.truncated = true;
+                    self.done = true;
+                    return;
+                }
+                self.states += 1;
+                self.seen.insert(key, asleep.clone());
+                ready.iter().copied().filter(|t| !asleep.contains(t)).collect()
+            }
+        };
+        let mut todo: Vec<TaskId> = match self.mode {
+            Mode::Preemptions(bound) => {
+                let last = self.path.last().copied();
+                todo.into_iter()
+                    .filter(|&t| {
+                        let preempts = last.is_some_and(|l| l != t && ready.contains(&l));
+                        preemptions + u32::from(preempts) <= bound
+                    })
+                    .collect()
+            }
+            _ => todo,
+        };
+        if todo.is_empty() {
+            self.sim = None;
+            return;
+        }
+        todo.reverse(); // the first ready task is tried first
+        self.stack.push(Node { depth: self.path.len(), ready, todo, sleep, tried: Vec::new(), preemptions });
+        self.sim = Some(sim);
+    }
+
+    /// `Sample`: one run picked the PCT way.
+    fn sample_one(&mut self, runs: u32) {
+        if self.runs >= runs {
+            self.done = true;
+            return;
+        }
+        self.runs += 1;
+        let n = self.scenario.tasks.len();
+        // Random distinct priorities, and two change points within the FIFO run's length.
+        let mut priority: Vec<u64> = (0..n as u64).map(|i| i + 2).collect();
+        for i in (1..n).rev() {
+            let j = (self.next_random() % (i as u64 + 1)) as usize;
+            priority.swap(i, j);
+        }
+        let length = self.fifo_length.get_or_insert_with(|| {
+            crate::trace::simulate(&self.scenario, &Policy::Fifo).map_or(100, |r| u64::from(r.steps()).max(1))
+        });
+        let length = *length;
+        let changes = [self.next_random() % length, self.next_random() % length];
+        let mut sim = self.replay(&[]);
+        let mut choices = Vec::new();
+        while let Some(EndReason::AwaitingChoice { ready }) = sim.end() {
+            let ready = ready.clone();
+            let step = choices.len() as u64;
+            let Some(&task) = ready.iter().max_by_key(|t| priority.get(**t as usize).copied().unwrap_or(0)) else {
+                break;
+            };
+            if let Some(k) = changes.iter().position(|&c| c == step) {
+                priority[task as usize] = k as u64; // below every starting priority
+            }
+            let task = *ready.iter().max_by_key(|t| priority.get(**t as usize).copied().unwrap_or(0)).unwrap_or(&task);
+            if self.states < self.max_states && self.seen.insert(sim.fingerprint(), Vec::new()).is_none() {
+                self.states += 1;
+            }
+            choices.push(task);
+            sim.choose(task);
+            self.polls += 1 + sim.run_to_choice(1);
+        }
+        self.record(&sim, &choices);
+    }
+
+    fn next_random(&mut self) -> u64 {
+        // xorshift64*, as the executor's random policy.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}

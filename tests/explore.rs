@@ -1,0 +1,240 @@
+//! The schedule explorer: its reductions lose no outcome, its schedules replay, and the
+//! presets that need it find what their texts say.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod gen;
+
+use mutex_playground::exec::{Policy, TaskId};
+use mutex_playground::scenario::{preset, Scenario};
+use mutex_playground::trace::explore::{Ending, Explorer, Mode, Outcome, Report};
+use mutex_playground::trace::{simulate, EndReason, Run};
+use proptest::prelude::*;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// A small scenario whose tasks contend: 2–3 tasks, each one or two patterns on two
+/// async mutexes (push its name under a guard held across a yield; read, let go, yield,
+/// write what it read + 1; take two locks with a yield between; yield, then a locked
+/// push; a `lock_timeout`). Such scenarios have several outcomes (orders of the pushes,
+/// lost updates, deadlocks) and few enough schedules to try them all.
+fn contended() -> impl Strategy<Value = Scenario> {
+    let pattern = (0u8..5, any::<bool>(), any::<bool>());
+    proptest::collection::vec(proptest::collection::vec(pattern, 1..3), 2..4).prop_map(|tasks| {
+        let tasks = tasks.iter().enumerate().map(|(i, patterns)| {
+            let steps: Vec<serde_json::Value> = patterns
+                .iter()
+                .flat_map(|&(kind, first, yields)| {
+                    let (m, other) = if first { ("a", "b") } else { ("b", "a") };
+                    // `a` holds a list (pushes keep their order), `b` a number.
+                    let push = json!({"op": "write", "mutex": "a", "action": {"kind": "push", "value": i}});
+                    let lock = |m: &str| json!({"op": "lock", "mutex": m});
+                    let unlock = |m: &str| json!({"op": "unlock", "mutex": m});
+                    let y = json!({"op": "yield"});
+                    match kind {
+                        0 if yields => vec![lock("a"), y, push, unlock("a")],
+                        0 => vec![lock("a"), push, unlock("a"), y],
+                        1 => vec![
+                            lock("b"),
+                            json!({"op": "read", "mutex": "b"}),
+                            unlock("b"),
+                            y,
+                            lock("b"),
+                            json!({"op": "write", "mutex": "b", "action": {"kind": "read_plus", "by": 1}}),
+                            unlock("b"),
+                        ],
+                        2 if yields => vec![lock(m), y, lock(other), unlock(other), unlock(m)],
+                        2 => vec![lock(m), lock(other), unlock(other), unlock(m)],
+                        3 => vec![y, json!({"op": "locked_write", "mutex": "b", "action": {"kind": "increment"}})],
+                        _ => vec![json!({"op": "lock_timeout", "mutex": m, "ms": 0}), y, unlock(m)],
+                    }
+                })
+                .collect();
+            json!({"name": format!("t{i}"), "steps": steps})
+        });
+        let s = json!({"name": "contended", "mutexes": [{"name": "a", "initial": []}, {"name": "b", "initial": 0}],
+                "tasks": tasks.collect::<Vec<_>>()});
+        Scenario::from_json(&s.to_string()).expect("a valid scenario")
+    })
+}
+
+fn explore(s: &Scenario, mode: Mode) -> Report {
+    let mut e = Explorer::new(s, mode).unwrap().with_max_states(20_000);
+    while !e.advance(5_000) {}
+    e.report()
+}
+
+/// What a finished run led to, as the explorer classifies it.
+fn outcome(run: &Run) -> Option<Outcome> {
+    Some(match &run.end {
+        EndReason::Finished => {
+            Outcome::Finished(run.snapshot_at(run.steps()).mutexes.iter().map(|m| m.value.clone()).collect())
+        }
+        EndReason::Deadlock { cycle } => Outcome::Deadlock(cycle.clone()),
+        other => Outcome::Other(Ending::of(other)?),
+    })
+}
+
+/// Every schedule, one full run each, no reduction: the outcomes, or `None` past
+/// `max_runs` runs.
+fn naive(s: &Scenario, max_runs: usize) -> Option<BTreeSet<Outcome>> {
+    let mut found = BTreeSet::new();
+    let mut todo: Vec<Vec<TaskId>> = vec![Vec::new()];
+    let mut runs = 0;
+    while let Some(prefix) = todo.pop() {
+        runs += 1;
+        if runs > max_runs {
+            return None;
+        }
+        let run = simulate(s, &Policy::Manual { choices: prefix.clone() }).unwrap();
+        match &run.end {
+            EndReason::AwaitingChoice { ready } => {
+                for &t in ready {
+                    let mut next = prefix.clone();
+                    next.push(t);
+                    todo.push(next);
+                }
+            }
+            _ => {
+                found.insert(outcome(&run).expect("an ending"));
+            }
+        }
+    }
+    Some(found)
+}
+
+fn classes(r: &Report) -> BTreeSet<Outcome> {
+    r.classes.iter().map(|c| c.outcome.clone()).collect()
+}
+
+/// Each class's shortest schedule, replayed as a manual policy, ends the same way.
+fn assert_replays(s: &Scenario, r: &Report) {
+    for class in &r.classes {
+        let run = simulate(s, &Policy::Manual { choices: class.shortest.clone() }).unwrap();
+        assert_eq!(outcome(&run).as_ref(), Some(&class.outcome), "replaying {:?}", class.shortest);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(gen::cases(64)))]
+
+    /// Merging equal states and trying commuting steps in one order finds exactly the
+    /// outcomes (endings and final values) that trying every schedule finds.
+    #[test]
+    fn reduced_search_finds_what_full_enumeration_finds(s in contended()) {
+        let Some(all) = naive(&s, 2_000) else { return Ok(()) };
+        let r = explore(&s, Mode::Exhaustive);
+        prop_assert!(r.is_complete(), "{r:?}");
+        prop_assert_eq!(classes(&r), all);
+        assert_replays(&s, &r);
+    }
+
+    /// Bounded and sampled searches find only real outcomes, each with a schedule that
+    /// replays to it; with a bound as large as the schedules, the bounded search finds
+    /// them all.
+    /// The same for any scenario (every step and mutex kind, forever tasks, start
+    /// delays), where the schedules are few enough to try them all.
+    #[test]
+    fn reduced_search_is_exact_on_any_small_scenario(s in gen::scenario()) {
+        let Some(all) = naive(&s, 400) else { return Ok(()) };
+        let r = explore(&s, Mode::Exhaustive);
+        prop_assert!(r.is_complete(), "{r:?}");
+        prop_assert_eq!(classes(&r), all);
+    }
+
+    #[test]
+    fn bounded_and_sampled_outcomes_are_real(s in contended(), seed in any::<u64>()) {
+        let Some(all) = naive(&s, 400) else { return Ok(()) };
+        for mode in [Mode::Preemptions(1), Mode::Sample { runs: 20, seed }] {
+            let r = explore(&s, mode);
+            prop_assert!(classes(&r).is_subset(&all), "{mode}: {r:?}");
+            assert_replays(&s, &r);
+        }
+        let r = explore(&s, Mode::Preemptions(1_000));
+        prop_assert_eq!(classes(&r), all);
+    }
+}
+
+#[test]
+fn the_deadlock_preset_deadlocks_in_every_schedule() {
+    let s = preset("deadlock").unwrap().scenario;
+    let r = explore(&s, Mode::Exhaustive);
+    assert!(r.is_complete());
+    assert_eq!(r.classes.len(), 1);
+    assert_eq!(r.classes[0].outcome, Outcome::Deadlock(vec![(0, 1), (1, 0)]));
+    assert_replays(&s, &r);
+}
+
+#[test]
+fn the_hidden_deadlock_finishes_under_fifo_and_deadlocks_in_some_schedules() {
+    let s = preset("hidden-deadlock").unwrap().scenario;
+    assert_eq!(simulate(&s, &Policy::Fifo).unwrap().end, EndReason::Finished);
+    let r = explore(&s, Mode::Exhaustive);
+    assert!(r.is_complete());
+    let endings: BTreeSet<Ending> = r.classes.iter().map(|c| c.outcome.ending()).collect();
+    assert_eq!(endings, BTreeSet::from([Ending::Finished, Ending::Deadlock]));
+    assert_replays(&s, &r);
+}
+
+#[test]
+fn the_lost_update_loses_updates_and_the_held_guard_does_not() {
+    let finished = |values: &[&str]| values.iter().map(|v| Outcome::Finished(vec![v.to_string()])).collect();
+    let lost = preset("lost-update").unwrap().scenario;
+    assert_eq!(simulate(&lost, &Policy::Fifo).unwrap().snapshot_at(u32::MAX).mutexes[0].value, "1");
+    let r = explore(&lost, Mode::Exhaustive);
+    assert!(r.is_complete());
+    assert_eq!(classes(&r), finished(&["1", "2", "3"]));
+    assert_replays(&lost, &r);
+    let held = preset("held-update").unwrap().scenario;
+    let r = explore(&held, Mode::Exhaustive);
+    assert!(r.is_complete());
+    assert_eq!(classes(&r), finished(&["3"]));
+}
+
+#[test]
+fn the_counter_has_one_outcome_1000() {
+    let s = preset("counter").unwrap().scenario;
+    for mode in [Mode::Exhaustive, Mode::Preemptions(2), Mode::Sample { runs: 10, seed: 3 }] {
+        let r = explore(&s, mode);
+        assert_eq!(classes(&r), BTreeSet::from([Outcome::Finished(vec!["1000".into()])]), "{mode}");
+        assert!(!r.is_complete(), "{mode}: far more states than the budget");
+    }
+}
+
+#[test]
+fn results_are_reproducible() {
+    for id in ["lost-update", "fairness"] {
+        let s = preset(id).unwrap().scenario;
+        for mode in [Mode::Exhaustive, Mode::Sample { runs: 30, seed: 9 }] {
+            assert_eq!(explore(&s, mode), explore(&s, mode), "{id}, {mode}");
+        }
+    }
+}
+
+#[test]
+fn a_slice_at_a_time_finds_what_one_go_finds() {
+    let s = preset("lost-update").unwrap().scenario;
+    let mut sliced = Explorer::new(&s, Mode::Exhaustive).unwrap();
+    let mut slices = 0;
+    while !sliced.advance(7) {
+        slices += 1;
+    }
+    assert!(slices > 10, "{slices}");
+    assert_eq!(sliced.report(), explore(&s, Mode::Exhaustive));
+}
+
+#[test]
+fn the_state_budget_truncates_and_says_so() {
+    let s = preset("fairness").unwrap().scenario;
+    let mut e = Explorer::new(&s, Mode::Exhaustive).unwrap().with_max_states(100);
+    while !e.advance(1_000) {}
+    let r = e.report();
+    assert!(r.truncated && !r.is_complete());
+    assert_eq!(r.states, 100);
+}
+
+#[test]
+fn an_invalid_scenario_is_an_error_not_a_search() {
+    let mut s = preset("deadlock").unwrap().scenario;
+    s.tasks[0].steps.push(mutex_playground::scenario::Step::Lock { mutex: "nope".into() });
+    assert!(Explorer::new(&s, Mode::Exhaustive).unwrap_err().to_string().contains("nope"));
+}
