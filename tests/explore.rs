@@ -6,7 +6,7 @@ mod gen;
 
 use mutex_playground::exec::{Policy, TaskId};
 use mutex_playground::scenario::{preset, Scenario};
-use mutex_playground::trace::explore::{Ending, Explorer, Mode, Outcome, Report};
+use mutex_playground::trace::explore::{fork, minimise, replay, Ending, Explorer, Mode, Outcome, Report};
 use mutex_playground::trace::{simulate, EndReason, Run};
 use proptest::prelude::*;
 use serde_json::json;
@@ -131,6 +131,32 @@ proptest! {
     /// Bounded and sampled searches find only real outcomes, each with a schedule that
     /// replays to it; with a bound as large as the schedules, the bounded search finds
     /// them all.
+    /// Minimising keeps the outcome and never adds preemptions; forking at any step of
+    /// the FIFO run to any ready task gives a complete schedule that starts the same.
+    #[test]
+    fn minimise_keeps_the_outcome_and_fork_keeps_the_past(s in contended()) {
+        let Some(all) = naive(&s, 2_000) else { return Ok(()) };
+        let r = explore(&s, Mode::Exhaustive);
+        prop_assert_eq!(classes(&r), all);
+        for class in &r.classes {
+            let found = replay(&s, &class.shortest).expect("a complete schedule");
+            let small = minimise(&s, &class.shortest).expect("a complete schedule");
+            prop_assert_eq!(&small.outcome, &class.outcome);
+            prop_assert!(small.preemptions <= found.preemptions);
+            prop_assert_eq!(replay(&s, &small.choices), Some(small));
+        }
+        let fifo = simulate(&s, &Policy::Fifo).unwrap();
+        for step in 0..fifo.steps() as usize {
+            let ready = simulate(&s, &Policy::Manual { choices: fifo.choices()[..step].to_vec() }).unwrap().ready_at_end();
+            for t in ready {
+                let other = fork(&s, &fifo.choices()[..step], t).expect("a ready task");
+                prop_assert_eq!(&other.choices[..step], &fifo.choices()[..step]);
+                prop_assert_eq!(other.choices[step], t);
+                prop_assert!(r.classes.iter().any(|c| c.outcome == other.outcome));
+            }
+        }
+    }
+
     /// The same for any scenario (every step and mutex kind, forever tasks, start
     /// delays), where the schedules are few enough to try them all.
     #[test]
@@ -188,6 +214,20 @@ fn the_lost_update_loses_updates_and_the_held_guard_does_not() {
     let r = explore(&held, Mode::Exhaustive);
     assert!(r.is_complete());
     assert_eq!(classes(&r), finished(&["3"]));
+}
+
+#[test]
+fn minimising_the_lost_update_removes_needless_switches() {
+    let s = preset("lost-update").unwrap().scenario;
+    // Every lost update needs a task to be preempted between its read and its write,
+    // and one such switch is enough.
+    let wasteful = replay(&s, &[0, 1, 0, 2, 1, 2, 0, 1, 2]);
+    let Some(wasteful) = wasteful.or_else(|| replay(&s, &[0, 1, 2, 0, 1, 2])) else { panic!("a schedule") };
+    assert_ne!(wasteful.outcome, Outcome::Finished(vec!["3".into()]));
+    let small = minimise(&s, &wasteful.choices).unwrap();
+    assert_eq!(small.outcome, wasteful.outcome);
+    assert!(small.preemptions < wasteful.preemptions, "{small:?} from {wasteful:?}");
+    assert_eq!(minimise(&s, &[0]), None, "not a complete schedule");
 }
 
 #[test]

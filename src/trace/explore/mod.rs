@@ -32,8 +32,10 @@
 
 mod probe;
 mod search;
+mod shrink;
 
 pub use search::{Class, Explorer, Mode, Outcome, Report, MAX_STATES};
+pub use shrink::{fork, minimise, replay, Schedule, MAX_MINIMISE_RUNS};
 
 use super::{simulate, EndReason};
 use crate::exec::{Policy, TaskId};

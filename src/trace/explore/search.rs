@@ -57,6 +57,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What the run `sim` led to; `None` if it has not ended (or ended on a bad choice,
+    /// which is no schedule).
+    pub(crate) fn of(sim: &Simulation) -> Option<Outcome> {
+        Some(match sim.end()? {
+            EndReason::Finished => Outcome::Finished(sim.values_now()),
+            EndReason::Deadlock { cycle } => Outcome::Deadlock(cycle.clone()),
+            other => Outcome::Other(Ending::of(other)?),
+        })
+    }
+
     /// The ending it is a case of.
     pub fn ending(&self) -> Ending {
         match self {
@@ -254,15 +264,7 @@ impl Explorer {
 
     /// Counts a schedule that ended; `false` if it has not ended.
     fn record(&mut self, sim: &Simulation, choices: &[TaskId]) -> bool {
-        let outcome = match sim.end() {
-            None | Some(EndReason::AwaitingChoice { .. }) => return false,
-            Some(EndReason::Finished) => Outcome::Finished(sim.values_now()),
-            Some(EndReason::Deadlock { cycle }) => Outcome::Deadlock(cycle.clone()),
-            Some(other) => match Ending::of(other) {
-                Some(ending) => Outcome::Other(ending),
-                None => return false, // a bad choice: not a schedule
-            },
-        };
+        let Some(outcome) = Outcome::of(sim) else { return false };
         self.schedules += 1;
         match self.classes.iter_mut().find(|c| c.outcome == outcome) {
             Some(class) => {
