@@ -147,7 +147,8 @@ proptest! {
         }
         let fifo = simulate(&s, &Policy::Fifo).unwrap();
         for step in 0..fifo.steps() as usize {
-            let ready = simulate(&s, &Policy::Manual { choices: fifo.choices()[..step].to_vec() }).unwrap().ready_at_end();
+            let before = Policy::Manual { choices: fifo.choices()[..step].to_vec() };
+            let ready = simulate(&s, &before).unwrap().ready_at_end();
             for t in ready {
                 let other = fork(&s, &fifo.choices()[..step], t).expect("a ready task");
                 prop_assert_eq!(&other.choices[..step], &fifo.choices()[..step]);
