@@ -9,8 +9,10 @@
 
 use super::controls::Controls;
 use super::editor::Editor;
+use super::explorer::ExplorerPanel;
 use super::header::Header;
-use super::hooks::{preferred_theme, use_address, use_keyboard, use_link_changes, use_playback, use_simulation_slices};
+use super::hooks::{preferred_theme, use_address, use_explore_slices, use_keyboard, use_link_changes};
+use super::hooks::{use_playback, use_simulation_slices};
 use super::mutex_panel::chip_motion;
 use super::picker::{Explanation, Picker};
 use super::share::{self, SharePanel};
@@ -27,6 +29,7 @@ pub fn app() -> Html {
     let dispatch = model.dispatcher().to_callback();
     use_playback(model.playing, model.speed, dispatch.clone());
     use_simulation_slices(model.pending.is_some(), dispatch.clone());
+    use_explore_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone());
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
     // The link to what is on screen, made once a render: the address, the embed's way out
@@ -68,6 +71,11 @@ pub fn app() -> Html {
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
                        error={model.error.clone()} dispatch={dispatch.clone()} />
+                if !model.embed.on {
+                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()} run={model.loaded.clone()}
+                                   step={(!model.playing).then_some(model.step)} forks={model.forks.clone()}
+                                   dispatch={dispatch.clone()} />
+                }
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
                             data-testid="editor-toggle"

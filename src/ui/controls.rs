@@ -51,7 +51,7 @@ pub fn policy_seeds(policy: &Policy) -> Vec<u64> {
 /// The menu value of a policy (`fifo`, `tokio`, `random:7`: its link text), and back.
 fn policy_value(policy: &Policy) -> String {
     match policy {
-        Policy::Manual { .. } => "fifo".to_string(),
+        Policy::Manual { .. } => "manual".to_string(),
         other => other.to_string(),
     }
 }
@@ -122,6 +122,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <label class="speed">{ "Scheduler " }
                         <select data-testid="policy" aria-label="Which ready task runs next" onchange={on_policy}>
                             <option value="fifo" selected={current_policy == "fifo"}>{ "FIFO (woken first)" }</option>
+                            if current_policy == "manual" {
+                                <option value="manual" selected=true>{ "A replayed schedule" }</option>
+                            }
                             <option value="tokio" selected={current_policy == "tokio"}>
                                 { "tokio (yields last)" }
                             </option>

@@ -98,6 +98,15 @@ pub fn use_simulation_slices(pending: bool, dispatch: Callback<Action>) {
     });
 }
 
+/// While the explorer searches, asks for a slice of the search every frame.
+#[hook]
+pub fn use_explore_slices(running: bool, dispatch: Callback<Action>) {
+    use_effect_with(running, move |&running| {
+        let looping = running.then(|| FrameLoop::start(move |_| dispatch.emit(Action::ExploreSlice)));
+        move || drop(looping)
+    });
+}
+
 /// A changed fragment (a link pasted into the address bar, or Back and Forward through
 /// the page's history) opens what it describes. (Both events may come for one change: the
 /// second finds the page already showing it and changes nothing.)

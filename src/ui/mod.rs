@@ -3,12 +3,14 @@
 //! [`App`] holds the one reducer ([`state::Model`]) and lays out the page's parts, each a
 //! component in its own module that takes only what it shows: `header`, `picker`,
 //! `controls`, `stage` (the run at the playhead: `mutex_panel`, `tasks`, `log`, `timeline`,
-//! `insights`, `scheduler`), [`share`] and `editor`. The browser plumbing (animation
+//! `insights`, `scheduler`), `explorer` (every schedule, and forks), [`share`] and
+//! `editor`. The browser plumbing (animation
 //! frames, listeners, storage) is in [`hooks`], from the gloo crates.
 
 mod app;
 mod controls;
 mod editor;
+mod explorer;
 mod header;
 pub mod hooks;
 mod insights;

@@ -15,6 +15,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 mod link;
+mod search;
+
+use crate::trace::explore::Mode as SearchMode;
+pub use search::{Fork, Search, PAGE_MAX_STATES};
 
 /// Playback speeds (multipliers of [`BASE_STEPS_PER_SECOND`]).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
@@ -171,6 +175,10 @@ pub struct Model {
     /// How many times the person has changed the scenario (a preset, an edit, a file):
     /// each change is an entry in the browser's history, so Back undoes it.
     pub changes: u32,
+    /// The schedule explorer's search of this scenario, running or done.
+    pub search: Option<Search>,
+    /// The forks taken from the main run, oldest first (the breadcrumb).
+    pub forks: Vec<Fork>,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -209,7 +217,7 @@ const FIRST_SLICE_WORK: u64 = 50_000;
 /// Milliseconds of simulation per animation frame, at most (plus one poll).
 pub const SLICE_MS: f64 = 8.0;
 
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
@@ -279,6 +287,20 @@ pub enum Action {
     SimulateSlice,
     /// Stop the pending simulation; the last good run stays.
     CancelSimulation,
+    /// Search the scenario's schedules (the explorer), a slice per frame.
+    Explore(SearchMode),
+    /// From the animation loop: search for one slice.
+    ExploreSlice,
+    /// Stop the search; what it found stays.
+    StopExploring,
+    /// Shrink this schedule to fewer preemptions with the same outcome.
+    Minimise(Vec<TaskId>),
+    /// Play this schedule from the start (a `manual:` policy).
+    Replay(Vec<TaskId>),
+    /// At the playhead, run this task instead, then FIFO.
+    ForkHere(TaskId),
+    /// Back to before fork `i` of the breadcrumb.
+    Unfork(usize),
 }
 
 impl Model {
@@ -312,6 +334,8 @@ impl Model {
             saved_game: Vec::new(),
             before_reset: None,
             changes: 0,
+            search: None,
+            forks: Vec::new(),
         };
         if index.is_some() {
             model.rerun(false);
@@ -436,6 +460,7 @@ impl Reducible for Model {
                 m.changes += 1;
                 m.preset = Some(i);
                 m.scenario = Rc::new(p.scenario.clone());
+                m.forget_schedules();
                 m.edited = false;
                 m.playing = false;
                 m.mode = Mode::Watch;
@@ -528,6 +553,7 @@ impl Reducible for Model {
                     return self;
                 }
                 m.policy = p;
+                m.forks.clear();
                 m.rerun(true);
             }
             Action::SetMode(mode) => {
@@ -576,6 +602,7 @@ impl Reducible for Model {
             Action::Edit(scenario) => {
                 m.changes += 1;
                 m.scenario = Rc::new(scenario);
+                m.forget_schedules();
                 m.edited = true;
                 m.playing = false;
                 // Another scenario: the saved scheduler game does not apply to it.
@@ -593,6 +620,7 @@ impl Reducible for Model {
                 m.preset = m.presets.iter().position(|p| p.scenario == scenario);
                 m.edited = m.preset.is_none();
                 m.scenario = Rc::new(scenario);
+                m.forget_schedules();
                 m.playing = false;
                 m.choices.clear();
                 // Another scenario: the saved scheduler game does not apply to it.
@@ -617,6 +645,18 @@ impl Reducible for Model {
                 m.error = None;
             }
             Action::ToggleShare => m.share_open = !m.share_open,
+            Action::Explore(mode) => m.explore(mode),
+            Action::ExploreSlice => {
+                if !m.search.as_ref().is_some_and(|s| s.running) {
+                    return self;
+                }
+                m.explore_slice();
+            }
+            Action::StopExploring => m.stop_exploring(),
+            Action::Minimise(choices) => m.minimise(&choices),
+            Action::Replay(choices) => m.replay(choices),
+            Action::ForkHere(task) => m.fork_here(task),
+            Action::Unfork(i) => m.unfork(i),
             Action::OpenLink(fragment) => {
                 // Links made by the share panel describe the page already shown; only
                 // a different one replaces it.
