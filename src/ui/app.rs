@@ -72,9 +72,9 @@ pub fn app() -> Html {
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
                        error={model.error.clone()} dispatch={dispatch.clone()} />
                 if !model.embed.on {
-                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()} run={model.loaded.clone()}
-                                   step={(!model.playing).then_some(model.step)} forks={model.forks.clone()}
-                                   dispatch={dispatch.clone()} />
+                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
+                                   run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
+                                   forks={model.forks.clone()} dispatch={dispatch.clone()} />
                 }
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}

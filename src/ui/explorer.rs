@@ -146,6 +146,7 @@ fn results(s: &Scenario, search: &Search, d: &Callback<Action>) -> Html {
                     let small = search.minimised_for(&class.outcome);
                     let schedule = small.map_or_else(|| class.shortest.clone(), |m| m.choices.clone());
                     let shortest = class.shortest.clone();
+                    let as_policy = Policy::Manual { choices: schedule.clone() }.to_string();
                     let kind = match class.outcome { Outcome::Finished(_) => "finished", _ => "bad" };
                     html! {
                         <li data-testid="explore-outcome" data-kind={kind}>
@@ -165,8 +166,10 @@ fn results(s: &Scenario, search: &Search, d: &Callback<Action>) -> Html {
                                 ) }</span>
                             }
                             <span class="buttons">
-                                <button data-testid="replay" title={Policy::Manual { choices: schedule.clone() }.to_string()}
-                                        onclick={d.reform(move |_| Action::Replay(schedule.clone()))}>{ "Replay" }</button>
+                                <button data-testid="replay" title={as_policy}
+                                        onclick={d.reform(move |_| Action::Replay(schedule.clone()))}>
+                                    { "Replay" }
+                                </button>
                                 if small.is_none() {
                                     <button data-testid="minimise"
                                             title="Fewest switches away from a task that could go on, same outcome"
