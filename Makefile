@@ -68,6 +68,7 @@ fuzz:
 bench: bootstrap
 	$(ENV) cargo bench --bench mutex
 	$(ENV) cargo bench --bench engine
+	$(ENV) cargo bench --bench explore
 	$(ENV) cargo run --locked --profile bench --example worst_case
 	$(ENV) cargo test --release $(WASM) --test web_bench -- --include-ignored --nocapture
 	scripts/bench-frames.sh

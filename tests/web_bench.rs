@@ -47,6 +47,45 @@ fn engine_in_the_browser() {
     wasm_bindgen_test::console_log!("{table}");
 }
 
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by `make bench`"]
+fn explorer_in_the_browser() {
+    use mutex_playground::scenario::two_locks;
+    use mutex_playground::trace::explore::{Explorer, Mode};
+    let mut rows = Vec::new();
+    for (name, scenario, max_states) in [
+        ("4 tasks, 2 locks", two_locks(4), 1_000_000),
+        ("5 tasks, 2 locks", two_locks(5), 1_000_000),
+        ("counter preset, to 100,000 states", preset("counter").unwrap().scenario, 100_000),
+    ] {
+        for reduce in [true, false] {
+            if !reduce && max_states < 1_000_000 {
+                continue;
+            }
+            let t0 = now();
+            let e = Explorer::new(&scenario, Mode::Exhaustive).unwrap().with_max_states(max_states);
+            let mut e = if reduce { e } else { e.without_reduction() };
+            while !e.advance(1_000_000) {}
+            let ms = now() - t0;
+            let r = e.report();
+            rows.push(format!(
+                "| {name} | {} | {} | {} | {} | {ms:.0} ms | {:.0} |",
+                if reduce { "reduced" } else { "every schedule" },
+                r.classes.len(),
+                r.states,
+                r.polls,
+                r.states as f64 * 1000.0 / ms.max(0.001)
+            ));
+        }
+    }
+    let table = format!(
+        "| explorer (headless Chromium, wasm release) | search | outcomes | states | polls | time | states/s |\n\
+         |---|---|---:|---:|---:|---:|---:|\n{}",
+        rows.join("\n")
+    );
+    wasm_bindgen_test::console_log!("{table}");
+}
+
 #[path = "cases/mod.rs"]
 mod cases;
 

@@ -73,7 +73,7 @@ pub mod program;
 mod read;
 mod validate;
 
-pub use presets::{hammer, preset, presets, Preset};
+pub use presets::{hammer, preset, presets, two_locks, Preset};
 pub use validate::{
     ScenarioError, MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_JSON_BYTES, MAX_MS, MAX_NESTING, MAX_PROBLEMS,
     MAX_STEPS_TOTAL, MAX_STEPS_WITHOUT_YIELD, MAX_TASKS, MAX_TEXT, MAX_TRACE_TEXT_BYTES,

@@ -385,3 +385,22 @@ pub fn hammer(tasks: usize, repeat: u32, yield_while_holding: bool) -> Scenario 
         limits: Limits { max_steps: 5_000_000, max_time_ms: 600_000 },
     }
 }
+
+/// A benchmark scenario (not a preset): `tasks` tasks on two locks, the even ones taking
+/// a then b, the odd ones b then a, each yielding between its two locks. With two or more
+/// tasks some schedules deadlock; the explorer's benchmarks search it (4 tasks: the
+/// "4-task, 2-lock scenario").
+pub fn two_locks(tasks: usize) -> Scenario {
+    let steps = |first: &str, second: &str| {
+        vec![lock(first), Step::Yield, lock(second), increment(second), unlock(second), unlock(first)]
+    };
+    Scenario {
+        name: "two locks".into(),
+        description: format!("{tasks} tasks taking two locks in alternating orders, yielding in between"),
+        mutexes: vec![mutex("a", MutexKind::Async, json!(0)), mutex("b", MutexKind::Async, json!(0))],
+        tasks: (0..tasks)
+            .map(|i| task(&format!("t{i}"), 1, if i % 2 == 0 { steps("a", "b") } else { steps("b", "a") }))
+            .collect(),
+        limits: Limits::default(),
+    }
+}

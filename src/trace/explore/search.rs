@@ -162,6 +162,9 @@ pub struct Explorer {
     scenario: Scenario,
     mode: Mode,
     max_states: u64,
+    /// Whether equal states are merged and commuting steps tried once (off: the
+    /// baseline the reductions are measured against).
+    reduce: bool,
     sim: Option<Simulation>,
     /// The choices that lead to where `sim` is.
     path: Vec<TaskId>,
@@ -200,6 +203,7 @@ impl Explorer {
             scenario: scenario.clone(),
             mode,
             max_states: MAX_STATES,
+            reduce: true,
             sim: None,
             path: Vec::new(),
             stack: Vec::new(),
@@ -223,6 +227,14 @@ impl Explorer {
     /// Stops the search after `max` distinct states (then [`Report::truncated`]).
     pub fn with_max_states(mut self, max: u64) -> Explorer {
         self.max_states = max;
+        self
+    }
+
+    /// Without the reductions: every schedule is run to its end, equal states and
+    /// commuting steps included (a "state" is then every point of choice visited). The
+    /// baseline for measuring them; the outcomes are the same, found more slowly.
+    pub fn without_reduction(mut self) -> Explorer {
+        self.reduce = false;
         self
     }
 
@@ -325,7 +337,7 @@ impl Explorer {
         // A step commutes with every earlier sibling and slept step that touches none of
         // its locks: those stay asleep below it.
         let sleep: Vec<(TaskId, Access)> = match self.mode {
-            Mode::Exhaustive => {
+            Mode::Exhaustive if self.reduce => {
                 node.sleep.iter().chain(&node.tried).filter(|(_, a)| independent(*a, access)).copied().collect()
             }
             _ => Vec::new(),
@@ -355,6 +367,10 @@ impl Explorer {
             key = key.rotate_left(17) ^ (u64::from(preemptions) << 32 | u64::from(last)).wrapping_mul(0x9E37_79B9);
         }
         let asleep: Vec<TaskId> = sleep.iter().map(|(t, _)| *t).collect();
+        if !self.reduce {
+            // Every visit is a new state: nothing is merged.
+            key = self.states;
+        }
         let todo: Vec<TaskId> = match self.seen.get_mut(&key) {
             Some(before) => {
                 // Seen: only the steps asleep then but awake now are new.
