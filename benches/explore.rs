@@ -25,10 +25,11 @@ fn outcomes(r: &Report) -> BTreeSet<Outcome> {
 }
 
 fn main() {
-    let mut scenarios: Vec<(String, Scenario)> = ["deadlock", "hidden-deadlock", "lost-update", "held-update", "timeout"]
-        .iter()
-        .map(|id| (format!("preset {id}"), preset(id).unwrap().scenario))
-        .collect();
+    let mut scenarios: Vec<(String, Scenario)> =
+        ["deadlock", "hidden-deadlock", "lost-update", "held-update", "timeout"]
+            .iter()
+            .map(|id| (format!("preset {id}"), preset(id).unwrap().scenario))
+            .collect();
     scenarios.push(("4 tasks, 2 locks (`two_locks(4)`)".into(), two_locks(4)));
     scenarios.push(("5 tasks, 2 locks (`two_locks(5)`)".into(), two_locks(5)));
     println!("| scenario | search | outcomes | states | schedules | polls | time | states/s |");

@@ -11,6 +11,10 @@
 //! trace JSON, the Chrome trace, the transcript and the SVG timeline. Peak memory is the
 //! process's high-water mark (`VmHWM`), reset before each scenario through
 //! `/proc/self/clear_refs` (Linux).
+//!
+//! Then the explorer on each built-in case, each search mode, a slice at a time as the
+//! page runs it (`advance(2_000)` repeatedly, to a budget of 20,000 polls): the longest
+//! slice is the longest the page can be kept busy by a search of that scenario.
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::Scenario;
 use mutex_playground::share::export::{chrome_trace, timeline_svg, Axis};
@@ -74,6 +78,7 @@ fn main() {
             println!("| {name} | FAILED: {status} | | | | | | | | |");
         }
     }
+    explorer_slices();
 }
 
 fn measure(name: &str, json: &str) {
@@ -132,5 +137,41 @@ fn measure(name: &str, json: &str) {
             total.as_secs_f64() * 1e3,
             peak_kib().map_or("?".into(), |k| (k / 1024).to_string()),
         );
+    }
+}
+
+/// The explorer on the built-in worst cases: how long its longest slice takes.
+fn explorer_slices() {
+    use mutex_playground::trace::explore::{Explorer, Mode};
+    if std::env::args().len() > 1 {
+        return; // files given: only they are measured
+    }
+    println!("\n| case (explorer, 20,000 polls at most) | search | polls | states | total | longest slice |");
+    println!("|---|---|---:|---:|---:|---:|");
+    let mut all: Vec<(String, String)> = hostile();
+    all.extend(largest().into_iter().map(|(name, make)| (name, make())));
+    for (name, json) in all {
+        let Ok(s) = Scenario::from_json(&json) else { continue };
+        for mode in [Mode::Exhaustive, Mode::Preemptions(2), Mode::Sample { runs: 100, seed: 1 }] {
+            let t = Instant::now();
+            let mut e = Explorer::new(&s, mode).unwrap().with_max_polls(20_000);
+            let mut longest = 0.0f64;
+            loop {
+                let slice = Instant::now();
+                let done = e.advance(2_000);
+                longest = longest.max(slice.elapsed().as_secs_f64());
+                if done {
+                    break;
+                }
+            }
+            let r = e.report();
+            println!(
+                "| {name} | {mode} | {} | {} | {:.0} ms | {:.1} ms |",
+                r.polls,
+                r.states,
+                t.elapsed().as_secs_f64() * 1e3,
+                longest * 1e3
+            );
+        }
     }
 }

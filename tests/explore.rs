@@ -2,6 +2,8 @@
 //! presets that need it find what their texts say.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "cases/mod.rs"]
+mod cases;
 mod gen;
 
 use mutex_playground::exec::{Policy, TaskId};
@@ -278,4 +280,30 @@ fn an_invalid_scenario_is_an_error_not_a_search() {
     let mut s = preset("deadlock").unwrap().scenario;
     s.tasks[0].steps.push(mutex_playground::scenario::Step::Lock { mutex: "nope".into() });
     assert!(Explorer::new(&s, Mode::Exhaustive).unwrap_err().to_string().contains("nope"));
+}
+
+/// The worst scenarios we know of (hostile links, and the largest the validator
+/// accepts): every search ends within its budgets, a slice at a time, and says it was
+/// cut short. (The largest are searched with a tiny budget: each replay of them is a
+/// big run set up again; what a slice of them costs is in BENCHMARKS.md.)
+#[test]
+fn hostile_and_huge_scenarios_end_within_the_budgets() {
+    let modes = [Mode::Exhaustive, Mode::Preemptions(1), Mode::Sample { runs: 3, seed: 1 }];
+    let hostile =
+        cases::hostile().into_iter().flat_map(|(name, json)| modes.map(|m| (name.clone(), json.clone(), m, 3_000)));
+    let largest = cases::largest().into_iter().map(|(name, make)| (name, make(), Mode::Exhaustive, 100));
+    for (name, json, mode, max_polls) in hostile.chain(largest) {
+        let s = Scenario::from_json(&json).unwrap();
+        let mut e = Explorer::new(&s, mode).unwrap().with_max_polls(max_polls).with_max_depth(300).with_max_states(500);
+        let mut slices = 0;
+        while !e.advance(5_000) {
+            slices += 1;
+            assert!(slices < 1_000, "{name}, {mode}: still searching");
+        }
+        let r = e.report();
+        // One step of the search can overrun the budget by one replay (the depth).
+        assert!(r.polls <= max_polls + 301, "{name}, {mode}: {} polls", r.polls);
+        assert!(r.states <= 500 || matches!(mode, Mode::Sample { .. }), "{name}, {mode}: {} states", r.states);
+        assert!(r.classes.len() <= mutex_playground::trace::explore::MAX_CLASSES);
+    }
 }

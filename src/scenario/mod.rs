@@ -72,6 +72,7 @@ mod presets;
 pub mod program;
 mod read;
 mod validate;
+pub(crate) use validate::canonical_size;
 
 pub use presets::{hammer, preset, presets, two_locks, Preset};
 pub use validate::{

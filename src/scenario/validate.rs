@@ -213,7 +213,7 @@ fn check_task(s: &Scenario, t: usize, task: &super::TaskSpec, total: &mut usize)
 /// Bytes of the scenario's compact JSON. Built with `serde_json::to_vec` rather than counted
 /// through a writer of our own: a second writer type would put a second copy of every scenario
 /// type's serializer into the page.
-pub(super) fn canonical_size(s: &Scenario) -> usize {
+pub(crate) fn canonical_size(s: &Scenario) -> usize {
     serde_json::to_vec(s).map_or(usize::MAX, |json| json.len())
 }
 

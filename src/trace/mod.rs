@@ -325,6 +325,12 @@ impl Simulation {
     /// Validates `scenario` and sets the run up (nothing is polled yet).
     pub fn new(scenario: &Scenario, policy: &Policy) -> Result<Simulation, ScenarioError> {
         scenario.validate()?;
+        Ok(Simulation::validated(scenario, policy))
+    }
+
+    /// [`Simulation::new`] of a scenario already validated (the explorer sets up the
+    /// same scenario's run again and again).
+    pub(crate) fn validated(scenario: &Scenario, policy: &Policy) -> Simulation {
         let sink = Sink::new();
         let clock = Clock::new();
         let program::Program { mutexes, labels, tasks, budget, locals } = program::build(scenario, &clock, &sink);
@@ -366,7 +372,7 @@ impl Simulation {
         sim.absorb();
         sim.step_ends.push(sim.events.len());
         sim.checkpoints.push(Checkpoint { step: 0, event: sim.events.len(), state: live(&sim.state, &sim.mutexes) });
-        Ok(sim)
+        sim
     }
 
     /// How far the run has got.

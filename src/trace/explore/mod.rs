@@ -34,8 +34,9 @@ mod probe;
 mod search;
 mod shrink;
 
-pub use search::{Class, Explorer, Mode, Outcome, Report, MAX_STATES};
-pub use shrink::{fork, minimise, replay, Schedule, MAX_MINIMISE_RUNS};
+pub use search::{Class, Explorer, Mode, Outcome, Report};
+pub use search::{MAX_CLASSES, MAX_DEPTH, MAX_POLLS, MAX_STATES, MAX_STORED};
+pub use shrink::{fork, minimise, replay, Schedule, MAX_MINIMISE_POLLS, MAX_MINIMISE_RUNS};
 
 use super::{simulate, EndReason};
 use crate::exec::{Policy, TaskId};

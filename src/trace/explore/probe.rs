@@ -41,6 +41,13 @@ impl Simulation {
         polls
     }
 
+    /// What the run has cost so far, in units of about a poll: the work its budget
+    /// counted (each step executed and each poll) and a unit per 256 bytes of values
+    /// and lines it recorded (a poll that renders a big value costs as much).
+    pub(crate) fn cost(&self) -> u64 {
+        self.budget.work() + self.sink.text_bytes() / 256
+    }
+
     /// How the run ended, or `AwaitingChoice` with the ready tasks; `None` while it can
     /// go on.
     pub(crate) fn end(&self) -> Option<&EndReason> {

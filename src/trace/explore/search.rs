@@ -105,9 +105,12 @@ pub struct Report {
     pub polls: u64,
     /// Whether the search is over.
     pub done: bool,
-    /// Whether it stopped at its state budget before it had searched everything
-    /// the mode asks for (then no result is a proof).
+    /// Whether it stopped at one of its budgets (states, depth, memory) before it had
+    /// searched everything the mode asks for (then no result is a proof).
     pub truncated: bool,
+    /// Schedules that led to outcomes past the first [`MAX_CLASSES`], which are counted
+    /// here and not listed.
+    pub unlisted: u64,
 }
 
 impl Report {
@@ -133,6 +136,8 @@ struct Node {
     tried: Vec<(TaskId, Access)>,
     /// Preemptions on the way here.
     preemptions: u32,
+    /// The task ids it holds at most (counted against [`MAX_STORED`]).
+    stored: u64,
 }
 
 /// Searches the schedules of a scenario a slice at a time ([`advance`](Explorer::advance)),
@@ -162,6 +167,11 @@ pub struct Explorer {
     scenario: Scenario,
     mode: Mode,
     max_states: u64,
+    max_depth: usize,
+    max_polls: u64,
+    /// Task ids held by the stack and the seen states (against [`MAX_STORED`]).
+    stored: u64,
+    unlisted: u64,
     /// Whether equal states are merged and commuting steps tried once (off: the
     /// baseline the reductions are measured against).
     reduce: bool,
@@ -179,11 +189,26 @@ pub struct Explorer {
     truncated: bool,
     /// Whether the first run has been made.
     started: bool,
-    /// `Sample`: runs made, the generator, and the length of the FIFO run (where the
-    /// priority change points fall).
+    /// `Sample`: runs made, the generator, and the length of the first run (the
+    /// priority change points of the later runs fall within it).
     runs: u32,
     rng: u64,
-    fifo_length: Option<u64>,
+    first_length: Option<u64>,
+    sampling: Option<Sampling>,
+    /// Units of work spent (see [`Explorer::advance`]).
+    work: u64,
+    /// What setting a run of the scenario up costs, in the same units.
+    setup: u64,
+}
+
+/// `Sample`: the run in progress.
+struct Sampling {
+    sim: Simulation,
+    choices: Vec<TaskId>,
+    /// Each task's priority: the highest ready one runs.
+    priority: Vec<u64>,
+    /// The steps at which the running task drops to the lowest priority.
+    changes: [u64; 2],
 }
 
 impl std::fmt::Debug for Explorer {
@@ -194,6 +219,20 @@ impl std::fmt::Debug for Explorer {
 
 /// The most states a search visits unless told otherwise ([`Explorer::with_max_states`]).
 pub const MAX_STATES: u64 = 200_000;
+/// The most choices on one schedule the search follows unless told otherwise
+/// ([`Explorer::with_max_depth`]): going back to a point means running the choices up to
+/// it again, so this also bounds the work of one step of the search.
+pub const MAX_DEPTH: usize = 20_000;
+/// The most task ids the search keeps at once (its stack's ready sets and the seen
+/// states' sleep sets): 4 million, 16 MiB. A scenario with thousands of tasks reaches it
+/// long before its state budget.
+pub const MAX_STORED: u64 = 4_000_000;
+/// The most polls a search runs unless told otherwise ([`Explorer::with_max_polls`]),
+/// replays included.
+pub const MAX_POLLS: u64 = 100_000_000;
+/// The most outcomes a report lists; schedules that lead to others are counted
+/// ([`Report::unlisted`]).
+pub const MAX_CLASSES: usize = 100;
 
 impl Explorer {
     /// A search of `scenario`'s schedules (validated here; nothing runs yet).
@@ -203,6 +242,10 @@ impl Explorer {
             scenario: scenario.clone(),
             mode,
             max_states: MAX_STATES,
+            max_depth: MAX_DEPTH,
+            max_polls: MAX_POLLS,
+            stored: 0,
+            unlisted: 0,
             reduce: true,
             sim: None,
             path: Vec::new(),
@@ -216,7 +259,13 @@ impl Explorer {
             truncated: false,
             started: false,
             runs: 0,
-            fifo_length: None,
+            first_length: None,
+            sampling: None,
+            work: 0,
+            // About 8 polls' worth per task and mutex, and a unit per 64 bytes of the
+            // scenario's JSON (copying its values and texts), measured natively.
+            setup: 8 * (scenario.tasks.len() + scenario.mutexes.len()) as u64
+                + crate::scenario::canonical_size(scenario) as u64 / 64,
             rng: match mode {
                 Mode::Sample { seed, .. } => seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
                 _ => 0,
@@ -230,6 +279,18 @@ impl Explorer {
         self
     }
 
+    /// Follows no schedule past `max` choices (then [`Report::truncated`]).
+    pub fn with_max_depth(mut self, max: usize) -> Explorer {
+        self.max_depth = max;
+        self
+    }
+
+    /// Stops the search after `max` polls, replays included (then [`Report::truncated`]).
+    pub fn with_max_polls(mut self, max: u64) -> Explorer {
+        self.max_polls = max;
+        self
+    }
+
     /// Without the reductions: every schedule is run to its end, equal states and
     /// commuting steps included (a "state" is then every point of choice visited). The
     /// baseline for measuring them; the outcomes are the same, found more slowly.
@@ -238,13 +299,23 @@ impl Explorer {
         self
     }
 
-    /// Searches until about `polls` more polls are spent or the search is over;
-    /// returns whether it is over.
-    pub fn advance(&mut self, polls: u64) -> bool {
-        let until = self.polls.saturating_add(polls);
-        while !self.done && self.polls < until {
+    /// Searches until about `work` more units are spent or the search is over; returns
+    /// whether it is over. A unit is about a poll's time: the runs' own work (each step
+    /// executed, each poll, a unit per 256 bytes recorded), replays included, plus the
+    /// search's bookkeeping (a state's fingerprint and ready set a unit per 8 tasks,
+    /// setting a run up 8 units per task and a unit per 64 bytes of scenario), so a
+    /// slice's time follows `work` whatever the scenario. One step of the search (a
+    /// replay, at most [`MAX_DEPTH`] choices deep) can overrun it.
+    pub fn advance(&mut self, work: u64) -> bool {
+        let until = self.work.saturating_add(work);
+        while !self.done && self.work < until {
+            if self.polls >= self.max_polls {
+                self.truncated = true;
+                self.done = true;
+                break;
+            }
             match self.mode {
-                Mode::Sample { runs, .. } => self.sample_one(runs),
+                Mode::Sample { runs, .. } => self.sample_step(runs),
                 _ => self.search_step(),
             }
         }
@@ -263,14 +334,16 @@ impl Explorer {
             polls: self.polls,
             done: self.done,
             truncated: self.truncated,
+            unlisted: self.unlisted,
         }
     }
 
     /// A fresh run that has made `choices` and waits for the next (or has ended).
     fn replay(&mut self, choices: &[TaskId]) -> Simulation {
         let policy = Policy::Manual { choices: choices.to_vec() };
-        let mut sim = Simulation::new(&self.scenario, &policy).expect("validated in Explorer::new");
+        let mut sim = Simulation::validated(&self.scenario, &policy);
         self.polls += sim.run_to_choice(u64::MAX);
+        self.work += self.setup + sim.cost();
         sim
     }
 
@@ -278,6 +351,7 @@ impl Explorer {
     fn record(&mut self, sim: &Simulation, choices: &[TaskId]) -> bool {
         let Some(outcome) = Outcome::of(sim) else { return false };
         self.schedules += 1;
+        let full = self.classes.len() >= MAX_CLASSES;
         match self.classes.iter_mut().find(|c| c.outcome == outcome) {
             Some(class) => {
                 class.schedules += 1;
@@ -285,6 +359,7 @@ impl Explorer {
                     class.shortest = choices.to_vec();
                 }
             }
+            None if full => self.unlisted += 1,
             None => self.classes.push(Class { outcome, schedules: 1, shortest: choices.to_vec() }),
         }
         true
@@ -310,7 +385,9 @@ impl Explorer {
         }
         let top = self.stack.len() - 1;
         let Some(task) = self.stack[top].todo.pop() else {
-            self.stack.pop();
+            if let Some(node) = self.stack.pop() {
+                self.stored -= node.stored;
+            }
             return;
         };
         let depth = self.stack[top].depth;
@@ -323,8 +400,10 @@ impl Explorer {
                 self.replay(&path)
             }
         };
+        let before = sim.cost();
         sim.choose(task);
         self.polls += 1 + sim.run_to_choice(1);
+        self.work += sim.cost() - before;
         let access = sim.last_access();
         let node = &mut self.stack[top];
         let preempted = u32::from(
@@ -359,6 +438,14 @@ impl Explorer {
                 return;
             }
         };
+        if self.path.len() >= self.max_depth {
+            // Too deep to go back to cheaply: this branch is not searched further.
+            self.truncated = true;
+            self.sim = None;
+            return;
+        }
+        // Fingerprinting and keeping the ready set cost about a unit per 8 tasks.
+        self.work += (self.scenario.tasks.len() + ready.len()) as u64 / 8;
         let mut key = sim.fingerprint();
         if let Mode::Preemptions(_) = self.mode {
             // The same state with more preemptions spent, or after another task, has
@@ -386,19 +473,15 @@ impl Explorer {
                     return;
                 }
                 self.states += 1;
+                self.stored += asleep.len() as u64 + 1;
                 self.seen.insert(key, asleep.clone());
                 ready.iter().copied().filter(|t| !asleep.contains(t)).collect()
             }
         };
         let mut todo: Vec<TaskId> = match self.mode {
             Mode::Preemptions(bound) => {
-                let last = self.path.last().copied();
-                todo.into_iter()
-                    .filter(|&t| {
-                        let preempts = last.is_some_and(|l| l != t && ready.contains(&l));
-                        preemptions + u32::from(preempts) <= bound
-                    })
-                    .collect()
+                let last = self.path.last().copied().filter(|l| ready.contains(l));
+                todo.into_iter().filter(|&t| preemptions + u32::from(last.is_some_and(|l| l != t)) <= bound).collect()
             }
             _ => todo,
         };
@@ -407,49 +490,69 @@ impl Explorer {
             return;
         }
         todo.reverse(); // the first ready task is tried first
-        self.stack.push(Node { depth: self.path.len(), ready, todo, sleep, tried: Vec::new(), preemptions });
-        self.sim = Some(sim);
-    }
-
-    /// `Sample`: one run picked the PCT way.
-    fn sample_one(&mut self, runs: u32) {
-        if self.runs >= runs {
+        let stored = (2 * ready.len() + todo.len() + sleep.len()) as u64;
+        self.stored += stored;
+        if self.stored > MAX_STORED {
+            self.truncated = true;
             self.done = true;
             return;
         }
-        self.runs += 1;
-        let n = self.scenario.tasks.len();
-        // Random distinct priorities, and two change points within the FIFO run's length.
-        let mut priority: Vec<u64> = (0..n as u64).map(|i| i + 2).collect();
-        for i in (1..n).rev() {
-            let j = (self.next_random() % (i as u64 + 1)) as usize;
-            priority.swap(i, j);
-        }
-        let length = self.fifo_length.get_or_insert_with(|| {
-            crate::trace::simulate(&self.scenario, &Policy::Fifo).map_or(100, |r| u64::from(r.steps()).max(1))
-        });
-        let length = *length;
-        let changes = [self.next_random() % length, self.next_random() % length];
-        let mut sim = self.replay(&[]);
-        let mut choices = Vec::new();
-        while let Some(EndReason::AwaitingChoice { ready }) = sim.end() {
-            let ready = ready.clone();
-            let step = choices.len() as u64;
-            let Some(&task) = ready.iter().max_by_key(|t| priority.get(**t as usize).copied().unwrap_or(0)) else {
-                break;
+        self.stack.push(Node { depth: self.path.len(), ready, todo, sleep, tried: Vec::new(), preemptions, stored });
+        self.sim = Some(sim);
+    }
+
+    /// `Sample`: one choice of the run in progress (a new run, picked the PCT way,
+    /// when none is).
+    fn sample_step(&mut self, runs: u32) {
+        let Some(mut run) = self.sampling.take() else {
+            if self.runs >= runs {
+                self.done = true;
+                return;
+            }
+            self.runs += 1;
+            // Random distinct priorities, and two change points within the first run's
+            // length (the first run has none).
+            let n = self.scenario.tasks.len();
+            let mut priority: Vec<u64> = (0..n as u64).map(|i| i + 2).collect();
+            for i in (1..n).rev() {
+                let j = (self.next_random() % (i as u64 + 1)) as usize;
+                priority.swap(i, j);
+            }
+            let changes = match self.first_length {
+                Some(length) => [self.next_random() % length, self.next_random() % length],
+                None => [u64::MAX; 2],
             };
-            if let Some(k) = changes.iter().position(|&c| c == step) {
-                priority[task as usize] = k as u64; // below every starting priority
+            let sim = self.replay(&[]);
+            self.sampling = Some(Sampling { sim, choices: Vec::new(), priority, changes });
+            return;
+        };
+        let ready = match run.sim.end() {
+            Some(EndReason::AwaitingChoice { ready }) => ready.clone(),
+            _ => {
+                self.first_length.get_or_insert(run.choices.len().max(1) as u64);
+                self.record(&run.sim, &run.choices);
+                return;
             }
-            let task = *ready.iter().max_by_key(|t| priority.get(**t as usize).copied().unwrap_or(0)).unwrap_or(&task);
-            if self.states < self.max_states && self.seen.insert(sim.fingerprint(), Vec::new()).is_none() {
-                self.states += 1;
-            }
-            choices.push(task);
-            sim.choose(task);
-            self.polls += 1 + sim.run_to_choice(1);
+        };
+        if run.choices.len() >= self.max_depth {
+            self.truncated = true;
+            return;
         }
-        self.record(&sim, &choices);
+        self.work += ready.len() as u64 / 8;
+        let highest = |priority: &[u64]| ready.iter().copied().max_by_key(|&t| priority.get(t as usize).copied());
+        let Some(mut task) = highest(&run.priority) else { return };
+        let step = run.choices.len() as u64;
+        if let Some(k) = run.changes.iter().position(|&c| c == step) {
+            run.priority[task as usize] = k as u64; // below every starting priority
+            task = highest(&run.priority).unwrap_or(task);
+        }
+        self.states += 1;
+        run.choices.push(task);
+        let before = run.sim.cost();
+        run.sim.choose(task);
+        self.polls += 1 + run.sim.run_to_choice(1);
+        self.work += run.sim.cost() - before;
+        self.sampling = Some(run);
     }
 
     fn next_random(&mut self) -> u64 {

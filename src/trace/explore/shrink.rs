@@ -57,12 +57,15 @@ pub fn replay(scenario: &Scenario, schedule: &[TaskId]) -> Option<Schedule> {
 
 /// The most schedules [`minimise`] tries.
 pub const MAX_MINIMISE_RUNS: usize = 200;
+/// The most polls [`minimise`] spends, all its runs together (a long schedule gets
+/// fewer tries, so minimising never keeps the page busy for long).
+pub const MAX_MINIMISE_POLLS: usize = 400_000;
 
 /// A schedule with the same outcome as `schedule` and as few preemptions as a greedy
 /// search finds: at each preemption in turn it lets the preempted task go on until it
 /// waits, then follows the original order again, and keeps the change if the outcome is
 /// the same with fewer preemptions; until no change helps, or [`MAX_MINIMISE_RUNS`]
-/// runs. `None` if `schedule` is not a complete schedule of `scenario`.
+/// runs or [`MAX_MINIMISE_POLLS`] polls. `None` if `schedule` is not a complete schedule of `scenario`.
 ///
 /// ```
 /// use mutex_playground::scenario::preset;
@@ -78,10 +81,13 @@ pub const MAX_MINIMISE_RUNS: usize = 200;
 /// ```
 pub fn minimise(scenario: &Scenario, schedule: &[TaskId]) -> Option<Schedule> {
     let mut best = replay(scenario, schedule)?;
-    let mut runs = 1;
-    'improve: while best.preemptions > 0 && runs < MAX_MINIMISE_RUNS {
+    // Each run costs about a schedule's length in polls.
+    let runs_allowed = MAX_MINIMISE_RUNS.min(MAX_MINIMISE_POLLS / best.choices.len().max(1));
+    let mut runs = 2; // the replay, and finding the preemption points
+    'improve: while best.preemptions > 0 && runs < runs_allowed {
+        runs += 1;
         for at in preemption_points(scenario, &best.choices) {
-            if runs >= MAX_MINIMISE_RUNS {
+            if runs >= runs_allowed {
                 break 'improve;
             }
             runs += 1;

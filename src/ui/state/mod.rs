@@ -18,7 +18,7 @@ mod link;
 mod search;
 
 use crate::trace::explore::Mode as SearchMode;
-pub use search::{Fork, Search, PAGE_MAX_STATES};
+pub use search::{Fork, Search, PAGE_MAX_DEPTH, PAGE_MAX_POLLS, PAGE_MAX_STATES};
 
 /// Playback speeds (multipliers of [`BASE_STEPS_PER_SECOND`]).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];

@@ -10,6 +10,11 @@ use std::rc::Rc;
 
 /// The most distinct states a search in the page visits (a native run can go further).
 pub const PAGE_MAX_STATES: u64 = 100_000;
+/// The deepest schedule a search in the page follows: going back to a point replays
+/// the choices up to it within one slice, so this bounds a slice's overrun.
+pub const PAGE_MAX_DEPTH: usize = 5_000;
+/// The most polls a search in the page runs (about 20 to 60 s of searching).
+pub const PAGE_MAX_POLLS: u64 = 20_000_000;
 
 /// A search of the current scenario's schedules, running or done.
 #[derive(Clone)]
@@ -71,7 +76,11 @@ impl Model {
             Ok(e) => {
                 self.search = Some(Search {
                     report: e.report(),
-                    explorer: Rc::new(RefCell::new(e.with_max_states(PAGE_MAX_STATES))),
+                    explorer: Rc::new(RefCell::new(
+                        e.with_max_states(PAGE_MAX_STATES)
+                            .with_max_depth(PAGE_MAX_DEPTH)
+                            .with_max_polls(PAGE_MAX_POLLS),
+                    )),
                     scenario: self.scenario.clone(),
                     running: true,
                     busy_ms: 0.0,
