@@ -63,8 +63,10 @@ fn verdict(search: &Search) -> String {
         format!("stopped at {} states: other outcomes may exist", r.states)
     } else if !r.done {
         "stopped: other outcomes may exist".into()
+    } else if let Mode::Sample { .. } = r.mode {
+        "sampled: outcomes no sample reached may exist".into()
     } else {
-        format!("bounded ({}): outcomes outside the bound may exist", r.mode)
+        "bounded: outcomes past the bound may exist".into()
     }
 }
 
@@ -182,6 +184,13 @@ fn results(s: &Scenario, search: &Search, d: &Callback<Action>) -> Html {
                     }
                 }) }
             </ul>
+            if r.unlisted > 0 {
+                <p class="muted">{ format!(
+                    "{} more schedules led to other outcomes (only the first {} are listed).",
+                    r.unlisted,
+                    crate::trace::explore::MAX_CLASSES
+                ) }</p>
+            }
         </>
     }
 }

@@ -134,3 +134,49 @@ async fn frames_and_seeks() {
     }
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "benchmark of drawing: run scripts/bench-frames.sh"]
+async fn frames_while_exploring() {
+    let base = serve(dist_dir(), "/");
+    let driver = start_driver();
+    let client = browser(&driver, 1280, 900).await;
+    let mut rows = Vec::new();
+    for (preset, mode) in [("counter", "0"), ("counter", "2"), ("fairness", "0")] {
+        client.goto(&format!("{base}#preset={preset}")).await.unwrap();
+        wait_for(&client, "[data-testid=explore]").await;
+        frames(&client, 1000).await; // warm up
+        client
+            .execute(
+                &format!(
+                    "const m = document.querySelector('[data-testid=explore-mode]'); m.value = '{mode}'; \
+                     m.dispatchEvent(new Event('change', {{ bubbles: true }})); \
+                     setTimeout(() => document.querySelector('[data-testid=explore]').click(), 50);"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        let f = frames(&client, 3000).await;
+        let (p50, p95, max, over50) = stats(&f);
+        let fps = f.len() as f64 / (f.iter().sum::<f64>() / 1000.0);
+        let status: String = serde_json::from_value(
+            client
+                .execute(
+                    "const s = document.querySelector('[data-testid=explore-status]'); return s ? s.textContent : ''",
+                    vec![],
+                )
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        rows.push(format!("| {preset} | {status} | {fps:.1} | {p50:.1} / {p95:.1} / {max:.1} ms | {over50} |"));
+        assert!(f.len() > 10, "measurements were taken");
+    }
+    println!("\n| preset | explorer status after 3 s | fps while searching | frame p50 / p95 / max | frames > 50 ms |");
+    println!("|---|---|---:|---:|---:|");
+    for r in rows {
+        println!("{r}");
+    }
+    client.close().await.unwrap();
+}
