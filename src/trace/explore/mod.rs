@@ -55,7 +55,9 @@ pub enum Ending {
     Stalled,
     /// Nothing could run for another reason.
     Stuck,
-    /// A limit stopped it (work, time, a task that would not yield, the trace's size).
+    /// The scenario's time limit stopped it (tasks that loop forever, with sleeps).
+    TimeLimit,
+    /// Another limit stopped it (work, a task that would not yield, the trace's size).
     Limit,
 }
 
@@ -69,8 +71,8 @@ impl Ending {
             EndReason::LostWakeup { .. } => Ending::LostWakeup,
             EndReason::Stalled { .. } => Ending::Stalled,
             EndReason::Stuck => Ending::Stuck,
+            EndReason::TimeLimit => Ending::TimeLimit,
             EndReason::StepLimit
-            | EndReason::TimeLimit
             | EndReason::Runaway { .. }
             | EndReason::Flood { .. }
             | EndReason::TraceFull { .. } => Ending::Limit,
@@ -86,6 +88,7 @@ impl Ending {
             Ending::LostWakeup => "a lost wake-up",
             Ending::Stalled => "a stalled executor",
             Ending::Stuck => "nothing able to run",
+            Ending::TimeLimit => "the scenario's time limit",
             Ending::Limit => "a limit of the scenario",
         }
     }
