@@ -27,6 +27,7 @@
 
 mod analysis;
 pub mod explore;
+mod narrate;
 mod realtime;
 mod state;
 
@@ -35,6 +36,7 @@ pub use crate::exec::{Event, EventKind, MutexId, Policy, TaskId, WokenBy};
 pub use crate::scenario::{preset, presets, Preset, Scenario, ScenarioError};
 pub use crate::scenario::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 pub use analysis::{Alert, AlertKind, Analysis, TaskStats};
+pub use narrate::narrate;
 pub use realtime::drive_realtime;
 #[cfg(target_arch = "wasm32")]
 pub use realtime::run_realtime;

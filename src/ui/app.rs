@@ -14,6 +14,7 @@ use super::header::Header;
 use super::hooks::{preferred_theme, use_address, use_explore_slices, use_keyboard, use_link_changes};
 use super::hooks::{use_playback, use_simulation_slices};
 use super::mutex_panel::chip_motion;
+use super::narration::Narration;
 use super::picker::{Explanation, Picker};
 use super::share::{self, SharePanel};
 use super::stage::Stage;
@@ -66,6 +67,9 @@ pub fn app() -> Html {
                     <p class="error-banner" role="alert">
                         { format!("The edited scenario cannot run: {e}. Showing the last good run.") }
                     </p>
+                }
+                if let Some(run) = model.loaded.clone() {
+                    <Narration {run} step={model.step} playing={model.playing} />
                 }
                 <Stage run={model.loaded.clone()} step={model.step} mode={model.mode} choices={model.choices.len()}
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}

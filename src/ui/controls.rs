@@ -143,7 +143,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <div class="seek">
                 <input type="range" min="0" max={steps.to_string()} value={step.to_string()} data-testid="seek"
                        aria-label="Seek: step of the run" oninput={on_seek} disabled={steps == 0} />
-                <span class="readout" data-testid="readout" aria-live={if props.playing { "off" } else { "polite" }}>
+                <span class="readout" data-testid="readout">
                     { format!("step {step} / {steps}") }<span class="sep">{ " · " }</span>
                     { format!("{} ms", props.time) }
                 </span>

@@ -4,8 +4,8 @@
 //! component in its own module that takes only what it shows: `header`, `picker`,
 //! `controls`, `stage` (the run at the playhead: `mutex_panel`, `tasks`, `log`, `timeline`,
 //! `insights`, `scheduler`), `explorer` (every schedule, and forks), [`share`] and
-//! `editor`. The browser plumbing (animation
-//! frames, listeners, storage) is in [`hooks`], from the gloo crates.
+//! `editor`; `narration` says the step at the playhead to screen readers. The browser
+//! plumbing (animation frames, listeners, storage) is in [`hooks`], from the gloo crates.
 
 mod app;
 mod controls;
@@ -17,6 +17,7 @@ mod insights;
 mod log;
 mod measure;
 mod mutex_panel;
+mod narration;
 mod palette;
 pub mod panic;
 mod picker;
