@@ -8,6 +8,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0   # npm package `binaryen`: ships wasm-opt version 132
+AXE_VERSION=4.14.1         # npm package `axe-core`: the accessibility audit of the e2e suite
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -57,6 +58,15 @@ if [[ ! -x .tools/node_modules/.bin/wasm-opt ]] \
   mkdir -p .tools
   [[ -f .tools/package.json ]] || echo '{"private": true}' > .tools/package.json
   npm install --prefix .tools --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION"
+fi
+
+# 4b. axe-core, the accessibility rules the end-to-end suite runs in the page (a script,
+#     read from .tools/node_modules/axe-core/axe.min.js).
+if [[ "$(node -p "require('./.tools/node_modules/axe-core/package.json').version" 2>/dev/null || true)" != "$AXE_VERSION" ]]; then
+  say "installing axe-core@$AXE_VERSION into .tools/"
+  mkdir -p .tools
+  [[ -f .tools/package.json ]] || echo '{"private": true}' > .tools/package.json
+  npm install --prefix .tools --no-audit --no-fund --save-exact "axe-core@$AXE_VERSION"
 fi
 
 # 5. Chromium and ChromeDriver from Debian (matching versions), for the browser tests.

@@ -45,7 +45,7 @@ async fn an_alert_is_announced_when_the_playhead_reaches_it_not_on_load() {
     assert!(!alerts.is_empty(), "the deadlock preset has no alert to test ({open:?}, {})", web_common::fragment());
     assert!(all(&root, "[role=alert]").is_empty(), "something is announced at step 0");
     web_common::click(&root, "[data-testid=to-end]").await;
-    let announced = all(&root, "[data-testid=alert][role=alert]");
+    let announced = all(&root, "[data-testid=alert] [role=alert]");
     assert_eq!(announced.len(), alerts.len(), "the alerts are not announced at the end");
     root.remove();
 }

@@ -104,8 +104,11 @@ pub fn insights(props: &InsightsProps) -> Html {
                     html! {
                         <li key={i} class={classes!("alert", class,
                                                     reached.then_some("reached"))}
-                            data-testid="alert" data-kind={kind} role={reached.then_some("alert")}>
-                            <strong>{ title }</strong>{ ": " }{ message.to_string() }
+                            data-testid="alert" data-kind={kind}>
+                            // (The alert role on the item itself would unmake it a list item.)
+                            <span role={reached.then_some("alert")}>
+                                <strong>{ title }</strong>{ ": " }{ message.to_string() }
+                            </span>
                             <button class="link" data-testid="alert-seek"
                                     onclick={props.dispatch.reform(move |_| Action::Seek(step))}
                                     aria-label={format!("Jump to step {step}, where it happened")}>

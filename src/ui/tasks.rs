@@ -39,7 +39,8 @@ pub fn task_list(loaded: &Loaded, snap: &Snapshot) -> Html {
     html! {
         <section class="tasks" aria-label="Tasks">
             <h2>{ "Tasks" }</h2>
-            <ul class="task-list">
+            // Focusable: it scrolls when the tasks do not fit, and keys must reach it.
+            <ul class="task-list" tabindex="0">
                 { for shown.map(|(i, t)| {
                     let id = i as u32;
                     let (text, class) = status_text(&t.status, loaded, t);

@@ -3,6 +3,7 @@
 //! `#[ignore]`d so a plain `cargo test` does not need a browser).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod a11y;
 mod explorer;
 mod frames;
 mod harness;
