@@ -50,6 +50,14 @@ if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; the
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
+# 3b. npm, for the two npm packages below (Debian's nodejs and npm, if it is missing)
+if ! command -v npm >/dev/null; then
+  say "installing nodejs and npm"
+  SUDO=""; [[ $(id -u) == 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+fi
+
 # 4. wasm-opt from the npm package (Debian's wasm-opt 108 cannot read what rustc 1.95 emits),
 #    into the ignored folder .tools/; scripts put .tools/node_modules/.bin on PATH.
 if [[ ! -x .tools/node_modules/.bin/wasm-opt ]] \
