@@ -68,6 +68,11 @@ pub fn app() -> Html {
                         { format!("The edited scenario cannot run: {e}. Showing the last good run.") }
                     </p>
                 }
+                if !model.embed.on {
+                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
+                                   run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
+                                   forks={model.forks.clone()} dispatch={dispatch.clone()} />
+                }
                 if let Some(run) = model.loaded.clone() {
                     <Narration {run} step={model.step} playing={model.playing} />
                 }
@@ -75,11 +80,6 @@ pub fn app() -> Html {
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
                        error={model.error.clone()} dispatch={dispatch.clone()} />
-                if !model.embed.on {
-                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
-                                   run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
-                                   forks={model.forks.clone()} dispatch={dispatch.clone()} />
-                }
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
                             data-testid="editor-toggle"

@@ -99,11 +99,8 @@ pub fn explorer_panel(props: &ExplorerProps) -> Html {
     html! {
         <section class="explorer" aria-label="Explore every schedule" data-testid="explorer">
             <h2>{ "Every schedule" }</h2>
-            <p class="muted">
-                { "One run shows one schedule. The explorer runs the others: at every point where more than \
-                   one task could run next, it tries each, and lists where they lead." }
-            </p>
             <div class="buttons">
+                <span class="muted">{ "One run shows one schedule; the explorer tries the others." }</span>
                 <label>{ "Search " }
                     <select data-testid="explore-mode" aria-label="Which schedules to search" onchange={on_mode}
                             disabled={running}>
