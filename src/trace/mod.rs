@@ -712,8 +712,9 @@ impl Run {
     }
 
     /// The outcome and the analysis as text, for after the transcript: steps, time and
-    /// the end reason, the totals, a row per task (locks, wait and hold times) and the
-    /// alerts. What the command line prints and the transcript export ends with.
+    /// the end reason, the totals, a row per task (locks, wait times, the most times it was
+    /// overtaken in one wait, hold times) and the alerts. What the command line prints and
+    /// the transcript export ends with.
     pub fn report(&self) -> String {
         use std::fmt::Write as _;
         let a = &self.analysis;
@@ -727,14 +728,14 @@ impl Run {
         );
         let _ = writeln!(
             out,
-            "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}",
-            "task", "locks", "wait ms", "max wait", "hold ms", "max hold"
+            "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "task", "locks", "wait ms", "max wait", "overtaken", "hold ms", "max hold"
         );
         for (t, s) in self.scenario.tasks.iter().zip(&a.tasks) {
             let _ = writeln!(
                 out,
-                "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9}",
-                t.name, s.acquisitions, s.wait_total, s.wait_max, s.hold_total, s.hold_max
+                "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                t.name, s.acquisitions, s.wait_total, s.wait_max, s.max_overtaken, s.hold_total, s.hold_max
             );
         }
         for alert in &a.alerts {
