@@ -59,7 +59,7 @@ pub fn replay(scenario: &Scenario, schedule: &[TaskId]) -> Option<Schedule> {
 pub const MAX_MINIMISE_RUNS: usize = 200;
 /// The most polls [`minimise`] spends, all its runs together (a long schedule gets
 /// fewer tries, so minimising never keeps the page busy for long).
-pub const MAX_MINIMISE_POLLS: usize = 400_000;
+pub const MAX_MINIMISE_POLLS: usize = 200_000;
 
 /// A schedule with the same outcome as `schedule` and as few preemptions as a greedy
 /// search finds: at each preemption in turn it lets the preempted task go on until it
