@@ -8,7 +8,9 @@ mod gen;
 
 use mutex_playground::exec::{Policy, TaskId};
 use mutex_playground::scenario::{preset, Scenario};
-use mutex_playground::trace::explore::{fork, minimise, replay, Ending, Explorer, Mode, Outcome, Report};
+use mutex_playground::trace::explore::{
+    fork, minimise, outlook, replay, Ending, Explorer, Mode, Outcome, Outlook, Report,
+};
 use mutex_playground::trace::{simulate, EndReason, Run};
 use proptest::prelude::*;
 use serde_json::json;
@@ -158,6 +160,29 @@ proptest! {
                 prop_assert!(r.classes.iter().any(|c| c.outcome == other.outcome));
             }
         }
+    }
+
+    /// A search that starts after some choices finds only schedules that begin with
+    /// them, and the scheduler game's outlook from there agrees with it.
+    #[test]
+    fn a_search_from_a_point_of_the_run_stays_below_it(s in contended(), cut in 0usize..6) {
+        let fifo = simulate(&s, &Policy::Fifo).unwrap();
+        let prefix = &fifo.choices()[..cut.min(fifo.choices().len())];
+        let mut e = Explorer::new(&s, Mode::Exhaustive).unwrap().starting_after(prefix);
+        while !e.advance(5_000) {}
+        let r = e.report();
+        prop_assert!(r.is_complete());
+        for class in &r.classes {
+            prop_assert_eq!(&class.shortest[..prefix.len()], prefix);
+        }
+        let mut endings: Vec<Ending> = r.classes.iter().map(|c| c.outcome.ending()).collect();
+        endings.sort();
+        endings.dedup();
+        let expected = match endings.as_slice() {
+            [one] => Outlook::Decided(*one),
+            _ => Outlook::Open(endings.clone()),
+        };
+        prop_assert_eq!(outlook(&s, prefix, 100_000), expected);
     }
 
     /// The same for any scenario (every step and mutex kind, forever tasks, start

@@ -38,8 +38,8 @@ pub use search::{Class, Explorer, Mode, Outcome, Report};
 pub use search::{MAX_CLASSES, MAX_DEPTH, MAX_POLLS, MAX_STATES, MAX_STORED};
 pub use shrink::{fork, minimise, replay, Schedule, MAX_MINIMISE_POLLS, MAX_MINIMISE_RUNS};
 
-use super::{simulate, EndReason};
-use crate::exec::{Policy, TaskId};
+use super::EndReason;
+use crate::exec::TaskId;
 use crate::scenario::Scenario;
 
 /// How a run ended, as the scheduler game tells endings apart.
@@ -105,45 +105,35 @@ pub enum Outlook {
     Unknown,
 }
 
-/// What the choices after `choices` can still change in `scenario`, trying at most
-/// `max_runs` runs. It stops as soon as two different endings are found (the outcome is
-/// then open). An invalid scenario, or choices that are not a valid prefix, give
-/// [`Outlook::Unknown`].
+/// What the choices after `choices` can still change in `scenario`: an exhaustive
+/// [`Explorer`] search from that point (equal states merged, commuting steps tried once),
+/// stopped as soon as two different endings are found (the outcome is then open), or
+/// after `max_runs` schedules (or 50 states per run allowed) without a verdict. An
+/// invalid scenario, or choices that are not a valid prefix, give [`Outlook::Unknown`].
 pub fn outlook(scenario: &Scenario, choices: &[TaskId], max_runs: usize) -> Outlook {
-    // (A vector, not a set: there are six endings at most, and a set type of its own
-    // would cost the page its code.)
-    let mut endings: Vec<Ending> = Vec::new();
-    let mut todo: Vec<Vec<TaskId>> = vec![choices.to_vec()];
-    let mut runs = 0;
-    while let Some(prefix) = todo.pop() {
-        if runs >= max_runs {
+    let Ok(explorer) = Explorer::new(scenario, Mode::Exhaustive) else { return Outlook::Unknown };
+    let max_runs = max_runs as u64;
+    let mut explorer = explorer.starting_after(choices).with_max_states(max_runs.saturating_mul(50));
+    loop {
+        let done = explorer.advance(1_000);
+        let report = explorer.report();
+        // (A vector, not a set: there are few endings, and a set type of its own would
+        // cost the page its code.)
+        let mut endings: Vec<Ending> = Vec::new();
+        for c in &report.classes {
+            if !endings.contains(&c.outcome.ending()) {
+                endings.push(c.outcome.ending());
+            }
+        }
+        if endings.len() > 1 {
+            endings.sort();
+            return Outlook::Open(endings);
+        }
+        if report.schedules > max_runs || (done && (report.truncated || report.unlisted > 0)) {
             return Outlook::Unknown;
         }
-        runs += 1;
-        let Ok(run) = simulate(scenario, &Policy::Manual { choices: prefix.clone() }) else { return Outlook::Unknown };
-        match (&run.end, Ending::of(&run.end)) {
-            (EndReason::AwaitingChoice { ready }, _) => {
-                // Depth first, the first ready task tried first.
-                for &t in ready.iter().rev() {
-                    let mut next = prefix.clone();
-                    next.push(t);
-                    todo.push(next);
-                }
-            }
-            (_, Some(ending)) => {
-                if !endings.contains(&ending) {
-                    endings.push(ending);
-                }
-                if endings.len() > 1 {
-                    endings.sort();
-                    return Outlook::Open(endings);
-                }
-            }
-            (_, None) => return Outlook::Unknown,
+        if done {
+            return endings.pop().map_or(Outlook::Unknown, Outlook::Decided);
         }
-    }
-    match endings.into_iter().next() {
-        Some(ending) => Outlook::Decided(ending),
-        None => Outlook::Unknown,
     }
 }

@@ -189,6 +189,8 @@ pub struct Explorer {
     truncated: bool,
     /// Whether the first run has been made.
     started: bool,
+    /// The choices the search starts after (see [`Explorer::starting_after`]).
+    start: Vec<TaskId>,
     /// `Sample`: runs made, the generator, and the length of the first run (the
     /// priority change points of the later runs fall within it).
     runs: u32,
@@ -258,6 +260,7 @@ impl Explorer {
             done: false,
             truncated: false,
             started: false,
+            start: Vec::new(),
             runs: 0,
             first_length: None,
             sampling: None,
@@ -276,6 +279,14 @@ impl Explorer {
     /// Stops the search after `max` distinct states (then [`Report::truncated`]).
     pub fn with_max_states(mut self, max: u64) -> Explorer {
         self.max_states = max;
+        self
+    }
+
+    /// Searches only the schedules that begin with `choices` (the ways on from that
+    /// point of a run, as the scheduler game asks). Choices that are not a valid
+    /// beginning leave nothing to search.
+    pub fn starting_after(mut self, choices: &[TaskId]) -> Explorer {
+        self.start = choices.to_vec();
         self
     }
 
@@ -374,9 +385,10 @@ impl Explorer {
                 return;
             }
             self.started = true;
-            // The start: run to the first choice.
-            let sim = self.replay(&[]);
-            self.path.clear();
+            // The start: run to the first choice (after the given ones).
+            let start = self.start.clone();
+            let sim = self.replay(&start);
+            self.path = start;
             self.arrive(sim, Vec::new(), 0);
             if self.stack.is_empty() {
                 self.done = true;
@@ -522,8 +534,9 @@ impl Explorer {
                 Some(length) => [self.next_random() % length, self.next_random() % length],
                 None => [u64::MAX; 2],
             };
-            let sim = self.replay(&[]);
-            self.sampling = Some(Sampling { sim, choices: Vec::new(), priority, changes });
+            let start = self.start.clone();
+            let sim = self.replay(&start);
+            self.sampling = Some(Sampling { sim, choices: start, priority, changes });
             return;
         };
         let ready = match run.sim.end() {
