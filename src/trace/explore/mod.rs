@@ -1,11 +1,15 @@
-//! Every way on from a point of a run: do the scheduling choices left still matter?
+//! Every schedule: the scheduling choices of a scenario searched for where they lead.
 //!
-//! From a list of choices (a [`Policy::Manual`] prefix), every continuation is tried: at
-//! each point where the run waits for a choice, each ready task in turn, depth first.
-//! Each run that ends (finishes, deadlocks, loses a wake-up, hits a limit) is a leaf, and
-//! its [`Ending`] is what counts. The scheduler game uses it to say when the outcome no
-//! longer depends on the player. The search is bounded by a number of runs: a scenario
-//! with many tasks has far too many interleavings to try them all here.
+//! A run waits for a choice wherever more than one task could run next (timers that
+//! fire at the same virtual instant make several tasks ready at once). The [`Explorer`]
+//! tries each choice, depth first, with equal states merged and steps that touch
+//! different locks tried in one order only, or within a preemption bound, or by
+//! sampling; each run that ends is a schedule, and its [`Outcome`] (its [`Ending`], and
+//! the final values or the deadlock's cycle) is what it reports, with the shortest
+//! schedule to each as choices that `Policy::Manual` replays. [`minimise`] shrinks a
+//! schedule to fewer preemptions with the same outcome; [`fork`] runs another task at
+//! one step of a run. [`outlook`] is the scheduler game's question, answered by a search
+//! from the game's point: do the choices left still change the ending?
 //!
 //! # Examples
 //!
