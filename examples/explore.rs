@@ -13,7 +13,7 @@
 //! a `manual:` policy, which `cargo run --example transcript -- FILE --policy manual:…`
 //! replays. The exit code is 0 whenever the search ran, whatever it found.
 use mutex_playground::exec::Policy;
-use mutex_playground::trace::explore::{Explorer, Mode, Outcome, MAX_STATES};
+use mutex_playground::trace::explore::{Explorer, Mode, MAX_STATES};
 use std::process::ExitCode;
 
 mod common;
@@ -71,22 +71,8 @@ fn main() -> ExitCode {
     } else {
         println!("bounded: outcomes outside the bound may exist");
     }
-    let name = |t: u32| scenario.tasks.get(t as usize).map_or("?", |t| t.name.as_str());
-    let mutex = |m: u32| scenario.mutexes.get(m as usize).map_or("?", |m| m.name.as_str());
     for class in &report.classes {
-        let what = match &class.outcome {
-            Outcome::Finished(values) => {
-                let values: Vec<String> =
-                    values.iter().enumerate().map(|(i, v)| format!("{} = {v}", mutex(i as u32))).collect();
-                format!("finished with {}", values.join(", "))
-            }
-            Outcome::Deadlock(cycle) => {
-                let waits: Vec<String> =
-                    cycle.iter().map(|(t, m)| format!("{} waits for {}", name(*t), mutex(*m))).collect();
-                format!("deadlock: {}", waits.join(", "))
-            }
-            Outcome::Other(ending) => format!("ends in {}", ending.describe()),
-        };
+        let what = class.outcome.describe(&scenario);
         println!("\n{what}\n  {} schedules; shortest ({} steps):", class.schedules, class.shortest.len());
         println!("  {}", Policy::Manual { choices: class.shortest.clone() });
     }

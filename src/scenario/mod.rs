@@ -613,6 +613,16 @@ impl Scenario {
     pub fn mutex_index(&self, name: &str) -> Option<usize> {
         self.mutexes.iter().position(|m| m.name == name)
     }
+
+    /// The name of task `task` (by index), or `task N` if there is no such task.
+    pub fn task_name(&self, task: u32) -> String {
+        self.tasks.get(task as usize).map_or_else(|| format!("task {task}"), |t| t.name.clone())
+    }
+
+    /// The name of mutex `mutex` (by index), or `mutex N` if there is no such mutex.
+    pub fn mutex_name(&self, mutex: u32) -> String {
+        self.mutexes.get(mutex as usize).map_or_else(|| format!("mutex {mutex}"), |m| m.name.clone())
+    }
 }
 
 /// What `serde_json::to_string_pretty` writes (two-space indents, `": "`, `[]` and `{}` when

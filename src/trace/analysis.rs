@@ -319,9 +319,8 @@ impl Recorder {
                 s.holding_at_end = true;
             }
         }
-        let task = |t: TaskId| scenario.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |x| x.name.clone());
-        let mutex =
-            |m: MutexId| scenario.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |x| x.name.clone());
+        let task = |t: TaskId| scenario.task_name(t);
+        let mutex = |m: MutexId| scenario.mutex_name(m);
         let time_of = |step: u32| step_times.get(step as usize).copied().unwrap_or(now);
         let mut alerts = std::mem::take(&mut self.alerts);
         let mut cycles = std::mem::take(&mut self.cycles);

@@ -661,8 +661,8 @@ impl Run {
     /// the command line show).
     pub fn end_text(&self) -> String {
         let s = &self.scenario;
-        let task = |t: TaskId| s.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |t| t.name.clone());
-        let mutex = |m: MutexId| s.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |m| m.name.clone());
+        let task = |t: TaskId| s.task_name(t);
+        let mutex = |m: MutexId| s.mutex_name(m);
         match &self.end {
             EndReason::Finished => "every task finished".into(),
             EndReason::Deadlock { cycle } => {

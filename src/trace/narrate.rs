@@ -48,8 +48,8 @@ fn hold(holders: &mut [Option<TaskId>], m: MutexId, who: Option<TaskId>) {
 /// ```
 pub fn narrate(run: &Run, step: u32) -> String {
     let s = &run.scenario;
-    let task = |t: TaskId| s.tasks.get(t as usize).map_or_else(|| format!("task {t}"), |t| t.name.clone());
-    let mutex = |m: MutexId| s.mutexes.get(m as usize).map_or_else(|| format!("mutex {m}"), |m| m.name.clone());
+    let task = |t: TaskId| s.task_name(t);
+    let mutex = |m: MutexId| s.mutex_name(m);
     if step == 0 {
         let names: Vec<String> = (0..s.tasks.len() as TaskId).map(task).collect();
         return match names.len() {

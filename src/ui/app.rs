@@ -11,8 +11,7 @@ use super::controls::Controls;
 use super::editor::Editor;
 use super::explorer::ExplorerPanel;
 use super::header::Header;
-use super::hooks::{preferred_theme, use_address, use_explore_slices, use_keyboard, use_link_changes};
-use super::hooks::{use_playback, use_simulation_slices};
+use super::hooks::{preferred_theme, use_address, use_keyboard, use_link_changes, use_playback, use_slices};
 use super::mutex_panel::chip_motion;
 use super::narration::Narration;
 use super::picker::{Explanation, Picker};
@@ -29,8 +28,8 @@ pub fn app() -> Html {
     let model = use_reducer(|| Model::from_fragment(&share::current_fragment(), preferred_theme()));
     let dispatch = model.dispatcher().to_callback();
     use_playback(model.playing, model.speed, dispatch.clone());
-    use_simulation_slices(model.pending.is_some(), dispatch.clone());
-    use_explore_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone());
+    use_slices(model.pending.is_some(), dispatch.clone(), || Action::SimulateSlice);
+    use_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone(), || Action::ExploreSlice);
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
     // The link to what is on screen, made once a render: the address, the embed's way out

@@ -2,7 +2,7 @@
 //! schedules lead to it, replay or minimise one; and, at the playhead, fork the run to
 //! another ready task, with a breadcrumb of the forks taken.
 
-use super::palette::{chip, mutex_name, task_name};
+use super::palette::{chip, task_name};
 use super::state::{Action, Fork, RunRef, Search};
 use crate::exec::{Policy, TaskId};
 use crate::scenario::Scenario;
@@ -34,23 +34,6 @@ const MODES: [(Mode, &str); 3] = [
     (Mode::Preemptions(2), "schedules with ≤ 2 preemptions"),
     (Mode::Sample { runs: 300, seed: 1 }, "300 random schedules (PCT)"),
 ];
-
-/// An outcome in words, with the scenario's names.
-pub fn outcome_text(s: &Scenario, outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Finished(values) => {
-            let values: Vec<String> =
-                values.iter().enumerate().map(|(m, v)| format!("{} = {v}", mutex_name(s, m as u32))).collect();
-            format!("finishes with {}", values.join(", "))
-        }
-        Outcome::Deadlock(cycle) => {
-            let waits: Vec<String> =
-                cycle.iter().map(|&(t, m)| format!("{} waits for {}", task_name(s, t), mutex_name(s, m))).collect();
-            format!("deadlock: {}", waits.join(", "))
-        }
-        Outcome::Other(ending) => format!("ends in {}", ending.describe()),
-    }
-}
 
 /// What the search's numbers mean: a proof, a bound, or a stop.
 fn verdict(search: &Search) -> String {
@@ -149,7 +132,7 @@ fn results(s: &Scenario, search: &Search, d: &Callback<Action>) -> Html {
                     let kind = match class.outcome { Outcome::Finished(_) => "finished", _ => "bad" };
                     html! {
                         <li data-testid="explore-outcome" data-kind={kind}>
-                            <strong>{ outcome_text(s, &class.outcome) }</strong>
+                            <strong>{ class.outcome.describe(s) }</strong>
                             <span class="muted">{ format!(
                                 " — {} schedule{}; shortest {} steps",
                                 class.schedules,

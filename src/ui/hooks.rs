@@ -88,21 +88,13 @@ pub fn use_playback(playing: bool, speed: usize, dispatch: Callback<Action>) {
     });
 }
 
-/// While a run too big for one frame is being made, asks for a slice of it every frame,
-/// so the page keeps answering input (and the person can cancel it).
+/// While `running`, dispatches `action()` every animation frame: a slice of a run too
+/// big for one frame (`Action::SimulateSlice`), or of the explorer's search
+/// (`Action::ExploreSlice`), so the page keeps answering input and can stop either.
 #[hook]
-pub fn use_simulation_slices(pending: bool, dispatch: Callback<Action>) {
-    use_effect_with(pending, move |&pending| {
-        let running = pending.then(|| FrameLoop::start(move |_| dispatch.emit(Action::SimulateSlice)));
-        move || drop(running)
-    });
-}
-
-/// While the explorer searches, asks for a slice of the search every frame.
-#[hook]
-pub fn use_explore_slices(running: bool, dispatch: Callback<Action>) {
+pub fn use_slices(running: bool, dispatch: Callback<Action>, action: fn() -> Action) {
     use_effect_with(running, move |&running| {
-        let looping = running.then(|| FrameLoop::start(move |_| dispatch.emit(Action::ExploreSlice)));
+        let looping = running.then(|| FrameLoop::start(move |_| dispatch.emit(action())));
         move || drop(looping)
     });
 }

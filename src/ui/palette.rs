@@ -33,11 +33,11 @@ pub fn task_mark(task: TaskId) -> String {
 }
 
 pub fn task_name(scenario: &Scenario, task: TaskId) -> String {
-    scenario.tasks.get(task as usize).map_or_else(|| format!("task {task}"), |t| t.name.clone())
+    scenario.task_name(task)
 }
 
 pub fn mutex_name(scenario: &Scenario, mutex: u32) -> String {
-    scenario.mutexes.get(mutex as usize).map_or_else(|| format!("mutex {mutex}"), |m| m.name.clone())
+    scenario.mutex_name(mutex)
 }
 
 /// A static chip (not animated): the task's colour and mark, its name for screen readers.

@@ -67,6 +67,29 @@ impl Outcome {
         })
     }
 
+    /// In words, with `scenario`'s names: "finishes with count = 3", "deadlock: left waits
+    /// for b, right waits for a", "ends in a lost wake-up".
+    pub fn describe(&self, scenario: &Scenario) -> String {
+        match self {
+            Outcome::Finished(values) => {
+                let values: Vec<String> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(m, v)| format!("{} = {v}", scenario.mutex_name(m as MutexId)))
+                    .collect();
+                format!("finishes with {}", values.join(", "))
+            }
+            Outcome::Deadlock(cycle) => {
+                let waits: Vec<String> = cycle
+                    .iter()
+                    .map(|&(t, m)| format!("{} waits for {}", scenario.task_name(t), scenario.mutex_name(m)))
+                    .collect();
+                format!("deadlock: {}", waits.join(", "))
+            }
+            Outcome::Other(ending) => format!("ends in {}", ending.describe()),
+        }
+    }
+
     /// The ending it is a case of.
     pub fn ending(&self) -> Ending {
         match self {
