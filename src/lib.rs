@@ -13,6 +13,7 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 pub mod exec;
+pub mod lesson;
 pub mod scenario;
 pub mod share;
 pub mod sync;
