@@ -74,7 +74,8 @@ fn answers_come_from_the_run() {
 
 #[test]
 fn problems_are_found_at_their_place() {
-    let cases: Vec<(Box<dyn FnOnce(&mut serde_json::Value)>, &str)> = vec![
+    type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (Box::new(|v| v["stops"][1]["question"]["answer"] = "left".into()), "stops[1].question.answer"),
         (Box::new(|v| v["stops"][1]["question"]["ask"] = "who".into()), "stops[1].question.ask"),
         (Box::new(|v| v["stops"][1]["question"]["mutex"] = "c".into()), "there is no mutex \"c\""),
