@@ -62,7 +62,7 @@ mod tour;
 
 pub use bundled::{bundled, bundled_lesson, bundled_sources};
 pub use prepare::{Highlight, Posed, Prepared, ResolvedStop, LESSON_MAX_WORK};
-pub use tour::{Phase, Tour};
+pub use tour::{Answer, Phase, Tour};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

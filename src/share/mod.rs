@@ -38,6 +38,7 @@
 //! assert!(err.to_string().contains("base64"));
 //! ```
 
+pub mod api;
 pub mod export;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -65,7 +66,14 @@ pub enum Source {
     Preset(String),
     /// A whole scenario, as JSON text (the caller validates it).
     Scenario(String),
+    /// A bundled lesson, by id (`lesson=seed-002-hand-over`; the caller checks it exists).
+    Lesson(String),
+    /// A whole lesson, as JSON text (`l=`, packed like `s=`; the caller checks it).
+    LessonJson(String),
 }
+
+/// The most origins a link's allow-list (`origins=`) may name.
+pub const MAX_ORIGINS: usize = 8;
 
 /// Playback speed in a link.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -135,6 +143,12 @@ pub struct Link {
     pub autoplay: bool,
     /// Start again from the beginning after the end (`loop=1`, embed mode).
     pub looped: bool,
+    /// The lesson stop to open, counting from 1 (`stop=`; with a lesson source).
+    pub stop: Option<u32>,
+    /// The origins allowed to drive an embedded page by `postMessage`, and to hear from
+    /// it (`origins=https%3A%2F%2Fa.example,https%3A%2F%2Fb.example`); empty: its parent
+    /// page, whatever its origin.
+    pub origins: Vec<String>,
 }
 
 /// Why a fragment could not be read. Each message says what was wrong, in words.
@@ -206,6 +220,11 @@ impl Link {
             Source::Default => {}
             Source::Preset(id) => parts.push(format!("preset={}", escape(id))),
             Source::Scenario(json) => parts.push(format!("s={}", pack(json))),
+            Source::Lesson(id) => parts.push(format!("lesson={}", escape(id))),
+            Source::LessonJson(json) => parts.push(format!("l={}", pack(json))),
+        }
+        if let Some(stop) = self.stop {
+            parts.push(format!("stop={stop}"));
         }
         match self.step {
             Some(u64::MAX) => parts.push("step=end".into()),
@@ -227,6 +246,10 @@ impl Link {
             if on {
                 parts.push(format!("{key}=1"));
             }
+        }
+        if !self.origins.is_empty() {
+            let origins: Vec<String> = self.origins.iter().map(|o| escape(o)).collect();
+            parts.push(format!("origins={}", origins.join(",")));
         }
         parts.join("&")
     }
@@ -285,15 +308,30 @@ impl Link {
         match key {
             "preset" => {
                 let id = unescape(value);
-                if id.is_empty()
-                    || id.len() > 64
-                    || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                {
+                if !is_id(&id) {
                     return Err(bad("a preset name (letters, digits and dashes)"));
                 }
                 self.source = Source::Preset(id);
             }
             "s" => self.source = Source::Scenario(unpack(value)?),
+            "lesson" => {
+                let id = unescape(value);
+                if !is_id(&id) {
+                    return Err(bad("a lesson's id (letters, digits and dashes)"));
+                }
+                self.source = Source::Lesson(id);
+            }
+            "l" => self.source = Source::LessonJson(unpack(value)?),
+            "stop" => {
+                self.stop = Some(value.parse().ok().filter(|&n| n >= 1).ok_or_else(|| bad("a stop number from 1"))?)
+            }
+            "origins" => {
+                let origins: Vec<String> = value.split(',').map(unescape).collect();
+                if origins.len() > MAX_ORIGINS || !origins.iter().all(|o| is_origin(o)) {
+                    return Err(bad("up to 8 origins like `https://example.org`, separated by commas"));
+                }
+                self.origins = origins;
+            }
             "step" => {
                 self.step = Some(match value {
                     "end" => u64::MAX,
@@ -338,6 +376,28 @@ impl Link {
         }
         Ok(())
     }
+}
+
+/// A preset's or a lesson's id: 1 to 64 letters, digits, `-` and `_`.
+fn is_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A web origin as a browser writes it: `https://host` or `http://host:port`, nothing after.
+///
+/// ```
+/// use mutex_playground::share::is_origin;
+///
+/// assert!(is_origin("https://course.example.org") && is_origin("http://127.0.0.1:8080"));
+/// assert!(!is_origin("https://a.example/path") && !is_origin("*") && !is_origin("javascript:x"));
+/// ```
+pub fn is_origin(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    let (host, port) = rest.split_once(':').unwrap_or((rest, "1"));
+    o.len() <= 200
+        && !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
 fn parse_policy(value: &str) -> Option<Policy> {

@@ -9,9 +9,13 @@
 
 use super::controls::Controls;
 use super::editor::Editor;
+use super::embed_api::use_embed_api;
 use super::explorer::ExplorerPanel;
 use super::header::Header;
-use super::hooks::{preferred_theme, use_address, use_keyboard, use_link_changes, use_playback, use_slices};
+use super::hooks::{
+    preferred_theme, use_address, use_keyboard, use_lesson_progress, use_link_changes, use_playback, use_slices,
+};
+use super::lesson::LessonPanel;
 use super::mutex_panel::chip_motion;
 use super::narration::Narration;
 use super::picker::{Explanation, Picker};
@@ -32,6 +36,8 @@ pub fn app() -> Html {
     use_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone(), || Action::ExploreSlice);
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
+    use_lesson_progress(model.lesson.as_ref().map(|l| (l.id().to_string(), l.tour.clone())));
+    use_embed_api(&model, dispatch.clone());
     // The link to what is on screen, made once a render: the address, the embed's way out
     // and the Share panel all show it.
     let link = share::LinkParts::of(&model);
@@ -47,11 +53,14 @@ pub fn app() -> Html {
     html! {
         <div class="shell" data-theme={model.theme.name()} data-embed={model.embed.on.to_string()}
              data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}
-             data-motion={if jump { "jump" } else { "slide" }} style={motion.map(|ms| format!("--move:{ms}ms"))}>
+             data-motion={if jump { "jump" } else { "slide" }} style={motion.map(|ms| format!("--move:{ms}ms"))}
+             data-veil={model.veiled().to_string()}>
             <Header theme={model.theme} share_open={model.share_open} {full_link} notice={model.notice.clone()}
                     scenario_name={model.scenario.name.clone()} {progress} dispatch={dispatch.clone()} />
             <aside class="side">
-                <Picker presets={Shared(model.presets.clone())} current={model.preset} dispatch={dispatch.clone()} />
+                <Picker presets={Shared(model.presets.clone())} current={model.preset}
+                        lessons={Shared(model.lessons.clone())} lesson={model.lesson.as_ref().map(|l| l.id().to_string())}
+                        dispatch={dispatch.clone()} />
                 <Explanation presets={Shared(model.presets.clone())} current={model.preset} edited={model.edited}
                              scenario={Shared(model.scenario.clone())} />
             </aside>
@@ -60,14 +69,17 @@ pub fn app() -> Html {
                           mode={model.mode} policy={model.policy.clone()} dispatch={dispatch.clone()} />
                 if model.share_open && !model.embed.on {
                     <SharePanel scenario={Shared(model.scenario.clone())} run={model.loaded.clone()}
-                                {link} dispatch={dispatch.clone()} />
+                                link={link.clone()} dispatch={dispatch.clone()} />
                 }
                 if let (Some(e), false) = (&model.error, model.editor_open) {
                     <p class="error-banner" role="alert">
                         { format!("The edited scenario cannot run: {e}. Showing the last good run.") }
                     </p>
                 }
-                if !model.embed.on {
+                if let Some(lesson) = model.lesson.clone() {
+                    <LessonPanel {lesson} link={link.clone()} embed={model.embed} dispatch={dispatch.clone()} />
+                }
+                if !model.embed.on && model.lesson.is_none() {
                     <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
                                    run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
                                    forks={model.forks.clone()} dispatch={dispatch.clone()} />
@@ -78,7 +90,7 @@ pub fn app() -> Html {
                 <Stage run={model.loaded.clone()} step={model.step} mode={model.mode} choices={model.choices.len()}
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
-                       error={model.error.clone()} dispatch={dispatch.clone()} />
+                       error={model.error.clone()} veil={model.veiled()} dispatch={dispatch.clone()} />
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
                             data-testid="editor-toggle"

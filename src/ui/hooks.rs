@@ -13,6 +13,17 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+/// Keeps the learner's place and answers in the open lesson, in this browser, whenever
+/// they change (a browser that refuses storage just forgets).
+#[hook]
+pub fn use_lesson_progress(lesson: Option<(String, crate::lesson::Tour)>) {
+    use_effect_with(lesson, |lesson| {
+        if let Some((id, tour)) = lesson {
+            let _ = LocalStorage::set(super::state::progress_key(id), tour);
+        }
+    });
+}
+
 /// Where the viewer's own theme choice is remembered (this browser only).
 pub const THEME_KEY: &str = "mutex-playground/theme";
 
@@ -232,6 +243,8 @@ fn key_action(key: &str, on_button: bool) -> Option<Action> {
         "r" | "R" => Action::Reset,
         "+" | "=" => Action::Faster,
         "-" | "_" => Action::Slower,
+        // A lesson's question: the first eight choices (nothing happens without one).
+        "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" => Action::Answer(usize::from(key.as_bytes()[0] - b'1')),
         _ => return None,
     })
 }

@@ -10,10 +10,12 @@
 mod app;
 mod controls;
 mod editor;
+mod embed_api;
 mod explorer;
 mod header;
 pub mod hooks;
 mod insights;
+mod lesson;
 mod log;
 mod measure;
 mod mutex_panel;

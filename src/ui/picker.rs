@@ -1,6 +1,7 @@
 //! The side column: the preset scenarios, and what the current one is about.
 
 use super::state::{Action, Shared};
+use crate::lesson::Lesson;
 use crate::scenario::{Preset, Scenario};
 use yew::prelude::*;
 
@@ -11,13 +12,38 @@ pub struct PickerProps {
     pub presets: Shared<Vec<Preset>>,
     /// The index of the preset the scenario came from, if it came from one.
     pub current: Option<usize>,
+    /// The bundled lessons.
+    pub lessons: Shared<Vec<Lesson>>,
+    /// The id of the open lesson, if any.
+    pub lesson: Option<String>,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
 
-/// The preset scenarios, one button each; the open one is pressed.
+/// The preset scenarios, one button each; the open one is pressed. Below them, the
+/// lessons.
 #[function_component(Picker)]
 pub fn picker(props: &PickerProps) -> Html {
+    let lessons = html! {
+        if !props.lessons.is_empty() {
+            <h2 class="lessons-head">{ "Lessons" }</h2>
+            <ul class="preset-list">
+                { for props.lessons.iter().enumerate().map(|(i, l)| {
+                    let current = props.lesson.as_deref() == Some(l.id.as_str());
+                    html! {
+                        <li key={l.id.clone()}>
+                            <button class={classes!("preset", current.then_some("current"))}
+                                    aria-pressed={current.to_string()} data-testid={format!("lesson-{}", l.id)}
+                                    onclick={props.dispatch.reform(move |_| Action::OpenLesson(i))}>
+                                <span class="preset-title">{ l.title.clone() }</span>
+                                <span class="preset-id">{ l.source.clone() }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+    };
     html! {
         <nav class="picker" aria-label="Scenarios">
             <h2>{ "Scenarios" }</h2>
@@ -39,6 +65,7 @@ pub fn picker(props: &PickerProps) -> Html {
                     }
                 }) }
             </ul>
+            { lessons }
         </nav>
     }
 }

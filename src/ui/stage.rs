@@ -37,6 +37,9 @@ pub struct StageProps {
     pub jump: bool,
     /// Why the scenario cannot run, when there is no run to show instead.
     pub error: Option<ScenarioError>,
+    /// A lesson in progress: the run's outcome stays hidden until the playhead gets there.
+    #[prop_or_default]
+    pub veil: bool,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
@@ -145,7 +148,16 @@ pub fn stage(props: &StageProps) -> Html {
                             onclick={d.reform(|_| Action::SetAxis(Axis::Steps))}>{ "steps" }</button>
                 </div>
             </div>
-            <Insights run={run.clone()} step={step} dispatch={d.clone()} />
+            if props.veil && step < run.run.steps() {
+                <section class="insights" aria-label="Insights">
+                    <h2>{ "Insights" }</h2>
+                    <p class="muted" data-testid="insights-veiled">
+                        { "Hidden during the lesson, so the outcome is yours to predict." }
+                    </p>
+                </section>
+            } else {
+                <Insights run={run.clone()} step={step} dispatch={d.clone()} />
+            }
         </>
     }
 }

@@ -45,6 +45,24 @@ impl LinkParts {
         thread_local! {
             static PACKED: RefCell<Option<Packed>> = const { RefCell::new(None) };
         }
+        if let Some(lesson) = &model.lesson {
+            // A lesson's source part, packed once per lesson (a bundled one is its id).
+            type Lesson = (Rc<crate::lesson::Prepared>, Rc<str>);
+            thread_local! {
+                static LESSON: RefCell<Option<Lesson>> = const { RefCell::new(None) };
+            }
+            let prepared = lesson.prepared.0.clone();
+            let source = LESSON.with_borrow_mut(|cache| match cache {
+                Some((p, part)) if Rc::ptr_eq(p, &prepared) => part.clone(),
+                _ => {
+                    let source = model.lesson_source().unwrap_or_default();
+                    let part: Rc<str> = Link { source, ..Link::default() }.to_fragment().into();
+                    *cache = Some((prepared, part.clone()));
+                    part
+                }
+            });
+            return LinkParts { source, settings: model.link_settings(Embed::default()) };
+        }
         let source = PACKED.with_borrow_mut(|cache| match cache {
             Some((scenario, preset, edited, part))
                 if Rc::ptr_eq(scenario, &model.scenario) && *preset == model.preset && *edited == model.edited =>
@@ -64,6 +82,20 @@ impl LinkParts {
     pub fn fragment(&self, embed: Embed) -> String {
         let rest = Link { embed: embed.on, autoplay: embed.autoplay, looped: embed.looped, ..self.settings.clone() }
             .to_fragment();
+        let sep = if self.source.is_empty() || rest.is_empty() { "" } else { "&" };
+        format!("{}{sep}{rest}", self.source)
+    }
+
+    /// The fragment for stop `k` (from 0) of the open lesson, with `embed`'s options.
+    pub fn stop_fragment(&self, embed: Embed, k: usize) -> String {
+        let rest = Link {
+            stop: Some(k as u32 + 1),
+            embed: embed.on,
+            autoplay: embed.autoplay,
+            looped: embed.looped,
+            ..self.settings.clone()
+        }
+        .to_fragment();
         let sep = if self.source.is_empty() || rest.is_empty() { "" } else { "&" };
         format!("{}{sep}{rest}", self.source)
     }

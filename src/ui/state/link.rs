@@ -58,6 +58,8 @@ impl Model {
                     format!("The scenario in this link cannot run ({e}). Showing the default scenario instead."),
                 ),
             },
+            // A lesson is opened below, once the rest of the link is read.
+            Source::Lesson(_) | Source::LessonJson(_) => {}
         }
         match &link.policy {
             Some(Policy::Fifo) | None => {}
@@ -87,6 +89,32 @@ impl Model {
             Some(pending) => pending.wish = wish,
             None => m.apply_wish(wish),
         }
+        m.origins = Rc::new(link.origins.clone());
+        let lesson = match &link.source {
+            Source::Lesson(id) => match m.lessons.iter().find(|l| l.id == *id) {
+                Some(l) => Some(l.clone()),
+                None => {
+                    notes.insert(0, format!("This link names a lesson {id:?} that does not exist."));
+                    None
+                }
+            },
+            Source::LessonJson(json) => match crate::lesson::Lesson::from_json(json) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    notes.insert(0, format!("The lesson in this link cannot be opened: {e}."));
+                    None
+                }
+            },
+            _ => None,
+        };
+        if let Some(lesson) = lesson {
+            m.open_lesson(lesson, link.stop.map(|k| k.saturating_sub(1) as usize));
+            // Opening it is what the link asked: no new entry in the history.
+            m.changes = 0;
+        }
+        if let Some(n) = m.notice.take() {
+            notes.push(n);
+        }
         if !notes.is_empty() {
             m.notice = Some(notes.join(" "));
         }
@@ -95,7 +123,10 @@ impl Model {
 
     /// The link that shows exactly this run at this step.
     pub fn link(&self, embed: Embed) -> crate::share::Link {
-        crate::share::Link { source: self.link_source(), ..self.link_settings(embed) }
+        crate::share::Link {
+            source: self.lesson_source().unwrap_or_else(|| self.link_source()),
+            ..self.link_settings(embed)
+        }
     }
 
     /// Where a link's scenario comes from: the preset's id, or (once edited, or for a
@@ -111,6 +142,18 @@ impl Model {
     /// [`link`](Model::link) without its source: step, speed, policy, theme and embed.
     pub fn link_settings(&self, embed: Embed) -> crate::share::Link {
         use crate::share::{Link, Source, Speed};
+        if let Some(l) = &self.lesson {
+            // A lesson's link opens its stop: the stop says where the playhead goes.
+            return Link {
+                stop: Some(l.tour.stop as u32 + 1),
+                theme: self.link_theme,
+                embed: embed.on,
+                autoplay: embed.autoplay,
+                looped: embed.looped,
+                origins: (*self.origins).clone(),
+                ..Link::default()
+            };
+        }
         Link {
             source: Source::Default,
             step: Some(u64::from(self.step)),
@@ -124,6 +167,8 @@ impl Model {
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,
+            stop: None,
+            origins: (*self.origins).clone(),
         }
     }
 }

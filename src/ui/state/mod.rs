@@ -14,8 +14,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+mod lesson;
 mod link;
 mod search;
+
+pub use lesson::{progress_key, LessonState};
 
 use crate::trace::explore::Mode as SearchMode;
 pub use search::{Fork, Search, PAGE_MAX_DEPTH, PAGE_MAX_POLLS, PAGE_MAX_STATES};
@@ -179,6 +182,13 @@ pub struct Model {
     pub search: Option<Search>,
     /// The forks taken from the main run, oldest first (the breadcrumb).
     pub forks: Vec<Fork>,
+    /// The bundled lessons, in the list's order.
+    pub lessons: Rc<Vec<crate::lesson::Lesson>>,
+    /// The lesson being walked through, if any.
+    pub lesson: Option<LessonState>,
+    /// The origins allowed to drive this page by `postMessage` (from the link; empty:
+    /// the embedding page, whatever its origin).
+    pub origins: Rc<Vec<String>>,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -301,6 +311,26 @@ pub enum Action {
     ForkHere(TaskId),
     /// Back to before fork `i` of the breadcrumb.
     Unfork(usize),
+    /// Open bundled lesson `i` of [`Model::lessons`] (where this browser left it).
+    OpenLesson(usize),
+    /// Open this lesson (from a file or the embedding page) at its start or where left.
+    LoadLesson(Box<crate::lesson::Lesson>),
+    /// The learner picks choice `i` of the open question.
+    Answer(usize),
+    /// Play the steps that decide the answer just given.
+    ShowWhy,
+    /// On to the lesson's next stop.
+    NextStop,
+    /// Straight to stop `i` of the lesson.
+    GoToStop(usize),
+    /// The lesson from its start, its answers forgotten.
+    RestartLesson,
+    /// Leave the lesson; the scenario stays.
+    CloseLesson,
+    /// Play (`true`) or pause, whatever the state (the embed API's play and pause).
+    SetPlaying(bool),
+    /// Move the playhead by this many steps, paused (the embed API's step).
+    StepBy(i64),
 }
 
 impl Model {
@@ -336,6 +366,9 @@ impl Model {
             changes: 0,
             search: None,
             forks: Vec::new(),
+            lessons: Rc::new(crate::lesson::bundled()),
+            lesson: None,
+            origins: Rc::new(Vec::new()),
         };
         if index.is_some() {
             model.rerun(false);
@@ -461,6 +494,7 @@ impl Reducible for Model {
                 m.preset = Some(i);
                 m.scenario = Rc::new(p.scenario.clone());
                 m.forget_schedules();
+                m.leave_lesson();
                 m.edited = false;
                 m.playing = false;
                 m.mode = Mode::Watch;
@@ -472,10 +506,13 @@ impl Reducible for Model {
                 m.rerun(false);
             }
             Action::TogglePlay => {
-                if m.mode == Mode::Scheduler {
+                if m.mode == Mode::Scheduler || !m.lesson_allows_play() {
                     return self;
                 }
-                if m.playing {
+                if m.lesson.as_ref().is_some_and(|l| l.tour.phase == crate::lesson::Phase::AtStop) {
+                    // At a stop, play means go on to the next one.
+                    m.lesson_next();
+                } else if m.playing {
                     m.playing = false;
                 } else {
                     if m.step >= steps {
@@ -487,10 +524,12 @@ impl Reducible for Model {
             Action::StepForward => {
                 m.playing = false;
                 m.step = (m.step + 1).min(steps);
+                m.lesson_check_arrival();
             }
             Action::StepBack => {
                 m.playing = false;
                 m.step = m.step.saturating_sub(1);
+                m.lesson_check_arrival();
             }
             Action::Seek(s) => {
                 let s = s.min(steps);
@@ -498,6 +537,7 @@ impl Reducible for Model {
                     return self;
                 }
                 m.step = s;
+                m.lesson_check_arrival();
             }
             Action::Advance(n) => {
                 if !m.playing {
@@ -513,10 +553,11 @@ impl Reducible for Model {
                     }
                 } else {
                     m.held_at_end = 0;
-                    m.step = m.step.saturating_add(n).min(steps);
+                    m.step = m.lesson_clamp(m.step.saturating_add(n).min(steps));
                     if m.step >= steps && !m.embed.looped {
                         m.playing = false;
                     }
+                    m.lesson_check_arrival();
                 }
             }
             Action::SetSpeed(i) => m.speed = i.min(SPEEDS.len() - 1),
@@ -554,6 +595,7 @@ impl Reducible for Model {
                 }
                 m.policy = p;
                 m.forks.clear();
+                m.leave_lesson();
                 m.rerun(true);
             }
             Action::SetMode(mode) => {
@@ -562,6 +604,7 @@ impl Reducible for Model {
                 }
                 m.playing = false;
                 m.before_reset = None;
+                m.leave_lesson();
                 // The game waits while the person watches, and resumes when they return.
                 match mode {
                     Mode::Watch => m.saved_game = std::mem::take(&mut m.choices),
@@ -603,6 +646,7 @@ impl Reducible for Model {
                 m.changes += 1;
                 m.scenario = Rc::new(scenario);
                 m.forget_schedules();
+                m.leave_lesson();
                 m.edited = true;
                 m.playing = false;
                 // Another scenario: the saved scheduler game does not apply to it.
@@ -621,6 +665,7 @@ impl Reducible for Model {
                 m.edited = m.preset.is_none();
                 m.scenario = Rc::new(scenario);
                 m.forget_schedules();
+                m.leave_lesson();
                 m.playing = false;
                 m.choices.clear();
                 // Another scenario: the saved scheduler game does not apply to it.
@@ -654,9 +699,62 @@ impl Reducible for Model {
             }
             Action::StopExploring => m.stop_exploring(),
             Action::Minimise(choices) => m.minimise(&choices),
-            Action::Replay(choices) => m.replay(choices),
-            Action::ForkHere(task) => m.fork_here(task),
+            Action::Replay(choices) => {
+                m.leave_lesson();
+                m.replay(choices)
+            }
+            Action::ForkHere(task) => {
+                m.leave_lesson();
+                m.fork_here(task)
+            }
             Action::Unfork(i) => m.unfork(i),
+            Action::OpenLesson(i) => {
+                let Some(lesson) = self.lessons.get(i).cloned() else { return self };
+                m.open_lesson(lesson, None);
+            }
+            Action::LoadLesson(lesson) => m.open_lesson(*lesson, None),
+            Action::Answer(i) => {
+                if !m.lesson_answer(i) {
+                    return self;
+                }
+            }
+            Action::ShowWhy => {
+                if !m.lesson_why() {
+                    return self;
+                }
+            }
+            Action::NextStop => {
+                if !m.lesson_next() {
+                    return self;
+                }
+            }
+            Action::GoToStop(i) => {
+                if !m.lesson_go_to(i) {
+                    return self;
+                }
+            }
+            Action::RestartLesson => {
+                if !m.lesson_restart() {
+                    return self;
+                }
+            }
+            Action::SetPlaying(on) => {
+                if on == self.playing {
+                    return self;
+                }
+                return self.reduce(Action::TogglePlay);
+            }
+            Action::StepBy(by) => {
+                m.playing = false;
+                m.step = (i64::from(m.step) + by).clamp(0, i64::from(steps)) as u32;
+                m.lesson_check_arrival();
+            }
+            Action::CloseLesson => {
+                if m.lesson.is_none() {
+                    return self;
+                }
+                m.leave_lesson();
+            }
             Action::OpenLink(fragment) => {
                 // Links made by the share panel describe the page already shown; only
                 // a different one replaces it.
