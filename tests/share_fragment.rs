@@ -13,7 +13,16 @@ fn source() -> impl Strategy<Value = Source> {
         // Any JSON document the codec must carry unchanged (any string value, any unicode).
         (any::<String>(), any::<i64>())
             .prop_map(|(s, n)| Source::Scenario(serde_json::json!({"name": s, "n": n, "tasks": []}).to_string())),
+        "[a-z][a-z0-9-]{0,20}".prop_map(Source::Lesson),
+        any::<String>().prop_map(|t| Source::LessonJson(serde_json::json!({"id": "x", "title": t}).to_string())),
     ]
+}
+
+fn origin() -> impl Strategy<Value = String> {
+    ("https?", "[a-z0-9][a-z0-9.-]{0,30}", proptest::option::of(1u16..)).prop_map(|(scheme, host, port)| match port {
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 fn link() -> impl Strategy<Value = Link> {
@@ -28,8 +37,9 @@ fn link() -> impl Strategy<Value = Link> {
         ]),
         proptest::option::of(prop_oneof![Just(Theme::Light), Just(Theme::Dark)]),
         any::<(bool, bool, bool)>(),
+        (proptest::option::of(1u32..), proptest::collection::vec(origin(), 0..=8)),
     )
-        .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped))| Link {
+        .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped), (stop, origins))| Link {
             source,
             step,
             speed,
@@ -38,6 +48,8 @@ fn link() -> impl Strategy<Value = Link> {
             embed,
             autoplay,
             looped,
+            stop,
+            origins,
         })
 }
 
@@ -77,4 +89,29 @@ proptest! {
             prop_assert!(text.len() <= MAX_SCENARIO_JSON);
         }
     }
+}
+
+#[test]
+fn lesson_stop_and_origin_parts_are_read_strictly() {
+    let (link, problems) =
+        Link::read("lesson=seed-001-deadlock&stop=2&origins=https%3A%2F%2Fa.example,http%3A%2F%2Flocalhost%3A8080");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(link.source, Source::Lesson("seed-001-deadlock".into()));
+    assert_eq!(link.stop, Some(2));
+    assert_eq!(link.origins, ["https://a.example", "http://localhost:8080"]);
+    for bad in [
+        "stop=0",
+        "stop=-1",
+        "origins=*",
+        "origins=javascript%3Aalert(1)",
+        "origins=https%3A%2F%2Fa.example%2Fpath",
+        "lesson=a%20b",
+        "lesson=",
+    ] {
+        let (link, problems) = Link::read(bad);
+        assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+        assert!(link.origins.is_empty() && link.stop.is_none() && link.source == Source::Default, "{bad}");
+    }
+    let nine = vec!["https%3A%2F%2Fa.example"; 9].join(",");
+    assert_eq!(Link::read(&format!("origins={nine}")).1.len(), 1);
 }
