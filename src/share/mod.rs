@@ -536,6 +536,8 @@ mod tests {
             embed: true,
             autoplay: true,
             looped: true,
+            stop: Some(3),
+            origins: vec!["https://a.example".into(), "http://127.0.0.1:8080".into()],
         };
         assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
         let preset = Link {

@@ -54,7 +54,7 @@ pub fn app() -> Html {
         <div class="shell" data-theme={model.theme.name()} data-embed={model.embed.on.to_string()}
              data-mode={if model.mode == Mode::Scheduler { "scheduler" } else { "watch" }}
              data-motion={if jump { "jump" } else { "slide" }} style={motion.map(|ms| format!("--move:{ms}ms"))}
-             data-veil={model.veiled().to_string()}>
+             data-veil={model.veiled().to_string()} data-lesson={model.lesson.is_some().to_string()}>
             <Header theme={model.theme} share_open={model.share_open} {full_link} notice={model.notice.clone()}
                     scenario_name={model.scenario.name.clone()} {progress} dispatch={dispatch.clone()} />
             <aside class="side">

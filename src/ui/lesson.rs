@@ -70,10 +70,6 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                 <p class="verdict done" data-testid="lesson-done">
                     { format!("Lesson complete: {right} of {questions} predictions right.") }
                 </p>
-                <div class="row">
-                    <button onclick={d.reform(|_| Action::RestartLesson)}>{ "Start the lesson again" }</button>
-                    <button onclick={d.reform(|_| Action::CloseLesson)}>{ "Leave the lesson" }</button>
-                </div>
             </div>
         },
         Phase::Travelling => html! {

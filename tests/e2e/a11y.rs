@@ -1,6 +1,6 @@
 //! The accessibility audit: axe-core's WCAG 2.1 A and AA rules in the release page, on
-//! every preset, the editor, the explorer with its results, a fork's breadcrumb and the
-//! embed, in the light and the dark theme. axe-core is installed by the bootstrap into
+//! every preset, the editor, the explorer with its results, a fork's breadcrumb, a lesson
+//! (asking, answered, embedded) and the embed, in the light and the dark theme. axe-core is installed by the bootstrap into
 //! `.tools/` (like wasm-opt) and injected into the page as a script.
 
 use super::harness::*;
@@ -51,6 +51,24 @@ async fn no_accessibility_violations_anywhere_in_either_theme() {
         wait_for(&client, "[data-testid=forks]").await;
         for v in audit(&client).await {
             problems.push(format!("editor + explorer + fork, {theme}: {v}"));
+        }
+        // A lesson asking its question, answered (the verdict and why showing), and embedded.
+        client.goto("about:blank").await.unwrap();
+        client.goto(&format!("{base}#lesson=seed-001-deadlock&stop=2&theme={theme}")).await.unwrap();
+        wait_for(&client, "[data-testid=question]").await;
+        for v in audit(&client).await {
+            problems.push(format!("lesson asking, {theme}: {v}"));
+        }
+        wait_for(&client, "[data-testid=choice]").await.click().await.unwrap();
+        wait_for(&client, "[data-testid=verdict]").await;
+        for v in audit(&client).await {
+            problems.push(format!("lesson answered, {theme}: {v}"));
+        }
+        client.goto("about:blank").await.unwrap();
+        client.goto(&format!("{base}#lesson=seed-004-lost-wakeup&stop=3&embed=1&theme={theme}")).await.unwrap();
+        wait_for(&client, "[data-testid=question]").await;
+        for v in audit(&client).await {
+            problems.push(format!("lesson embedded, {theme}: {v}"));
         }
     }
     client.close().await.unwrap();

@@ -9,6 +9,7 @@ mod frames;
 mod harness;
 mod hostile;
 mod journey;
+mod lesson;
 mod load;
 mod share;
 mod ui;
