@@ -6,7 +6,7 @@
 
 mod web_common;
 
-use gloo_storage::{LocalStorage, Storage};
+use mutex_playground::ui::storage;
 use wasm_bindgen_test::*;
 use web_common::{all, click, q};
 use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
@@ -61,7 +61,7 @@ async fn press(key: &str) {
 
 #[wasm_bindgen_test]
 async fn a_lesson_plays_to_each_stop_asks_and_explains() {
-    LocalStorage::delete(mutex_playground::ui::state::progress_key(HAND_OVER));
+    storage::remove(&mutex_playground::ui::state::progress_key(HAND_OVER));
     web_common::add_stylesheet();
     let root = web_common::mount_at(&format!("#lesson={HAND_OVER}&speed=64")).await;
     // Stop 1, at the start: text, nothing to answer; the outcome is veiled.
@@ -118,7 +118,7 @@ async fn a_lesson_plays_to_each_stop_asks_and_explains() {
     assert_eq!(q(&root, ".shell").get_attribute("data-veil").as_deref(), Some("false"));
     // Kept in this browser: a fresh page on the same link resumes, finished.
     yew::scheduler::flush().await;
-    let kept: serde_json::Value = LocalStorage::get(mutex_playground::ui::state::progress_key(HAND_OVER)).unwrap();
+    let kept: serde_json::Value = storage::get(&mutex_playground::ui::state::progress_key(HAND_OVER)).unwrap();
     assert_eq!(kept["phase"], "done");
     let root = web_common::mount_at(&format!("#lesson={HAND_OVER}")).await;
     assert_eq!(phase(&root), "Done");
@@ -131,7 +131,7 @@ async fn a_lesson_plays_to_each_stop_asks_and_explains() {
 
 #[wasm_bindgen_test]
 async fn every_stop_is_a_link() {
-    LocalStorage::delete(mutex_playground::ui::state::progress_key(HAND_OVER));
+    storage::remove(&mutex_playground::ui::state::progress_key(HAND_OVER));
     let root = web_common::mount_at(&format!("#lesson={HAND_OVER}&stop=4")).await;
     // Opened at stop 4, straight there (not played to), asking.
     assert_eq!((phase(&root), step(&root)), ("Asking".to_string(), 5));

@@ -1,13 +1,13 @@
 //! The app's connections to the browser, as hooks: the playback clock and the simulation
 //! slices (animation frames, from `gloo-render`), a pasted link and the keyboard (event
-//! listeners, from `gloo-events`), and the remembered theme (local storage, from
-//! `gloo-storage`). Each one cleans up after itself when its component goes.
+//! listeners, from `gloo-events`), and what the browser remembers: the theme and a
+//! lesson's progress (local storage through `ui/storage.rs`, which survives a browser that
+//! blocks it). Each one cleans up after itself when its component goes.
 
 use super::share::{self, LinkParts};
 use super::state::{Action, Embed, Theme, BASE_STEPS_PER_SECOND, SPEEDS};
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
-use gloo_storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,7 +19,7 @@ use yew::prelude::*;
 pub fn use_lesson_progress(lesson: Option<(String, crate::lesson::Tour)>) {
     use_effect_with(lesson, |lesson| {
         if let Some((id, tour)) = lesson {
-            let _ = LocalStorage::set(super::state::progress_key(id), tour);
+            let _ = super::storage::set(&super::state::progress_key(id), tour);
         }
     });
 }
@@ -29,7 +29,7 @@ pub const THEME_KEY: &str = "mutex-playground/theme";
 
 /// The theme the viewer chose last time, else what their system prefers.
 pub fn preferred_theme() -> Theme {
-    if let Ok(theme) = LocalStorage::get::<Theme>(THEME_KEY) {
+    if let Some(theme) = super::storage::get::<Theme>(THEME_KEY) {
         return theme;
     }
     let dark =
@@ -43,7 +43,7 @@ pub fn preferred_theme() -> Theme {
 
 /// Remembers `theme` for the next visit; a browser that refuses storage just forgets.
 pub fn remember_theme(theme: Theme) {
-    let _ = LocalStorage::set(THEME_KEY, theme);
+    let _ = super::storage::set(THEME_KEY, &theme);
 }
 
 /// The pending frame of a [`FrameLoop`]: dropping it cancels the frame.

@@ -27,6 +27,7 @@ mod scheduler;
 pub mod share;
 mod stage;
 pub mod state;
+pub mod storage;
 mod tasks;
 mod timeline;
 

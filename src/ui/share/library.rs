@@ -1,7 +1,6 @@
 //! The scenarios saved in this browser (local storage), by name.
 
 use crate::scenario::Scenario;
-use gloo_storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
 
 /// The saved scenarios, by name, in name order.
@@ -18,7 +17,7 @@ const NAME_MAX: usize = 80;
 /// until something is saved); an entry that is no longer a valid scenario is skipped.
 pub fn library() -> Library {
     // Read as JSON's own map type (the page has its code already), then each entry checked.
-    let raw: BTreeMap<String, serde_json::Value> = LocalStorage::get(LIBRARY_KEY).unwrap_or_default();
+    let raw: BTreeMap<String, serde_json::Value> = crate::ui::storage::get(LIBRARY_KEY).unwrap_or_default();
     raw.into_iter().filter_map(|(name, v)| Scenario::from_json(&v.to_string()).ok().map(|s| (name, s))).collect()
 }
 
@@ -35,9 +34,7 @@ fn save_library(lib: &Library) -> Result<(), String> {
         text += &serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     }
     text.push('}');
-    LocalStorage::raw()
-        .set_item(LIBRARY_KEY, &text)
-        .map_err(|_| "the browser refused to store it (storage full, or off for this page?)".to_string())
+    crate::ui::storage::set_text(LIBRARY_KEY, &text)
 }
 
 /// Where `name` is in the library, or where it would go.

@@ -4,7 +4,6 @@
 
 use super::{Mode, Model, Shared};
 use crate::lesson::{Lesson, Phase, Prepared, Tour};
-use gloo_storage::{LocalStorage, Storage};
 use std::rc::Rc;
 
 /// Where a learner's progress in lesson `id` is kept (this browser only).
@@ -63,7 +62,7 @@ impl Model {
             self.notice = Some(format!("The lesson \"{}\" could not be opened: its run differs.", lesson.id));
             return;
         }
-        let kept = LocalStorage::get::<Tour>(progress_key(&prepared.lesson.id)).ok();
+        let kept = crate::ui::storage::get::<Tour>(&progress_key(&prepared.lesson.id));
         let mut tour = kept.map_or_else(|| Tour::new(&prepared), |t| t.resumed(&prepared));
         if let Some(k) = stop {
             tour.go_to(&prepared, k.min(prepared.stops.len().saturating_sub(1)));
