@@ -35,9 +35,11 @@ lint:
 bootstrap:
 	scripts/bootstrap.sh
 
-## Native: unit, integration and doc tests of the core (sync, exec, scenario, trace)
+## Native: unit, integration and doc tests of the core (sync, exec, scenario, trace,
+## lesson), then the lesson checker over every bundled lesson, as an instructor runs it
 test-native:
 	$(ENV) cargo test --locked
+	$(ENV) cargo run --locked --quiet --example lesson -- check
 
 ## In headless Chromium through wasm-bindgen-test-runner (tests/web*.rs)
 test-browser:

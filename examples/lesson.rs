@@ -6,6 +6,8 @@
 //! cargo run --example lesson -- check my.json       # a lesson file: exit 1 with each problem at its place
 //! cargo run --example lesson -- walk my.json        # each stop: its step, text, question and answer
 //! cargo run --example lesson -- steps counter       # a preset or scenario file, a sentence per step
+//! cargo run --example lesson -- link my.json --base https://example.edu/playground/
+//!                                                   # a link that opens the lesson (add &embed=1 for an iframe)
 //! ```
 //!
 //! `check` prepares each lesson against its run: every name, every anchor (it must
@@ -13,12 +15,14 @@
 //! stated `answer` must agree).
 use mutex_playground::exec::Policy;
 use mutex_playground::lesson::{bundled, bundled_sources, Lesson, LessonError, Prepared};
+use mutex_playground::share::{Link, Source, MAX_FRAGMENT_LEN};
 use mutex_playground::trace::{narrate, simulate};
 use std::process::ExitCode;
 
 mod common;
 
-const USAGE: &str = "usage: lesson list | check [FILE.json] | walk ID|FILE.json | steps PRESET|FILE.json [--policy P]";
+const USAGE: &str =
+    "usage: lesson list | check [FILE.json] | walk ID|FILE.json | steps PRESET|FILE.json [--policy P] | link FILE.json [--base URL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -86,6 +90,31 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Some("link") => {
+            let Some(file) = args.get(1) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            let lesson = match read(file) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            // Only a lesson that holds against its run is worth a link.
+            if prepared(file, &lesson).is_none() {
+                return ExitCode::from(1);
+            }
+            let json = serde_json::to_string(&lesson).expect("a lesson serializes");
+            let link = Link { source: Source::LessonJson(json), ..Link::default() }.to_fragment();
+            if link.len() > MAX_FRAGMENT_LEN {
+                eprintln!(
+                    "{file}: the link would be {} characters, over the {MAX_FRAGMENT_LEN} a page reads",
+                    link.len()
+                );
+                return ExitCode::from(1);
+            }
+            println!("{}#{link}", common::flag(&args, "--base").unwrap_or("index.html"));
+            ExitCode::SUCCESS
+        }
         Some("steps") => {
             let Some(what) = args.get(1) else {
                 eprintln!("{USAGE}");
@@ -98,8 +127,13 @@ fn main() -> ExitCode {
             let policy = common::flag(&args, "--policy").and_then(Policy::parse).unwrap_or(Policy::Fifo);
             match simulate(&scenario, &policy) {
                 Ok(run) => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
                     for step in 0..=run.steps() {
-                        println!("{}", narrate(&run, step));
+                        // A closed pipe (`| head`) ends the listing, quietly.
+                        if writeln!(out, "{}", narrate(&run, step)).is_err() {
+                            break;
+                        }
                     }
                     ExitCode::SUCCESS
                 }

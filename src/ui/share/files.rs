@@ -86,8 +86,17 @@ fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {
     Ok(()) // the object URL is revoked when `url` is dropped
 }
 
-/// Reads `file` as a scenario. The error says, in words, why nothing changed.
-pub async fn import(file: File) -> Result<Scenario, String> {
+/// What a file held.
+pub enum Imported {
+    /// A scenario (validated).
+    Scenario(Scenario),
+    /// A lesson (read; the page prepares it when it opens it).
+    Lesson(Box<crate::lesson::Lesson>),
+}
+
+/// Reads `file` as a scenario, or as a lesson if it has stops. The error says, in words,
+/// why nothing changed.
+pub async fn import(file: File) -> Result<Imported, String> {
     let name = file.name();
     if file.size() > IMPORT_MAX_BYTES {
         return Err(format!("{name} is too large to be a scenario (over 8 MiB); nothing changed."));
@@ -95,5 +104,13 @@ pub async fn import(file: File) -> Result<Scenario, String> {
     let text = gloo_file::futures::read_as_text(&file)
         .await
         .map_err(|_| format!("Could not read {name}; nothing changed."))?;
-    Scenario::from_json(&text).map_err(|e| format!("{name} is not a valid scenario, so nothing changed: {e}"))
+    let is_lesson = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("stops").is_some());
+    if is_lesson {
+        return crate::lesson::Lesson::from_json(&text)
+            .map(|l| Imported::Lesson(Box::new(l)))
+            .map_err(|e| format!("{name} is not a valid lesson, so nothing changed: {e}"));
+    }
+    Scenario::from_json(&text)
+        .map(Imported::Scenario)
+        .map_err(|e| format!("{name} is not a valid scenario, so nothing changed: {e}"))
 }

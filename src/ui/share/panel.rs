@@ -3,7 +3,7 @@
 //! plays, so only the link box is redrawn then (the library is read from storage when it
 //! changes, not every frame).
 
-use super::files::{import, Export};
+use super::files::{import, Export, Imported};
 use super::library::{library, library_delete, library_rename, library_save};
 use super::LinkParts;
 use crate::scenario::Scenario;
@@ -256,7 +256,7 @@ struct FilesProps {
     status: UseStateSetter<Option<String>>,
 }
 
-/// Import a scenario file; export the scenario and the run.
+/// Import a scenario or a lesson file; export the scenario and the run.
 #[function_component(Files)]
 fn files(props: &FilesProps) -> Html {
     let on_import = {
@@ -270,9 +270,13 @@ fn files(props: &FilesProps) -> Html {
                 let file = gloo_file::File::from(file);
                 let name = file.name();
                 match import(file).await {
-                    Ok(s) => {
+                    Ok(Imported::Scenario(s)) => {
                         status.set(Some(format!("Imported {name}.")));
                         dispatch.emit(Action::Load(s));
+                    }
+                    Ok(Imported::Lesson(l)) => {
+                        status.set(Some(format!("Opened the lesson in {name}: the link above shares it.")));
+                        dispatch.emit(Action::LoadLesson(l));
                     }
                     Err(why) => status.set(Some(why)),
                 }
@@ -292,7 +296,7 @@ fn files(props: &FilesProps) -> Html {
         <>
             <h2>{ "Files" }</h2>
             <div class="row wrap">
-                <label class="button-like">{ "Import a scenario (.json)…" }
+                <label class="button-like">{ "Import a scenario or a lesson (.json)…" }
                     <input type="file" accept=".json,application/json" class="visually-hidden" onchange={on_import}
                            data-testid="import-file" />
                 </label>
