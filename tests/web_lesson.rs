@@ -80,6 +80,9 @@ async fn a_lesson_plays_to_each_stop_asks_and_explains() {
     // A wrong answer (key 1 = reader): it says so, and why.
     press("1").await;
     assert_eq!(phase(&root), "AtStop");
+    // The keyboard's focus goes on to the way forward (the choices are disabled now).
+    let focused = gloo_utils::document().active_element().unwrap();
+    assert_eq!(focused.get_attribute("data-testid").as_deref(), Some("next-stop"));
     assert_eq!(text(&root, "[data-testid=verdict]"), "Not quite: the answer is writer.");
     assert!(text(&root, "[data-testid=why]").contains("handing it to writer"));
     assert!(choice(&root, "writer").class_name().contains("right"));

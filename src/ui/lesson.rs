@@ -49,6 +49,22 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
     let (right, questions) = tour.score(p);
     let answer = tour.answers.get(k).copied().flatten();
     let at_stop = matches!(tour.phase, Phase::AtStop | Phase::Asking);
+    // Answering disables the choices, which would drop the keyboard's focus on the page's
+    // body: it goes to the way on instead.
+    let next_button = use_node_ref();
+    let was_answered = use_mut_ref(|| answer.is_some());
+    {
+        let next_button = next_button.clone();
+        use_effect_with((k, answer.is_some()), move |&(_, answered)| {
+            // Only as the answer is given (not when a page opens on an answered stop).
+            let just_now = answered && !was_answered.replace(answered);
+            if just_now {
+                if let Some(b) = next_button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
     let highlight = {
         let mut rules = Vec::new();
         if let (true, Some(t)) = (at_stop, stop.highlight.task) {
@@ -135,7 +151,8 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                                               stop.question.as_ref().map_or(0, |q| q.decided_at)) }
                                 </button>
                             }
-                            <button class="primary" onclick={d.reform(|_| Action::NextStop)} data-testid="next-stop">
+                            <button class="primary" onclick={d.reform(|_| Action::NextStop)} data-testid="next-stop"
+                                    ref={next_button.clone()}>
                                 { next_label }
                             </button>
                         </div>
