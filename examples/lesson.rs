@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 mod common;
 
-const USAGE: &str =
-    "usage: lesson list | check [FILE.json] | walk ID|FILE.json | steps PRESET|FILE.json [--policy P] | link FILE.json [--base URL]";
+const USAGE: &str = "usage: lesson list | check [FILE.json] | walk ID|FILE.json | steps PRESET|FILE.json [--policy P] \
+     | link FILE.json [--base URL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -112,6 +112,6 @@ fn lesson_stop_and_origin_parts_are_read_strictly() {
         assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
         assert!(link.origins.is_empty() && link.stop.is_none() && link.source == Source::Default, "{bad}");
     }
-    let nine = vec!["https%3A%2F%2Fa.example"; 9].join(",");
+    let nine = ["https%3A%2F%2Fa.example"; 9].join(",");
     assert_eq!(Link::read(&format!("origins={nine}")).1.len(), 1);
 }

@@ -163,7 +163,8 @@ async fn the_list_opens_lessons_and_bad_lesson_links_say_why() {
     assert!(all(&root, "[data-testid=lesson]").is_empty());
     assert!(text(&root, "[data-testid=notice]").contains("no-such-lesson"), "no notice");
     // A whole lesson in the link, which does not fit its run: the problem, at its place.
-    let bad = r#"{"id":"x","title":"x","scenario":{"preset":"deadlock"},"stops":[{"at":{"task":"nobody","does":"run"},"text":"t"}]}"#;
+    let bad = r#"{"id":"x","title":"x","scenario":{"preset":"deadlock"},
+                  "stops":[{"at":{"task":"nobody","does":"run"},"text":"t"}]}"#;
     let root = web_common::mount_at(&format!("#l={}", mutex_playground::share::pack(bad))).await;
     assert!(all(&root, "[data-testid=lesson]").is_empty());
     let notice = text(&root, "[data-testid=notice]");

@@ -39,10 +39,17 @@
 //! | `title`, `source` | a title; where it comes from (optional) |
 //! | `scenario` | `{ "preset": "counter" }`, or a whole scenario object |
 //! | `policy` | `fifo` (the default), `tokio`, `random:SEED` |
-//! | `stops[].at` | `"start"`, `"end"`, `{ "step": 12 }`, or `{ "task": "writer", "does": "acquire", "mutex": "db", "nth": 2, "before": true }`: the `nth` time (default 1) the task (any task if absent) does it (to the mutex, if named); `before` stops one step earlier. `does` is one of `run`, `request`, `enqueue`, `acquire`, `release`, `cancel`, `print`, `sleep`, `finish` |
+//! | `stops[].at` | where the stop is (below) |
 //! | `stops[].text` | what to say there |
 //! | `stops[].highlight` | `{ "task": "writer", "mutex": "db" }` (either or both) |
-//! | `stops[].question` | `{ "ask": KIND, "prompt": ..., "choices": [...], "answer": ..., "why": ... }` |
+//! | `stops[].question` | `{ "ask": KIND, "prompt": .., "choices": [..], "answer": .., "why": .. }` |
+//!
+//! A stop is `"start"`, `"end"`, `{ "step": 12 }`, or
+//! `{ "task": "writer", "does": "acquire", "mutex": "db", "nth": 2, "before": true }`: the
+//! `nth` time (default 1) the task (any task if absent) does it (to the mutex, if named);
+//! `before` stops one step earlier. `does` is one of `run`, `request`, `enqueue`,
+//! `acquire`, `release`, `cancel`, `print`, `sleep`, `finish`. Tasks and mutexes are named
+//! as in the scenario (the first of that name).
 //!
 //! Question kinds, each answered from the run after the stop:
 //! - `next_acquirer` (with `mutex`): which task acquires it next. Choices: task names

@@ -10,13 +10,15 @@
 //!
 //! | command | fields | does |
 //! |---|---|---|
-//! | `load` | one of `preset` (an id), `scenario` (an object), `lesson` (a bundled id or a lesson object), `program` (text) | opens it (a program is refused: this version reads no Rust yet) |
+//! | `load` | `preset` (an id), `scenario` (an object), `lesson` (an id or an object) or `program` | opens it (1) |
 //! | `play`, `pause` | | starts or stops playback |
 //! | `step` | `by` (default 1; negative goes back) | moves the playhead, paused |
 //! | `seek` | `step` | moves the playhead there |
 //! | `speed` | `speed` (0.25 to 64) | sets the playback speed |
 //! | `answer` | `choice` (from 0) | answers the lesson's open question |
 //! | `continue`, `restart` | | the lesson's next stop; the lesson from its start |
+//!
+//! (1) A `program` (Rust text) is refused with an `error`: this version reads no Rust yet.
 //!
 //! **Page to host** (`event`): `ready` (`steps`, `lesson`), `step` (`step`, `steps`,
 //! `time_ms`, `playing`, `stop`; at most every 250 ms while playing, and whenever

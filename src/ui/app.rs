@@ -59,7 +59,8 @@ pub fn app() -> Html {
                     scenario_name={model.scenario.name.clone()} {progress} dispatch={dispatch.clone()} />
             <aside class="side">
                 <Picker presets={Shared(model.presets.clone())} current={model.preset}
-                        lessons={Shared(model.lessons.clone())} lesson={model.lesson.as_ref().map(|l| l.id().to_string())}
+                        lessons={Shared(model.lessons.clone())}
+                        lesson={model.lesson.as_ref().map(|l| l.id().to_string())}
                         dispatch={dispatch.clone()} />
                 <Explanation presets={Shared(model.presets.clone())} current={model.preset} edited={model.edited}
                              scenario={Shared(model.scenario.clone())} />

@@ -68,7 +68,10 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
     let highlight = {
         let mut rules = Vec::new();
         if let (true, Some(t)) = (at_stop, stop.highlight.task) {
-            rules.push(format!(".task-row[data-task=\"{t}\"], .slot[data-task=\"{t}\"] {{ outline: 3px solid var(--accent); outline-offset: 1px; }}"));
+            rules.push(format!(
+                ".task-row[data-task=\"{t}\"], .slot[data-task=\"{t}\"] \
+                 {{ outline: 3px solid var(--accent); outline-offset: 1px; }}"
+            ));
         }
         if let (true, Some(m)) = (at_stop, stop.highlight.mutex) {
             let name = css_string(&p.scenario.mutex_name(m));
@@ -122,7 +125,9 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                             }) }
                         </div>
                         if asking {
-                            <p class="muted hint">{ "Predict, then see: the run waits for your answer (keys 1 to 8 pick too)." }</p>
+                            <p class="muted hint">
+                                { "Predict, then see: the run waits for your answer (keys 1 to 8 pick too)." }
+                            </p>
                         }
                         if let Some(a) = answer {
                             <p class={classes!("verdict", if a.right { "right" } else { "wrong" })}

@@ -1,7 +1,8 @@
 //! The accessibility audit: axe-core's WCAG 2.1 A and AA rules in the release page, on
-//! every preset, the editor, the explorer with its results, a fork's breadcrumb, a lesson
-//! (asking, answered, embedded) and the embed, in the light and the dark theme. axe-core is installed by the bootstrap into
-//! `.tools/` (like wasm-opt) and injected into the page as a script.
+//! every preset, the editor, the explorer with its results, a fork's breadcrumb, a
+//! lesson (asking, answered, embedded) and the embed, in the light and the dark theme.
+//! axe-core is installed by the bootstrap into `.tools/` (like wasm-opt) and injected into
+//! the page as a script.
 
 use super::harness::*;
 use fantoccini::Client;

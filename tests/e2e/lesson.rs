@@ -77,6 +77,14 @@ fn in_frame(script: &str) -> String {
     format!("const d = document.getElementById('lesson-frame').contentDocument; {script}")
 }
 
+/// A script that clicks the lesson's choice ending in `label`, inside the iframe.
+fn choose(label: &str) -> String {
+    in_frame(&format!(
+        "[...d.querySelectorAll('[data-testid=choice]')].find(b => b.innerText.endsWith('{label}')).click(); \
+         return true"
+    ))
+}
+
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
@@ -96,7 +104,7 @@ async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
     until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'Asking'")).await;
     until(&client, "return document.getElementById('where').textContent.startsWith('Step 2 of 15, stop 2')").await;
     // The student answers inside the figure (wrongly): the course page hears it.
-    js(&client, &in_frame("[...d.querySelectorAll('[data-testid=choice]')].find(b => b.innerText.endsWith('reader')).click(); return true")).await;
+    js(&client, &choose("reader")).await;
     until(&client, "return document.getElementById('score').textContent === '1 answered, 0 right so far.'").await;
     let answer = js(&client, "return document.getElementById('answers').innerText").await;
     assert_eq!(answer.as_str().unwrap().trim(), "Stop 2: you said reader — it was writer.");
@@ -104,7 +112,7 @@ async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
     client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
     client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
     until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'Asking'")).await;
-    js(&client, &in_frame("[...d.querySelectorAll('[data-testid=choice]')].find(b => b.innerText.endsWith('Number(1000)')).click(); return true")).await;
+    js(&client, &choose("Number(1000)")).await;
     for _ in 0..2 {
         until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'AtStop'")).await;
         client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
@@ -115,7 +123,12 @@ async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
     )
     .await;
     // A bad command gets an error event back.
-    js(&client, "document.getElementById('lesson-frame').contentWindow.postMessage({protocol: 'mutex-playground', version: 1, command: 'load', program: 'fn main() {}'}, '*'); return true").await;
+    js(
+        &client,
+        "document.getElementById('lesson-frame').contentWindow.postMessage(\
+         {protocol: 'mutex-playground', version: 1, command: 'load', program: 'fn main() {}'}, '*'); return true",
+    )
+    .await;
     until(&client, "return document.getElementById('where').textContent.includes('cannot read Rust programs yet')")
         .await;
     js(&client, "document.querySelector('.driver').scrollIntoView(); return true").await;
@@ -132,9 +145,12 @@ async fn a_host_of_another_origin_is_ignored_unless_the_link_allows_it() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("index.html"),
-        "<!DOCTYPE html><html lang=en><title>host</title><iframe id=f title=playground width=900 height=700></iframe>\
-         <script>window.heard = []; addEventListener('message', e => { if (e.data && e.data.protocol) heard.push(e.data); });\
-         function send(m) { document.getElementById('f').contentWindow.postMessage(Object.assign({protocol: 'mutex-playground', version: 1}, m), '*'); }</script>",
+        "<!DOCTYPE html><html lang=en><title>host</title>\
+         <iframe id=f title=playground width=900 height=700></iframe>\
+         <script>window.heard = [];\
+         addEventListener('message', e => { if (e.data && e.data.protocol) heard.push(e.data); });\
+         function send(m) { document.getElementById('f').contentWindow\
+           .postMessage(Object.assign({protocol: 'mutex-playground', version: 1}, m), '*'); }</script>",
     )
     .unwrap();
     let host = serve(dir, "/");

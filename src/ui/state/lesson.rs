@@ -42,7 +42,7 @@ impl Model {
                 return;
             }
         };
-        let bundled = self.lessons.iter().any(|l| *l == lesson);
+        let bundled = self.lessons.contains(&lesson);
         self.changes += 1;
         self.preset = self.presets.iter().position(|p| p.scenario == prepared.scenario);
         self.edited = self.preset.is_none();
