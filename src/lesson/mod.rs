@@ -71,7 +71,7 @@ pub use bundled::{bundled, bundled_lesson, bundled_sources};
 pub use prepare::{Highlight, Posed, Prepared, ResolvedStop, LESSON_MAX_WORK};
 pub use tour::{Answer, Phase, Tour};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The most stops a lesson may have.
@@ -84,8 +84,7 @@ pub const MAX_TEXT: usize = 2_000;
 pub const MAX_LESSON_JSON: usize = 1024 * 1024;
 
 /// A lesson, as read from JSON (see the [module docs](self) for the format).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Lesson {
     /// Names the lesson in links (`#lesson=ID`) and in the progress kept in the browser.
     pub id: String,
@@ -104,7 +103,7 @@ pub struct Lesson {
 }
 
 /// Which scenario a lesson runs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ScenarioRef {
     /// A preset, by id: `{ "preset": "counter" }`.
@@ -117,8 +116,7 @@ pub enum ScenarioRef {
 }
 
 /// One stop of a lesson: where, what to say, what to highlight, what to ask.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stop {
     /// The moment of the run the stop is at.
     pub at: Anchor,
@@ -133,7 +131,7 @@ pub struct Stop {
 }
 
 /// A moment of the run, resolved to a step by [`Lesson::prepare`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Anchor {
     /// `"start"` (before the first step) or `"end"` (the last step).
@@ -148,8 +146,7 @@ pub enum Anchor {
 }
 
 /// "The `nth` time `task` does `does` (to `mutex`)".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct When {
     /// The task, by name; any task if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,8 +166,7 @@ pub struct When {
 }
 
 /// What to highlight at a stop.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HighlightSpec {
     /// A task, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,8 +177,7 @@ pub struct HighlightSpec {
 }
 
 /// A prediction the learner makes at a stop; its answer comes from the run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Question {
     /// `next_acquirer`, `next_print`, `outcome` or `value_at_end`.
     pub ask: String,

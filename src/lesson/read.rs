@@ -1,6 +1,15 @@
 //! Reading a lesson's JSON and checking its form, each problem at its place.
+//!
+//! The text is parsed into a `serde_json::Value` (the page has that parser already) and
+//! read field by field, rather than through serde's derive: a lesson's `at` and `scenario`
+//! take several shapes, and derived deserializers for such enums buffer their input
+//! through code that would add tens of kilobytes to the page.
 
-use super::{Anchor, Lesson, LessonError, Question, MAX_CHOICES, MAX_LESSON_JSON, MAX_STOPS, MAX_TEXT};
+use super::{
+    Anchor, HighlightSpec, Lesson, LessonError, Question, ScenarioRef, Stop, When, MAX_CHOICES, MAX_LESSON_JSON,
+    MAX_STOPS, MAX_TEXT,
+};
+use serde_json::{Map, Value};
 
 /// What `does` may say in an anchor.
 pub(super) const DOES: [&str; 9] =
@@ -15,31 +24,163 @@ pub(super) fn from_json(json: &str) -> Result<Lesson, LessonError> {
             format!("the lesson is {} KiB; the limit is {} KiB", json.len() / 1024, MAX_LESSON_JSON / 1024),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_str(json);
-    let lesson: Lesson = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let inner = e.into_inner();
-        let line_col = (inner.line() > 0).then(|| (inner.line(), inner.column()));
-        let mut message = inner.to_string();
-        // serde's own words for an untagged enum say nothing a person can act on.
-        if message.starts_with("data did not match any variant") {
-            message = if path.ends_with(".at") {
-                "expected \"start\", \"end\", { \"step\": N }, or { \"does\": .., \"task\": .., \"mutex\": .. }".into()
-            } else if path.ends_with("scenario") {
-                "expected { \"preset\": \"id\" } or a whole scenario object".into()
-            } else {
-                message
-            };
-        }
-        // serde_json appends " at line L column C" to its messages: the position is kept apart.
+    let v: Value = serde_json::from_str(json).map_err(|e| {
+        let mut message = e.to_string();
+        // serde_json appends " at line L column C": the position is kept apart.
         if let Some(cut) = message.find(" at line ") {
             message.truncate(cut);
         }
-        LessonError { path, line_col, message }
+        LessonError { path: String::new(), line_col: Some((e.line(), e.column())), message }
     })?;
+    let lesson = lesson(&v)?;
     check_form(&lesson)?;
     Ok(lesson)
+}
+
+/// A JSON object being read, with its path for messages.
+struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    fn new(v: &'a Value, path: &str, known: &[&str]) -> Result<Obj<'a>, LessonError> {
+        let map = v.as_object().ok_or_else(|| LessonError::new(path, "expected an object"))?;
+        let obj = Obj { map, path: path.to_string() };
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(LessonError::new(
+                obj.at(k),
+                format!("unknown field `{k}`, expected one of {}", known.join(", ")),
+            ));
+        }
+        Ok(obj)
+    }
+
+    fn at(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn opt_str(&self, key: &str) -> Result<Option<String>, LessonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(LessonError::new(self.at(key), "expected a string")),
+        }
+    }
+
+    fn str(&self, key: &str) -> Result<String, LessonError> {
+        self.opt_str(key)?.ok_or_else(|| LessonError::new(self.path.clone(), format!("missing field `{key}`")))
+    }
+
+    fn opt_u32(&self, key: &str) -> Result<Option<u32>, LessonError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| LessonError::new(self.at(key), "expected a whole number from 0 to 4294967295")),
+        }
+    }
+
+    fn bool(&self, key: &str) -> Result<bool, LessonError> {
+        match self.get(key) {
+            None => Ok(false),
+            Some(v) => v.as_bool().ok_or_else(|| LessonError::new(self.at(key), "expected true or false")),
+        }
+    }
+
+    fn list(&self, key: &str) -> Result<&'a [Value], LessonError> {
+        match self.get(key) {
+            None => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(_) => Err(LessonError::new(self.at(key), "expected a list")),
+        }
+    }
+}
+
+fn lesson(v: &Value) -> Result<Lesson, LessonError> {
+    let o = Obj::new(v, "", &["id", "title", "source", "scenario", "policy", "stops"])?;
+    let scenario = match o.get("scenario") {
+        None => return Err(LessonError::new("", "missing field `scenario`")),
+        Some(Value::Object(m)) if m.contains_key("preset") => {
+            let s = Obj::new(o.get("scenario").expect("here"), "scenario", &["preset"])?;
+            ScenarioRef::Preset { preset: s.str("preset")? }
+        }
+        Some(s @ Value::Object(_)) => ScenarioRef::Inline(s.clone()),
+        Some(_) => {
+            return Err(LessonError::new("scenario", "expected { \"preset\": \"id\" } or a whole scenario object"))
+        }
+    };
+    let stops = o.list("stops")?;
+    if stops.len() > MAX_STOPS {
+        return Err(LessonError::new("stops", format!("{} stops; the limit is {MAX_STOPS}", stops.len())));
+    }
+    Ok(Lesson {
+        id: o.str("id")?,
+        title: o.str("title")?,
+        source: o.opt_str("source")?.unwrap_or_default(),
+        scenario,
+        policy: o.opt_str("policy")?,
+        stops: stops.iter().enumerate().map(|(i, s)| stop(s, &format!("stops[{i}]"))).collect::<Result<_, _>>()?,
+    })
+}
+
+fn stop(v: &Value, path: &str) -> Result<Stop, LessonError> {
+    let o = Obj::new(v, path, &["at", "text", "highlight", "question"])?;
+    let at = match o.get("at") {
+        Some(Value::String(s)) => Anchor::Named(s.clone()),
+        Some(a @ Value::Object(m)) if m.contains_key("step") => {
+            Anchor::Step { step: Obj::new(a, &o.at("at"), &["step"])?.opt_u32("step")?.unwrap_or_default() }
+        }
+        Some(a @ Value::Object(_)) => {
+            let w = Obj::new(a, &o.at("at"), &["task", "does", "mutex", "nth", "before"])?;
+            Anchor::When(When {
+                task: w.opt_str("task")?,
+                does: w.str("does")?,
+                mutex: w.opt_str("mutex")?,
+                nth: w.opt_u32("nth")?,
+                before: w.bool("before")?,
+            })
+        }
+        _ => {
+            return Err(LessonError::new(
+                o.at("at"),
+                "expected \"start\", \"end\", { \"step\": N }, or { \"does\": .., \"task\": .., \"mutex\": .. }",
+            ))
+        }
+    };
+    let highlight = match o.get("highlight") {
+        None => None,
+        Some(h) => {
+            let h = Obj::new(h, &o.at("highlight"), &["task", "mutex"])?;
+            Some(HighlightSpec { task: h.opt_str("task")?, mutex: h.opt_str("mutex")? })
+        }
+    };
+    let question = match o.get("question") {
+        None => None,
+        Some(q) => {
+            let q = Obj::new(q, &o.at("question"), &["ask", "mutex", "task", "prompt", "choices", "answer", "why"])?;
+            Some(Question {
+                ask: q.str("ask")?,
+                mutex: q.opt_str("mutex")?,
+                task: q.opt_str("task")?,
+                prompt: q.opt_str("prompt")?,
+                choices: q.list("choices")?.to_vec(),
+                answer: q.get("answer").cloned(),
+                why: q.opt_str("why")?.unwrap_or_default(),
+            })
+        }
+    };
+    Ok(Stop { at, text: o.str("text")?, highlight, question })
 }
 
 fn text(path: &str, what: &str, s: &str, required: bool) -> Result<(), LessonError> {
@@ -61,9 +202,6 @@ fn check_form(l: &Lesson) -> Result<(), LessonError> {
     text("source", "the source", &l.source, false)?;
     if l.stops.is_empty() {
         return Err(LessonError::new("stops", "a lesson needs at least one stop"));
-    }
-    if l.stops.len() > MAX_STOPS {
-        return Err(LessonError::new("stops", format!("{} stops; the limit is {MAX_STOPS}", l.stops.len())));
     }
     for (i, stop) in l.stops.iter().enumerate() {
         let at = format!("stops[{i}]");
