@@ -219,6 +219,20 @@ fn collect(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
 }
 
 #[test]
+fn a_run_too_long_for_a_lesson_is_refused_quickly() {
+    // The counter with a million rounds per task, inline in a lesson.
+    let mut scenario = serde_json::to_value(&presets().iter().find(|p| p.id == "counter").unwrap().scenario).unwrap();
+    for t in scenario["tasks"].as_array_mut().unwrap() {
+        t["repeat"] = 1_000_000.into();
+    }
+    let lesson = serde_json::json!({"id": "long", "title": "long", "scenario": scenario,
+        "stops": [{"at": "end", "text": "the end"}]});
+    let errors = Lesson::from_json(&lesson.to_string()).unwrap().prepare().unwrap_err();
+    assert_eq!(errors[0].path, "scenario");
+    assert!(errors[0].message.contains("a lesson needs a shorter one"), "{}", errors[0]);
+}
+
+#[test]
 fn hostile_sizes_are_refused_with_a_reason() {
     let big = format!("{{\"id\": \"x\", \"title\": \"{}\"}}", "a".repeat(2 * 1024 * 1024));
     assert!(Lesson::from_json(&big).unwrap_err().to_string().contains("limit"));

@@ -6,9 +6,11 @@ use crate::exec::{EventKind, MutexId, Policy, TaskId};
 use crate::scenario::{preset, Scenario};
 use crate::trace::{narrate, EndReason, Run, Simulation};
 
-/// The most work a lesson's run may take ([`Simulation::advance`] units): a lesson is
-/// read at once, so its run must be small (every preset takes under 10,000).
-pub const LESSON_MAX_WORK: u64 = 1_000_000;
+/// The most work a lesson's run may take ([`Simulation::advance`] units): the work the
+/// page does at once when a scenario opens, so a lesson's run (made twice: to bind the
+/// lesson, and to show it) is on screen at once, and a stranger's lesson cannot keep the
+/// page busy (every preset fits).
+pub const LESSON_MAX_WORK: u64 = 50_000;
 
 /// A lesson bound to its run, ready to be walked through.
 #[derive(Clone, Debug, PartialEq)]

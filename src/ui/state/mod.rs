@@ -223,7 +223,8 @@ struct Wish {
 
 /// The work done synchronously when a scenario changes: every preset fits in it, so
 /// they appear at once; bigger runs go on a slice per frame.
-const FIRST_SLICE_WORK: u64 = 50_000;
+/// A lesson's run is bounded by the same work, so it is on screen at once too.
+const FIRST_SLICE_WORK: u64 = crate::lesson::LESSON_MAX_WORK;
 /// Milliseconds of simulation per animation frame, at most (plus one poll).
 pub const SLICE_MS: f64 = 8.0;
 
