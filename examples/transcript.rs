@@ -9,6 +9,9 @@
 //!
 //! `--timed` prefixes each line with its step, virtual time and task:
 //! `[step    3 |   1000 ms | reader] <-read-sleep`.
+//!
+//! `--code` prints the scenario as a Rust program instead (a `main.rs` for tokio, its
+//! `[dependencies]` lines first, as comments).
 use mutex_playground::exec::Policy;
 use mutex_playground::scenario::presets;
 use mutex_playground::trace::simulate;
@@ -20,7 +23,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(what) = args.first() else {
         eprintln!(
-            "usage: transcript PRESET|FILE.json [--policy fifo|tokio|random:SEED|manual:ID.ID...] [--timed]   \
+            "usage: transcript PRESET|FILE.json [--policy fifo|tokio|random:SEED|manual:ID.ID...] [--timed | --code]   \
              (--list for presets)"
         );
         return ExitCode::from(2);
@@ -45,6 +48,14 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if args.iter().any(|a| a == "--code") {
+        let program = mutex_playground::scenario::code::to_rust(&scenario);
+        for line in program.dependencies.lines() {
+            println!("// {line}");
+        }
+        print!("{}", program.text);
+        return ExitCode::SUCCESS;
+    }
     let run = match simulate(&scenario, &policy) {
         Ok(run) => run,
         Err(e) => {

@@ -68,6 +68,7 @@
 //! (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell) and `blocking` (a std-like mutex:
 //! locking it while it is held blocks the only thread, so the executor stalls).
 
+pub mod code;
 mod presets;
 pub mod program;
 mod read;

@@ -1,0 +1,181 @@
+//! Scenarios as Rust programs: every preset's program, and programs of generated
+//! scenarios that use every step kind and mutex kind, really compile against tokio
+//! (`cargo check` of a generated crate, offline, its build cached in
+//! `target/export-check/`); and the line map puts every step of a run on a line that
+//! does it.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod gen;
+
+use mutex_playground::exec::Policy;
+use mutex_playground::scenario::code::{to_rust, RustProgram};
+use mutex_playground::scenario::{presets, Scenario};
+use mutex_playground::trace::simulate;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use std::path::Path;
+use std::process::Command;
+
+/// Writes one binary per program into a crate and checks it; the compiler's errors if not.
+fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-check");
+    let bin = root.join("src/bin");
+    let _ = std::fs::remove_dir_all(&bin);
+    std::fs::create_dir_all(&bin).unwrap();
+    // Every program's dependencies are tokio's and serde_json's lines.
+    let manifest = "[package]\nname = \"export-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+                    [workspace]\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n\
+                    serde_json = \"1\"\n";
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    // The versions this project already has: nothing is fetched.
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    for (name, p) in programs {
+        for line in p.dependencies.lines().skip(1) {
+            assert!(manifest.contains(line), "{name} needs {line}");
+        }
+        std::fs::write(bin.join(format!("{name}.rs")), &p.text).unwrap();
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--bins", "--message-format=short"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    if out.status.success() {
+        Ok(())
+    } else {
+        let errors: Vec<&str> =
+            std::str::from_utf8(&out.stderr).unwrap().lines().filter(|l| l.contains("error")).collect();
+        Err(errors.join("\n"))
+    }
+}
+
+/// Some generated scenarios, drawn with a fixed seed: every step kind and mutex kind.
+fn generated(n: usize) -> Vec<Scenario> {
+    let mut runner = TestRunner::deterministic();
+    (0..n).map(|_| gen::scenario().new_tree(&mut runner).unwrap().current()).collect()
+}
+
+#[test]
+fn every_preset_and_generated_scenarios_compile_against_tokio() {
+    let mut programs: Vec<(String, RustProgram)> =
+        presets().iter().map(|p| (p.id.replace('-', "_"), to_rust(&p.scenario))).collect();
+    let scenarios = generated(40);
+    // The generated ones cover every step kind between them.
+    let mut kinds = [false; gen::STEP_KINDS as usize];
+    for s in &scenarios {
+        for step in gen::all_steps(s) {
+            kinds[gen::kind_index(step)] = true;
+        }
+    }
+    assert!(kinds.iter().all(|&k| k), "a step kind is missing from the generated scenarios: {kinds:?}");
+    programs.extend(scenarios.iter().enumerate().map(|(i, s)| (format!("generated_{i}"), to_rust(s))));
+    if let Err(errors) = cargo_check(&programs) {
+        panic!("exported programs do not compile (see target/export-check/src/bin/):\n{errors}");
+    }
+    // And one runs: seed 002's program prints the seed's log, in real time, as the run does.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-check");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .args(["build", "--offline", "--quiet", "--bin", "reader_writer"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("RUSTFLAGS")
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let out = Command::new(root.join("target/debug/reader_writer")).output().unwrap();
+    // Real milliseconds are not virtual ones: the times the writer stores differ a little.
+    let numbers = |s: &str| {
+        let mut out = String::new();
+        let mut digits = false;
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                if !digits {
+                    out.push('N');
+                }
+                digits = true;
+            } else {
+                digits = false;
+                out.push(c);
+            }
+        }
+        out
+    };
+    let printed = numbers(std::str::from_utf8(&out.stdout).unwrap());
+    let run = simulate(&mutex_playground::scenario::preset("reader-writer").unwrap().scenario, &Policy::Fifo).unwrap();
+    let expected: String = run.transcript().iter().map(|l| numbers(&l.text) + "\n").collect();
+    assert_eq!(printed, expected);
+}
+
+#[test]
+fn the_line_map_puts_every_step_on_its_line() {
+    let mut scenarios: Vec<Scenario> = presets().into_iter().map(|p| p.scenario).collect();
+    scenarios.extend(generated(40));
+    for s in &scenarios {
+        let program = to_rust(s);
+        let lines: Vec<&str> = program.text.lines().collect();
+        let run = simulate(s, &Policy::Fifo).unwrap();
+        let mut i = 0;
+        while let Some(label) = run.label(i) {
+            let line = program.line_of(&label.path).unwrap_or_else(|| panic!("{}: no line for {}", s.name, label.path));
+            let text = lines[line as usize - 1];
+            // The line does what the label says: a lock locks, a print prints, a task starts.
+            let t = label.text.as_str();
+            let prefixes = [
+                ("start", "tasks.push"),
+                ("lock(", "lock"),
+                ("drop(", "drop("),
+                ("try_lock(", "try_lock()"),
+                ("timeout(", "timeout("),
+                ("read ", "let value"),
+                ("dbg!(", "println!"),
+                ("println!(", "println!"),
+                ("sleep(", "sleep("),
+                ("busy(", "std::thread::sleep"),
+                ("yield_now()", "yield_now"),
+                ("repeat ", "for _ in"),
+                ("wait_until(", "wait_until"),
+                ("poll_fn(", "// Seed 004"),
+            ];
+            let word = match prefixes.iter().find(|(p, _)| t.starts_with(p)) {
+                Some((_, w)) => *w,
+                None if t.contains(".lock().") => "lock", // a locked write
+                None => "",                               // a write through a guard
+            };
+            let shared = text.contains("for _ in 0..") && label.text == "start";
+            assert!(
+                text.contains(word) || shared,
+                "{}: {} ({}) is line {line}: {text}",
+                s.name,
+                label.path,
+                label.text
+            );
+            i += 1;
+        }
+    }
+}
+
+#[test]
+fn the_seeds_read_as_the_seeds_write_them() {
+    let rw = to_rust(&mutex_playground::scenario::preset("reader-writer").unwrap().scenario).text;
+    for line in [
+        "let db = Arc::new(Mutex::new(json!({})));",
+        "let guard = db.lock().await;",
+        "let value = guard.get(\"my-key\").cloned();",
+        "sleep(Duration::from_millis(1000)).await;",
+        "println!(\"value = {value:#?}\"); // dbg!(value)",
+        "loop {",
+    ] {
+        assert!(rw.contains(line), "reader-writer lacks {line:?}:\n{rw}");
+    }
+    let counter = to_rust(&mutex_playground::scenario::preset("counter").unwrap().scenario).text;
+    for line in ["let count = Arc::new(Mutex::new(0_i64));", "for _ in 0..10 {", "*guard += 1;", "for _ in 0..100 {"] {
+        assert!(counter.contains(line), "counter lacks {line:?}:\n{counter}");
+    }
+    assert!(!counter.contains("serde_json"), "a counter needs no JSON");
+    let std = to_rust(&mutex_playground::scenario::preset("std-mutex-across-await").unwrap().scenario).text;
+    assert!(std.contains("std::sync::Mutex::new(0_i64)") && std.contains("spawn_local"), "{std}");
+}
