@@ -37,9 +37,9 @@ fn link() -> impl Strategy<Value = Link> {
         ]),
         proptest::option::of(prop_oneof![Just(Theme::Light), Just(Theme::Dark)]),
         any::<(bool, bool, bool)>(),
-        (proptest::option::of(1u32..), proptest::collection::vec(origin(), 0..=8)),
+        (proptest::option::of(1u32..), proptest::collection::vec(origin(), 0..=8), any::<bool>()),
     )
-        .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped), (stop, origins))| Link {
+        .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped), (stop, origins, code))| Link {
             source,
             step,
             speed,
@@ -50,6 +50,7 @@ fn link() -> impl Strategy<Value = Link> {
             looped,
             stop,
             origins,
+            code,
         })
 }
 

@@ -143,6 +143,8 @@ pub struct Link {
     pub autoplay: bool,
     /// Start again from the beginning after the end (`loop=1`, embed mode).
     pub looped: bool,
+    /// Show the scenario as a Rust program in embed mode too (`view=code`).
+    pub code: bool,
     /// The lesson stop to open, counting from 1 (`stop=`; with a lesson source).
     pub stop: Option<u32>,
     /// The origins allowed to drive an embedded page by `postMessage`, and to hear from
@@ -247,6 +249,9 @@ impl Link {
                 parts.push(format!("{key}=1"));
             }
         }
+        if self.code {
+            parts.push("view=code".into());
+        }
         if !self.origins.is_empty() {
             let origins: Vec<String> = self.origins.iter().map(|o| escape(o)).collect();
             parts.push(format!("origins={}", origins.join(",")));
@@ -322,6 +327,12 @@ impl Link {
                 self.source = Source::Lesson(id);
             }
             "l" => self.source = Source::LessonJson(unpack(value)?),
+            "view" => {
+                if value != "code" {
+                    return Err(bad("`code`"));
+                }
+                self.code = true;
+            }
             "stop" => {
                 self.stop = Some(value.parse().ok().filter(|&n| n >= 1).ok_or_else(|| bad("a stop number from 1"))?)
             }
@@ -538,6 +549,7 @@ mod tests {
             looped: true,
             stop: Some(3),
             origins: vec!["https://a.example".into(), "http://127.0.0.1:8080".into()],
+            code: true,
         };
         assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
         let preset = Link {

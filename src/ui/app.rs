@@ -91,7 +91,8 @@ pub fn app() -> Html {
                 <Stage run={model.loaded.clone()} step={model.step} mode={model.mode} choices={model.choices.len()}
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
-                       error={model.error.clone()} veil={model.veiled()} dispatch={dispatch.clone()} />
+                       error={model.error.clone()} veil={model.veiled()} code={model.embed.code}
+                       dispatch={dispatch.clone()} />
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
                             data-testid="editor-toggle"

@@ -2,6 +2,7 @@
 //! deadlock cycle called out where it happens), the tasks beside the transcript, the
 //! timeline and the insights.
 
+use super::code_view::CodeView;
 use super::insights::Insights;
 use super::log::Log;
 use super::mutex_panel::{mutex_panel, use_chip_room};
@@ -40,6 +41,9 @@ pub struct StageProps {
     /// A lesson in progress: the run's outcome stays hidden until the playhead gets there.
     #[prop_or_default]
     pub veil: bool,
+    /// Show the scenario as a Rust program in embed mode too (`view=code`).
+    #[prop_or_default]
+    pub code: bool,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
@@ -134,6 +138,9 @@ pub fn stage(props: &StageProps) -> Html {
                         .map(|m| mutex_panel(run, &snap, m, cycle_note(s, &cycle, m), room, props.jump)) }
                 </div>
             </section>
+            if !props.embed || props.code {
+                <CodeView run={run.clone()} {step} dispatch={d.clone()} />
+            }
             <div class="pair">
                 { task_list(run, &snap) }
                 <Log loaded={run.clone()} step={step} on_seek={seek.clone()} />

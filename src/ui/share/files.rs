@@ -22,11 +22,14 @@ pub enum Export {
     Transcript,
     /// The timeline, as an SVG picture.
     Svg,
+    /// The scenario as a Rust program for tokio (`main.rs`, its dependencies on top).
+    Rust,
 }
 
 impl Export {
     /// Every export, in the order the panel offers them.
-    pub const ALL: [Export; 5] = [Export::Scenario, Export::Trace, Export::Perfetto, Export::Transcript, Export::Svg];
+    pub const ALL: [Export; 6] =
+        [Export::Scenario, Export::Rust, Export::Trace, Export::Perfetto, Export::Transcript, Export::Svg];
 
     /// The button's label.
     pub fn label(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Export {
             Export::Perfetto => "Trace for Perfetto",
             Export::Transcript => "Transcript (.txt)",
             Export::Svg => "Timeline (.svg)",
+            Export::Rust => "Rust program (main.rs)",
         }
     }
 
@@ -47,6 +51,7 @@ impl Export {
             Export::Perfetto => "trace for Perfetto",
             Export::Transcript => "transcript",
             Export::Svg => "timeline",
+            Export::Rust => "Rust program",
         }
     }
 
@@ -60,6 +65,11 @@ impl Export {
             (Export::Perfetto, Some(l)) => ("perfetto.json", JSON, chrome_trace(&l.run, Axis::for_run(&l.run))),
             (Export::Transcript, Some(l)) => ("transcript.txt", "text/plain", l.run.transcript_export()),
             (Export::Svg, Some(l)) => ("timeline.svg", "image/svg+xml", timeline_svg(&l.run)),
+            (Export::Rust, _) => {
+                let p = crate::scenario::code::to_rust(scenario);
+                let deps: String = p.dependencies.lines().map(|l| format!("// {l}\n")).collect();
+                ("main.rs", "text/plain", format!("// Cargo.toml:\n{deps}\n{}", p.text))
+            }
             _ => return None,
         })
     }

@@ -80,8 +80,14 @@ impl LinkParts {
 
     /// The fragment for this run, with `embed`'s options (without the `#`).
     pub fn fragment(&self, embed: Embed) -> String {
-        let rest = Link { embed: embed.on, autoplay: embed.autoplay, looped: embed.looped, ..self.settings.clone() }
-            .to_fragment();
+        let rest = Link {
+            embed: embed.on,
+            autoplay: embed.autoplay,
+            looped: embed.looped,
+            code: embed.code,
+            ..self.settings.clone()
+        }
+        .to_fragment();
         let sep = if self.source.is_empty() || rest.is_empty() { "" } else { "&" };
         format!("{}{sep}{rest}", self.source)
     }
@@ -93,6 +99,7 @@ impl LinkParts {
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,
+            code: embed.code,
             ..self.settings.clone()
         }
         .to_fragment();

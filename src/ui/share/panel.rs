@@ -85,7 +85,7 @@ fn copy(text: String, what: &'static str, status: UseStateSetter<Option<String>>
 /// The link to this run, and the iframe snippet with its options.
 #[function_component(LinkBox)]
 fn link_box(props: &LinkBoxProps) -> Html {
-    let embed = use_state(|| Embed { on: true, autoplay: true, looped: true });
+    let embed = use_state(|| Embed { on: true, autoplay: true, looped: true, code: false });
     let snippet = format!(
         "<iframe src=\"{}\" width=\"700\" height=\"400\" style=\"border:0\" loading=\"lazy\" \
          title=\"Mutex Playground: {}\"></iframe>",
@@ -122,6 +122,11 @@ fn link_box(props: &LinkBoxProps) -> Html {
                 <label>
                     <input type="checkbox" checked={embed.looped} onchange={toggle(|e| e.looped = !e.looped)} />
                     { " loop" }
+                </label>
+                <label>
+                    <input type="checkbox" checked={embed.code} onchange={toggle(|e| e.code = !e.code)}
+                           data-testid="embed-code" />
+                    { " show the Rust program" }
                 </label>
                 <textarea readonly=true rows="3" value={snippet.clone()} onfocus={select_all}
                           data-testid="embed-snippet" aria-label="iframe snippet" />

@@ -83,7 +83,7 @@ impl Model {
             m.speed = SPEEDS.iter().position(|&s| s >= x).unwrap_or(SPEEDS.len() - 1);
         }
         let wish = Wish { step: link.step, to_end: link.speed == Some(Speed::ToEnd), autoplay: link.autoplay };
-        m.embed = Embed { on: link.embed, autoplay: link.autoplay, looped: link.looped };
+        m.embed = Embed { on: link.embed, autoplay: link.autoplay, looped: link.looped, code: link.code };
         match &mut m.pending {
             // The link's run is still being made: the playhead goes there once it is.
             Some(pending) => pending.wish = wish,
@@ -150,6 +150,7 @@ impl Model {
                 embed: embed.on,
                 autoplay: embed.autoplay,
                 looped: embed.looped,
+                code: embed.code,
                 origins: (*self.origins).clone(),
                 ..Link::default()
             };
@@ -167,6 +168,7 @@ impl Model {
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,
+            code: embed.code,
             stop: None,
             origins: (*self.origins).clone(),
         }

@@ -241,6 +241,8 @@ pub struct Embed {
     pub autoplay: bool,
     /// Whether playback starts over after the end (holding the outcome for a moment).
     pub looped: bool,
+    /// Whether the embed shows the scenario as a Rust program (`view=code`).
+    pub code: bool,
 }
 
 /// What can happen to the page: a button, a key, a frame of playback, a link.

@@ -1,0 +1,190 @@
+//! The scenario as a Rust program, with each task's current line marked by its chip (a
+//! queued task's chip says what it waits for). Clicking a line seeks to the next step at
+//! which a task stops there. The program is made once per scenario
+//! ([`scenario::code`](crate::scenario::code)); playback only moves the chips.
+
+use super::palette::{mutex_name, task_colour, task_mark, task_name};
+use super::state::{Action, RunRef};
+use crate::scenario::code::{to_rust, RustProgram};
+use crate::trace::{EventKind, TaskStatus};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What the code view shows.
+#[derive(Properties, PartialEq)]
+pub struct CodeProps {
+    /// The run (its scenario is the program).
+    pub run: RunRef,
+    /// The playhead.
+    pub step: u32,
+    /// The reducer's dispatcher (a click on a line seeks).
+    pub dispatch: Callback<Action>,
+}
+
+/// The most chips drawn on one line; the others are counted.
+const CHIPS_PER_LINE: usize = 6;
+/// The most lines drawn (each frame of playback redraws the marks): a longer program is
+/// cut there, and the export has it whole.
+const MAX_LINES: usize = 600;
+
+const KEYWORDS: [&str; 22] = [
+    "async", "await", "drop", "else", "fn", "for", "if", "impl", "in", "let", "loop", "match", "move", "mut", "return",
+    "struct", "type", "use", "where", "while", "Ok", "Some",
+];
+
+/// One line of Rust, lightly highlighted: comments, strings and keywords.
+fn highlight(line: &str) -> Html {
+    let mut parts: Vec<Html> = Vec::new();
+    let mut word = String::new();
+    let mut chars = line.char_indices().peekable();
+    let flush = |word: &mut String, parts: &mut Vec<Html>| {
+        if word.is_empty() {
+            return;
+        }
+        let w = std::mem::take(word);
+        parts.push(if KEYWORDS.contains(&w.as_str()) {
+            html! { <span class="tok-kw">{ w }</span> }
+        } else {
+            html! { { w } }
+        });
+    };
+    while let Some((i, c)) = chars.next() {
+        if c == '/' && line[i..].starts_with("//") {
+            flush(&mut word, &mut parts);
+            parts.push(html! { <span class="tok-comment">{ line[i..].to_string() }</span> });
+            return html! { <>{ for parts }</> };
+        }
+        if c == '"' {
+            flush(&mut word, &mut parts);
+            let mut end = line.len();
+            let mut escaped = false;
+            for (j, d) in line[i + 1..].char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == '"' {
+                    end = i + 1 + j + 1;
+                    break;
+                }
+            }
+            parts.push(html! { <span class="tok-str">{ line[i..end].to_string() }</span> });
+            while chars.peek().is_some_and(|&(j, _)| j < end) {
+                chars.next();
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut parts);
+            word.push(c);
+            // Punctuation and spaces go out as they are.
+            let w = std::mem::take(&mut word);
+            parts.push(html! { { w } });
+        }
+    }
+    flush(&mut word, &mut parts);
+    html! { <>{ for parts }</> }
+}
+
+/// The Rust program, with the tasks' lines marked.
+#[function_component(CodeView)]
+pub fn code_view(props: &CodeProps) -> Html {
+    let run = &props.run.run;
+    // Made once per scenario: the run is replaced (never changed) when the scenario is.
+    let program: Rc<RustProgram> = {
+        let scenario = run.scenario.clone();
+        (*use_memo(Rc::as_ptr(&props.run.0) as usize, move |_| Rc::new(to_rust(&scenario)))).clone()
+    };
+    let snap = run.snapshot_at(props.step);
+    let s = &run.scenario;
+    // Each line's tasks: (task, what it waits for, if queued).
+    let mut at: Vec<Vec<(u32, Option<String>)>> = vec![Vec::new(); program.text.lines().count() + 1];
+    for (t, view) in snap.tasks.iter().enumerate() {
+        if matches!(view.status, TaskStatus::Done) {
+            continue;
+        }
+        if let Some(line) = program.line_of(&view.at_path) {
+            let waits = match view.status {
+                TaskStatus::WaitingLock { mutex } => Some(format!("queued for {}", mutex_name(s, mutex))),
+                TaskStatus::Blocked { mutex } => Some(format!("blocked on {}", mutex_name(s, mutex))),
+                TaskStatus::Stuck => Some("never wakes again".into()),
+                _ => None,
+            };
+            if let Some(list) = at.get_mut(line as usize) {
+                list.push((t as u32, waits));
+            }
+        }
+    }
+    let seek_to_line = {
+        let (run, program, dispatch, step) = (props.run.clone(), program.clone(), props.dispatch.clone(), props.step);
+        move |line: u32| {
+            // The next step after the playhead at which a task stops on this line, else the first.
+            let r = &run.run;
+            let stops_here = |e: &crate::trace::Event| match e.kind {
+                EventKind::Pending { at, .. } => r.label(at).is_some_and(|l| program.line_of(&l.path) == Some(line)),
+                _ => false,
+            };
+            let next = r
+                .events()
+                .iter()
+                .find(|e| e.step > step && stops_here(e))
+                .or_else(|| r.events().iter().find(|e| stops_here(e)));
+            if let Some(e) = next {
+                dispatch.emit(Action::Seek(e.step));
+            }
+        }
+    };
+    let seek_to_line = Rc::new(seek_to_line);
+    html! {
+        <section class="code-panel" aria-label="The scenario as a Rust program" data-testid="code-view">
+            <h2>{ "Rust program" }<span class="count">{ "each task's chip marks its line; click a line to go to it" }</span></h2>
+            <div class="code-view" role="list">
+                { for program.text.lines().take(MAX_LINES).enumerate().map(|(i, text)| {
+                    let n = i as u32 + 1;
+                    let here = &at[n as usize];
+                    let onclick = {
+                        let seek = seek_to_line.clone();
+                        Callback::from(move |_: MouseEvent| seek(n))
+                    };
+                    let described = here
+                        .iter()
+                        .map(|(t, w)| match w {
+                            Some(w) => format!("{} ({w})", task_name(s, *t)),
+                            None => task_name(s, *t),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    html! {
+                        <div key={i} role="listitem" class={classes!("code-line", (!here.is_empty()).then_some("here"))}
+                             data-line={n.to_string()} {onclick}
+                             aria-label={(!here.is_empty()).then(|| format!("line {n}: {described}"))}>
+                            <span class="code-no" aria-hidden="true">{ n }</span>
+                            <span class="code-marks">
+                                { for here.iter().take(CHIPS_PER_LINE).map(|(t, waits)| {
+                                    let (bg, fg) = task_colour(*t);
+                                    html! {
+                                        <span class={classes!("chip", "chip-static", "code-chip", waits.is_some().then_some("waiting"))}
+                                              style={format!("--chip:{bg};--chip-fg:{fg}")} data-task={t.to_string()}
+                                              title={match waits { Some(w) => format!("{}: {w}", task_name(s, *t)), None => task_name(s, *t) }}>
+                                            { task_mark(*t) }
+                                        </span>
+                                    }
+                                }) }
+                                if here.len() > CHIPS_PER_LINE {
+                                    <span class="muted">{ format!("+{}", here.len() - CHIPS_PER_LINE) }</span>
+                                }
+                            </span>
+                            <code class="code-text">{ highlight(text) }</code>
+                        </div>
+                    }
+                }) }
+            </div>
+            if at.len() > MAX_LINES + 1 {
+                <p class="muted">{ format!("The first {MAX_LINES} of {} lines: the export (Share / save) has them all.",
+                                           at.len() - 1) }</p>
+            }
+        </section>
+    }
+}
