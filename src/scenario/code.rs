@@ -368,7 +368,8 @@ fn helpers(out: &mut String, needs: &Needs) {
     put(
         needs.insert_now,
         "/// Sets `key` of a map to `ms` (`null` becomes a map).\n\
-         fn insert_now(v: &mut Value, key: &str, ms: u128) {\n    if v.is_null() {\n        *v = json!({});\n    }\n    \
+         fn insert_now(v: &mut Value, key: &str, ms: u128) {\n    \
+         if v.is_null() {\n        *v = json!({});\n    }\n    \
          if let Some(map) = v.as_object_mut() {\n        map.insert(key.to_string(), json!(ms as u64));\n    }\n}\n",
     );
     put(

@@ -139,7 +139,10 @@ pub fn code_view(props: &CodeProps) -> Html {
     let seek_to_line = Rc::new(seek_to_line);
     html! {
         <section class="code-panel" aria-label="The scenario as a Rust program" data-testid="code-view">
-            <h2>{ "Rust program" }<span class="count">{ "each task's chip marks its line; click a line to go to it" }</span></h2>
+            <h2>
+                { "Rust program" }
+                <span class="count">{ "each task's chip marks its line; click a line to go to it" }</span>
+            </h2>
             <div class="code-view" role="list">
                 { for program.text.lines().take(MAX_LINES).enumerate().map(|(i, text)| {
                     let n = i as u32 + 1;
@@ -164,10 +167,15 @@ pub fn code_view(props: &CodeProps) -> Html {
                             <span class="code-marks">
                                 { for here.iter().take(CHIPS_PER_LINE).map(|(t, waits)| {
                                     let (bg, fg) = task_colour(*t);
+                                    let title = match waits {
+                                        Some(w) => format!("{}: {w}", task_name(s, *t)),
+                                        None => task_name(s, *t),
+                                    };
+                                    let waiting = waits.is_some().then_some("waiting");
                                     html! {
-                                        <span class={classes!("chip", "chip-static", "code-chip", waits.is_some().then_some("waiting"))}
+                                        <span class={classes!("chip", "chip-static", "code-chip", waiting)}
                                               style={format!("--chip:{bg};--chip-fg:{fg}")} data-task={t.to_string()}
-                                              title={match waits { Some(w) => format!("{}: {w}", task_name(s, *t)), None => task_name(s, *t) }}>
+                                              {title}>
                                             { task_mark(*t) }
                                         </span>
                                     }
