@@ -1,15 +1,17 @@
 //! Reading a lesson's JSON and checking its form, each problem at its place.
 //!
-//! The text is parsed into a `serde_json::Value` (the page has that parser already) and
-//! read field by field, rather than through serde's derive: a lesson's `at` and `scenario`
-//! take several shapes, and derived deserializers for such enums buffer their input
-//! through code that would add tens of kilobytes to the page.
+//! The text is parsed into a `serde_json::Value` and read field by field with the reader
+//! scenarios use (`scenario::json`), rather than through serde's derive: a lesson's `at`
+//! and `scenario` take several shapes, and derived deserializers for such enums buffer
+//! their input through code that would add tens of kilobytes to the page.
 
 use super::{
     Anchor, HighlightSpec, Lesson, LessonError, Question, ScenarioRef, Stop, When, MAX_CHOICES, MAX_LESSON_JSON,
     MAX_STOPS, MAX_TEXT,
 };
-use serde_json::{Map, Value};
+use crate::scenario::json::Obj;
+use crate::scenario::ScenarioError;
+use serde_json::Value;
 
 /// What `does` may say in an anchor.
 pub(super) const DOES: [&str; 9] =
@@ -37,118 +39,60 @@ pub(super) fn from_json(json: &str) -> Result<Lesson, LessonError> {
     Ok(lesson)
 }
 
-/// A JSON object being read, with its path for messages.
-struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    path: String,
+/// A problem found by the shared reader, as a lesson's.
+impl From<ScenarioError> for LessonError {
+    fn from(e: ScenarioError) -> LessonError {
+        LessonError { path: e.path, line_col: None, message: e.message }
+    }
 }
 
-impl<'a> Obj<'a> {
-    fn new(v: &'a Value, path: &str, known: &[&str]) -> Result<Obj<'a>, LessonError> {
-        let map = v.as_object().ok_or_else(|| LessonError::new(path, "expected an object"))?;
-        let obj = Obj { map, path: path.to_string() };
-        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(LessonError::new(
-                obj.at(k),
-                format!("unknown field `{k}`, expected one of {}", known.join(", ")),
-            ));
-        }
-        Ok(obj)
-    }
-
-    fn at(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|v| !v.is_null())
-    }
-
-    fn opt_str(&self, key: &str) -> Result<Option<String>, LessonError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(LessonError::new(self.at(key), "expected a string")),
-        }
-    }
-
-    fn str(&self, key: &str) -> Result<String, LessonError> {
-        self.opt_str(key)?.ok_or_else(|| LessonError::new(self.path.clone(), format!("missing field `{key}`")))
-    }
-
-    fn opt_u32(&self, key: &str) -> Result<Option<u32>, LessonError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .map(Some)
-                .ok_or_else(|| LessonError::new(self.at(key), "expected a whole number from 0 to 4294967295")),
-        }
-    }
-
-    fn bool(&self, key: &str) -> Result<bool, LessonError> {
-        match self.get(key) {
-            None => Ok(false),
-            Some(v) => v.as_bool().ok_or_else(|| LessonError::new(self.at(key), "expected true or false")),
-        }
-    }
-
-    fn list(&self, key: &str) -> Result<&'a [Value], LessonError> {
-        match self.get(key) {
-            None => Ok(&[]),
-            Some(Value::Array(a)) => Ok(a),
-            Some(_) => Err(LessonError::new(self.at(key), "expected a list")),
-        }
-    }
+/// `v` as an object of the fields `known`.
+fn obj<'a>(v: &'a Value, path: &str, known: &[&str]) -> Result<Obj<'a>, LessonError> {
+    Ok(Obj::new(v, path, "an object", known)?)
 }
 
 fn lesson(v: &Value) -> Result<Lesson, LessonError> {
-    let o = Obj::new(v, "", &["id", "title", "source", "scenario", "policy", "stops"])?;
+    let o = obj(v, "", &["id", "title", "source", "scenario", "policy", "stops"])?;
     let scenario = match o.get("scenario") {
         None => return Err(LessonError::new("", "missing field `scenario`")),
         Some(Value::Object(m)) if m.contains_key("preset") => {
-            let s = Obj::new(o.get("scenario").expect("here"), "scenario", &["preset"])?;
-            ScenarioRef::Preset { preset: s.str("preset")? }
+            let s = obj(o.get("scenario").expect("here"), "scenario", &["preset"])?;
+            ScenarioRef::Preset { preset: s.string("preset")? }
         }
         Some(s @ Value::Object(_)) => ScenarioRef::Inline(s.clone()),
         Some(_) => {
             return Err(LessonError::new("scenario", "expected { \"preset\": \"id\" } or a whole scenario object"))
         }
     };
-    let stops = o.list("stops")?;
+    let stops = o.opt_list("stops")?.unwrap_or(&[]);
     if stops.len() > MAX_STOPS {
         return Err(LessonError::new("stops", format!("{} stops; the limit is {MAX_STOPS}", stops.len())));
     }
     Ok(Lesson {
-        id: o.str("id")?,
-        title: o.str("title")?,
-        source: o.opt_str("source")?.unwrap_or_default(),
+        id: o.string("id")?,
+        title: o.string("title")?,
+        source: o.opt_string("source")?.unwrap_or_default(),
         scenario,
-        policy: o.opt_str("policy")?,
+        policy: o.opt_string("policy")?,
         stops: stops.iter().enumerate().map(|(i, s)| stop(s, &format!("stops[{i}]"))).collect::<Result<_, _>>()?,
     })
 }
 
 fn stop(v: &Value, path: &str) -> Result<Stop, LessonError> {
-    let o = Obj::new(v, path, &["at", "text", "highlight", "question"])?;
+    let o = obj(v, path, &["at", "text", "highlight", "question"])?;
     let at = match o.get("at") {
         Some(Value::String(s)) => Anchor::Named(s.clone()),
         Some(a @ Value::Object(m)) if m.contains_key("step") => {
-            Anchor::Step { step: Obj::new(a, &o.at("at"), &["step"])?.opt_u32("step")?.unwrap_or_default() }
+            Anchor::Step { step: obj(a, &o.at("at"), &["step"])?.opt_u32("step")?.unwrap_or_default() }
         }
         Some(a @ Value::Object(_)) => {
-            let w = Obj::new(a, &o.at("at"), &["task", "does", "mutex", "nth", "before"])?;
+            let w = obj(a, &o.at("at"), &["task", "does", "mutex", "nth", "before"])?;
             Anchor::When(When {
-                task: w.opt_str("task")?,
-                does: w.str("does")?,
-                mutex: w.opt_str("mutex")?,
+                task: w.opt_string("task")?,
+                does: w.string("does")?,
+                mutex: w.opt_string("mutex")?,
                 nth: w.opt_u32("nth")?,
-                before: w.bool("before")?,
+                before: w.opt_bool("before")?.unwrap_or(false),
             })
         }
         _ => {
@@ -161,26 +105,26 @@ fn stop(v: &Value, path: &str) -> Result<Stop, LessonError> {
     let highlight = match o.get("highlight") {
         None => None,
         Some(h) => {
-            let h = Obj::new(h, &o.at("highlight"), &["task", "mutex"])?;
-            Some(HighlightSpec { task: h.opt_str("task")?, mutex: h.opt_str("mutex")? })
+            let h = obj(h, &o.at("highlight"), &["task", "mutex"])?;
+            Some(HighlightSpec { task: h.opt_string("task")?, mutex: h.opt_string("mutex")? })
         }
     };
     let question = match o.get("question") {
         None => None,
         Some(q) => {
-            let q = Obj::new(q, &o.at("question"), &["ask", "mutex", "task", "prompt", "choices", "answer", "why"])?;
+            let q = obj(q, &o.at("question"), &["ask", "mutex", "task", "prompt", "choices", "answer", "why"])?;
             Some(Question {
-                ask: q.str("ask")?,
-                mutex: q.opt_str("mutex")?,
-                task: q.opt_str("task")?,
-                prompt: q.opt_str("prompt")?,
-                choices: q.list("choices")?.to_vec(),
+                ask: q.string("ask")?,
+                mutex: q.opt_string("mutex")?,
+                task: q.opt_string("task")?,
+                prompt: q.opt_string("prompt")?,
+                choices: q.opt_list("choices")?.unwrap_or(&[]).to_vec(),
                 answer: q.get("answer").cloned(),
-                why: q.opt_str("why")?.unwrap_or_default(),
+                why: q.opt_string("why")?.unwrap_or_default(),
             })
         }
     };
-    Ok(Stop { at, text: o.str("text")?, highlight, question })
+    Ok(Stop { at, text: o.string("text")?, highlight, question })
 }
 
 fn text(path: &str, what: &str, s: &str, required: bool) -> Result<(), LessonError> {

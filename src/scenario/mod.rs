@@ -69,6 +69,7 @@
 //! locking it while it is held blocks the only thread, so the executor stalls).
 
 pub mod code;
+pub(crate) mod json;
 mod presets;
 pub mod program;
 mod read;
@@ -85,44 +86,38 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What a user configures: mutexes, and tasks made of steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// The title the page shows: 1 to [`MAX_TEXT`] characters, no control characters.
     pub name: String,
     /// What the scenario shows, for the page; may be empty (it is then left out of the
     /// JSON).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// The mutexes and cells the tasks share, named in the steps; a mutex's index here is
     /// its [`MutexId`](crate::exec::MutexId) in a run. At most 1,000, names unique.
-    #[serde(default)]
     pub mutexes: Vec<MutexSpec>,
     /// The tasks, from 1 to [`MAX_TASKS`]; a task's index here is its
     /// [`TaskId`](crate::exec::TaskId) in a run.
     pub tasks: Vec<TaskSpec>,
     /// Where a run stops if the tasks do not finish first.
-    #[serde(default)]
     pub limits: Limits,
 }
 
 /// One mutex (or cell) the tasks share.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MutexSpec {
     /// How the steps refer to it: unique in the scenario, 1 to [`MAX_TEXT`] characters,
     /// no control characters.
     pub name: String,
     /// What kind of lock it is (default: `async`).
-    #[serde(default)]
     pub kind: MutexKind,
     /// The value it holds when the run starts, any JSON up to 64 KiB (default `null`).
-    #[serde(default)]
     pub initial: Value,
 }
 
 /// What kind of lock protects a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum MutexKind {
     /// Our FIFO async [`Mutex`](crate::sync::Mutex).
@@ -136,29 +131,23 @@ pub enum MutexKind {
 }
 
 /// One task: a name, when it starts, how often it runs its steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TaskSpec {
     /// Shown in the task view, the timeline and the alerts: 1 to [`MAX_TEXT`]
     /// characters, no control characters; need not be unique.
     pub name: String,
     /// Virtual milliseconds before the task's first step (at most [`MAX_MS`]; default 0).
-    #[serde(default)]
     pub start_ms: u64,
     /// How many times the steps run (default 1, at most 1,000,000; 0 runs them never);
     /// ignored when `forever`.
-    #[serde(default = "one")]
     pub repeat: u32,
     /// Run the steps until the run's limits stop it (like the seeds' `loop {}`).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub forever: bool,
     /// What the task does, in order, on each repetition.
     pub steps: Vec<Step>,
 }
 
-fn one() -> u32 {
-    1
-}
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -171,8 +160,8 @@ fn value_name() -> String {
 /// Every `mutex` field names one of the scenario's [`mutexes`](Scenario::mutexes).
 /// Validation also follows which guards a task holds at each step: a step that needs a
 /// guard the task cannot hold there, or locks one it already holds, is refused.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", try_from = "read::RawStep")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
 pub enum Step {
     /// `mutex.lock().await`: waits in the mutex's FIFO queue, or, for a blocking mutex
     /// held by another task, stalls the executor. The guard is held until an
@@ -408,8 +397,8 @@ impl StepKind {
 ///
 /// A write that does not fit the value (incrementing a list, say) changes nothing and
 /// records a run-time error.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", try_from = "read::RawAction")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WriteAction {
     /// Replace the value.
     Set {
@@ -448,8 +437,8 @@ pub enum WriteAction {
 }
 
 /// When a `wait_until` / `broken_wait` is satisfied.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", try_from = "read::RawCondition")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Condition {
     /// A non-empty list, map or string, or any number or boolean (even `0` or `false`):
     /// anything but `null` and empty collections.
@@ -491,17 +480,14 @@ impl Condition {
 /// [`MAX_TRACE_TEXT_BYTES`] of recorded text and values, and when a task runs
 /// [`MAX_STEPS_WITHOUT_YIELD`] steps, or records or copies more than
 /// [`MAX_BYTES_WITHOUT_YIELD`] bytes, in one poll.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Limits {
     /// Work at most: every step a task executes (inside one poll or not, each round
     /// of a `repeat` or `forever` loop included) and every poll counts one. From 1 to
     /// 5,000,000 (default 200,000).
-    #[serde(default = "default_max_steps")]
     pub max_steps: u32,
     /// Virtual milliseconds at most: the run stops once time passes it. At most
     /// [`MAX_MS`] (default 600,000).
-    #[serde(default = "default_max_time")]
     pub max_time_ms: u64,
 }
 
@@ -518,6 +504,15 @@ impl Default for Limits {
     }
 }
 
+/// Read through a `serde_json::Value` field by field (as [`Scenario::from_json`] does,
+/// without validating): one reader, whatever the format.
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, D::Error> {
+        let value = Value::deserialize(d)?;
+        read::scenario(&value).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Scenario {
     /// Parses and validates a scenario. Every error names its place, e.g.
     /// `tasks[2].steps[3]: unknown mutex "dbb"`. Never panics.
@@ -528,12 +523,8 @@ impl Scenario {
                 format!("the scenario is {} KiB; the limit is {} KiB", json.len() / 1024, MAX_JSON_BYTES / 1024),
             ));
         }
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            ScenarioError::new(path, e.into_inner().to_string())
-        })?;
+        let value: Value = serde_json::from_str(json).map_err(|e| ScenarioError::new("", e.to_string()))?;
+        let scenario = read::scenario(&value)?;
         scenario.validate()?;
         Ok(scenario)
     }

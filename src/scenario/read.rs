@@ -1,200 +1,185 @@
-//! Reading steps, writes and conditions from JSON. Each is a tagged object (`"op"`,
-//! `"kind"`) whose other fields depend on the tag; serde's derive for such enums buffers
-//! every object before it knows the tag, which put fifteen copies of its buffering
-//! deserializer (10 kB gzipped) into the page. Here each is read as one flat object of
-//! every field any variant has, then checked against its tag: a field the variant needs
-//! and lacks, or has and does not use, is an error that says so.
+//! Reading a scenario from JSON: the text is parsed into a `serde_json::Value`, then read
+//! field by field ([`json::Obj`](super::json)), each problem at its path in serde's words.
+//! Steps, writes and conditions are tagged objects (`"op"`, `"kind"`) whose other fields
+//! depend on the tag: each is read as one flat object of every field any variant has,
+//! then checked against its tag, so a field the variant needs and lacks, or has and does
+//! not use, is an error that says so.
 
-use super::{Condition, Step, StepKind as Op, WriteAction};
-use serde::Deserialize;
+use super::json::{expected, unknown_variant, Obj};
+use super::WriteAction;
+use super::{Condition, Limits, MutexKind, MutexSpec, Scenario, ScenarioError, Step, StepKind as Op, TaskSpec};
 use serde_json::Value;
 
-/// A step's `op`, by [`Op::NAMES`] (not a derive: the names are there already).
-fn op<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Op, D::Error> {
-    let name = String::deserialize(d)?;
-    Op::named(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, &Op::NAMES))
+/// Reads a whole scenario (not yet validated).
+pub(super) fn scenario(v: &Value) -> Result<Scenario, ScenarioError> {
+    let o = Obj::new(v, "", "struct Scenario", &["name", "description", "mutexes", "tasks", "limits"])?;
+    let mutexes = match o.opt_list("mutexes")? {
+        None => Vec::new(),
+        Some(list) => {
+            list.iter().enumerate().map(|(i, m)| mutex(m, &format!("mutexes[{i}]"))).collect::<Result<_, _>>()?
+        }
+    };
+    let tasks = o.opt_list("tasks")?.ok_or_else(|| o.missing("tasks"))?;
+    Ok(Scenario {
+        name: o.string("name")?,
+        description: o.opt_string("description")?.unwrap_or_default(),
+        mutexes,
+        tasks: tasks.iter().enumerate().map(|(i, t)| task(t, &format!("tasks[{i}]"))).collect::<Result<_, _>>()?,
+        limits: match o.get("limits") {
+            None => Limits::default(),
+            Some(l) => limits(l, "limits")?,
+        },
+    })
 }
 
-/// The fields a variant takes, for the error about one it does not: "expected `mutex`",
-/// "expected `mutex` or `key`", "expected one of `a`, `b`, `c`".
-fn expected(fields: &[&str]) -> String {
-    match fields {
-        [] => "there are none".to_string(),
-        [one] => format!("expected `{one}`"),
-        [a, b] => format!("expected `{a}` or `{b}`"),
-        _ => format!("expected one of {}", fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")),
-    }
+fn mutex(v: &Value, path: &str) -> Result<MutexSpec, ScenarioError> {
+    let o = Obj::new(v, path, "struct MutexSpec", &["name", "kind", "initial"])?;
+    let kind = match o.opt_string("kind")?.as_deref() {
+        None | Some("async") => MutexKind::Async,
+        Some("watch") => MutexKind::Watch,
+        Some("blocking") => MutexKind::Blocking,
+        Some(other) => return Err(unknown_variant(o.at("kind"), other, &["async", "watch", "blocking"])),
+    };
+    Ok(MutexSpec { name: o.string("name")?, kind, initial: o.get("initial").cloned().unwrap_or(Value::Null) })
 }
 
-/// The error for a field present but not used by the variant.
-fn unused(present: &[(&'static str, bool)], uses: &[&str]) -> Result<(), String> {
-    match present.iter().find(|(name, here)| *here && !uses.contains(name)) {
-        Some((name, _)) => Err(format!("unknown field `{name}`, {}", expected(uses))),
+fn task(v: &Value, path: &str) -> Result<TaskSpec, ScenarioError> {
+    let o = Obj::new(v, path, "struct TaskSpec", &["name", "start_ms", "repeat", "forever", "steps"])?;
+    let steps = o.opt_list("steps")?.ok_or_else(|| o.missing("steps"))?;
+    Ok(TaskSpec {
+        name: o.string("name")?,
+        start_ms: o.opt_u64("start_ms")?.unwrap_or(0),
+        repeat: o.opt_u32("repeat")?.unwrap_or(1),
+        forever: o.opt_bool("forever")?.unwrap_or(false),
+        steps: step_list(steps, &o.at("steps"))?,
+    })
+}
+
+fn limits(v: &Value, path: &str) -> Result<Limits, ScenarioError> {
+    let o = Obj::new(v, path, "struct Limits", &["max_steps", "max_time_ms"])?;
+    let default = Limits::default();
+    Ok(Limits {
+        max_steps: o.opt_u32("max_steps")?.unwrap_or(default.max_steps),
+        max_time_ms: o.opt_u64("max_time_ms")?.unwrap_or(default.max_time_ms),
+    })
+}
+
+fn step_list(list: &[Value], path: &str) -> Result<Vec<Step>, ScenarioError> {
+    list.iter().enumerate().map(|(i, s)| step(s, &format!("{path}[{i}]"))).collect()
+}
+
+/// Every field any step has.
+const STEP_FIELDS: [&str; 11] =
+    ["op", "mutex", "action", "key", "name", "text", "ms", "times", "steps", "until", "take"];
+
+/// A field the variant needs, or the error at the step.
+fn need<T>(o: &Obj<'_>, value: Option<T>, name: &str) -> Result<T, ScenarioError> {
+    value.ok_or_else(|| o.missing(name))
+}
+
+/// The error for a field present but not used by the variant, at the thing's path.
+fn unused(o: &Obj<'_>, fields: &[&str], uses: &[&str]) -> Result<(), ScenarioError> {
+    match fields.iter().find(|f| o.has(f) && !uses.contains(f)) {
+        Some(name) => Err(ScenarioError::new(o.path.clone(), format!("unknown field `{name}`, {}", expected(uses)))),
         None => Ok(()),
     }
 }
 
-/// A field the variant needs.
-fn need<T>(value: Option<T>, name: &str) -> Result<T, String> {
-    value.ok_or_else(|| format!("missing field `{name}`"))
+fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
+    let o = Obj::new(v, path, "a step", &STEP_FIELDS)?;
+    let name = o.string("op")?;
+    let op = Op::named(&name).ok_or_else(|| unknown_variant(o.at("op"), &name, &Op::NAMES))?;
+    let uses: &[&str] = match op {
+        Op::Lock | Op::Unlock | Op::TryLock => &["mutex"],
+        Op::LockTimeout => &["mutex", "ms"],
+        Op::LockedWrite | Op::Write => &["mutex", "action"],
+        Op::Read => &["mutex", "key"],
+        Op::Dbg => &["name"],
+        Op::Print => &["text"],
+        Op::Sleep | Op::Busy => &["ms"],
+        Op::Yield => &[],
+        Op::Repeat => &["times", "steps"],
+        Op::WaitUntil | Op::BrokenWait => &["mutex", "until", "take"],
+    };
+    unused(&o, &STEP_FIELDS[1..], uses)?;
+    let mutex = || o.opt_string("mutex").and_then(|m| need(&o, m, "mutex"));
+    let action = || match o.get("action") {
+        Some(a) => self::action(a, &o.at("action")),
+        None => Err(o.missing("action")),
+    };
+    let until = || match o.get("until") {
+        Some(c) => condition(c, &o.at("until")),
+        None => Err(o.missing("until")),
+    };
+    let ms = || o.opt_u64("ms").and_then(|m| need(&o, m, "ms"));
+    let take = || o.opt_bool("take").map(|t| t.unwrap_or(false));
+    Ok(match op {
+        Op::Lock => Step::Lock { mutex: mutex()? },
+        Op::Unlock => Step::Unlock { mutex: mutex()? },
+        Op::TryLock => Step::TryLock { mutex: mutex()? },
+        Op::LockTimeout => Step::LockTimeout { mutex: mutex()?, ms: ms()? },
+        Op::LockedWrite => Step::LockedWrite { mutex: mutex()?, action: action()? },
+        Op::Write => Step::Write { mutex: mutex()?, action: action()? },
+        Op::Read => Step::Read { mutex: mutex()?, key: o.opt_string("key")? },
+        Op::Dbg => Step::Dbg { name: o.opt_string("name")?.unwrap_or_else(super::value_name) },
+        Op::Print => Step::Print { text: o.opt_string("text").and_then(|t| need(&o, t, "text"))? },
+        Op::Sleep => Step::Sleep { ms: ms()? },
+        Op::Busy => Step::Busy { ms: ms()? },
+        Op::Yield => Step::Yield,
+        Op::Repeat => Step::Repeat {
+            times: o.opt_u32("times").and_then(|t| need(&o, t, "times"))?,
+            steps: step_list(o.opt_list("steps").and_then(|s| need(&o, s, "steps"))?, &o.at("steps"))?,
+        },
+        Op::WaitUntil => Step::WaitUntil { mutex: mutex()?, until: until()?, take: take()? },
+        Op::BrokenWait => Step::BrokenWait { mutex: mutex()?, until: until()?, take: take()? },
+    })
 }
 
-/// A step as read: every field any step has.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawStep {
-    #[serde(deserialize_with = "op")]
-    op: Op,
-    mutex: Option<String>,
-    action: Option<WriteAction>,
-    key: Option<String>,
-    name: Option<String>,
-    text: Option<String>,
-    ms: Option<u64>,
-    times: Option<u32>,
-    steps: Option<Vec<Step>>,
-    until: Option<Condition>,
-    take: Option<bool>,
+/// The kinds of write, as `kind` names them.
+const ACTIONS: [&str; 6] = ["set", "increment", "set_now", "insert_now", "push", "read_plus"];
+
+fn action(v: &Value, path: &str) -> Result<WriteAction, ScenarioError> {
+    let o = Obj::new(v, path, "a write", &["kind", "value", "by", "key"])?;
+    let kind = o.string("kind")?;
+    let uses: &[&str] = match kind.as_str() {
+        "set" | "push" => &["value"],
+        "increment" | "read_plus" => &["by"],
+        "set_now" => &[],
+        "insert_now" => &["key"],
+        other => return Err(unknown_variant(o.at("kind"), other, &ACTIONS)),
+    };
+    unused(&o, &["value", "by", "key"], uses)?;
+    let value = || o.get("value").cloned().ok_or_else(|| o.missing("value"));
+    let by = || o.opt_i64("by").map(|b| b.unwrap_or(1));
+    Ok(match kind.as_str() {
+        "set" => WriteAction::Set { value: value()? },
+        "increment" => WriteAction::Increment { by: by()? },
+        "set_now" => WriteAction::SetNow,
+        "insert_now" => WriteAction::InsertNow { key: o.string("key")? },
+        "push" => WriteAction::Push { value: value()? },
+        _ => WriteAction::ReadPlus { by: by()? },
+    })
 }
 
-impl TryFrom<RawStep> for Step {
-    type Error = String;
-
-    fn try_from(r: RawStep) -> Result<Step, String> {
-        let present = [
-            ("mutex", r.mutex.is_some()),
-            ("action", r.action.is_some()),
-            ("key", r.key.is_some()),
-            ("name", r.name.is_some()),
-            ("text", r.text.is_some()),
-            ("ms", r.ms.is_some()),
-            ("times", r.times.is_some()),
-            ("steps", r.steps.is_some()),
-            ("until", r.until.is_some()),
-            ("take", r.take.is_some()),
-        ];
-        let uses: &[&str] = match r.op {
-            Op::Lock | Op::Unlock | Op::TryLock => &["mutex"],
-            Op::LockTimeout => &["mutex", "ms"],
-            Op::LockedWrite | Op::Write => &["mutex", "action"],
-            Op::Read => &["mutex", "key"],
-            Op::Dbg => &["name"],
-            Op::Print => &["text"],
-            Op::Sleep | Op::Busy => &["ms"],
-            Op::Yield => &[],
-            Op::Repeat => &["times", "steps"],
-            Op::WaitUntil | Op::BrokenWait => &["mutex", "until", "take"],
-        };
-        unused(&present, uses)?;
-        Ok(match r.op {
-            Op::Lock => Step::Lock { mutex: need(r.mutex, "mutex")? },
-            Op::Unlock => Step::Unlock { mutex: need(r.mutex, "mutex")? },
-            Op::TryLock => Step::TryLock { mutex: need(r.mutex, "mutex")? },
-            Op::LockTimeout => Step::LockTimeout { mutex: need(r.mutex, "mutex")?, ms: need(r.ms, "ms")? },
-            Op::LockedWrite => Step::LockedWrite { mutex: need(r.mutex, "mutex")?, action: need(r.action, "action")? },
-            Op::Write => Step::Write { mutex: need(r.mutex, "mutex")?, action: need(r.action, "action")? },
-            Op::Read => Step::Read { mutex: need(r.mutex, "mutex")?, key: r.key },
-            Op::Dbg => Step::Dbg { name: r.name.unwrap_or_else(super::value_name) },
-            Op::Print => Step::Print { text: need(r.text, "text")? },
-            Op::Sleep => Step::Sleep { ms: need(r.ms, "ms")? },
-            Op::Busy => Step::Busy { ms: need(r.ms, "ms")? },
-            Op::Yield => Step::Yield,
-            Op::Repeat => Step::Repeat { times: need(r.times, "times")?, steps: need(r.steps, "steps")? },
-            Op::WaitUntil => Step::WaitUntil {
-                mutex: need(r.mutex, "mutex")?,
-                until: need(r.until, "until")?,
-                take: r.take.unwrap_or(false),
+fn condition(v: &Value, path: &str) -> Result<Condition, ScenarioError> {
+    let o = Obj::new(v, path, "a condition", &["kind", "value"])?;
+    let kind = o.string("kind")?;
+    let uses: &[&str] = match kind.as_str() {
+        "non_empty" => &[],
+        "at_least" | "equals" => &["value"],
+        other => return Err(unknown_variant(o.at("kind"), other, &["non_empty", "at_least", "equals"])),
+    };
+    unused(&o, &["value"], uses)?;
+    let value = o.get("value").cloned();
+    Ok(match kind.as_str() {
+        "non_empty" => Condition::NonEmpty,
+        "at_least" => match value {
+            None => return Err(o.missing("value")),
+            Some(v) => match v.as_i64() {
+                Some(value) => Condition::AtLeast { value },
+                None => return Err(ScenarioError::new(o.path.clone(), format!("invalid type: {v}, expected i64"))),
             },
-            Op::BrokenWait => Step::BrokenWait {
-                mutex: need(r.mutex, "mutex")?,
-                until: need(r.until, "until")?,
-                take: r.take.unwrap_or(false),
-            },
-        })
-    }
-}
-
-/// The `kind` of a write.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum ActionKind {
-    Set,
-    Increment,
-    SetNow,
-    InsertNow,
-    Push,
-    ReadPlus,
-}
-
-/// A write as read: every field any write has.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawAction {
-    kind: ActionKind,
-    value: Option<Value>,
-    by: Option<i64>,
-    key: Option<String>,
-}
-
-impl TryFrom<RawAction> for WriteAction {
-    type Error = String;
-
-    fn try_from(r: RawAction) -> Result<WriteAction, String> {
-        let present = [("value", r.value.is_some()), ("by", r.by.is_some()), ("key", r.key.is_some())];
-        let uses: &[&str] = match r.kind {
-            ActionKind::Set | ActionKind::Push => &["value"],
-            ActionKind::Increment | ActionKind::ReadPlus => &["by"],
-            ActionKind::SetNow => &[],
-            ActionKind::InsertNow => &["key"],
-        };
-        unused(&present, uses)?;
-        Ok(match r.kind {
-            ActionKind::Set => WriteAction::Set { value: need(r.value, "value")? },
-            ActionKind::Increment => WriteAction::Increment { by: r.by.unwrap_or(1) },
-            ActionKind::SetNow => WriteAction::SetNow,
-            ActionKind::InsertNow => WriteAction::InsertNow { key: need(r.key, "key")? },
-            ActionKind::Push => WriteAction::Push { value: need(r.value, "value")? },
-            ActionKind::ReadPlus => WriteAction::ReadPlus { by: r.by.unwrap_or(1) },
-        })
-    }
-}
-
-/// The `kind` of a condition.
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum ConditionKind {
-    NonEmpty,
-    AtLeast,
-    Equals,
-}
-
-/// A condition as read: its kind and value.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawCondition {
-    kind: ConditionKind,
-    value: Option<Value>,
-}
-
-impl TryFrom<RawCondition> for Condition {
-    type Error = String;
-
-    fn try_from(r: RawCondition) -> Result<Condition, String> {
-        let uses: &[&str] = match r.kind {
-            ConditionKind::NonEmpty => &[],
-            ConditionKind::AtLeast | ConditionKind::Equals => &["value"],
-        };
-        unused(&[("value", r.value.is_some())], uses)?;
-        Ok(match r.kind {
-            ConditionKind::NonEmpty => Condition::NonEmpty,
-            ConditionKind::AtLeast => {
-                let value = need(r.value, "value")?;
-                match value.as_i64() {
-                    Some(value) => Condition::AtLeast { value },
-                    None => return Err(format!("invalid type: {value}, expected i64")),
-                }
-            }
-            ConditionKind::Equals => Condition::Equals { value: need(r.value, "value")? },
-        })
-    }
+        },
+        _ => Condition::Equals { value: value.ok_or_else(|| o.missing("value"))? },
+    })
 }
