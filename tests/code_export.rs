@@ -52,6 +52,44 @@ fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
     }
 }
 
+/// Shapes that once made programs that did not compile (found in review): a loop that
+/// lets an outer guard go and takes it again, integers too big for `json!`'s `i32`, a
+/// `dbg` after the loop that read, a mutex called `drop`, a name with a direction override
+/// and a description with a bare CR.
+fn awkward() -> Vec<Scenario> {
+    let t = |steps: &str| format!(r#"{{"name":"t","steps":{steps}}}"#);
+    let cases = [
+        format!(
+            r#"{{"name":"relock","mutexes":[{{"name":"m","initial":0}}],"tasks":[{}]}}"#,
+            t(r#"[{"op":"lock","mutex":"m"},{"op":"repeat","times":2,"steps":[{"op":"unlock","mutex":"m"},
+               {"op":"lock","mutex":"m"}]},{"op":"write","mutex":"m","action":{"kind":"increment"}},
+               {"op":"unlock","mutex":"m"}]"#)
+        ),
+        format!(
+            r#"{{"name":"big","mutexes":[{{"name":"n"}},{{"name":"w","kind":"watch","initial":5000000000}}],"tasks":[{}]}}"#,
+            t(r#"[{"op":"locked_write","mutex":"n","action":{"kind":"set","value":3000000000}},
+               {"op":"locked_write","mutex":"n","action":{"kind":"push","value":18446744073709551615}},
+               {"op":"wait_until","mutex":"w","until":{"kind":"equals","value":5000000000}}]"#)
+        ),
+        format!(
+            r#"{{"name":"dbg after","mutexes":[{{"name":"n","initial":[]}}],"tasks":[{}]}}"#,
+            t(r#"[{"op":"repeat","times":3,"steps":[{"op":"lock","mutex":"n"},{"op":"read","mutex":"n"},
+               {"op":"unlock","mutex":"n"}]},{"op":"dbg","name":"n"},
+               {"op":"locked_write","mutex":"n","action":{"kind":"read_plus","by":1}}]"#)
+        ),
+        format!(
+            r#"{{"name":"drop","mutexes":[{{"name":"drop","initial":0}}],"tasks":[{}]}}"#,
+            t(r#"[{"op":"lock","mutex":"drop"},{"op":"unlock","mutex":"drop"}]"#)
+        ),
+        format!(
+            r#"{{"name":"evil \u202e name","description":"one\rtwo","mutexes":[{{"name":"m","initial":null}}],
+                "tasks":[{}]}}"#,
+            t(r#"[{"op":"locked_write","mutex":"m","action":{"kind":"set","value":null}}]"#)
+        ),
+    ];
+    cases.iter().map(|json| Scenario::from_json(json).unwrap_or_else(|e| panic!("{e}: {json}"))).collect()
+}
+
 /// Some generated scenarios, drawn with a fixed seed: every step kind and mutex kind.
 fn generated(n: usize) -> Vec<Scenario> {
     let mut runner = TestRunner::deterministic();
@@ -72,6 +110,7 @@ fn every_preset_and_generated_scenarios_compile_against_tokio() {
     }
     assert!(kinds.iter().all(|&k| k), "a step kind is missing from the generated scenarios: {kinds:?}");
     programs.extend(scenarios.iter().enumerate().map(|(i, s)| (format!("generated_{i}"), to_rust(s))));
+    programs.extend(awkward().iter().enumerate().map(|(i, s)| (format!("awkward_{i}"), to_rust(s))));
     if let Err(errors) = cargo_check(&programs) {
         panic!("exported programs do not compile (see target/export-check/src/bin/):\n{errors}");
     }
@@ -114,6 +153,7 @@ fn every_preset_and_generated_scenarios_compile_against_tokio() {
 fn the_line_map_puts_every_step_on_its_line() {
     let mut scenarios: Vec<Scenario> = presets().into_iter().map(|p| p.scenario).collect();
     scenarios.extend(generated(40));
+    scenarios.extend(awkward());
     for s in &scenarios {
         let program = to_rust(s);
         let lines: Vec<&str> = program.text.lines().collect();

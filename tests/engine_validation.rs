@@ -17,6 +17,17 @@ fn a_good_scenario_passes() {
 }
 
 #[test]
+fn a_null_value_reads_back() {
+    // `to_json` writes a `set` or `push` of `null` as `"value": null`: that is a value, not
+    // a missing one.
+    let json = r#"{"name":"x","mutexes":[{"name":"m","kind":"watch"}],"tasks":[{"name":"t","steps":[
+        {"op":"locked_write","mutex":"m","action":{"kind":"set","value":null}},
+        {"op":"wait_until","mutex":"m","until":{"kind":"equals","value":null}}]}]}"#;
+    let s = Scenario::from_json(json).unwrap();
+    assert_eq!(Scenario::from_json(&s.to_json()), Ok(s));
+}
+
+#[test]
 fn each_kind_of_bad_input_names_its_place() {
     let cases: &[(&str, &str)] = &[
         (

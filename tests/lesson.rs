@@ -172,6 +172,13 @@ fn a_stale_record_is_made_to_fit() {
     assert_eq!(t.stop, p.stops.len() - 1);
     assert_eq!(t.phase, Phase::Travelling);
     assert_eq!(t.answers, vec![None; p.stops.len()], "an answer to no choice is dropped");
+    // A record's own "right" is not trusted: it is this lesson's answer that decides.
+    let wrong = (p.stops[0].question.as_ref().unwrap().answer + 1) % 2;
+    let claims: Tour = serde_json::from_str(&format!(
+        r#"{{"stop": 0, "phase": "at_stop", "answers": [{{"chosen": {wrong}, "right": true}}, null, null]}}"#
+    ))
+    .unwrap();
+    assert_eq!(claims.resumed(&p).answers[0].map(|a| a.right), Some(false));
 }
 
 proptest! {

@@ -77,6 +77,9 @@ async fn a_lesson_plays_to_each_stop_asks_and_explains() {
     assert!(text(&root, "[data-testid=question] legend").contains("Who acquires db next?"));
     press(" ").await; // play: refused while a question waits
     assert_eq!((phase(&root), step(&root)), ("Asking".to_string(), 2));
+    press("ArrowRight").await; // and no peeking ahead by stepping or seeking
+    press("End").await;
+    assert_eq!((phase(&root), step(&root)), ("Asking".to_string(), 2));
     // A wrong answer (key 1 = reader): it says so, and why.
     press("1").await;
     assert_eq!(phase(&root), "AtStop");

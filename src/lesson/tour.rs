@@ -68,9 +68,10 @@ impl Tour {
     pub fn resumed(mut self, p: &Prepared) -> Tour {
         self.answers.resize(p.stops.len(), None);
         for (a, s) in self.answers.iter_mut().zip(&p.stops) {
-            let fits = s.question.as_ref().map(|q| q.choices.len());
-            if a.is_some_and(|a| fits.is_none_or(|n| a.chosen >= n)) {
-                *a = None;
+            match (a.as_mut(), &s.question) {
+                // Right or wrong by this lesson's answer, not the record's word for it.
+                (Some(ans), Some(q)) if ans.chosen < q.choices.len() => ans.right = ans.chosen == q.answer,
+                _ => *a = None,
             }
         }
         if self.phase == Phase::Done && !p.stops.is_empty() {
@@ -157,7 +158,8 @@ impl Tour {
         (right, p.stops.iter().filter(|s| s.question.is_some()).count())
     }
 
-    /// Whether every question has an answer and the last stop was passed.
+    /// Whether the last stop was passed (questions skipped by going to a later stop count
+    /// as not right).
     pub fn complete(&self) -> bool {
         self.phase == Phase::Done
     }

@@ -167,6 +167,7 @@ const RESERVED: &[&str] = &[
     "Poll",
     "tokio",
     "serde_json",
+    "drop",
 ];
 
 /// A Rust identifier for a name: `outbox (wake on write)` → `outbox_wake_on_write`.
@@ -197,6 +198,14 @@ fn ident(name: &str, taken: &mut Vec<String>) -> String {
     id
 }
 
+/// `s` as comment text: control characters and the direction overrides rustc refuses in
+/// comments become spaces.
+fn comment_safe(s: &str) -> String {
+    let bidi =
+        |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}');
+    s.chars().map(|c| if c.is_control() || bidi(c) { ' ' } else { c }).collect()
+}
+
 /// `s` as a Rust string literal.
 fn rust_str(s: &str) -> String {
     // Rust's `Debug` of a `str` is valid literal syntax (`\u{1f}` escapes and all).
@@ -217,6 +226,9 @@ fn json_lit(v: &Value) -> String {
             let fields: Vec<String> = o.iter().map(|(k, v)| format!("{}: {}", rust_str(k), json_lit(v))).collect();
             format!("{{{}}}", fields.join(", "))
         }
+        // `json!` types a bare integer literal as `i32`: a bigger one needs its suffix.
+        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_err()) => format!("{n}_i64"),
+        Value::Number(n) if n.is_u64() && n.as_i64().is_none() => format!("{n}_u64"),
         other => other.to_string(),
     }
 }
@@ -307,9 +319,9 @@ pub fn to_rust(s: &Scenario) -> RustProgram {
     main_body(&mut body, s);
     let Writer { out: main, lines: body_lines, needs, .. } = body;
     let mut head = String::new();
-    let _ = writeln!(head, "//! {}", s.name.replace('\n', " "));
-    for l in s.description.lines().filter(|l| !l.trim().is_empty()) {
-        let _ = writeln!(head, "//! {l}");
+    let _ = writeln!(head, "//! {}", comment_safe(&s.name));
+    for l in s.description.split(['\n', '\r']).filter(|l| !l.trim().is_empty()) {
+        let _ = writeln!(head, "//! {}", comment_safe(l));
     }
     head.push_str("//!\n//! Written by Mutex Playground from the scenario: the same tasks and steps, on tokio.\n");
     let mut uses = vec!["std::sync::Arc", "std::time::Duration"];
@@ -590,17 +602,28 @@ fn used_mutexes(t: &TaskSpec, m: &Mutexes<'_>) -> Vec<String> {
 fn task_body(w: &mut Writer<'_>, t: &TaskSpec, tasks: &[usize], indent: usize) {
     // One guard name when the task only ever locks one mutex, as the seeds write it.
     let guard_names = used_mutexes(t, w.m).len() <= 1;
-    let mut ctx = Ctx { guards: Vec::new(), single: guard_names, reg: Reg::Unit, writes: false, unused: false };
-    // `value` needs a first definition if something uses it before anything is read.
-    let (mut read, mut used_first) = (false, false);
-    walk(&t.steps, &mut |st| match st {
-        Step::Read { .. } | Step::WaitUntil { take: true, .. } | Step::BrokenWait { take: true, .. } => read = true,
-        Step::Dbg { .. }
-        | Step::Write { action: WriteAction::ReadPlus { .. }, .. }
-        | Step::LockedWrite { action: WriteAction::ReadPlus { .. }, .. } => used_first |= !read,
-        _ => {}
+    let mut ctx = Ctx {
+        guards: Vec::new(),
+        outer_dropped: Vec::new(),
+        loop_outer: Vec::new(),
+        single: guard_names,
+        reg: Reg::Unit,
+        writes: false,
+        unused: false,
+    };
+    // `value` needs a definition in the task's scope wherever something uses it outside
+    // the scope of a read (before any, or after the loop that read it).
+    let mut uses_register = false;
+    walk(&t.steps, &mut |st| {
+        uses_register |= matches!(
+            st,
+            Step::Dbg { .. }
+                | Step::Write { action: WriteAction::ReadPlus { .. }, .. }
+                | Step::LockedWrite { action: WriteAction::ReadPlus { .. }, .. }
+        )
     });
-    if used_first {
+    let needs_unit = uses_register && !first_use_is_read(&t.steps);
+    if needs_unit {
         w.line(indent, "let value = (); // what the task last read (dbg prints it)");
     }
     if t.start_ms > 0 {
@@ -626,6 +649,11 @@ fn task_body(w: &mut Writer<'_>, t: &TaskSpec, tasks: &[usize], indent: usize) {
 struct Ctx {
     /// The guards held now: the mutex's name and how.
     guards: Vec<(String, Held)>,
+    /// The guards a loop dropped that were taken outside it: taking one again in the loop
+    /// assigns to the outer variable (a new `let` would leave it moved).
+    outer_dropped: Vec<String>,
+    /// The guards held when the innermost loop began.
+    loop_outer: Vec<String>,
     single: bool,
     /// What `value` (the task's register) holds now.
     reg: Reg,
@@ -689,16 +717,46 @@ fn steps(w: &mut Writer<'_>, list: &[Step], parents: &[String], indent: usize, c
         for p in &paths {
             w.mark(p.clone());
         }
-        // A guard is `mut` only if something writes through it before it goes, and `_`
-        // if nothing uses it again (it is held to the end of its scope).
+        // A guard is `mut` if something writes through it before it goes, or a loop lets
+        // it go and takes it again (then assigned to); `_` if nothing uses it again.
         (ctx.writes, ctx.unused) = match st {
             Step::Lock { mutex } | Step::TryLock { mutex } | Step::LockTimeout { mutex, .. } => {
-                (writes_before_unlock(&list[j + 1..], mutex), !used_again(&list[j + 1..], mutex))
+                let rest = &list[j + 1..];
+                (writes_before_unlock(rest, mutex) || relocked_in_loop(rest, mutex), !used_again(rest, mutex))
             }
             _ => (false, false),
         };
         step(w, st, &paths, indent, ctx);
     }
+}
+
+/// Whether the task's register is always defined where it is used: every `dbg` or
+/// `read_plus` comes after a read in the same scope or an enclosing one (not inside a
+/// loop that has ended).
+fn first_use_is_read(list: &[Step]) -> bool {
+    fn go(list: &[Step], mut read: bool) -> Option<bool> {
+        for st in list {
+            match st {
+                Step::Read { .. } | Step::WaitUntil { take: true, .. } | Step::BrokenWait { take: true, .. } => {
+                    read = true
+                }
+                Step::Dbg { .. }
+                | Step::Write { action: WriteAction::ReadPlus { .. }, .. }
+                | Step::LockedWrite { action: WriteAction::ReadPlus { .. }, .. }
+                    if !read =>
+                {
+                    return None
+                }
+                // What a loop reads stays in the loop.
+                Step::Repeat { steps, .. } => {
+                    go(steps, read)?;
+                }
+                _ => {}
+            }
+        }
+        Some(read)
+    }
+    go(list, false).is_some()
 }
 
 /// Whether `rest` uses the guard of `mutex` (reads, writes or drops it).
@@ -709,6 +767,25 @@ fn used_again(rest: &[Step], mutex: &str) -> bool {
             if m == mutex)
     });
     used
+}
+
+/// Whether a loop in `rest`, before the guard of `mutex` is dropped here, drops it and
+/// takes it again.
+fn relocked_in_loop(rest: &[Step], mutex: &str) -> bool {
+    for st in rest {
+        match st {
+            Step::Unlock { mutex: m } if m == mutex => return false,
+            Step::Repeat { steps, .. } => {
+                let mut drops = false;
+                walk(steps, &mut |s| drops |= matches!(s, Step::Unlock { mutex: m } if m == mutex));
+                if drops {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether `rest` writes through the guard of `mutex` before it drops it.
@@ -738,11 +815,21 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         Step::Lock { mutex } => {
             let g = ctx.guard(m, mutex);
             let e = lock_expr(w, mutex);
-            w.line(indent, &format!("{} = {e};", ctx.binding(&g)));
+            match ctx.outer_dropped.iter().position(|n| n == mutex) {
+                Some(k) => {
+                    // Taken again in the loop that let the outer guard go: the same variable.
+                    ctx.outer_dropped.remove(k);
+                    w.line(indent, &format!("{g} = {e};"));
+                }
+                None => w.line(indent, &format!("{} = {e};", ctx.binding(&g))),
+            }
             ctx.guards.push((mutex.clone(), Held::Plain));
         }
         Step::Unlock { mutex } => {
             let g = ctx.guard(m, mutex);
+            if ctx.loop_outer.contains(mutex) {
+                ctx.outer_dropped.push(mutex.clone());
+            }
             w.line(indent, &format!("drop({g});"));
             if let Some(k) = ctx.guards.iter().rposition(|(n, _)| n == mutex) {
                 ctx.guards.remove(k);
@@ -817,10 +904,14 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         Step::Yield => w.line(indent, "tokio::task::yield_now().await;"),
         Step::Repeat { times, steps: body } => {
             w.line(indent, &format!("for _ in 0..{times} {{"));
-            // The body is a scope: what it holds and reads stays in it.
-            let (held, reg) = (ctx.guards.len(), ctx.reg);
+            // The body is a scope: what it holds and reads stays in it. (Validation makes it
+            // hold the same guards at its end as at its start.)
+            let (held, reg) = (ctx.guards.clone(), ctx.reg);
+            let outer: Vec<String> = ctx.guards.iter().map(|(n, _)| n.clone()).collect();
+            let saved = std::mem::replace(&mut ctx.loop_outer, outer);
             steps(w, body, paths, indent + 1, ctx);
-            ctx.guards.truncate(held);
+            ctx.loop_outer = saved;
+            ctx.guards = held;
             ctx.reg = reg;
             w.line(indent, "}");
         }

@@ -73,6 +73,11 @@ impl<'a> Obj<'a> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
+    /// Field `key` as it is, `null` included (for a value that may be `null`).
+    pub(crate) fn get_raw(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key)
+    }
+
     /// Whether field `key` is there (even as `null`).
     pub(crate) fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)

@@ -149,7 +149,8 @@ fn action(v: &Value, path: &str) -> Result<WriteAction, ScenarioError> {
         other => return Err(unknown_variant(o.at("kind"), other, &ACTIONS)),
     };
     unused(&o, &["value", "by", "key"], uses)?;
-    let value = || o.get("value").cloned().ok_or_else(|| o.missing("value"));
+    // A value may be `null` (what `to_json` writes for it).
+    let value = || o.get_raw("value").cloned().ok_or_else(|| o.missing("value"));
     let by = || o.opt_i64("by").map(|b| b.unwrap_or(1));
     Ok(match kind.as_str() {
         "set" => WriteAction::Set { value: value()? },
@@ -170,7 +171,7 @@ fn condition(v: &Value, path: &str) -> Result<Condition, ScenarioError> {
         other => return Err(unknown_variant(o.at("kind"), other, &["non_empty", "at_least", "equals"])),
     };
     unused(&o, &["value"], uses)?;
-    let value = o.get("value").cloned();
+    let value = o.get_raw("value").cloned();
     Ok(match kind.as_str() {
         "non_empty" => Condition::NonEmpty,
         "at_least" => match value {

@@ -36,7 +36,7 @@ pub fn app() -> Html {
     use_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone(), || Action::ExploreSlice);
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
-    use_lesson_progress(model.lesson.as_ref().map(|l| (l.id().to_string(), l.tour.clone())));
+    use_lesson_progress(model.lesson.as_ref().map(|l| (l.key.clone(), l.tour.clone())));
     use_embed_api(&model, dispatch.clone());
     // The link to what is on screen, made once a render: the address, the embed's way out
     // and the Share panel all show it.

@@ -143,7 +143,9 @@ pub fn code_view(props: &CodeProps) -> Html {
                 { "Rust program" }
                 <span class="count">{ "each task's chip marks its line; click a line to go to it" }</span>
             </h2>
-            <div class="code-view" role="list">
+            // Focusable, so a keyboard can scroll it (the lines themselves are not tab stops:
+            // the seek bar, the timeline and the log seek from the keyboard).
+            <div class="code-view" role="list" tabindex="0" aria-label="Program lines">
                 { for program.text.lines().take(MAX_LINES).enumerate().map(|(i, text)| {
                     let n = i as u32 + 1;
                     let here = &at[n as usize];

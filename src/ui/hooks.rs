@@ -13,13 +13,13 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-/// Keeps the learner's place and answers in the open lesson, in this browser, whenever
-/// they change (a browser that refuses storage just forgets).
+/// Keeps the learner's place and answers in the open lesson (under its storage key), in
+/// this browser, whenever they change (a browser that refuses storage just forgets).
 #[hook]
 pub fn use_lesson_progress(lesson: Option<(String, crate::lesson::Tour)>) {
     use_effect_with(lesson, |lesson| {
-        if let Some((id, tour)) = lesson {
-            let _ = super::storage::set(&super::state::progress_key(id), tour);
+        if let Some((key, tour)) = lesson {
+            let _ = super::storage::set(key, tour);
         }
     });
 }

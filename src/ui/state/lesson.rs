@@ -11,6 +11,18 @@ pub fn progress_key(id: &str) -> String {
     format!("mutex-playground/lesson/{id}")
 }
 
+/// Where this browser keeps the progress in `lesson`: by id for a bundled lesson; by id and
+/// a hash of its content for another (a stranger's lesson may reuse a bundled one's id).
+fn key_for(lesson: &Lesson, bundled: bool) -> String {
+    if bundled {
+        return progress_key(&lesson.id);
+    }
+    // FNV-1a of the lesson's JSON: stable across visits, which `DefaultHasher` is not.
+    let json = serde_json::to_string(lesson).unwrap_or_default();
+    let hash = json.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    progress_key(&format!("{}#{hash:016x}", lesson.id))
+}
+
 /// The lesson on screen.
 #[derive(Clone, PartialEq)]
 pub struct LessonState {
@@ -20,6 +32,8 @@ pub struct LessonState {
     pub tour: Tour,
     /// Whether it is a bundled lesson (links name it by id; others carry it whole).
     pub bundled: bool,
+    /// Where this browser keeps the learner's progress in it.
+    pub key: String,
 }
 
 impl LessonState {
@@ -62,7 +76,8 @@ impl Model {
             self.notice = Some(format!("The lesson \"{}\" could not be opened: its run differs.", lesson.id));
             return;
         }
-        let kept = crate::ui::storage::get::<Tour>(&progress_key(&prepared.lesson.id));
+        let key = key_for(&prepared.lesson, bundled);
+        let kept = crate::ui::storage::get::<Tour>(&key);
         let mut tour = kept.map_or_else(|| Tour::new(&prepared), |t| t.resumed(&prepared));
         if let Some(k) = stop {
             tour.go_to(&prepared, k.min(prepared.stops.len().saturating_sub(1)));
@@ -74,7 +89,7 @@ impl Model {
         } else if tour.complete() {
             self.step = prepared.stops.last().map_or(0, |s| s.step);
         }
-        self.lesson = Some(LessonState { prepared: Shared(Rc::new(prepared)), tour, bundled });
+        self.lesson = Some(LessonState { prepared: Shared(Rc::new(prepared)), tour, bundled, key });
     }
 
     /// The lesson's target for the playhead, if it is travelling.
@@ -98,6 +113,15 @@ impl Model {
             Some(t) if self.step <= t => to.min(t),
             Some(t) => t, // the person moved past it by hand: the stop is where it is
             None => to,
+        }
+    }
+
+    /// Where the playhead may go now: not past a stop whose question waits for its answer
+    /// (stepping or seeking there would show it).
+    pub(super) fn lesson_cap(&self, to: u32) -> u32 {
+        match &self.lesson {
+            Some(l) if l.tour.phase == Phase::Asking => to.min(l.prepared.stops[l.tour.stop].step),
+            _ => to,
         }
     }
 

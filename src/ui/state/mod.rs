@@ -526,7 +526,7 @@ impl Reducible for Model {
             }
             Action::StepForward => {
                 m.playing = false;
-                m.step = (m.step + 1).min(steps);
+                m.step = m.lesson_cap((m.step + 1).min(steps));
                 m.lesson_check_arrival();
             }
             Action::StepBack => {
@@ -535,7 +535,7 @@ impl Reducible for Model {
                 m.lesson_check_arrival();
             }
             Action::Seek(s) => {
-                let s = s.min(steps);
+                let s = m.lesson_cap(s.min(steps));
                 if s == m.step {
                     return self;
                 }
@@ -568,7 +568,7 @@ impl Reducible for Model {
             Action::Slower => m.speed = m.speed.saturating_sub(1),
             Action::ToEnd => {
                 m.playing = false;
-                m.step = steps;
+                m.step = m.lesson_cap(steps);
             }
             Action::ToStart => {
                 if m.step == 0 && !m.playing {
@@ -749,7 +749,7 @@ impl Reducible for Model {
             }
             Action::StepBy(by) => {
                 m.playing = false;
-                m.step = (i64::from(m.step) + by).clamp(0, i64::from(steps)) as u32;
+                m.step = m.lesson_cap(i64::from(m.step).saturating_add(by).clamp(0, i64::from(steps)) as u32);
                 m.lesson_check_arrival();
             }
             Action::CloseLesson => {
