@@ -66,7 +66,8 @@ fn awkward() -> Vec<Scenario> {
                {"op":"unlock","mutex":"m"}]"#)
         ),
         format!(
-            r#"{{"name":"big","mutexes":[{{"name":"n"}},{{"name":"w","kind":"watch","initial":5000000000}}],"tasks":[{}]}}"#,
+            r#"{{"name":"big","mutexes":[{{"name":"n"}},{{"name":"w","kind":"watch","initial":5000000000}}],
+                "tasks":[{}]}}"#,
             t(r#"[{"op":"locked_write","mutex":"n","action":{"kind":"set","value":3000000000}},
                {"op":"locked_write","mutex":"n","action":{"kind":"push","value":18446744073709551615}},
                {"op":"wait_until","mutex":"w","until":{"kind":"equals","value":5000000000}}]"#)
