@@ -24,7 +24,8 @@ fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
     std::fs::create_dir_all(&bin).unwrap();
     // Every program's dependencies are tokio's and serde_json's lines.
     let manifest = "[package]\nname = \"export-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-                    [workspace]\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n\
+                    [workspace]\n\n[dependencies]\n\
+                    tokio = { version = \"1\", features = [\"macros\", \"rt\", \"sync\", \"time\"] }\n\
                     serde_json = \"1\"\n";
     std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
     // The versions this project already has: nothing is fetched.

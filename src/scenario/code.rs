@@ -352,7 +352,10 @@ pub fn to_rust(s: &Scenario) -> RustProgram {
     let offset = head.lines().count() as u32;
     let mut lines: Vec<(String, u32)> = body_lines.into_iter().map(|(p, l)| (p, l + offset)).collect();
     lines.sort();
-    let mut dependencies = String::from("[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n");
+    // The features the program uses, no more: `full` would need crates (signals, parking_lot)
+    // a machine that built only this project may not have.
+    let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"sync\", \"time\"] }";
+    let mut dependencies = format!("[dependencies]\n{tokio}\n");
     if needs.json {
         dependencies.push_str("serde_json = \"1\"\n");
     }
