@@ -11,9 +11,11 @@ use std::hash::{Hash, Hasher};
 pub(crate) type Access = u64;
 
 /// Whether two steps, taken from the same state, commute: they touch no object in
-/// common, so either order reaches the same state.
+/// common, so either order reaches the same state. A step that moved the clock commutes
+/// with none: even a step that touches no lock reads the clock (a sleep's deadline, a
+/// task's start delay, a write of the time), so `MAX & 0 == 0` would wrongly let it.
 pub(crate) fn independent(a: Access, b: Access) -> bool {
-    a & b == 0
+    a & b == 0 && a != Access::MAX && b != Access::MAX
 }
 
 impl Simulation {
