@@ -26,7 +26,10 @@ fn step(root: &Element) -> u32 {
 
 #[wasm_bindgen_test]
 async fn the_chips_mark_each_tasks_line_and_a_click_seeks() {
+    // The view is windowed and scrolls itself to the marked lines: it needs its styles.
+    web_common::add_stylesheet();
     let root = web_common::mount_at("#preset=reader-writer&step=2").await;
+    web_common::settle().await;
     // The reader sleeps holding the guard; the writer is queued on its insert.
     let (reader, waits) = line_of(&root, 0);
     assert!(reader.contains("sleep(Duration::from_millis(1000))") && !waits, "{reader}");
@@ -36,6 +39,7 @@ async fn the_chips_mark_each_tasks_line_and_a_click_seeks() {
     assert_eq!(title, "writer: queued for db");
     // The chips move with the playhead: at step 4 the writer sleeps its 350 ms.
     web_common::seek(&root, 4).await;
+    web_common::settle().await;
     assert!(line_of(&root, 1).0.contains("sleep(Duration::from_millis(350))"));
     // A click on the writer's insert line goes to the next step a task stops there.
     let insert = all(&root, ".code-line")
@@ -44,8 +48,15 @@ async fn the_chips_mark_each_tasks_line_and_a_click_seeks() {
         .unwrap();
     insert.dyn_into::<web_sys::HtmlElement>().unwrap().click();
     yew::scheduler::flush().await;
+    web_common::settle().await;
     assert_eq!(step(&root), 6, "the writer queues on it again at step 6");
     assert!(line_of(&root, 1).1);
+    // Only the lines in view (and a few either side) exist, whatever the program's length.
+    let space = q(&root, ".code-space").get_attribute("style").unwrap();
+    let total: f64 = space.trim_start_matches("height:").trim_end_matches("px").parse().unwrap();
+    let drawn = all(&root, ".code-line").len();
+    assert!(total / 22.0 > 50.0, "a program of {} lines", total / 22.0);
+    assert!(drawn <= 420 / 22 + 2 * 8 + 1, "{drawn} lines drawn");
     root.remove();
 }
 
@@ -53,7 +64,9 @@ async fn the_chips_mark_each_tasks_line_and_a_click_seeks() {
 async fn an_embed_shows_the_program_only_when_asked() {
     let root = web_common::mount_at("#preset=counter&embed=1").await;
     assert!(all(&root, "[data-testid=code-view]").is_empty());
+    web_common::add_stylesheet();
     let root = web_common::mount_at("#preset=counter&embed=1&view=code&step=12").await;
+    web_common::settle().await;
     assert!(!all(&root, "[data-testid=code-view]").is_empty());
     // Ten tasks share the loop's lines: their chips are on them, a few counted.
     let lines = all(&root, ".code-line.here");

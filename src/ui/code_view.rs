@@ -1,7 +1,10 @@
 //! The scenario as a Rust program, with each task's current line marked by its chip (a
 //! queued task's chip says what it waits for). Clicking a line seeks to the next step at
 //! which a task stops there. The program is made once per scenario
-//! ([`scenario::code`](crate::scenario::code)); playback only moves the chips.
+//! ([`scenario::code`](crate::scenario::code)); playback only moves the chips. Like the
+//! log, the view is windowed (only the lines in view exist, so a program of any length
+//! costs a frame the same) and keeps the first marked line in view, from the scroll offset
+//! `onscroll` last reported: playback never reads the layout back.
 
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
 use super::state::{Action, RunRef};
@@ -19,13 +22,17 @@ pub struct CodeProps {
     pub step: u32,
     /// The reducer's dispatcher (a click on a line seeks).
     pub dispatch: Callback<Action>,
+    /// The view's height at most, in CSS px.
+    #[prop_or(420.0)]
+    pub height: f64,
 }
 
 /// The most chips drawn on one line; the others are counted.
 const CHIPS_PER_LINE: usize = 6;
-/// The most lines drawn (each frame of playback redraws the marks): a longer program is
-/// cut there, and the export has it whole.
-const MAX_LINES: usize = 600;
+/// A line's height (CSS px; the stylesheet's `.code-line` agrees).
+const ROW: f64 = 22.0;
+/// Lines drawn beyond each edge of the view, so a quick scroll shows no gap.
+const OVERSCAN: usize = 8;
 
 const KEYWORDS: [&str; 22] = [
     "async", "await", "drop", "else", "fn", "for", "if", "impl", "in", "let", "loop", "match", "move", "mut", "return",
@@ -137,6 +144,36 @@ pub fn code_view(props: &CodeProps) -> Html {
         }
     };
     let seek_to_line = Rc::new(seek_to_line);
+    let lines: Vec<&str> = program.text.lines().collect();
+    let total = lines.len() as f64 * ROW;
+    let height = props.height.min(total + 2.0);
+    let scroll = use_state(|| 0.0f64);
+    let node = use_node_ref();
+    // Keep the first marked line in view when it moves out of it.
+    let first_marked = at.iter().position(|l| !l.is_empty());
+    {
+        let (node, view_top) = (node.clone(), *scroll);
+        use_effect_with((props.run.clone(), first_marked), move |(_, line)| {
+            if let (Some(n), Some(el)) = (*line, node.cast::<web_sys::Element>()) {
+                let top = (n as f64 - 1.0) * ROW;
+                if top < view_top || top + ROW > view_top + height {
+                    el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                scroll.set(el.scroll_top() as f64);
+            }
+        })
+    };
+    let first = ((*scroll / ROW) as usize).saturating_sub(OVERSCAN);
+    let last = (((*scroll + height) / ROW) as usize + OVERSCAN).min(lines.len());
+    let first = first.min(last);
     html! {
         <section class="code-panel" aria-label="The scenario as a Rust program" data-testid="code-view">
             <h2>
@@ -145,8 +182,11 @@ pub fn code_view(props: &CodeProps) -> Html {
             </h2>
             // Focusable, so a keyboard can scroll it (the lines themselves are not tab stops:
             // the seek bar, the timeline and the log seek from the keyboard).
-            <div class="code-view" role="list" tabindex="0" aria-label="Program lines">
-                { for program.text.lines().take(MAX_LINES).enumerate().map(|(i, text)| {
+            <div class="code-view" role="list" tabindex="0" aria-label="Program lines" ref={node} {onscroll}
+                 style={format!("height:{height}px")}>
+              <div class="code-space" style={format!("height:{total}px")}>
+                { for (first..last).map(|i| {
+                    let text = lines[i];
                     let n = i as u32 + 1;
                     let here = &at[n as usize];
                     let onclick = {
@@ -163,7 +203,7 @@ pub fn code_view(props: &CodeProps) -> Html {
                         .join(", ");
                     html! {
                         <div key={i} role="listitem" class={classes!("code-line", (!here.is_empty()).then_some("here"))}
-                             data-line={n.to_string()} {onclick}
+                             data-line={n.to_string()} {onclick} style={format!("top:{}px", i as f64 * ROW)}
                              aria-label={(!here.is_empty()).then(|| format!("line {n}: {described}"))}>
                             <span class="code-no" aria-hidden="true">{ n }</span>
                             <span class="code-marks">
@@ -190,11 +230,8 @@ pub fn code_view(props: &CodeProps) -> Html {
                         </div>
                     }
                 }) }
+              </div>
             </div>
-            if at.len() > MAX_LINES + 1 {
-                <p class="muted">{ format!("The first {MAX_LINES} of {} lines: the export (Share / save) has them all.",
-                                           at.len() - 1) }</p>
-            }
         </section>
     }
 }

@@ -139,7 +139,8 @@ pub fn stage(props: &StageProps) -> Html {
                 </div>
             </section>
             if !props.embed || props.code {
-                <CodeView run={run.clone()} {step} dispatch={d.clone()} />
+                <CodeView run={run.clone()} {step} dispatch={d.clone()}
+                          height={if props.embed { 220.0 } else { 420.0 }} />
             }
             <div class="pair">
                 { task_list(run, &snap) }
