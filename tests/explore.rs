@@ -337,7 +337,7 @@ fn hostile_and_huge_scenarios_end_within_the_budgets() {
 /// another's first poll, which sets its start delay from the clock (and so touches no
 /// lock): a step that moves the clock commutes with no step.
 #[test]
-fn a_write_of_the_time_does_not_commute_with_busy_work() {
+fn busy_work_commutes_with_no_step() {
     let s = Scenario::from_json(
         r#"{"name": "time", "mutexes": [{"name": "m0", "initial": {}}],
             "limits": {"max_steps": 3000, "max_time_ms": 5000},
