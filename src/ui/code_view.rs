@@ -6,6 +6,7 @@
 //! costs a frame the same) and keeps the first marked line in view, from the scroll offset
 //! `onscroll` last reported: playback never reads the layout back.
 
+use super::measure::use_window;
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
 use super::state::{Action, RunRef};
 use crate::scenario::code::{to_rust, RustProgram};
@@ -147,33 +148,12 @@ pub fn code_view(props: &CodeProps) -> Html {
     let lines: Vec<&str> = program.text.lines().collect();
     let total = lines.len() as f64 * ROW;
     let height = props.height.min(total + 2.0);
-    let scroll = use_state(|| 0.0f64);
     let node = use_node_ref();
-    // Keep the first marked line in view when it moves out of it.
-    let first_marked = at.iter().position(|l| !l.is_empty());
-    {
-        let (node, view_top) = (node.clone(), *scroll);
-        use_effect_with((props.run.clone(), first_marked), move |(_, line)| {
-            if let (Some(n), Some(el)) = (*line, node.cast::<web_sys::Element>()) {
-                let top = (n as f64 - 1.0) * ROW;
-                if top < view_top || top + ROW > view_top + height {
-                    el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
-                }
-            }
-        });
-    }
-    let onscroll = {
-        let scroll = scroll.clone();
-        Callback::from(move |e: Event| {
-            use wasm_bindgen::JsCast;
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                scroll.set(el.scroll_top() as f64);
-            }
-        })
-    };
-    let first = ((*scroll / ROW) as usize).saturating_sub(OVERSCAN);
-    let last = (((*scroll + height) / ROW) as usize + OVERSCAN).min(lines.len());
-    let first = first.min(last);
+    // Only the lines in view are drawn, and the first marked line is kept in view (`at`
+    // counts lines from 1, rows from 0).
+    let first_marked = at.iter().position(|l| !l.is_empty()).map(|n| n - 1);
+    let (rows, onscroll) = use_window(&node, lines.len(), (ROW, height, OVERSCAN), first_marked, props.run.clone());
+    let (first, last) = (rows.start, rows.end);
     html! {
         <section class="code-panel" aria-label="The scenario as a Rust program" data-testid="code-view">
             <h2>

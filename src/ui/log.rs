@@ -1,9 +1,9 @@
 //! The transcript, windowed (only the rows in view exist), with the line at the playhead
 //! highlighted and kept in view. Clicking a line seeks to its step.
 
+use super::measure::use_window;
 use super::palette::{task_colour, task_mark};
 use super::state::RunRef;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 const ROW: f64 = 22.0;
@@ -19,37 +19,12 @@ pub struct LogProps {
 
 #[function_component(Log)]
 pub fn log(props: &LogProps) -> Html {
-    let scroll = use_state(|| 0.0f64);
     let node = use_node_ref();
     let lines = &props.loaded.transcript;
     let current = props.loaded.line_at(props.step);
-
-    // Keep the playhead's line in view (only when it would be outside). The scroll offset
-    // is the one `onscroll` last reported and the view is `HEIGHT` tall, so playback never
-    // reads the layout back in the middle of a frame.
-    {
-        let node = node.clone();
-        let view_top = *scroll;
-        use_effect_with((props.loaded.clone(), current), move |(_, current)| {
-            if let (Some(i), Some(el)) = (*current, node.cast::<web_sys::Element>()) {
-                let top = i as f64 * ROW;
-                if top < view_top || top + ROW > view_top + HEIGHT {
-                    el.set_scroll_top((top - HEIGHT / 2.0).max(0.0) as i32);
-                }
-            }
-        });
-    }
-    let onscroll = {
-        let scroll = scroll.clone();
-        Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                scroll.set(el.scroll_top() as f64);
-            }
-        })
-    };
-    let first = ((*scroll / ROW) as usize).saturating_sub(OVERSCAN);
-    let last = (((*scroll + HEIGHT) / ROW) as usize + OVERSCAN).min(lines.len());
-    let first = first.min(last);
+    // Only the rows in view are drawn, and the playhead's line is kept in view.
+    let (rows, onscroll) = use_window(&node, lines.len(), (ROW, HEIGHT, OVERSCAN), current, props.loaded.clone());
+    let (first, last) = (rows.start, rows.end);
     let total = lines.len() as f64 * ROW;
     html! {
         <section class="log" aria-label="Transcript">

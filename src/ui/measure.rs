@@ -44,3 +44,43 @@ pub fn use_width<K: PartialEq + 'static>(node: &NodeRef, inner: Option<&'static 
     }
     *width
 }
+
+/// A list of `rows` rows, each `row` px tall, in a scrolling view `height` px tall (the
+/// element `node`; `geometry` is `(row, height, overscan)`): which rows to draw (those in
+/// view, and `overscan` more each side),
+/// and the `onscroll` callback that follows the view. When `keep` (a row) or `key`
+/// changes and that row is out of view, the view scrolls to it. The scroll offset is the
+/// one `onscroll` last reported, so nothing here reads the layout back.
+#[hook]
+pub fn use_window<K: PartialEq + Clone + 'static>(
+    node: &NodeRef,
+    rows: usize,
+    geometry: (f64, f64, usize),
+    keep: Option<usize>,
+    key: K,
+) -> (std::ops::Range<usize>, Callback<Event>) {
+    let (row, height, overscan) = geometry;
+    let scroll = use_state(|| 0.0f64);
+    {
+        let (node, view_top) = (node.clone(), *scroll);
+        use_effect_with((key, keep), move |(_, keep)| {
+            if let (Some(i), Some(el)) = (*keep, node.cast::<web_sys::Element>()) {
+                let top = i as f64 * row;
+                if top < view_top || top + row > view_top + height {
+                    el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                scroll.set(el.scroll_top() as f64);
+            }
+        })
+    };
+    let last = (((*scroll + height) / row) as usize + overscan).min(rows);
+    let first = ((*scroll / row) as usize).saturating_sub(overscan).min(last);
+    (first..last, onscroll)
+}

@@ -80,22 +80,17 @@ impl LinkParts {
 
     /// The fragment for this run, with `embed`'s options (without the `#`).
     pub fn fragment(&self, embed: Embed) -> String {
-        let rest = Link {
-            embed: embed.on,
-            autoplay: embed.autoplay,
-            looped: embed.looped,
-            code: embed.code,
-            ..self.settings.clone()
-        }
-        .to_fragment();
-        let sep = if self.source.is_empty() || rest.is_empty() { "" } else { "&" };
-        format!("{}{sep}{rest}", self.source)
+        self.fragment_with(embed, self.settings.stop)
     }
 
     /// The fragment for stop `k` (from 0) of the open lesson, with `embed`'s options.
     pub fn stop_fragment(&self, embed: Embed, k: usize) -> String {
+        self.fragment_with(embed, Some(k as u32 + 1))
+    }
+
+    fn fragment_with(&self, embed: Embed, stop: Option<u32>) -> String {
         let rest = Link {
-            stop: Some(k as u32 + 1),
+            stop,
             embed: embed.on,
             autoplay: embed.autoplay,
             looped: embed.looped,
