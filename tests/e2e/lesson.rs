@@ -77,6 +77,14 @@ fn in_frame(script: &str) -> String {
     format!("const d = document.getElementById('lesson-frame').contentDocument; {script}")
 }
 
+/// A script: whether the lesson in the iframe waits at stop `k` (from 1) with nothing to answer.
+fn at_stop(k: usize) -> String {
+    in_frame(&format!(
+        "return d.querySelector('[data-testid=lesson]').dataset.phase === 'AtStop' \
+         && d.querySelector('.stops a[aria-current=step]').innerText.startsWith('{k}')"
+    ))
+}
+
 /// A script that clicks the lesson's choice ending in `label`, inside the iframe.
 fn choose(label: &str) -> String {
     in_frame(&format!(
@@ -110,13 +118,16 @@ async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
     assert_eq!(answer.as_str().unwrap().trim(), "Stop 2: you said reader — it was writer.");
     // On through the lesson from the course page's button, answering the next one right.
     client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
+    until(&client, &at_stop(3)).await;
     client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
     until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'Asking'")).await;
     js(&client, &choose("Number(1000)")).await;
-    for _ in 0..2 {
-        until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'AtStop'")).await;
-        client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
-    }
+    // A command arrives as a message, later than the click: wait for each to take effect
+    // (here, the last stop reached) before the next, or two would land on one stop.
+    until(&client, &in_frame("return d.querySelector('[data-testid=lesson]').dataset.phase === 'AtStop'")).await;
+    client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
+    until(&client, &at_stop(5)).await;
+    client.find(Locator::Css("[data-command=continue]")).await.unwrap().click().await.unwrap();
     until(
         &client,
         "return document.getElementById('score').textContent === 'Lesson complete: 1 of 2 predictions right.'",
