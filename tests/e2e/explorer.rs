@@ -27,8 +27,15 @@ async fn explore_replay_and_fork_find_the_hidden_deadlock() {
     wait_for(&client, "[data-testid=explore-outcome][data-kind=bad] [data-testid=replay]").await.click().await.unwrap();
     wait_for(&client, "[data-testid=to-end]").await.click().await.unwrap();
     wait_for(&client, "[data-testid=cycle-strip]").await;
-    // Its link opens the same run in a fresh page.
-    until(&client, "return location.hash.includes('policy=manual:')").await;
+    // Its link opens the same run in a fresh page. The address follows the screen a little
+    // later (a playhead move is written at most once a second): wait until it has the
+    // schedule and the end's step, or the fresh page would open before the deadlock.
+    until(
+        &client,
+        "const steps = document.querySelector('[data-testid=readout]').innerText.split(' / ')[1].split(' ')[0]; \
+         return location.hash.includes('policy=manual:') && location.hash.includes('step=' + steps)",
+    )
+    .await;
     let address = js(&client, "return location.href").await.as_str().unwrap().to_string();
     let fresh = browser(&driver, 1280, 1000).await;
     fresh.goto(&address).await.unwrap();
