@@ -570,18 +570,15 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
     }
     let limit = s.limits.max_time_ms;
     w.line(1, &format!("// The scenario's time limit: {limit} ms."));
-    let join = "for task in tasks {\n            let _ = task.await;\n        }";
-    if any_blocking {
-        w.line(1, &format!("let all = local.run_until(async move {{\n        {join}\n    }});"));
-        w.line(0, "");
-        w.line(1, &format!("let _ = tokio::time::timeout(Duration::from_millis({limit}), all).await;"));
-    } else {
-        w.line(1, &format!("let all = async move {{\n        {join}\n    }};"));
-        w.line(1, &format!("let _ = tokio::time::timeout(Duration::from_millis({limit}), all).await;"));
-    }
+    let (open, close) =
+        if any_blocking { ("let all = local.run_until(async move {", "});") } else { ("let all = async move {", "};") };
+    w.line(1, open);
+    w.line(2, "for task in tasks {");
+    w.line(3, "let _ = task.await;");
+    w.line(2, "}");
+    w.line(1, close);
+    w.line(1, &format!("let _ = tokio::time::timeout(Duration::from_millis({limit}), all).await;"));
     w.line(0, "}");
-    // The multi-line strings above counted as one line each: recount.
-    w.line = w.out.lines().count() as u32;
 }
 
 fn same_body(a: &TaskSpec, b: &TaskSpec) -> bool {

@@ -8,9 +8,10 @@
 
 use super::measure::use_window;
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
-use super::state::{Action, RunRef};
+use super::state::{Action, RunRef, Shared};
 use crate::scenario::code::{to_rust, RustProgram};
-use crate::trace::{EventKind, TaskStatus};
+use crate::trace::{EventKind, Snapshot, TaskStatus};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct CodeProps {
     pub run: RunRef,
     /// The playhead.
     pub step: u32,
+    /// The run at the playhead (the stage has made it already: not made twice a frame).
+    pub snapshot: Shared<Snapshot>,
     /// The reducer's dispatcher (a click on a line seeks).
     pub dispatch: Callback<Action>,
     /// The view's height at most, in CSS px.
@@ -100,16 +103,22 @@ fn highlight(line: &str) -> Html {
 #[function_component(CodeView)]
 pub fn code_view(props: &CodeProps) -> Html {
     let run = &props.run.run;
-    // Made once per scenario: the run is replaced (never changed) when the scenario is.
-    let program: Rc<RustProgram> = {
+    // Made once per run (a run is replaced, never changed), with its lines: a frame of
+    // playback only places the chips.
+    let code: Rc<(RustProgram, Vec<String>)> = {
         let scenario = run.scenario.clone();
-        (*use_memo(Rc::as_ptr(&props.run.0) as usize, move |_| Rc::new(to_rust(&scenario)))).clone()
+        (*use_memo(Rc::as_ptr(&props.run.0) as usize, move |_| {
+            let program = to_rust(&scenario);
+            let lines = program.text.lines().map(str::to_string).collect();
+            Rc::new((program, lines))
+        }))
+        .clone()
     };
-    let snap = run.snapshot_at(props.step);
+    let (program, lines) = (&code.0, &code.1);
     let s = &run.scenario;
-    // Each line's tasks: (task, what it waits for, if queued).
-    let mut at: Vec<Vec<(u32, Option<String>)>> = vec![Vec::new(); program.text.lines().count() + 1];
-    for (t, view) in snap.tasks.iter().enumerate() {
+    // The marked lines (from 1), each with its tasks: (task, what it waits for, if queued).
+    let mut at: BTreeMap<u32, Vec<(u32, Option<String>)>> = BTreeMap::new();
+    for (t, view) in props.snapshot.tasks.iter().enumerate() {
         if matches!(view.status, TaskStatus::Done) {
             continue;
         }
@@ -120,18 +129,16 @@ pub fn code_view(props: &CodeProps) -> Html {
                 TaskStatus::Stuck => Some("never wakes again".into()),
                 _ => None,
             };
-            if let Some(list) = at.get_mut(line as usize) {
-                list.push((t as u32, waits));
-            }
+            at.entry(line).or_default().push((t as u32, waits));
         }
     }
     let seek_to_line = {
-        let (run, program, dispatch, step) = (props.run.clone(), program.clone(), props.dispatch.clone(), props.step);
+        let (run, code, dispatch, step) = (props.run.clone(), code.clone(), props.dispatch.clone(), props.step);
         move |line: u32| {
             // The next step after the playhead at which a task stops on this line, else the first.
             let r = &run.run;
             let stops_here = |e: &crate::trace::Event| match e.kind {
-                EventKind::Pending { at, .. } => r.label(at).is_some_and(|l| program.line_of(&l.path) == Some(line)),
+                EventKind::Pending { at, .. } => r.label(at).is_some_and(|l| code.0.line_of(&l.path) == Some(line)),
                 _ => false,
             };
             let next = r
@@ -145,13 +152,12 @@ pub fn code_view(props: &CodeProps) -> Html {
         }
     };
     let seek_to_line = Rc::new(seek_to_line);
-    let lines: Vec<&str> = program.text.lines().collect();
     let total = lines.len() as f64 * ROW;
     let height = props.height.min(total + 2.0);
     let node = use_node_ref();
     // Only the lines in view are drawn, and the first marked line is kept in view (`at`
     // counts lines from 1, rows from 0).
-    let first_marked = at.iter().position(|l| !l.is_empty()).map(|n| n - 1);
+    let first_marked = at.keys().next().map(|&n| n as usize - 1);
     let (rows, onscroll) = use_window(&node, lines.len(), (ROW, height, OVERSCAN), first_marked, props.run.clone());
     let (first, last) = (rows.start, rows.end);
     html! {
@@ -166,9 +172,9 @@ pub fn code_view(props: &CodeProps) -> Html {
                  style={format!("height:{height}px")}>
               <div class="code-space" style={format!("height:{total}px")}>
                 { for (first..last).map(|i| {
-                    let text = lines[i];
+                    let text = &lines[i];
                     let n = i as u32 + 1;
-                    let here = &at[n as usize];
+                    let here = at.get(&n).map_or(&[][..], Vec::as_slice);
                     let onclick = {
                         let seek = seek_to_line.clone();
                         Callback::from(move |_: MouseEvent| seek(n))

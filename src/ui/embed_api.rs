@@ -140,8 +140,8 @@ pub fn use_embed_api(model: &Model, dispatch: Callback<Action>) {
         use_effect_with(now, move |now| {
             let before = told.replace(now.clone());
             let (Some(host), Some((id, answers, done)), Some(p)) = (host(), now, prepared) else { return };
-            let Some((was_id, was, was_done)) = before.filter(|b| b.0 == *id) else { return };
-            let _ = was_id;
+            // Another lesson (or none) before: what it kept is not news.
+            let Some((_, was, was_done)) = before.filter(|b| b.0 == *id) else { return };
             for (k, a) in answers.iter().enumerate() {
                 let (Some(a), None) = (a, was.get(k).copied().flatten()) else { continue };
                 let Some(q) = p.stops.get(k).and_then(|s| s.question.as_ref()) else { continue };

@@ -8,11 +8,12 @@ use super::log::Log;
 use super::mutex_panel::{mutex_panel, use_chip_room};
 use super::palette::{chip, mutex_name, task_name};
 use super::scheduler::Scheduler;
-use super::state::{Action, Axis, Mode, RunRef};
+use super::state::{Action, Axis, Mode, RunRef, Shared};
 use super::tasks::task_list;
 use super::timeline::Timeline;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::{AlertKind, EndReason, MutexId, TaskId};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the stage shows.
@@ -109,7 +110,7 @@ pub fn stage(props: &StageProps) -> Html {
         };
     };
     let step = props.step;
-    let snap = run.run.snapshot_at(step);
+    let snap = Rc::new(run.run.snapshot_at(step));
     let s = &run.run.scenario;
     let cycle = cycle_at(run, step);
     let stalled = snap.stalled.map(|(t, m, h)| {
@@ -139,7 +140,7 @@ pub fn stage(props: &StageProps) -> Html {
                 </div>
             </section>
             if !props.embed || props.code {
-                <CodeView run={run.clone()} {step} dispatch={d.clone()}
+                <CodeView run={run.clone()} {step} snapshot={Shared(snap.clone())} dispatch={d.clone()}
                           height={if props.embed { 220.0 } else { 420.0 }} />
             }
             <div class="pair">
