@@ -282,6 +282,7 @@ fn a_deadlock_is_reported_when_it_forms_even_if_other_tasks_keep_running() {
     let mut scenario = preset("deadlock").unwrap().scenario;
     scenario.tasks.push(mutex_playground::scenario::TaskSpec {
         name: "ticker".into(),
+        main: false,
         start_ms: 0,
         repeat: 1,
         forever: true,

@@ -71,7 +71,14 @@ fn explore(s: &Scenario, mode: Mode) -> Report {
 fn outcome(run: &Run) -> Option<Outcome> {
     Some(match &run.end {
         EndReason::Finished => {
-            Outcome::Finished(run.snapshot_at(run.steps()).mutexes.iter().map(|m| m.value.clone()).collect())
+            let values = run.snapshot_at(run.steps()).mutexes.iter().map(|m| m.value.clone()).collect();
+            let mut failed = run.failed_assertions();
+            failed.sort();
+            if failed.is_empty() {
+                Outcome::Finished(values)
+            } else {
+                Outcome::AssertionFailed { failed, values }
+            }
         }
         EndReason::Deadlock { cycle } => Outcome::Deadlock(cycle.clone()),
         other => Outcome::Other(Ending::of(other)?),

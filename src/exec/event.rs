@@ -221,6 +221,31 @@ pub enum EventKind {
         /// The message: an index into the sink's (and the run's) lines.
         message: u32,
     },
+    /// The task's assertion failed (an `assert` step whose condition does not hold): like
+    /// a panic, the task ends here. Its guards are dropped next (newest first), then its
+    /// `Done`.
+    AssertFailed {
+        /// The task whose assertion failed.
+        task: TaskId,
+        /// The mutex whose value it checked.
+        mutex: MutexId,
+        /// The message, like `assertion failed: count == 1000 (it is 990)`: an index into
+        /// the sink's (and the run's) lines.
+        message: u32,
+    },
+    /// The task began to wait for others to finish (a `join` of tasks not finished yet:
+    /// `handle.await`). Not recorded for a join that returns at once.
+    Joining {
+        /// The waiting task (the main task).
+        task: TaskId,
+        /// The task it waits for; `None`: every other task.
+        target: Option<TaskId>,
+    },
+    /// The tasks `task` was joining have finished; it goes on (recorded when it next runs).
+    Joined {
+        /// The task that waited.
+        task: TaskId,
+    },
 }
 
 impl EventKind {
@@ -235,8 +260,10 @@ impl EventKind {
                 Some(mutex)
             }
             Watching { mutex, .. } | WatchEnd { mutex, .. } | Stalled { mutex, .. } => Some(mutex),
+            AssertFailed { mutex, .. } => Some(mutex),
             Spawn { .. } | Poll { .. } | Pending { .. } | Done { .. } | Woken { .. } | SleepStart { .. } => None,
             SleepEnd { .. } | Busy { .. } | Print { .. } | LostWakeup { .. } | Error { .. } => None,
+            Joining { .. } | Joined { .. } => None,
         }
     }
 
@@ -255,7 +282,8 @@ impl EventKind {
             | WatchEnd { task, .. }
             | Print { task, .. }
             | LostWakeup { task } => Some(task),
-            Stalled { task, .. } | Error { task, .. } => Some(task),
+            Stalled { task, .. } | Error { task, .. } | AssertFailed { task, .. } => Some(task),
+            Joining { task, .. } | Joined { task } => Some(task),
             Value { .. } => None,
         }
     }

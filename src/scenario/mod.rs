@@ -50,6 +50,8 @@
 //! | `repeat` | `times`, `steps` | a nested loop |
 //! | `wait_until` | `mutex` (`watch`), `until`, `take`? | seed 004's fix: sleeps until a write makes `until` hold |
 //! | `broken_wait` | `mutex`, `until`, `take`? | seed 004's bug: try-locks in `poll_fn`, arranging no wake-up |
+//! | `join` | `task`? | main only: `handle.await` of task `task`, or of every other task without it |
+//! | `assert` | `mutex`, `until` | `assert!` on the value (held guard, or a temporary one); failing ends the task |
 //!
 //! The `action` of a `write` or `locked_write` ([`WriteAction`]), by its `kind`:
 //!
@@ -59,10 +61,40 @@
 //! | `increment` | `by`? (default 1) | adds `by` to a number (`null` counts as 0) |
 //! | `set_now` | | sets the value to the virtual time in ms |
 //! | `insert_now` | `key` | in a map, sets `key` to the virtual time in ms |
+//! | `insert` | `key`, `value` | in a map, sets `key` to `value` (`null` becomes a map) |
 //! | `push` | `value` | appends `value` to a list (`null` becomes a list) |
+//! | `read_plus` | `by`? (default 1) | sets the value to the number the task last read, plus `by` |
 //!
 //! A write of the wrong kind of value (incrementing a list, say) changes nothing and is
 //! reported as a run-time error ([`EventKind::Error`](crate::exec::EventKind::Error)).
+//!
+//! # The main task
+//!
+//! A task marked `"main": true` is the program's `async fn main`: it must be `tasks[0]`
+//! (tokio polls `main` first, as the executor polls `tasks[0]` first), start at once and
+//! run once. It is the only task that may `join`, since the handles of the spawned tasks
+//! live there. A typical one joins the workers and asserts on what they did:
+//!
+//! ```
+//! use mutex_playground::exec::Policy;
+//! use mutex_playground::scenario::Scenario;
+//! use mutex_playground::trace::{simulate, EndReason};
+//!
+//! let s = Scenario::from_json(r#"{
+//!   "name": "main joins",
+//!   "mutexes": [ { "name": "count", "initial": 0 } ],
+//!   "tasks": [
+//!     { "name": "main", "main": true, "steps": [
+//!         { "op": "join" },
+//!         { "op": "assert", "mutex": "count", "until": { "kind": "equals", "value": 2 } } ] },
+//!     { "name": "a", "steps": [ { "op": "locked_write", "mutex": "count", "action": { "kind": "increment" } } ] },
+//!     { "name": "b", "steps": [ { "op": "locked_write", "mutex": "count", "action": { "kind": "increment" } } ] }
+//!   ]
+//! }"#).unwrap();
+//! let run = simulate(&s, &Policy::Fifo).unwrap();
+//! assert_eq!(run.end, EndReason::Finished);
+//! assert!(run.analysis().alerts.is_empty()); // the assertion held
+//! ```
 //!
 //! Mutex kinds: `async` (our FIFO [`Mutex`](crate::sync::Mutex), the default), `watch`
 //! (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell) and `blocking` (a std-like mutex:
@@ -136,6 +168,12 @@ pub struct TaskSpec {
     /// Shown in the task view, the timeline and the alerts: 1 to [`MAX_TEXT`]
     /// characters, no control characters; need not be unique.
     pub name: String,
+    /// Whether this task is the program's `async fn main` (default false; left out of the
+    /// JSON when false). At most one task is, and it must be `tasks[0]`, start at once
+    /// (`start_ms` 0), run once (`repeat` 1, not `forever`). Only it may
+    /// [`Join`](Step::Join): the handles of the spawned tasks live there.
+    #[serde(skip_serializing_if = "is_false")]
+    pub main: bool,
     /// Virtual milliseconds before the task's first step (at most [`MAX_MS`]; default 0).
     pub start_ms: u64,
     /// How many times the steps run (default 1, at most 1,000,000; 0 runs them never);
@@ -275,6 +313,33 @@ pub enum Step {
         #[serde(skip_serializing_if = "is_false")]
         take: bool,
     },
+    /// `handle.await` in `main`: waits until task `task` has finished, or, without a
+    /// `task`, until every other task has (a loop over the handles). Only the
+    /// [main task](TaskSpec::main) may join. A task that already finished is joined at
+    /// once (a second join of it too); a task that never finishes (a `forever` one, or
+    /// one stuck) is waited for forever: the run then ends at its limits, or as stuck.
+    /// A task that ended on a failed [`Assert`](Step::Assert) counts as finished (its
+    /// `handle.await` returns then, with the panic as an `Err`).
+    Join {
+        /// The task to wait for, by its index in [`tasks`](Scenario::tasks): not the
+        /// main task itself. `None`: every other task.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        task: Option<u32>,
+    },
+    /// `assert!` of the value of `mutex`: checked through the guard the task holds, or
+    /// else through a temporary guard (`*mutex.lock().await`, queuing like a
+    /// [`LockedWrite`](Step::LockedWrite)). If `until` holds, nothing else happens. If
+    /// not, the task panics: a run-time error is recorded
+    /// ([`EventKind::AssertFailed`](crate::exec::EventKind::AssertFailed), e.g.
+    /// `assertion failed: count == 1000 (it is 990)`), and the task ends there, its
+    /// guards dropped newest first. (In a real program a panic in `main` ends the
+    /// process; here the other tasks go on.)
+    Assert {
+        /// The mutex whose value to check.
+        mutex: String,
+        /// What must hold of the value.
+        until: Condition,
+    },
 }
 
 /// The kinds of [`Step`], as the `op` of a step's JSON names them.
@@ -286,7 +351,7 @@ pub enum Step {
 ///
 /// assert_eq!(StepKind::of(&Step::Yield), StepKind::Yield);
 /// assert_eq!(StepKind::TryLock.name(), "try_lock");
-/// assert_eq!(StepKind::ALL.len(), 15);
+/// assert_eq!(StepKind::ALL.len(), 17);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
@@ -320,11 +385,15 @@ pub enum StepKind {
     WaitUntil,
     /// [`Step::BrokenWait`].
     BrokenWait,
+    /// [`Step::Join`].
+    Join,
+    /// [`Step::Assert`].
+    Assert,
 }
 
 impl StepKind {
     /// Every kind, in the order the module docs list them.
-    pub const ALL: [StepKind; 15] = [
+    pub const ALL: [StepKind; 17] = [
         StepKind::Lock,
         StepKind::Unlock,
         StepKind::TryLock,
@@ -340,6 +409,8 @@ impl StepKind {
         StepKind::Repeat,
         StepKind::WaitUntil,
         StepKind::BrokenWait,
+        StepKind::Join,
+        StepKind::Assert,
     ];
 
     /// The kind of `step`.
@@ -360,11 +431,13 @@ impl StepKind {
             Step::Repeat { .. } => StepKind::Repeat,
             Step::WaitUntil { .. } => StepKind::WaitUntil,
             Step::BrokenWait { .. } => StepKind::BrokenWait,
+            Step::Join { .. } => StepKind::Join,
+            Step::Assert { .. } => StepKind::Assert,
         }
     }
 
     /// Every kind's name, in the order of [`ALL`](StepKind::ALL).
-    pub const NAMES: [&'static str; 15] = [
+    pub const NAMES: [&'static str; 17] = [
         "lock",
         "unlock",
         "try_lock",
@@ -380,6 +453,8 @@ impl StepKind {
         "repeat",
         "wait_until",
         "broken_wait",
+        "join",
+        "assert",
     ];
 
     /// Its name in a step's JSON (`"op": "try_lock"`).
@@ -419,6 +494,14 @@ pub enum WriteAction {
     InsertNow {
         /// The entry to set.
         key: String,
+    },
+    /// In a map (object), set `key` to `value` (`map.insert(key, value)`); `null`
+    /// becomes a map.
+    Insert {
+        /// The entry to set.
+        key: String,
+        /// Its new value, any JSON up to 64 KiB.
+        value: Value,
     },
     /// Append to a list; `null` becomes a list.
     Push {
@@ -470,6 +553,24 @@ impl Condition {
                 v.as_i64().is_some_and(|x| x >= *value) || v.as_f64().is_some_and(|x| x >= *value as f64)
             }
             Condition::Equals { value } => v == value,
+        }
+    }
+
+    /// The condition on a value called `name`, as an assertion states it: `count == 1000`,
+    /// `count >= 5`, `jobs is non-empty`.
+    ///
+    /// ```
+    /// use mutex_playground::scenario::Condition;
+    ///
+    /// assert_eq!(Condition::AtLeast { value: 5 }.describe("count"), "count >= 5");
+    /// assert_eq!(Condition::Equals { value: "a".into() }.describe("s"), r#"s == "a""#);
+    /// assert_eq!(Condition::NonEmpty.describe("jobs"), "jobs is non-empty");
+    /// ```
+    pub fn describe(&self, name: &str) -> String {
+        match self {
+            Condition::NonEmpty => format!("{name} is non-empty"),
+            Condition::AtLeast { value } => format!("{name} >= {value}"),
+            Condition::Equals { value } => format!("{name} == {value}"),
         }
     }
 }
@@ -601,6 +702,102 @@ impl Scenario {
         }
     }
 
+    /// Swaps tasks `a` and `b` (by index), and the joins that name them, so that every
+    /// `join` still waits for the same task. Nothing happens if either is out of range.
+    /// (Moving the main task away from `tasks[0]` makes the scenario invalid: validation
+    /// says so.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mutex_playground::scenario::{Scenario, Step};
+    ///
+    /// let mut s = Scenario::from_json(r#"{"name": "x", "tasks": [
+    ///     {"name": "main", "main": true, "steps": [{"op": "join", "task": 1}]},
+    ///     {"name": "a", "steps": []}, {"name": "b", "steps": []}]}"#).unwrap();
+    /// s.swap_tasks(1, 2);
+    /// assert_eq!(s.tasks[0].steps, [Step::Join { task: Some(2) }]);
+    /// assert_eq!(s.tasks[2].name, "a");
+    /// ```
+    pub fn swap_tasks(&mut self, a: usize, b: usize) {
+        if a >= self.tasks.len() || b >= self.tasks.len() {
+            return;
+        }
+        self.tasks.swap(a, b);
+        let (a, b) = (a as u32, b as u32);
+        self.renumber_joins(|t| {
+            Some(if t == a {
+                b
+            } else if t == b {
+                a
+            } else {
+                t
+            })
+        });
+    }
+
+    /// Inserts `task` at index `at` (clamped to the number of tasks), renumbering the joins
+    /// of the tasks it moves down.
+    pub fn insert_task(&mut self, at: usize, task: TaskSpec) {
+        let at = at.min(self.tasks.len());
+        self.tasks.insert(at, task);
+        let at = at as u32;
+        self.renumber_joins(|t| Some(if t >= at { t + 1 } else { t }));
+    }
+
+    /// Removes task `at` and returns it (`None` if out of range), renumbering the joins of
+    /// the tasks after it. A join of the removed task is removed too: its handle is gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mutex_playground::scenario::{Scenario, Step};
+    ///
+    /// let mut s = Scenario::from_json(r#"{"name": "x", "tasks": [
+    ///     {"name": "main", "main": true, "steps": [{"op": "join", "task": 1}, {"op": "join", "task": 2}]},
+    ///     {"name": "a", "steps": []}, {"name": "b", "steps": []}]}"#).unwrap();
+    /// s.remove_task(1);
+    /// assert_eq!(s.tasks[0].steps, [Step::Join { task: Some(1) }]);
+    /// assert!(s.validate().is_ok());
+    /// ```
+    pub fn remove_task(&mut self, at: usize) -> Option<TaskSpec> {
+        if at >= self.tasks.len() {
+            return None;
+        }
+        let removed = self.tasks.remove(at);
+        let at = at as u32;
+        self.renumber_joins(|t| match t.cmp(&at) {
+            std::cmp::Ordering::Less => Some(t),
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(t - 1),
+        });
+        Some(removed)
+    }
+
+    /// Gives every `join` of a task its new number `f(old)`, or removes it where `f` says
+    /// `None` (nested steps too).
+    fn renumber_joins(&mut self, f: impl Fn(u32) -> Option<u32>) {
+        fn walk(steps: &mut Vec<Step>, f: &dyn Fn(u32) -> Option<u32>) {
+            steps.retain_mut(|step| match step {
+                Step::Repeat { steps, .. } => {
+                    walk(steps, f);
+                    true
+                }
+                Step::Join { task: Some(t) } => match f(*t) {
+                    Some(n) => {
+                        *t = n;
+                        true
+                    }
+                    None => false,
+                },
+                _ => true,
+            });
+        }
+        for task in &mut self.tasks {
+            walk(&mut task.steps, &f);
+        }
+    }
+
     /// Index of the mutex called `name`.
     pub fn mutex_index(&self, name: &str) -> Option<usize> {
         self.mutexes.iter().position(|m| m.name == name)
@@ -691,6 +888,9 @@ impl Step {
             Step::Repeat { times, .. } => format!("repeat {times}×"),
             Step::WaitUntil { mutex, .. } => format!("wait_until({mutex})"),
             Step::BrokenWait { mutex, .. } => format!("poll_fn(try_lock {mutex})"),
+            Step::Join { task: None } => "join(all)".into(),
+            Step::Join { task: Some(t) } => format!("join(task {t})"),
+            Step::Assert { mutex, until } => format!("assert!({})", until.describe(mutex)),
         }
     }
 
@@ -705,9 +905,10 @@ impl Step {
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }
             | Step::WaitUntil { mutex, .. }
-            | Step::BrokenWait { mutex, .. } => Some(mutex),
+            | Step::BrokenWait { mutex, .. }
+            | Step::Assert { mutex, .. } => Some(mutex),
             Step::Dbg { .. } | Step::Print { .. } | Step::Sleep { .. } | Step::Busy { .. } | Step::Yield => None,
-            Step::Repeat { .. } => None,
+            Step::Repeat { .. } | Step::Join { .. } => None,
         }
     }
 
@@ -722,7 +923,8 @@ impl Step {
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }
             | Step::WaitUntil { mutex, .. }
-            | Step::BrokenWait { mutex, .. } => Some(mutex),
+            | Step::BrokenWait { mutex, .. }
+            | Step::Assert { mutex, .. } => Some(mutex),
             _ => None,
         }
     }
@@ -735,6 +937,7 @@ impl WriteAction {
             WriteAction::Increment { by } => format!("+= {by}"),
             WriteAction::SetNow => "set(now)".into(),
             WriteAction::InsertNow { key } => format!("insert({key:?}, now)"),
+            WriteAction::Insert { key, value } => format!("insert({key:?}, {value})"),
             WriteAction::Push { value } => format!("push({value})"),
             WriteAction::ReadPlus { by } => format!("= read + {by}"),
         }

@@ -24,7 +24,7 @@ fn mutex(name: &str, kind: MutexKind, initial: serde_json::Value) -> MutexSpec {
 }
 
 fn task(name: &str, repeat: u32, steps: Vec<Step>) -> TaskSpec {
-    TaskSpec { name: name.into(), start_ms: 0, repeat, forever: false, steps }
+    TaskSpec { name: name.into(), main: false, start_ms: 0, repeat, forever: false, steps }
 }
 
 fn lock(m: &str) -> Step {
@@ -95,6 +95,7 @@ fn counter() -> Preset {
 fn reader_writer() -> Preset {
     let reader = TaskSpec {
         name: "reader".into(),
+        main: false,
         start_ms: 0,
         repeat: 1,
         forever: true,
@@ -111,6 +112,7 @@ fn reader_writer() -> Preset {
     };
     let writer = TaskSpec {
         name: "writer".into(),
+        main: false,
         start_ms: 0,
         repeat: 1,
         forever: true,
@@ -317,6 +319,7 @@ fn std_mutex_across_await() -> Preset {
 fn timeout() -> Preset {
     let waiter = |name: &str, start_ms: u64, ms: u64| TaskSpec {
         name: name.into(),
+        main: false,
         start_ms,
         repeat: 1,
         forever: false,

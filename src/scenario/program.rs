@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Poll, Waker};
 
 /// One mutex of a running scenario, by its [`MutexKind`]. It holds the value as JSON.
 #[derive(Debug)]
@@ -239,8 +239,16 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
         programs.push((start, ops));
     }
     let sizes = RefCell::new(scenario.mutexes.iter().map(|m| render(&m.initial).len() as u64).collect());
-    let world =
-        Rc::new(World { mutexes, clock: clock.clone(), sink: sink.clone(), budget: budget.clone(), limits, sizes });
+    let joins = Joins { finished: RefCell::new(vec![false; scenario.tasks.len()]), waiting: RefCell::default() };
+    let world = Rc::new(World {
+        mutexes,
+        clock: clock.clone(),
+        sink: sink.clone(),
+        budget: budget.clone(),
+        limits,
+        sizes,
+        joins,
+    });
     let locals: Vec<Rc<TaskLocals>> = scenario.tasks.iter().map(|_| Rc::default()).collect();
     let tasks = scenario
         .tasks
@@ -297,6 +305,74 @@ struct World {
     limits: TraceLimits,
     /// The size of each mutex's value as last rendered: what a `read` copies.
     sizes: RefCell<Vec<u64>>,
+    /// Which tasks have finished, and who waits to join them.
+    joins: Joins,
+}
+
+/// Which tasks have finished, and the `join`s waiting for them: how a join is woken when
+/// the tasks it waits for end. The interpreter keeps it (the executor knows nothing of
+/// joins): a task marks itself finished as its future ends, after its guards are
+/// dropped, and wakes the joins that now hold, in the order they began to wait. A
+/// joining task's waker is kept here, so the executor sees it can still be woken.
+struct Joins {
+    /// By task id.
+    finished: RefCell<Vec<bool>>,
+    /// (the joining task, the task it waits for or `None` for every other, its waker).
+    waiting: RefCell<Vec<(TaskId, Option<TaskId>, Waker)>>,
+}
+
+impl Joins {
+    /// Whether `target` (`None`: every task but `me`) has finished.
+    fn done(&self, me: TaskId, target: Option<TaskId>) -> bool {
+        let finished = self.finished.borrow();
+        match target {
+            Some(t) => finished.get(t as usize).copied().unwrap_or(false),
+            None => finished.iter().enumerate().all(|(t, &done)| done || t == me as usize),
+        }
+    }
+
+    /// Task `task` has finished: wakes the joins it completes.
+    fn finish(&self, task: TaskId) {
+        if let Some(done) = self.finished.borrow_mut().get_mut(task as usize) {
+            *done = true;
+        }
+        let woken: Vec<Waker> = {
+            let mut waiting = self.waiting.borrow_mut();
+            let (woken, still): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut *waiting).into_iter().partition(|&(me, target, _)| self.done(me, target));
+            *waiting = still;
+            woken.into_iter().map(|(_, _, waker)| waker).collect()
+        };
+        // Woken after the borrow ends: a waker may do anything.
+        woken.into_iter().for_each(Waker::wake);
+    }
+
+    /// `handle.await`: ready once `target` (`None`: every other task) has finished.
+    async fn join(&self, me: TaskId, target: Option<TaskId>) {
+        std::future::poll_fn(|cx| {
+            if self.done(me, target) {
+                return Poll::Ready(());
+            }
+            let mut waiting = self.waiting.borrow_mut();
+            match waiting.iter_mut().find(|w| w.0 == me) {
+                Some(w) => {
+                    w.1 = target;
+                    w.2.clone_from(cx.waker());
+                }
+                None => waiting.push((me, target, cx.waker().clone())),
+            }
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+/// What a step leaves to the steps after it: go on, or end the task (a failed assertion
+/// panics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flow {
+    Next,
+    Panic,
 }
 
 /// What `read` put aside, printed by `dbg`.
@@ -339,8 +415,8 @@ impl TaskCtx {
 }
 
 /// Where a halted task waits: forever (the executor stops at its next step).
-async fn park() {
-    std::future::pending::<()>().await
+async fn park<T>() -> T {
+    std::future::pending::<T>().await
 }
 /// A guard a task holds, of whichever kind of lock.
 enum Guard {
@@ -369,6 +445,14 @@ impl Guard {
             Guard::Async(g) => (**g).clone(),
             Guard::Watch(g) => (**g).clone(),
             Guard::Blocking(b) => b.lock.value.borrow().clone(),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Value) -> R) -> R {
+        match self {
+            Guard::Async(g) => f(g),
+            Guard::Watch(g) => f(g),
+            Guard::Blocking(b) => f(&b.lock.value.borrow()),
         }
     }
 
@@ -410,6 +494,13 @@ fn apply(action: &WriteAction, v: &mut Value, now: u64, read: Option<Value>) -> 
             Value::Null => *v = serde_json::json!({ key.clone(): now }),
             Value::Object(map) => {
                 map.insert(key.clone(), Value::from(now));
+            }
+            other => return Err(format!("cannot insert a key into {}", kind_of(other))),
+        },
+        WriteAction::Insert { key, value } => match v {
+            Value::Null => *v = serde_json::json!({ key.clone(): value.clone() }),
+            Value::Object(map) => {
+                map.insert(key.clone(), value.clone());
             }
             other => return Err(format!("cannot insert a key into {}", kind_of(other))),
         },
@@ -456,28 +547,35 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
             return park().await;
         }
         let mut held: Vec<(MutexId, Guard)> = Vec::new();
-        run_ops(&mut ctx, &ops, &mut held).await;
-        // End of the loop body: guards still held drop here, newest first.
+        let flow = run_ops(&mut ctx, &ops, &mut held).await;
+        // End of the loop body (or a panic): guards still held drop here, newest first.
         while let Some((_, guard)) = held.pop() {
             drop(guard);
+        }
+        if flow == Flow::Panic {
+            break;
         }
         round = round.saturating_add(1);
         // A task that loops forever does the same every round: it keeps no count, so an
         // explorer sees the state repeat.
         ctx.local.loops.borrow_mut()[0] = if repeat.is_some() { round } else { 0 };
     }
+    ctx.world.joins.finish(ctx.id);
 }
 
 /// Boxed, because it recurses through `repeat`.
-fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> LocalBoxFuture<'a, ()> {
+fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> LocalBoxFuture<'a, Flow> {
     async move {
         for op in ops {
             ctx.label.store(op.label, Ordering::Relaxed);
             if !ctx.tick() {
                 return park().await;
             }
-            run_op(ctx, op, held).await;
+            if run_op(ctx, op, held).await == Flow::Panic {
+                return Flow::Panic;
+            }
         }
+        Flow::Next
     }
     .boxed_local()
 }
@@ -501,7 +599,7 @@ async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {
                     // every task, including the holder: nothing can ever run again.
                     sink.push(EventKind::Stalled { task: ctx.id, mutex: m, holder });
                     ctx.world.budget.halt(Halt::Stalled);
-                    park().await;
+                    park::<()>().await;
                     unreachable!("a stalled executor never polls again")
                 }
             }
@@ -509,7 +607,7 @@ async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {
     }
 }
 
-async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
+async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) -> Flow {
     let id = ctx.id;
     let sink = ctx.world.sink.clone();
     let error = |message: String| {
@@ -614,7 +712,9 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 if let Some(last) = ctx.local.loops.borrow_mut().last_mut() {
                     *last = round;
                 }
-                run_ops(ctx, &op.body, held).await;
+                if run_ops(ctx, &op.body, held).await == Flow::Panic {
+                    return Flow::Panic;
+                }
                 ctx.label.store(op.label, Ordering::Relaxed);
             }
             ctx.local.loops.borrow_mut().pop();
@@ -653,6 +753,40 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) {
                 sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });
             }
         }
+        Step::Join { task: target } => {
+            let joins = &ctx.world.joins;
+            if !joins.done(id, *target) {
+                sink.push(EventKind::Joining { task: id, target: *target });
+                joins.join(id, *target).await;
+                sink.push(EventKind::Joined { task: id });
+            }
+        }
+        Step::Assert { mutex, until } => {
+            // Comparing the value costs as much as its size: counted against the poll.
+            ctx.world.budget.charge_bytes(ctx.world.sizes.borrow().get(m as usize).copied().unwrap_or(0));
+            let check = |v: &Value| (!until.holds(v)).then(|| shown(v));
+            let failed = match find(held) {
+                Some(i) => held[i].1.with(check),
+                // `assert!(cond(&*m.lock().await))`: the temporary guard is dropped at the
+                // end of the condition, before the panic.
+                None => lock(ctx, m).await.with(check),
+            };
+            if let Some(it_is) = failed {
+                let message = sink.line(format!("assertion failed: {} (it is {it_is})", until.describe(mutex)));
+                sink.push(EventKind::AssertFailed { task: id, mutex: m, message });
+                return Flow::Panic;
+            }
+        }
+    }
+    Flow::Next
+}
+
+/// A value as an assertion message shows it: its JSON, cut at 80 characters.
+fn shown(v: &Value) -> String {
+    let text = render(v);
+    match text.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

@@ -44,10 +44,11 @@ fn mutex(v: &Value, path: &str) -> Result<MutexSpec, ScenarioError> {
 }
 
 fn task(v: &Value, path: &str) -> Result<TaskSpec, ScenarioError> {
-    let o = Obj::new(v, path, "struct TaskSpec", &["name", "start_ms", "repeat", "forever", "steps"])?;
+    let o = Obj::new(v, path, "struct TaskSpec", &["name", "main", "start_ms", "repeat", "forever", "steps"])?;
     let steps = o.opt_list("steps")?.ok_or_else(|| o.missing("steps"))?;
     Ok(TaskSpec {
         name: o.string("name")?,
+        main: o.opt_bool("main")?.unwrap_or(false),
         start_ms: o.opt_u64("start_ms")?.unwrap_or(0),
         repeat: o.opt_u32("repeat")?.unwrap_or(1),
         forever: o.opt_bool("forever")?.unwrap_or(false),
@@ -69,8 +70,8 @@ fn step_list(list: &[Value], path: &str) -> Result<Vec<Step>, ScenarioError> {
 }
 
 /// Every field any step has.
-const STEP_FIELDS: [&str; 11] =
-    ["op", "mutex", "action", "key", "name", "text", "ms", "times", "steps", "until", "take"];
+const STEP_FIELDS: [&str; 12] =
+    ["op", "mutex", "action", "key", "name", "text", "ms", "times", "steps", "until", "take", "task"];
 
 /// A field the variant needs, or the error at the step.
 fn need<T>(o: &Obj<'_>, value: Option<T>, name: &str) -> Result<T, ScenarioError> {
@@ -100,6 +101,8 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
         Op::Yield => &[],
         Op::Repeat => &["times", "steps"],
         Op::WaitUntil | Op::BrokenWait => &["mutex", "until", "take"],
+        Op::Join => &["task"],
+        Op::Assert => &["mutex", "until"],
     };
     unused(&o, &STEP_FIELDS[1..], uses)?;
     let mutex = || o.opt_string("mutex").and_then(|m| need(&o, m, "mutex"));
@@ -132,11 +135,13 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
         },
         Op::WaitUntil => Step::WaitUntil { mutex: mutex()?, until: until()?, take: take()? },
         Op::BrokenWait => Step::BrokenWait { mutex: mutex()?, until: until()?, take: take()? },
+        Op::Join => Step::Join { task: o.opt_u32("task")? },
+        Op::Assert => Step::Assert { mutex: mutex()?, until: until()? },
     })
 }
 
 /// The kinds of write, as `kind` names them.
-const ACTIONS: [&str; 6] = ["set", "increment", "set_now", "insert_now", "push", "read_plus"];
+const ACTIONS: [&str; 7] = ["set", "increment", "set_now", "insert_now", "insert", "push", "read_plus"];
 
 fn action(v: &Value, path: &str) -> Result<WriteAction, ScenarioError> {
     let o = Obj::new(v, path, "a write", &["kind", "value", "by", "key"])?;
@@ -146,6 +151,7 @@ fn action(v: &Value, path: &str) -> Result<WriteAction, ScenarioError> {
         "increment" | "read_plus" => &["by"],
         "set_now" => &[],
         "insert_now" => &["key"],
+        "insert" => &["key", "value"],
         other => return Err(unknown_variant(o.at("kind"), other, &ACTIONS)),
     };
     unused(&o, &["value", "by", "key"], uses)?;
@@ -157,6 +163,7 @@ fn action(v: &Value, path: &str) -> Result<WriteAction, ScenarioError> {
         "increment" => WriteAction::Increment { by: by()? },
         "set_now" => WriteAction::SetNow,
         "insert_now" => WriteAction::InsertNow { key: o.string("key")? },
+        "insert" => WriteAction::Insert { key: o.string("key")?, value: value()? },
         "push" => WriteAction::Push { value: value()? },
         _ => WriteAction::ReadPlus { by: by()? },
     })

@@ -206,8 +206,51 @@ fn check_task(s: &Scenario, t: usize, task: &super::TaskSpec, total: &mut usize)
             format!("{} repetitions; the limit is {MAX_REPEAT}", task.repeat),
         ));
     }
+    if task.main {
+        check_main(s, t, task)?;
+    }
     let mut held = Vec::new();
-    check_steps(s, &task.steps, &format!("{path}.steps"), 0, total, &mut held)
+    let at = Place { task: t, depth: 0 };
+    check_steps(s, &task.steps, &format!("{path}.steps"), at, total, &mut held)
+}
+
+/// The rules of the main task (`tasks[t]`, marked main): the first task, started at once,
+/// run once.
+fn check_main(s: &Scenario, t: usize, task: &super::TaskSpec) -> Result<(), ScenarioError> {
+    let path = format!("tasks[{t}]");
+    if t > 0 {
+        let message = if s.tasks[0].main {
+            format!("a program has one main task, and tasks[0] ({:?}) is already it", s.tasks[0].name)
+        } else {
+            "the main task must be tasks[0]: tokio polls main first, as the executor polls tasks[0] first \
+             (move it to the top)"
+                .to_string()
+        };
+        return Err(ScenarioError::new(format!("{path}.main"), message));
+    }
+    if task.start_ms != 0 {
+        return Err(ScenarioError::new(
+            format!("{path}.start_ms"),
+            format!("the main task starts at once: its start_ms must be 0, not {}", task.start_ms),
+        ));
+    }
+    if task.forever {
+        return Err(ScenarioError::new(format!("{path}.forever"), "the main task runs once: it cannot be forever"));
+    }
+    if task.repeat != 1 {
+        return Err(ScenarioError::new(
+            format!("{path}.repeat"),
+            format!("the main task runs once: its repeat must be 1, not {}", task.repeat),
+        ));
+    }
+    Ok(())
+}
+
+/// Where a list of steps is: in which task, and how deep in `repeat`s.
+#[derive(Clone, Copy)]
+struct Place {
+    task: usize,
+    depth: usize,
 }
 
 /// Bytes of the scenario's compact JSON. Built with `serde_json::to_vec` rather than counted
@@ -223,11 +266,11 @@ fn check_steps(
     s: &Scenario,
     steps: &[Step],
     path: &str,
-    depth: usize,
+    at: Place,
     total: &mut usize,
     held: &mut Vec<String>,
 ) -> Result<(), ScenarioError> {
-    if depth > MAX_NESTING {
+    if at.depth > MAX_NESTING {
         return Err(ScenarioError::new(path, format!("repeat steps nest deeper than {MAX_NESTING}")));
     }
     for (i, step) in steps.iter().enumerate() {
@@ -339,7 +382,8 @@ fn check_steps(
                     ));
                 }
                 let before = held.clone();
-                check_steps(s, steps, &format!("{here}.steps"), depth + 1, total, held)?;
+                let inner = Place { depth: at.depth + 1, ..at };
+                check_steps(s, steps, &format!("{here}.steps"), inner, total, held)?;
                 if *held != before {
                     return Err(ScenarioError::new(
                         format!("{here}.steps"),
@@ -347,12 +391,39 @@ fn check_steps(
                     ));
                 }
             }
-            Step::Yield => {}
+            Step::Join { task } => {
+                if !s.tasks[at.task].main {
+                    return Err(ScenarioError::new(
+                        here,
+                        "only the main task can join: the handles of the spawned tasks live in main \
+                         (mark tasks[0] as main, and join there)",
+                    ));
+                }
+                if let Some(j) = *task {
+                    let n = s.tasks.len();
+                    if j as usize >= n {
+                        return Err(ScenarioError::new(
+                            format!("{here}.task"),
+                            format!("there is no task {j}: the tasks are numbered from 0 to {}", n - 1),
+                        ));
+                    }
+                    if j as usize == at.task {
+                        return Err(ScenarioError::new(
+                            format!("{here}.task"),
+                            "a task cannot join itself: it would wait for its own end forever",
+                        ));
+                    }
+                }
+            }
+            // Any mutex, held or not: through the held guard, or a temporary one.
+            Step::Assert { .. } | Step::Yield => {}
         }
         if let Step::Write { action: super::WriteAction::Set { value }, .. }
         | Step::LockedWrite { action: super::WriteAction::Set { value }, .. }
         | Step::Write { action: super::WriteAction::Push { value }, .. }
-        | Step::LockedWrite { action: super::WriteAction::Push { value }, .. } = step
+        | Step::LockedWrite { action: super::WriteAction::Push { value }, .. }
+        | Step::Write { action: super::WriteAction::Insert { value, .. }, .. }
+        | Step::LockedWrite { action: super::WriteAction::Insert { value, .. }, .. } = step
         {
             if value.to_string().len() > 64 * 1024 {
                 return Err(ScenarioError::new(format!("{here}.action.value"), "the value is larger than 64 KiB"));

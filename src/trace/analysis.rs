@@ -1,5 +1,6 @@
 //! What a run means: wait and hold times, fairness, throughput, and the alerts
-//! (deadlock, lost wake-up, stalled executor, starvation, run-time errors).
+//! (deadlock, lost wake-up, stalled executor, starvation, run-time errors, failed
+//! assertions).
 
 use super::state::{Lane, State};
 use super::{EndReason, Handoff, Segment};
@@ -83,6 +84,8 @@ pub enum AlertKind {
     Starvation,
     /// A step failed at run time (see [`EventKind::Error`]).
     Error,
+    /// An assertion failed, and its task ended there (see [`EventKind::AssertFailed`]).
+    AssertionFailed,
 }
 
 /// A problem found in the run, with the moment it happened (for "jump to").
@@ -142,6 +145,8 @@ pub(super) struct Recorder {
     handoffs: Vec<Handoff>,
     alerts: Vec<Alert>,
     errors: Vec<(TaskId, u32, u64, u32)>,
+    /// Failed assertions: task, mutex, step, time, message line.
+    asserts: Vec<(TaskId, MutexId, u32, u64, u32)>,
     lost: Vec<(TaskId, u32, u64)>,
     stalled: Option<(TaskId, MutexId, TaskId, u32, u64)>,
     /// Wait-for cycles as they formed (while other tasks may still run): cycle, step, time.
@@ -165,6 +170,7 @@ impl Recorder {
             handoffs: Vec::new(),
             alerts: Vec::new(),
             errors: Vec::new(),
+            asserts: Vec::new(),
             lost: Vec::new(),
             stalled: None,
             cycles: Vec::new(),
@@ -263,6 +269,9 @@ impl Recorder {
             EventKind::LostWakeup { task } => self.lost.push((task, e.step, e.time)),
             EventKind::Stalled { task, mutex, holder } => self.stalled = Some((task, mutex, holder, e.step, e.time)),
             EventKind::Error { task, message } => self.errors.push((task, e.step, e.time, message)),
+            EventKind::AssertFailed { task, mutex, message } => {
+                self.asserts.push((task, mutex, e.step, e.time, message))
+            }
             _ => {}
         }
         if let Some(task) = e.kind.task() {
@@ -392,6 +401,22 @@ impl Recorder {
                 tasks: vec![t],
                 mutexes: vec![],
                 message: format!("{}: {text}", task(t)),
+            });
+        }
+        for &(t, m, step, time, line) in &self.asserts {
+            let text = lines.get(line as usize).map_or("", String::as_str);
+            let what = text.strip_prefix("assertion failed: ").unwrap_or(text);
+            alerts.push(Alert {
+                kind: AlertKind::AssertionFailed,
+                step,
+                time,
+                tasks: vec![t],
+                mutexes: vec![m],
+                message: format!(
+                    "Assertion failed: {}: {what}. Like a panic, it ended {} there, dropping its guards.",
+                    task(t),
+                    task(t)
+                ),
             });
         }
         // Starvation: FIFO bounds how often others can overtake a waiter (by the number

@@ -75,8 +75,9 @@ pub enum EndReason {
         /// The task holding it, which can never run again to release it.
         holder: TaskId,
     },
-    /// Nothing can run, but there is no cycle and no lost wake-up (e.g. everyone waits
-    /// for a task that is itself stuck).
+    /// Nothing can run, but there is no cycle of locks and no lost wake-up (e.g. everyone
+    /// waits for a task that is itself stuck, or main joins a task that waits for a lock
+    /// main holds).
     Stuck,
     /// The scenario's work limit was reached (`limits.max_steps`: steps executed and
     /// polls, counted together).
@@ -210,6 +211,8 @@ pub struct Run {
     segments: Vec<Segment>,
     handoffs: Vec<Handoff>,
     analysis: Analysis,
+    /// The failed assertions, in order: the task, and its message's index in `lines`.
+    asserts: Vec<(TaskId, u32)>,
 }
 
 impl std::fmt::Debug for Run {
@@ -315,6 +318,12 @@ pub struct Simulation {
     recorder: analysis::Recorder,
     scratch: Tables,
     end: Option<EndReason>,
+    /// The failed assertions so far, in order: the task, and its message's index in
+    /// `lines`.
+    asserts: Vec<(TaskId, u32)>,
+    /// Whether a task is main, the one that may join the others (the explorer then
+    /// orders every task's end against the joins).
+    joins: bool,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -370,6 +379,8 @@ impl Simulation {
             checkpoints: Vec::new(),
             scratch: Tables::default(),
             end: None,
+            asserts: Vec::new(),
+            joins: scenario.tasks.iter().any(|t| t.main),
         };
         sim.absorb();
         sim.step_ends.push(sim.events.len());
@@ -431,6 +442,7 @@ impl Simulation {
             segments,
             handoffs,
             analysis,
+            asserts: self.asserts,
         }
     }
 
@@ -506,6 +518,10 @@ impl Simulation {
             match &mut e.kind {
                 EventKind::Value { value, .. } => *value += base,
                 EventKind::Print { line, .. } | EventKind::Error { message: line, .. } => *line += line_base,
+                EventKind::AssertFailed { task, message, .. } => {
+                    *message += line_base;
+                    self.asserts.push((*task, *message));
+                }
                 _ => {}
             }
             self.state.apply(&e);
@@ -514,6 +530,11 @@ impl Simulation {
         }
         self.scratch = t; // empty again, keeping its capacity for the next step
     }
+}
+
+/// A failed assertion as `main: count == 1000 (it is 990)`, from its task and message.
+fn assertion_text(s: &Scenario, task: TaskId, message: &str) -> String {
+    format!("{}: {}", s.task_name(task), message.strip_prefix("assertion failed: ").unwrap_or(message))
 }
 
 /// `1234567` as `1,234,567`.
@@ -657,9 +678,31 @@ impl Run {
         &self.end
     }
 
+    /// The assertions that failed, in the order they failed, each as its task's name and
+    /// what did not hold: `main: count == 1000 (it is 990)`.
+    pub fn failed_assertions(&self) -> Vec<String> {
+        self.asserts.iter().map(|&(t, line)| assertion_text(&self.scenario, t, self.line(line))).collect()
+    }
+
     /// Why the run stopped, in one sentence naming tasks and mutexes (what the page and
-    /// the command line show).
+    /// the command line show), and the first assertion that failed, if one did: "every
+    /// task finished, but an assertion failed: main: count == 1000 (it is 990)".
     pub fn end_text(&self) -> String {
+        let text = self.end_reason_text();
+        let failed = self.failed_assertions();
+        let Some(first) = failed.first() else { return text };
+        let more = match failed.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        match self.end {
+            EndReason::Finished => format!("every task finished, but an assertion failed: {first}{more}"),
+            _ => format!("{text}; an assertion failed before: {first}{more}"),
+        }
+    }
+
+    /// [`end_text`](Run::end_text) without the assertions.
+    fn end_reason_text(&self) -> String {
         let s = &self.scenario;
         let task = |t: TaskId| s.task_name(t);
         let mutex = |m: MutexId| s.mutex_name(m);
@@ -677,7 +720,29 @@ impl Run {
             EndReason::Stalled { task: t, mutex: m, holder } => {
                 format!("stalled: {} blocked the only thread on {}, held by {}", task(*t), mutex(*m), task(*holder))
             }
-            EndReason::Stuck => "nothing can run".into(),
+            EndReason::Stuck => {
+                // A join that can never return says why better than nothing.
+                let end = self.snapshot_at(self.steps());
+                let joins: Vec<String> = end
+                    .tasks
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(t, view)| match view.status {
+                        TaskStatus::Joining { target: Some(j) } => {
+                            Some(format!("{} waits for {} to finish", task(t as TaskId), task(j)))
+                        }
+                        TaskStatus::Joining { target: None } => {
+                            Some(format!("{} waits for every other task to finish", task(t as TaskId)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if joins.is_empty() {
+                    "nothing can run".into()
+                } else {
+                    format!("nothing can run: {}, which never happens", joins.join(", "))
+                }
+            }
             EndReason::StepLimit => format!(
                 "stopped at the work limit: {} steps executed and polls (limits.max_steps)",
                 group(u64::from(s.limits.max_steps))

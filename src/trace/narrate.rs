@@ -121,6 +121,16 @@ pub fn narrate(run: &Run, step: u32) -> String {
             EventKind::Value { mutex: m, value } => Some(format!("{} is now {}", mutex(m), quote(run.value(value)))),
             EventKind::Print { task: t, line } => Some(format!("{} prints “{}”", task(t), quote(run.line(line)))),
             EventKind::Error { task: t, message } => Some(format!("{} fails: {}", task(t), quote(run.line(message)))),
+            EventKind::AssertFailed { task: t, message, .. } => {
+                Some(format!("{}'s {}: it panics and ends, dropping its guards", task(t), quote(run.line(message))))
+            }
+            EventKind::Joining { task: t, target: Some(j) } => {
+                Some(format!("{} waits for {} to finish", task(t), task(j)))
+            }
+            EventKind::Joining { task: t, target: None } => {
+                Some(format!("{} waits for every other task to finish", task(t)))
+            }
+            EventKind::Joined { task: t } => Some(format!("{}'s join returns", task(t))),
             EventKind::Done { task: t } => Some(format!("{} finishes", task(t))),
             EventKind::LostWakeup { task: t } => {
                 Some(format!("{} waits with nobody to wake it: it will never run again", task(t)))

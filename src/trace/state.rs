@@ -27,6 +27,11 @@ pub enum TaskStatus {
         /// The watch cell it waits on.
         mutex: MutexId,
     },
+    /// Waiting for a task to finish (a `join`: `handle.await`).
+    Joining {
+        /// The task it waits for; `None`: every other task.
+        target: Option<TaskId>,
+    },
     /// Returned `Pending` for another reason (and something holds its waker).
     Parked,
     /// Finished.
@@ -59,7 +64,8 @@ pub enum Lane {
     HoldingSleeping,
     /// Waiting for a write to a watch cell.
     Watching,
-    /// Parked for another reason (something holds its waker), holding no lock.
+    /// Parked for another reason (something holds its waker, as while it joins other
+    /// tasks), holding no lock.
     Idle,
     /// Finished.
     Done,
@@ -188,6 +194,8 @@ pub(super) struct TaskState {
     pub(super) waiting_since: u32,
     sleeping_until: Option<u64>,
     watching: Option<MutexId>,
+    /// Joining: the task it waits for (`None`: every other task).
+    pub(super) joining: Option<Option<TaskId>>,
     pub(super) holds: Vec<MutexId>,
     at: u32,
 }
@@ -231,7 +239,7 @@ impl State {
     pub(super) fn hash_into<H: std::hash::Hasher>(&self, values: &[String], h: &mut H) {
         use std::hash::Hash;
         for t in &self.tasks {
-            (t.done, t.stuck, t.blocked, t.waiting_on, t.sleeping_until, t.watching, &t.holds, t.at).hash(h);
+            (t.done, t.stuck, t.blocked, t.waiting_on, t.sleeping_until, t.watching, t.joining, &t.holds, t.at).hash(h);
         }
         for m in &self.mutexes {
             (m.holder, &m.queue, &m.watchers, values.get(m.value as usize)).hash(h);
@@ -251,6 +259,7 @@ impl State {
                     waiting_since: 0,
                     sleeping_until: None,
                     watching: None,
+                    joining: None,
                     holds: Vec::new(),
                     at: 0,
                 };
@@ -275,6 +284,10 @@ impl State {
         use EventKind::*;
         match e.kind {
             Spawn { .. } | LockRequested { .. } | TryFailed { .. } | Print { .. } | Error { .. } | Busy { .. } => {}
+            // The guards' releases and the task's end follow.
+            AssertFailed { .. } => {}
+            Joining { task, target } => self.tasks[task as usize].joining = Some(target),
+            Joined { task } => self.tasks[task as usize].joining = None,
             // Taken and given back within the step: the lock is as free as it was.
             Uncontended { .. } => {}
             Poll { task } => {
@@ -292,6 +305,7 @@ impl State {
                 t.parked = false;
                 t.sleeping_until = None;
                 t.watching = None;
+                t.joining = None;
             }
             Woken { task, .. } => self.tasks[task as usize].parked = false,
             Enqueued { task, mutex, .. } => {
@@ -378,6 +392,8 @@ impl State {
             TaskStatus::Sleeping { until }
         } else if let Some(mutex) = t.watching {
             TaskStatus::Watching { mutex }
+        } else if let Some(target) = t.joining {
+            TaskStatus::Joining { target }
         } else {
             TaskStatus::Parked
         }
@@ -395,7 +411,7 @@ impl State {
             TaskStatus::Watching { .. } => Lane::Watching,
             _ if holds => Lane::Holding,
             TaskStatus::Ready => Lane::Ready,
-            TaskStatus::Parked => Lane::Idle,
+            TaskStatus::Parked | TaskStatus::Joining { .. } => Lane::Idle,
         }
     }
 

@@ -127,6 +127,8 @@ pub fn code_view(props: &CodeProps) -> Html {
                 TaskStatus::WaitingLock { mutex } => Some(format!("queued for {}", mutex_name(s, mutex))),
                 TaskStatus::Blocked { mutex } => Some(format!("blocked on {}", mutex_name(s, mutex))),
                 TaskStatus::Stuck => Some("never wakes again".into()),
+                TaskStatus::Joining { target: Some(j) } => Some(format!("waits for {} to finish", task_name(s, j))),
+                TaskStatus::Joining { target: None } => Some("waits for the others to finish".into()),
                 _ => None,
             };
             at.entry(line).or_default().push((t as u32, waits));

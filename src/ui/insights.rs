@@ -26,6 +26,7 @@ fn alert_names(kind: AlertKind) -> (&'static str, &'static str, &'static str) {
         AlertKind::Stalled => ("Stalled executor", "Stalled", "alert-stalled"),
         AlertKind::Starvation => ("Starvation", "Starvation", "alert-starvation"),
         AlertKind::Error => ("Error", "Error", "alert-error"),
+        AlertKind::AssertionFailed => ("Assertion failed", "AssertionFailed", "alert-assert"),
     }
 }
 

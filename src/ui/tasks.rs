@@ -22,6 +22,17 @@ pub fn status_text(status: &TaskStatus, loaded: &Loaded, view: &TaskView) -> (St
         }
         TaskStatus::Sleeping { until } => (format!("sleeping until {until} ms"), "sleeping"),
         TaskStatus::Watching { mutex } => (format!("waiting for a write to {}", mutex_name(s, *mutex)), "watching"),
+        TaskStatus::Joining { target } => {
+            let what = match target {
+                Some(t) => format!("waiting for {} to finish", task_name(s, *t)),
+                None => "waiting for every other task to finish".into(),
+            };
+            if holding {
+                (format!("{what}, holding {holds}"), "holding")
+            } else {
+                (what, "idle")
+            }
+        }
         TaskStatus::Parked if holding => (format!("pending, waiting to be woken, holding {holds}"), "holding"),
         TaskStatus::Parked => ("pending, waiting to be woken".into(), "idle"),
         TaskStatus::Done => ("done".into(), "done"),

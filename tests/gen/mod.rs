@@ -1,7 +1,8 @@
-//! Scenario generators for the property and fuzz tests: every step kind (all 15), every
+//! Scenario generators for the property and fuzz tests: every step kind (all 17), every
 //! mutex kind (async, watch, blocking), every write action and condition, `forever`
-//! tasks and nested `repeat`s. Scenarios are valid by construction (the tests still
-//! check, since validation is part of what they test).
+//! tasks, nested `repeat`s, and sometimes a main task that joins the others (one, all,
+//! or a forever one that never ends). Scenarios are valid by construction (the tests
+//! still check, since validation is part of what they test).
 #![allow(dead_code)]
 
 use mutex_playground::scenario::{Condition, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec, WriteAction};
@@ -9,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 /// How many step kinds [`steps`] draws from: each of them, by index.
-pub const STEP_KINDS: u8 = 15;
+pub const STEP_KINDS: u8 = 17;
 
 /// One raw choice: (step kind, mutex, a small number, a second small number).
 type Raw = (u8, u8, u8, u8);
@@ -19,12 +20,13 @@ fn raw(len: usize) -> impl Strategy<Value = Vec<Raw>> {
 }
 
 fn action(n: u8, m: u8) -> WriteAction {
-    match n % 6 {
+    match n % 7 {
         0 => WriteAction::Set { value: json!(m % 4) },
         1 => WriteAction::Increment { by: i64::from(m % 3) },
         2 => WriteAction::SetNow,
         3 => WriteAction::InsertNow { key: format!("k{}", m % 3) },
         4 => WriteAction::ReadPlus { by: i64::from(m % 3) },
+        5 => WriteAction::Insert { key: format!("k{}", m % 3), value: json!(m % 4) },
         _ => WriteAction::Push { value: json!(m % 5) },
     }
 }
@@ -39,7 +41,8 @@ fn condition(n: u8) -> Condition {
 
 /// Turns raw choices into steps valid for `kinds` (the mutexes' kinds), tracking the
 /// guards held. `depth` bounds `repeat` nesting; a repeated body drops what it takes.
-fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) -> Vec<Step> {
+/// `tasks` is the number of tasks if these are the main task's steps (only it joins).
+fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, tasks: Option<usize>) -> Vec<Step> {
     let mut out = Vec::new();
     let name = |m: usize| format!("m{m}");
     for (i, &(op, m, n, x)) in raw.iter().enumerate() {
@@ -70,7 +73,7 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) 
             11 if depth < 2 => {
                 let end = (i + 1 + n as usize % 3).min(raw.len());
                 let mut inner = held.clone();
-                let mut body = build(&raw[i + 1..end], kinds, &mut inner, depth + 1);
+                let mut body = build(&raw[i + 1..end], kinds, &mut inner, depth + 1, tasks);
                 // The body must give back what it took, newest first, and only that.
                 let taken: Vec<usize> = inner.iter().copied().filter(|m| !held.contains(m)).collect();
                 for &m in taken.iter().rev() {
@@ -92,6 +95,16 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize) 
                 held.push(m);
                 Step::LockTimeout { mutex: name(m), ms: u64::from(n % 4) }
             }
+            // One task (never main itself, task 0), or every other.
+            15 => match tasks {
+                Some(count) if count > 1 && n % 3 != 0 => {
+                    Step::Join { task: Some(1 + u32::from(x) % (count as u32 - 1)) }
+                }
+                Some(_) => Step::Join { task: None },
+                None => Step::Yield,
+            },
+            // Held or not: through the guard, or a temporary one.
+            16 => Step::Assert { mutex: name(m), until: condition(n) },
             _ => Step::Yield,
         };
         out.push(step);
@@ -117,8 +130,9 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
         kinds,
         proptest::collection::vec(initial, 3),
         proptest::collection::vec((raw(10), 0u32..4, 0u64..4, any::<bool>()), 1..6),
+        any::<bool>(),
     )
-        .prop_map(|(kinds, initials, tasks)| Scenario {
+        .prop_map(|(kinds, initials, tasks, has_main)| Scenario {
             name: "generated".into(),
             description: String::new(),
             mutexes: kinds
@@ -133,12 +147,17 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
             tasks: tasks
                 .iter()
                 .enumerate()
-                .map(|(i, (raw, repeat, start, forever))| TaskSpec {
-                    name: format!("t{i}"),
-                    start_ms: *start,
-                    repeat: *repeat,
-                    forever: *forever && i % 3 == 2,
-                    steps: build(raw, &kinds, &mut Vec::new(), 0),
+                .map(|(i, (raw, repeat, start, forever))| {
+                    // The main task is the first, started at once and run once.
+                    let main = has_main && i == 0;
+                    TaskSpec {
+                        name: format!("t{i}"),
+                        main,
+                        start_ms: if main { 0 } else { *start },
+                        repeat: if main { 1 } else { *repeat },
+                        forever: *forever && i % 3 == 2,
+                        steps: build(raw, &kinds, &mut Vec::new(), 0, main.then_some(tasks.len())),
+                    }
                 })
                 .collect(),
             limits: Limits { max_steps: 3_000, max_time_ms: 5_000 },
@@ -165,6 +184,8 @@ pub fn kind_index(step: &Step) -> usize {
         Step::WaitUntil { .. } => 12,
         Step::BrokenWait { .. } => 13,
         Step::LockTimeout { .. } => 14,
+        Step::Join { .. } => 15,
+        Step::Assert { .. } => 16,
     }
 }
 

@@ -51,6 +51,9 @@ use crate::scenario::Scenario;
 pub enum Ending {
     /// Every task finished.
     Finished,
+    /// Every task finished, but an assertion failed (its task ended there). Only an
+    /// [`Outcome`] tells this one: [`Ending::of`] an end reason alone says `Finished`.
+    AssertionFailed,
     /// A cycle of waits.
     Deadlock,
     /// A task lost its wake-up.
@@ -88,6 +91,7 @@ impl Ending {
     pub fn describe(self) -> &'static str {
         match self {
             Ending::Finished => "every task finishing",
+            Ending::AssertionFailed => "a failed assertion",
             Ending::Deadlock => "a deadlock",
             Ending::LostWakeup => "a lost wake-up",
             Ending::Stalled => "a stalled executor",

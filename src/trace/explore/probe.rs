@@ -8,7 +8,17 @@ use std::hash::{Hash, Hasher};
 /// The shared objects a step touched, as a set of bits: bit `m` for mutex (or cell) `m`
 /// (mutexes from 63 on share bit 63), and every bit for a step that moved the clock
 /// (busy work), which every other step may read.
+///
+/// Which tasks have finished is an object too, read by a `join` and written by every
+/// task's end: in a scenario with a main task (the only one that joins), a step in which
+/// a task finishes, starts a join or comes back from one touches [`JOINS`] (bit 63,
+/// shared with the mutexes from 63 on: more steps ordered, never fewer). A join that
+/// returns at once needs no bit: every task it reads has already finished, and no step
+/// still to come can change that.
 pub(crate) type Access = u64;
+
+/// The bit of the finished tasks (see [`Access`]).
+pub(crate) const JOINS: Access = 1 << 63;
 
 /// Whether two steps, taken from the same state, commute: they touch no object in
 /// common, so either order reaches the same state. A step that moved the clock commutes
@@ -81,7 +91,26 @@ impl Simulation {
         for local in &self.locals {
             local.hash_into(&mut h);
         }
+        // The assertions that failed are part of the outcome: two moments alike but for
+        // them lead to different outcomes.
+        self.failed_assertions().hash(&mut h);
         h.finish()
+    }
+
+    /// The assertions that failed so far, as [`Run::failed_assertions`](crate::trace::Run::failed_assertions)
+    /// writes them, sorted: failures in two tasks that do not touch each other's locks
+    /// fail in either order, and are one outcome.
+    pub(crate) fn failed_assertions(&self) -> Vec<String> {
+        let mut failed: Vec<String> = self
+            .asserts
+            .iter()
+            .map(|&(t, line)| {
+                let text = self.lines.get(line as usize).map_or("", String::as_str);
+                crate::trace::assertion_text(&self.scenario, t, text)
+            })
+            .collect();
+        failed.sort_unstable();
+        failed
     }
 
     /// The objects the last step touched (see [`Access`]).
@@ -93,6 +122,9 @@ impl Simulation {
         for e in &self.events[from.min(to)..to] {
             match e.kind {
                 EventKind::Busy { .. } => return Access::MAX,
+                EventKind::Done { .. } | EventKind::Joining { .. } | EventKind::Joined { .. } if self.joins => {
+                    access |= JOINS;
+                }
                 ref kind => {
                     if let Some(m) = kind.mutex() {
                         access |= 1 << m.min(63);

@@ -44,15 +44,27 @@ impl std::fmt::Display for Mode {
 }
 
 /// What a schedule led to, as the explorer tells results apart: runs that finish with
-/// different values are different outcomes, and so are deadlocks of different cycles.
+/// different values are different outcomes, and so are deadlocks of different cycles, and
+/// runs that finish with different failed assertions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
-    /// Every task finished, and the mutexes hold these values (JSON, by mutex id).
+    /// Every task finished, no assertion failed, and the mutexes hold these values (JSON,
+    /// by mutex id).
     Finished(Vec<String>),
+    /// Every task finished (those whose assertion failed ended there), and the mutexes
+    /// hold `values`.
+    AssertionFailed {
+        /// The assertions that failed, as
+        /// [`Run::failed_assertions`](crate::trace::Run::failed_assertions) writes them
+        /// (`main: count == 2 (it is 1)`), sorted.
+        failed: Vec<String>,
+        /// The mutexes' values at the end (JSON, by mutex id).
+        values: Vec<String>,
+    },
     /// A deadlock: each task waits for its mutex, held by the next (as
     /// [`EndReason::Deadlock`]).
     Deadlock(Vec<(TaskId, MutexId)>),
-    /// Any other ending.
+    /// Any other ending (failed assertions on the way are not told apart here).
     Other(Ending),
 }
 
@@ -61,23 +73,36 @@ impl Outcome {
     /// which is no schedule).
     pub(crate) fn of(sim: &Simulation) -> Option<Outcome> {
         Some(match sim.end()? {
-            EndReason::Finished => Outcome::Finished(sim.values_now()),
+            EndReason::Finished => {
+                let failed = sim.failed_assertions();
+                if failed.is_empty() {
+                    Outcome::Finished(sim.values_now())
+                } else {
+                    Outcome::AssertionFailed { failed, values: sim.values_now() }
+                }
+            }
             EndReason::Deadlock { cycle } => Outcome::Deadlock(cycle.clone()),
             other => Outcome::Other(Ending::of(other)?),
         })
     }
 
     /// In words, with `scenario`'s names: "finishes with count = 3", "deadlock: left waits
-    /// for b, right waits for a", "ends in a lost wake-up".
+    /// for b, right waits for a", "ends in a lost wake-up", "an assertion fails (main:
+    /// count == 2 (it is 1)), and it finishes with count = 1".
     pub fn describe(&self, scenario: &Scenario) -> String {
+        let values = |values: &[String]| {
+            let values: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(m, v)| format!("{} = {v}", scenario.mutex_name(m as MutexId)))
+                .collect();
+            values.join(", ")
+        };
         match self {
-            Outcome::Finished(values) => {
-                let values: Vec<String> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(m, v)| format!("{} = {v}", scenario.mutex_name(m as MutexId)))
-                    .collect();
-                format!("finishes with {}", values.join(", "))
+            Outcome::Finished(v) => format!("finishes with {}", values(v)),
+            Outcome::AssertionFailed { failed, values: v } => {
+                let what = if failed.len() == 1 { "an assertion fails" } else { "assertions fail" };
+                format!("{what} ({}), and it finishes with {}", failed.join("; "), values(v))
             }
             Outcome::Deadlock(cycle) => {
                 let waits: Vec<String> = cycle
@@ -94,6 +119,7 @@ impl Outcome {
     pub fn ending(&self) -> Ending {
         match self {
             Outcome::Finished(_) => Ending::Finished,
+            Outcome::AssertionFailed { .. } => Ending::AssertionFailed,
             Outcome::Deadlock(_) => Ending::Deadlock,
             Outcome::Other(e) => *e,
         }

@@ -159,6 +159,18 @@ impl Ed {
     }
 }
 
+/// Removes the `join` steps of a list, nested ones too (a copy of main cannot join).
+fn drop_joins(steps: &mut Vec<Step>) {
+    steps.retain_mut(|step| match step {
+        Step::Join { .. } => false,
+        Step::Repeat { steps, .. } => {
+            drop_joins(steps);
+            true
+        }
+        _ => true,
+    });
+}
+
 /// One task: its name, start, repetitions, buttons, problem and steps.
 fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
     let path = format!("tasks[{t}]");
@@ -178,11 +190,12 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
             </label>
         }
     };
+    // Moves, copies and removals renumber the joins, so each still waits for its task.
     let mv = |delta: isize| {
         ed.click(move |s| {
             let j = t as isize + delta;
             if j >= 0 && (j as usize) < s.tasks.len() {
-                s.tasks.swap(t, j as usize);
+                s.swap_tasks(t, j as usize);
             }
         })
     };
@@ -194,17 +207,25 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
                 n += 1;
             }
             x.name = format!("{base} {n}");
-            s.tasks.insert(t + 1, x);
+            // A copy of main is a spawned task (a program has one main).
+            if x.main {
+                x.main = false;
+                drop_joins(&mut x.steps);
+            }
+            s.insert_task(t + 1, x);
         }
     });
     let del = ed.click(move |s| {
-        if t < s.tasks.len() {
-            s.tasks.remove(t);
-        }
+        s.remove_task(t);
     });
     let on_forever = ed.change(move |s, v| {
         if let Some(task) = s.tasks.get_mut(t) {
             task.forever = v == "true";
+        }
+    });
+    let on_main = ed.change(move |s, v| {
+        if let Some(task) = s.tasks.get_mut(t) {
+            task.main = v == "true";
         }
     });
     html! {
@@ -224,6 +245,16 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
                                aria-label={format!("{who}: forever")} />
                         { " forever" }
                     </label>
+                    // The first task can be main; another only shows it to be unchecked.
+                    if t == 0 || task.main {
+                        <label class="check" title="The program's async fn main: polled first, it may join the others">
+                            <input type="checkbox" checked={task.main} onchange={on_main}
+                                   aria-label={format!("{who}: main task")}
+                                   aria-invalid={ed.error_at(&format!("{path}.main")).is_some().to_string()}
+                                   data-field={format!("{path}.main")} />
+                            { " main" }
+                        </label>
+                    }
                     <span class="row-buttons">
                         <button aria-label={format!("Move {who} up")} title="Move up" disabled={t == 0}
                                 onclick={mv(-1)}>{ "↑" }</button>
@@ -313,6 +344,7 @@ fn blank() -> Scenario {
         mutexes: vec![MutexSpec { name: "m".into(), kind: MutexKind::Async, initial: Value::from(0) }],
         tasks: vec![TaskSpec {
             name: "task 1".into(),
+            main: false,
             start_ms: 0,
             repeat: 1,
             forever: false,
@@ -369,6 +401,7 @@ pub fn editor(props: &EditorProps) -> Html {
         }
         s.tasks.push(TaskSpec {
             name: format!("task {n}"),
+            main: false,
             start_ms: 0,
             repeat: 1,
             forever: false,

@@ -31,6 +31,8 @@ impl Menu for Op {
             Op::Repeat => "repeat (a loop)",
             Op::WaitUntil => "wait for a write (wake-on-write)",
             Op::BrokenWait => "poll_fn try_lock (lost wake-up bug)",
+            Op::Join => "handle.await (join; main only)",
+            Op::Assert => "assert! on the value",
         }
     }
 
@@ -53,6 +55,8 @@ impl Menu for Op {
             Op::Repeat => Step::Repeat { times: 2, steps: vec![Step::Yield] },
             Op::WaitUntil => Step::WaitUntil { mutex, until: Condition::NonEmpty, take: false },
             Op::BrokenWait => Step::BrokenWait { mutex, until: Condition::NonEmpty, take: false },
+            Op::Join => Step::Join { task: None },
+            Op::Assert => Step::Assert { mutex, until: Condition::Equals { value: Value::from(0) } },
         }
     }
 }
@@ -201,12 +205,13 @@ fn set_action(step: &mut Step, a: WriteAction) {
 
 /// The write action's kind, and its value, if it has one.
 fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
-    const KINDS: [(&str, &str); 6] = [
+    const KINDS: [(&str, &str); 7] = [
         ("increment", "+= by"),
         ("read_plus", "= read + by"),
         ("set", "set"),
         ("set_now", "set(now)"),
         ("insert_now", "insert(key, now)"),
+        ("insert", "insert(key, value)"),
         ("push", "push"),
     ];
     let kind = match action {
@@ -214,6 +219,7 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         WriteAction::Increment { .. } => "increment",
         WriteAction::SetNow => "set_now",
         WriteAction::InsertNow { .. } => "insert_now",
+        WriteAction::Insert { .. } => "insert",
         WriteAction::Push { .. } => "push",
         WriteAction::ReadPlus { .. } => "read_plus",
     };
@@ -222,6 +228,7 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
             "set" => WriteAction::Set { value: Value::from(0) },
             "set_now" => WriteAction::SetNow,
             "insert_now" => WriteAction::InsertNow { key: "key".into() },
+            "insert" => WriteAction::Insert { key: "key".into(), value: Value::from(1) },
             "push" => WriteAction::Push { value: Value::from(1) },
             "read_plus" => WriteAction::ReadPlus { by: 1 },
             _ => WriteAction::Increment { by: 1 },
@@ -244,6 +251,24 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
         WriteAction::InsertNow { key } => at.field(ed, ("key", "text", "action.key"), key.clone(), |st, v| {
             set_action(st, WriteAction::InsertNow { key: v })
         }),
+        WriteAction::Insert { key, value } => html! {
+            <>
+                { at.field(ed, ("key", "text", "action.key"), key.clone(), |st, v| {
+                    if let Step::Write { action: WriteAction::Insert { key, .. }, .. }
+                    | Step::LockedWrite { action: WriteAction::Insert { key, .. }, .. } = st
+                    {
+                        *key = v
+                    }
+                }) }
+                { at.json_field(ed, ("value (JSON)", "action.value"), value, |st, v| {
+                    if let Step::Write { action: WriteAction::Insert { value, .. }, .. }
+                    | Step::LockedWrite { action: WriteAction::Insert { value, .. }, .. } = st
+                    {
+                        *value = v
+                    }
+                }) }
+            </>
+        },
         WriteAction::SetNow => html! {},
     };
     html! {
@@ -260,15 +285,16 @@ fn action_fields(ed: &Ed, at: &StepAt, action: &WriteAction) -> Html {
     }
 }
 
-/// Sets the condition of a `wait_until` or `broken_wait` step.
+/// Sets the condition of a `wait_until`, `broken_wait` or `assert` step.
 fn set_condition(step: &mut Step, c: Condition) {
-    if let Step::WaitUntil { until, .. } | Step::BrokenWait { until, .. } = step {
+    if let Step::WaitUntil { until, .. } | Step::BrokenWait { until, .. } | Step::Assert { until, .. } = step {
         *until = c;
     }
 }
 
-/// The condition a waiting step waits for, its value, and whether it takes the value.
-fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html {
+/// The condition a waiting or asserting step checks, its value, and (`take`: a waiting
+/// step) whether it takes the value.
+fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: Option<bool>) -> Html {
     let kind = match until {
         Condition::NonEmpty => "non_empty",
         Condition::AtLeast { .. } => "at_least",
@@ -298,9 +324,10 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
             *take = v == "true";
         }
     });
+    let word = if take.is_some() { "until " } else { "that it is " };
     html! {
         <>
-            <label>{ "until " }
+            <label>{ word }
                 <select aria-label={format!("{}: condition", at.label)} data-value={kind} {onchange}>
                     <option value="non_empty" selected={kind == "non_empty"}>{ "non-empty" }</option>
                     <option value="at_least" selected={kind == "at_least"}>{ "at least" }</option>
@@ -308,11 +335,13 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: bool) -> Html
                 </select>
             </label>
             { extra }
-            <label class="check">
-                <input type="checkbox" checked={take} onchange={on_take}
-                       aria-label={format!("{}: take the value", at.label)} />
-                { " take" }
-            </label>
+            if let Some(take) = take {
+                <label class="check">
+                    <input type="checkbox" checked={take} onchange={on_take}
+                           aria-label={format!("{}: take the value", at.label)} />
+                    { " take" }
+                </label>
+            }
         </>
     }
 }
@@ -372,8 +401,48 @@ fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
             }
         }),
         Step::WaitUntil { mutex, until, take } | Step::BrokenWait { mutex, until, take } => {
-            html! { <>{ at.mutex_select(ed, mutex) }{ condition_fields(ed, at, until, *take) }</> }
+            html! { <>{ at.mutex_select(ed, mutex) }{ condition_fields(ed, at, until, Some(*take)) }</> }
         }
+        Step::Assert { mutex, until } => {
+            html! { <>{ at.mutex_select(ed, mutex) }{ condition_fields(ed, at, until, None) }</> }
+        }
+        Step::Join { task } => join_field(ed, at, *task),
+    }
+}
+
+/// Which task a `join` waits for: every other task, or one of them, by name.
+fn join_field(ed: &Ed, at: &StepAt, task: Option<u32>) -> Html {
+    let current = task.map_or_else(|| "all".to_string(), |t| t.to_string());
+    let onchange = at.change(ed, |step, v| {
+        if let Step::Join { task } = step {
+            *task = v.parse().ok();
+        }
+    });
+    let path = format!("{}.task", at.path);
+    let invalid = ed.problems.iter().any(|e| e.path == path);
+    // Every task but the one joining; a task the join names that is gone stays listed.
+    let mut options: Vec<(String, String)> = ed
+        .scenario
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|&(t, _)| t != at.list.task)
+        .map(|(t, spec)| (t.to_string(), format!("{} (task {t})", spec.name)))
+        .collect();
+    if let Some(t) = task.filter(|&t| t as usize >= ed.scenario.tasks.len() || t as usize == at.list.task) {
+        options.push((t.to_string(), format!("task {t}")));
+    }
+    html! {
+        <label>{ "wait for " }
+            <select aria-label={format!("{}: task to join", at.label)} data-value={current.clone()}
+                    aria-invalid={invalid.to_string()} data-field={path} {onchange}>
+                <option value="all" selected={current == "all"}>{ "every other task" }</option>
+                { for options.into_iter().map(|(v, l)| {
+                    let selected = v == current;
+                    html! { <option {selected} value={v}>{ l }</option> }
+                }) }
+            </select>
+        </label>
     }
 }
 
