@@ -6,7 +6,7 @@
 use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::preset;
+use mutex_playground::scenario::{preset, Scenario};
 use mutex_playground::trace::{drive_realtime, simulate};
 use std::future::Future;
 use std::pin::Pin;
@@ -49,11 +49,14 @@ impl Future for ThreadSleep {
 }
 
 fn realtime(id: &str, scale: f64) -> Vec<String> {
-    let scenario = preset(id).unwrap().scenario;
+    realtime_of(&preset(id).unwrap().scenario, scale)
+}
+
+fn realtime_of(scenario: &Scenario, scale: f64) -> Vec<String> {
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
     pool.run_until(drive_realtime(
-        &scenario,
+        scenario,
         scale,
         |task| spawner.spawn_local(task).expect("spawn"),
         |dur| ThreadSleep { dur, started: None },
@@ -81,6 +84,30 @@ fn every_preset_ends_in_real_time_too() {
         let real = realtime(id, 0.0);
         assert_eq!(real, simulated(id), "{id}");
     }
+}
+
+/// The joins work on another executor too: main waits for each worker by its handle,
+/// then for all, and prints when they are done, as the simulation does.
+#[test]
+fn a_main_that_joins_prints_in_real_time_what_the_simulation_prints() {
+    let s = Scenario::from_json(
+        r#"{"name": "joins", "mutexes": [{"name": "n", "initial": 0}], "tasks": [
+            {"name": "main", "main": true, "steps": [
+                {"op": "join", "task": 2}, {"op": "print", "text": "quick is done"},
+                {"op": "join"}, {"op": "assert", "mutex": "n", "until": {"kind": "equals", "value": 2}},
+                {"op": "print", "text": "all done"}]},
+            {"name": "slow", "steps": [{"op": "sleep", "ms": 30},
+                {"op": "locked_write", "mutex": "n", "action": {"kind": "increment"}},
+                {"op": "print", "text": "slow"}]},
+            {"name": "quick", "steps": [{"op": "sleep", "ms": 5},
+                {"op": "locked_write", "mutex": "n", "action": {"kind": "increment"}},
+                {"op": "print", "text": "quick"}]}
+        ]}"#,
+    )
+    .unwrap();
+    let sim: Vec<String> = simulate(&s, &Policy::Fifo).unwrap().transcript().into_iter().map(|l| l.text).collect();
+    assert_eq!(sim, ["quick", "quick is done", "slow", "all done"]);
+    assert_eq!(realtime_of(&s, 1.0), sim);
 }
 
 #[test]

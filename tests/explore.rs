@@ -61,6 +61,32 @@ fn contended() -> impl Strategy<Value = Scenario> {
     })
 }
 
+/// [`contended`] run by a main task (a new `tasks[0]`): it yields or not, joins one
+/// task or every one, asserts on `b`, and joins all before it asserts again. Its joins
+/// and asserts make outcomes of their own (a count seen too early, an assertion that
+/// fails in some schedules only).
+fn contended_with_main() -> impl Strategy<Value = Scenario> {
+    (contended(), any::<bool>(), 0u8..3, 0i64..4, 0i64..4).prop_map(|(mut s, yields, first, at_least, equals)| {
+        let workers = s.tasks.len() as u32;
+        let mut steps = Vec::new();
+        if yields {
+            steps.push(json!({"op": "yield"}));
+        }
+        steps.push(match first {
+            0 => json!({"op": "join"}),
+            k => json!({"op": "join", "task": u32::from(k).min(workers)}),
+        });
+        steps.push(json!({"op": "assert", "mutex": "b", "until": {"kind": "at_least", "value": at_least}}));
+        steps.push(json!({"op": "join"}));
+        steps.push(json!({"op": "assert", "mutex": "b", "until": {"kind": "equals", "value": equals}}));
+        let main = json!({"name": "main", "main": true, "steps": steps});
+        let mut doc: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+        doc["tasks"].as_array_mut().unwrap().insert(0, main);
+        s = Scenario::from_json(&doc.to_string()).expect("a valid scenario");
+        s
+    })
+}
+
 fn explore(s: &Scenario, mode: Mode) -> Report {
     let mut e = Explorer::new(s, mode).unwrap().with_max_states(20_000);
     while !e.advance(5_000) {}
@@ -192,6 +218,17 @@ proptest! {
         prop_assert_eq!(outlook(&s, prefix, 100_000), expected);
     }
 
+    /// The same with a main task that joins the others and asserts: a task's end and a
+    /// join do not commute, and failed assertions are outcomes of their own.
+    #[test]
+    fn reduced_search_finds_what_full_enumeration_finds_with_joins(s in contended_with_main()) {
+        let Some(all) = naive(&s, 2_000) else { return Ok(()) };
+        let r = explore(&s, Mode::Exhaustive);
+        prop_assert!(r.is_complete(), "{r:?}");
+        prop_assert_eq!(classes(&r), all);
+        assert_replays(&s, &r);
+    }
+
     /// The same for any scenario (every step and mutex kind, forever tasks, start
     /// delays), where the schedules are few enough to try them all.
     #[test]
@@ -249,6 +286,63 @@ fn the_lost_update_loses_updates_and_the_held_guard_does_not() {
     let r = explore(&held, Mode::Exhaustive);
     assert!(r.is_complete());
     assert_eq!(classes(&r), finished(&["3"]));
+}
+
+/// The lost update as a program: main joins the three tasks and asserts that every
+/// update counted. Some schedules pass, the others fail the assertion, each with the
+/// value it saw; the scheduler game sees the choice still open.
+#[test]
+fn a_main_that_asserts_tells_the_lost_updates_apart() {
+    let mut s = preset("lost-update").unwrap().scenario;
+    let m = s.mutexes[0].name.clone();
+    let main: Scenario = Scenario::from_json(&format!(
+        r#"{{"name": "x", "mutexes": [{{"name": "{m}"}}], "tasks": [{{"name": "main", "main": true, "steps": [
+            {{"op": "join"}}, {{"op": "assert", "mutex": "{m}", "until": {{"kind": "equals", "value": 3}}}}]}}]}}"#
+    ))
+    .unwrap();
+    s.insert_task(0, main.tasks[0].clone());
+    s.validate().unwrap();
+    let r = explore(&s, Mode::Exhaustive);
+    assert!(r.is_complete());
+    let failed = |seen: &str| Outcome::AssertionFailed {
+        failed: vec![format!("main: {m} == 3 (it is {seen})")],
+        values: vec![seen.to_string()],
+    };
+    assert_eq!(classes(&r), BTreeSet::from([Outcome::Finished(vec!["3".into()]), failed("1"), failed("2")]));
+    assert_replays(&s, &r);
+    assert_eq!(outlook(&s, &[], 100_000), Outlook::Open(vec![Ending::Finished, Ending::AssertionFailed]));
+    let text = failed("2").describe(&s);
+    assert_eq!(text, format!("an assertion fails (main: {m} == 3 (it is 2)), and it finishes with {m} = 2"));
+}
+
+/// Two orders of `a` and `b` fail `a`'s assertion with different values and then meet
+/// in the same state, with `c`'s steps still to come: the state they meet in is not one
+/// state, or one failure would go missing.
+#[test]
+fn failed_assertions_are_part_of_the_state() {
+    let s = Scenario::from_json(
+        r#"{"name": "meet", "mutexes": [{"name": "m", "initial": 0}], "tasks": [
+            {"name": "a", "steps": [{"op": "assert", "mutex": "m", "until": {"kind": "equals", "value": 1}}]},
+            {"name": "b", "steps": [{"op": "locked_write", "mutex": "m", "action": {"kind": "set", "value": 2}}]},
+            {"name": "c", "steps": [{"op": "yield"}, {"op": "yield"},
+                {"op": "locked_write", "mutex": "m", "action": {"kind": "set", "value": 5}}]}]}"#,
+    )
+    .unwrap();
+    let all = naive(&s, 2_000).expect("few schedules");
+    let r = explore(&s, Mode::Exhaustive);
+    assert!(r.is_complete());
+    assert_eq!(classes(&r), all);
+    let seen: BTreeSet<String> = all
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::AssertionFailed { failed, .. } => Some(failed[0].clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        BTreeSet::from(["a: m == 1 (it is 0)".into(), "a: m == 1 (it is 2)".into(), "a: m == 1 (it is 5)".into()])
+    );
 }
 
 #[test]

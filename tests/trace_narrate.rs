@@ -24,6 +24,30 @@ fn a_hand_over_and_a_queue_are_said_as_they_happen() {
 }
 
 #[test]
+fn a_join_and_a_failed_assertion_are_said_as_they_happen() {
+    let s = mutex_playground::scenario::Scenario::from_json(
+        r#"{"name": "joins", "mutexes": [{"name": "count", "initial": 0}], "tasks": [
+            {"name": "main", "main": true, "steps": [{"op": "join", "task": 1}, {"op": "join"},
+                {"op": "assert", "mutex": "count", "until": {"kind": "equals", "value": 9}}]},
+            {"name": "w", "steps": [{"op": "yield"}]},
+            {"name": "v", "steps": [{"op": "sleep", "ms": 5}]}]}"#,
+    )
+    .unwrap();
+    let run = simulate(&s, &Policy::Fifo).unwrap();
+    let all: Vec<String> = (1..=run.steps()).map(|step| narrate(&run, step)).collect();
+    assert_eq!(all[0], "Step 1 at 0 ms: main waits for w to finish.");
+    let said = |words: &str| all.iter().any(|line| line.contains(words));
+    assert!(said("main's join returns, then main waits for every other task to finish"), "{all:#?}");
+    assert!(
+        said(
+            "main's assertion failed: count == 9 (it is 0): it panics and ends, dropping its guards, \
+             then main finishes"
+        ),
+        "{all:#?}"
+    );
+}
+
+#[test]
 fn every_step_of_every_preset_is_one_line_that_names_its_step() {
     for p in presets() {
         let run = simulate(&p.scenario, &Policy::Fifo).unwrap();
