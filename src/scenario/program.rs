@@ -1,6 +1,11 @@
 //! The interpreter: turns a validated [`Scenario`] into task futures that run on the
 //! [`Executor`](crate::exec::Executor) against real [`Mutex`]es and
 //! [`WakeOnWrite`] cells, recording what they do in the [`Sink`].
+//!
+//! The executor knows nothing of joins: the futures keep which tasks have finished, and
+//! the wakers of the joins waiting for them, in one shared list. A task marks itself
+//! finished as its future ends (after its guards are dropped), and wakes the joins that
+//! then hold, so a `join` works on any executor (the real-time driver's too).
 
 use super::{Condition, MutexKind, Scenario, Step, WriteAction};
 use super::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
