@@ -355,18 +355,27 @@ impl Joins {
     /// `handle.await`: ready once `target` (`None`: every other task) has finished.
     async fn join(&self, me: TaskId, target: Option<TaskId>) {
         std::future::poll_fn(|cx| {
-            if self.done(me, target) {
-                return Poll::Ready(());
-            }
-            let mut waiting = self.waiting.borrow_mut();
-            match waiting.iter_mut().find(|w| w.0 == me) {
-                Some(w) => {
-                    w.1 = target;
-                    w.2.clone_from(cx.waker());
+            // A waker is cloned and dropped outside the borrow: it may do anything.
+            let (ready, waker) = if self.done(me, target) { (true, None) } else { (false, Some(cx.waker().clone())) };
+            let old = {
+                let mut waiting = self.waiting.borrow_mut();
+                let mine = waiting.iter().position(|w| w.0 == me);
+                match (mine, waker) {
+                    (Some(i), Some(waker)) => Some(std::mem::replace(&mut waiting[i], (me, target, waker)).2),
+                    (Some(i), None) => Some(waiting.remove(i).2),
+                    (None, Some(waker)) => {
+                        waiting.push((me, target, waker));
+                        None
+                    }
+                    (None, None) => None,
                 }
-                None => waiting.push((me, target, cx.waker().clone())),
+            };
+            drop(old);
+            if ready {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
             }
-            Poll::Pending
         })
         .await
     }
