@@ -14,7 +14,9 @@ use std::hash::{Hash, Hasher};
 /// a task finishes, starts a join or comes back from one touches [`JOINS`] (bit 63,
 /// shared with the mutexes from 63 on: more steps ordered, never fewer). A join that
 /// returns at once needs no bit: every task it reads has already finished, and no step
-/// still to come can change that.
+/// still to come can change that. (This is on the safe side: a join that waits changes
+/// nothing another task can see, so fewer orders might do; more orders cost states, never
+/// outcomes.)
 pub(crate) type Access = u64;
 
 /// The bit of the finished tasks (see [`Access`]).
