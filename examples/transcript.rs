@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --example transcript -- reader-writer
 //! cargo run --example transcript -- path/to/scenario.json [--policy random:7]
+//! cargo run --example transcript -- path/to/main.rs         # a tokio program, read as the code editor reads it
 //! cargo run --example transcript -- deadlock --policy manual:0.1.0.1   # a schedule the explorer found
 //! cargo run --example transcript -- --list
 //! ```
@@ -23,7 +24,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(what) = args.first() else {
         eprintln!(
-            "usage: transcript PRESET|FILE.json [--policy fifo|tokio|random:SEED|manual:ID.ID...] [--timed | --code]   \
+            "usage: transcript PRESET|FILE.json|FILE.rs [--policy fifo|tokio|random:SEED|manual:ID.ID...] \
+             [--timed | --code]   \
              (--list for presets)"
         );
         return ExitCode::from(2);

@@ -3,9 +3,11 @@
 use mutex_playground::scenario::{preset, Scenario};
 use std::process::ExitCode;
 
-/// The scenario `what` names: a preset id, or a path to a scenario JSON file. On
-/// failure, the message is printed and the exit code returned: 2 for something that is
-/// neither, 1 for a file that is not a valid scenario (with the problem's place).
+/// The scenario `what` names: a preset id, a path to a scenario JSON file, or a path to a
+/// Rust program (`.rs`, read as the code editor reads it). On failure, the message is
+/// printed and the exit code returned: 2 for something that is neither, 1 for a file that
+/// is not a valid scenario (with the problem's place: `file:line:col: message` for a
+/// program).
 pub fn load(what: &str) -> Result<Scenario, ExitCode> {
     if let Some(p) = preset(what) {
         return Ok(p.scenario);
@@ -14,6 +16,12 @@ pub fn load(what: &str) -> Result<Scenario, ExitCode> {
         eprintln!("{what:?} is neither a preset (try --list) nor a readable file: {e}");
         ExitCode::from(2)
     })?;
+    if what.ends_with(".rs") {
+        return mutex_playground::code::read(&text).map(|(s, _)| s).map_err(|e| {
+            eprintln!("{what}:{}:{}: {}", e.line, e.col, e.message);
+            ExitCode::from(1)
+        });
+    }
     Scenario::from_json(&text).map_err(|e| {
         eprintln!("{what}: {e}");
         ExitCode::from(1)

@@ -28,6 +28,11 @@ use super::{Condition, MutexKind, Scenario, Step, TaskSpec, WriteAction};
 use serde_json::Value;
 use std::fmt::Write as _;
 
+/// The tokio dependency line a program needs: the features it uses, no more (`full` would
+/// need crates, signals and parking_lot, that a machine which built only this project
+/// may not have).
+pub const TOKIO: &str = "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"sync\", \"time\"] }";
+
 /// A scenario written as a Rust program.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RustProgram {
@@ -41,6 +46,13 @@ pub struct RustProgram {
 }
 
 impl RustProgram {
+    /// A program read from its text (by [`code::read`](crate::code::read)), with each
+    /// place's line, sorted by place.
+    pub fn from_parts(text: String, dependencies: String, mut lines: Vec<(String, u32)>) -> RustProgram {
+        lines.sort();
+        RustProgram { text, dependencies, lines }
+    }
+
     /// The line (from 1) of a step or a task's start, by its place in the scenario.
     pub fn line_of(&self, path: &str) -> Option<u32> {
         self.lines.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| self.lines[i].1)
@@ -168,6 +180,7 @@ const RESERVED: &[&str] = &[
     "tokio",
     "serde_json",
     "drop",
+    "insert",
 ];
 
 /// A Rust identifier for a name: `outbox (wake on write)` → `outbox_wake_on_write`.
@@ -263,6 +276,13 @@ fn int_only(s: &Scenario, name: &str, initial: &Value) -> bool {
             {
                 ok &= value.is_i64()
             }
+            Step::Assert { mutex, until } if mutex == name => {
+                ok &= match until {
+                    Condition::NonEmpty => false,
+                    Condition::AtLeast { .. } => true,
+                    Condition::Equals { value } => value.is_i64(),
+                }
+            }
             // A ReadPlus needs a number read: a read of a map's entry is not one.
             Step::Read { mutex, key: Some(_) } if mutex == name => ok = false,
             _ => {}
@@ -285,6 +305,7 @@ struct Needs {
     add: bool,
     push: bool,
     insert_now: bool,
+    insert: bool,
     take: bool,
     non_empty: bool,
 }
@@ -319,11 +340,16 @@ pub fn to_rust(s: &Scenario) -> RustProgram {
     main_body(&mut body, s);
     let Writer { out: main, lines: body_lines, needs, .. } = body;
     let mut head = String::new();
+    // The name, then the description line by line (read back as they are: the first
+    // inner doc line is the name, the others the description).
     let _ = writeln!(head, "//! {}", comment_safe(&s.name));
-    for l in s.description.split(['\n', '\r']).filter(|l| !l.trim().is_empty()) {
-        let _ = writeln!(head, "//! {}", comment_safe(l));
+    if !s.description.is_empty() {
+        for l in s.description.split('\n') {
+            let l = comment_safe(l);
+            let _ = writeln!(head, "{}", if l.is_empty() { "//!".to_string() } else { format!("//! {l}") });
+        }
     }
-    head.push_str("//!\n//! Written by Mutex Playground from the scenario: the same tasks and steps, on tokio.\n");
+    head.push_str("\n// Written by Mutex Playground from the scenario: the same tasks and steps, on tokio.\n");
     let mut uses = vec!["std::sync::Arc", "std::time::Duration"];
     if needs.start {
         uses[1] = "std::time::{Duration, Instant}";
@@ -352,10 +378,7 @@ pub fn to_rust(s: &Scenario) -> RustProgram {
     let offset = head.lines().count() as u32;
     let mut lines: Vec<(String, u32)> = body_lines.into_iter().map(|(p, l)| (p, l + offset)).collect();
     lines.sort();
-    // The features the program uses, no more: `full` would need crates (signals, parking_lot)
-    // a machine that built only this project may not have.
-    let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"sync\", \"time\"] }";
-    let mut dependencies = format!("[dependencies]\n{tokio}\n");
+    let mut dependencies = format!("[dependencies]\n{TOKIO}\n");
     if needs.json {
         dependencies.push_str("serde_json = \"1\"\n");
     }
@@ -386,6 +409,13 @@ fn helpers(out: &mut String, needs: &Needs) {
          fn insert_now(v: &mut Value, key: &str, ms: u128) {\n    \
          if v.is_null() {\n        *v = json!({});\n    }\n    \
          if let Some(map) = v.as_object_mut() {\n        map.insert(key.to_string(), json!(ms as u64));\n    }\n}\n",
+    );
+    put(
+        needs.insert,
+        "/// Sets `key` of a map to `item` (`null` becomes a map).\n\
+         fn insert(v: &mut Value, key: &str, item: Value) {\n    \
+         if v.is_null() {\n        *v = json!({});\n    }\n    \
+         if let Some(map) = v.as_object_mut() {\n        map.insert(key.to_string(), item);\n    }\n}\n",
     );
     put(
         needs.take,
@@ -519,7 +549,9 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
                 format!("WakeOnWrite::new({init})")
             }
         };
-        w.line(1, &format!("let {id} = Arc::new({make});"));
+        // A name that is not the variable's is kept in a comment (read back as the name).
+        let named = if *id == spec.name { String::new() } else { format!(" // {}", rust_str(&spec.name)) };
+        w.line(1, &format!("let {id} = Arc::new({make});{named}"));
     }
     if any_blocking {
         // A std guard is not `Send`: tasks that may hold one across an `.await` need a
@@ -527,9 +559,20 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
         w.line(1, "// A std MutexGuard is not Send, so these tasks run on a LocalSet (spawn_local).");
         w.line(1, "let local = tokio::task::LocalSet::new();");
     }
-    w.line(1, "let mut tasks = Vec::new();");
     let spawn = if any_blocking { "local.spawn_local" } else { "tokio::spawn" };
-    let mut i = 0;
+    // With a main task, main keeps each handle in an `Option`, to take it when it joins it
+    // (the type says so, and is read back as a main task's mark).
+    let main = s.tasks.first().filter(|t| t.main);
+    w.line(
+        1,
+        if main.is_some() {
+            "let mut tasks: Vec<Option<tokio::task::JoinHandle<()>>> = Vec::new();"
+        } else {
+            "let mut tasks = Vec::new();"
+        },
+    );
+    let (push, pushed) = if main.is_some() { ("tasks.push(Some(", ")))") } else { ("tasks.push(", "))") };
+    let mut i = main.is_some() as usize;
     while i < s.tasks.len() {
         let t = &s.tasks[i];
         let same = s.tasks[i..].iter().take_while(|u| same_body(t, u)).count();
@@ -544,38 +587,51 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
             for id in &used {
                 w.line(2, &format!("let {id} = {id}.clone();"));
             }
-            w.line(2, &format!("tasks.push({spawn}(async move {{"));
+            w.line(2, &format!("{push}{spawn}(async move {{"));
             task_body(w, t, &(i..i + same).collect::<Vec<_>>(), 3);
-            w.line(2, "}));");
+            w.line(2, &format!("}}{pushed};"));
             w.line(1, "}");
         } else {
             w.line(1, &format!("// {}", rust_str(&t.name)));
             w.mark(format!("tasks[{i}]"));
             if used.is_empty() {
-                w.line(1, &format!("tasks.push({spawn}(async move {{"));
+                w.line(1, &format!("{push}{spawn}(async move {{"));
                 task_body(w, t, &[i], 2);
-                w.line(1, "}));");
+                w.line(1, &format!("}}{pushed};"));
             } else {
-                w.line(1, &format!("tasks.push({spawn}({{"));
+                w.line(1, &format!("{push}{spawn}({{"));
                 for id in &used {
                     w.line(2, &format!("let {id} = {id}.clone();"));
                 }
                 w.line(2, "async move {");
                 task_body(w, t, &[i], 3);
                 w.line(2, "}");
-                w.line(1, "}));");
+                w.line(1, &format!("}}{pushed};"));
             }
         }
         i += same;
     }
     let limit = s.limits.max_time_ms;
-    w.line(1, &format!("// The scenario's time limit: {limit} ms."));
+    let steps = s.limits.max_steps;
+    w.line(1, &format!("// The scenario's limits: {limit} ms of virtual time, {steps} steps of work."));
     let (open, close) =
         if any_blocking { ("let all = local.run_until(async move {", "});") } else { ("let all = async move {", "};") };
+    if let Some(t) = main {
+        w.line(1, &format!("// {}", rust_str(&t.name)));
+        w.mark("tasks[0]".into());
+    }
     w.line(1, open);
-    w.line(2, "for task in tasks {");
-    w.line(3, "let _ = task.await;");
-    w.line(2, "}");
+    match main {
+        // Main's own steps: its joins take the handles it joins.
+        Some(t) => {
+            task_body(w, t, &[0], 2);
+        }
+        None => {
+            w.line(2, "for task in tasks {");
+            w.line(3, "let _ = task.await;");
+            w.line(2, "}");
+        }
+    }
     w.line(1, close);
     w.line(1, &format!("let _ = tokio::time::timeout(Duration::from_millis({limit}), all).await;"));
     w.line(0, "}");
@@ -628,15 +684,18 @@ fn task_body(w: &mut Writer<'_>, t: &TaskSpec, tasks: &[usize], indent: usize) {
     }
     if t.start_ms > 0 {
         w.needs.sleep = true;
-        w.line(indent, &format!("sleep(Duration::from_millis({})).await;", t.start_ms));
+        w.line(indent, &format!("sleep(Duration::from_millis({})).await; // start delay", t.start_ms));
     }
     let mut indent = indent;
     let looped = t.forever || t.repeat != 1;
     if t.forever {
-        w.line(indent, "loop {");
+        // The model keeps a forever task's repeat count, unused: so does the program.
+        let unused = if t.repeat == 1 { String::new() } else { format!(" // repeat: {} (unused: forever)", t.repeat) };
+        w.line(indent, &format!("loop {{{unused}"));
         indent += 1;
     } else if t.repeat != 1 {
-        w.line(indent, &format!("for _ in 0..{} {{", t.repeat));
+        // `_round`: the task's own rounds (a `for _` inside a task is a `repeat` step).
+        w.line(indent, &format!("for _round in 0..{} {{", t.repeat));
         indent += 1;
     }
     let paths: Vec<String> = tasks.iter().map(|k| format!("tasks[{k}]")).collect();
@@ -699,6 +758,20 @@ impl Reg {
 }
 
 impl Ctx {
+    /// The statement that takes the guard of `mutex` with `expr`: a new `let`, or, in the
+    /// loop that let an outer guard go, an assignment to that same variable (a new `let`
+    /// would leave the outer one moved when the loop is over).
+    fn take(&mut self, m: &Mutexes<'_>, mutex: &str, expr: &str) -> String {
+        let g = self.guard(m, mutex);
+        match self.outer_dropped.iter().position(|n| n == mutex) {
+            Some(k) => {
+                self.outer_dropped.remove(k);
+                format!("{g} = {expr};")
+            }
+            None => format!("{} = {expr};", self.binding(&g)),
+        }
+    }
+
     fn guard(&self, m: &Mutexes<'_>, name: &str) -> String {
         if self.single {
             "guard".into()
@@ -764,7 +837,7 @@ fn used_again(rest: &[Step], mutex: &str) -> bool {
     let mut used = false;
     walk(rest, &mut |st| {
         used |= matches!(st, Step::Unlock { mutex: m } | Step::Write { mutex: m, .. } | Step::Read { mutex: m, .. }
-            if m == mutex)
+            | Step::Assert { mutex: m, .. } if m == mutex)
     });
     used
 }
@@ -813,16 +886,9 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
     let m = w.m;
     match st {
         Step::Lock { mutex } => {
-            let g = ctx.guard(m, mutex);
             let e = lock_expr(w, mutex);
-            match ctx.outer_dropped.iter().position(|n| n == mutex) {
-                Some(k) => {
-                    // Taken again in the loop that let the outer guard go: the same variable.
-                    ctx.outer_dropped.remove(k);
-                    w.line(indent, &format!("{g} = {e};"));
-                }
-                None => w.line(indent, &format!("{} = {e};", ctx.binding(&g))),
-            }
+            let text = ctx.take(m, mutex, &e);
+            w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Plain));
         }
         Step::Unlock { mutex } => {
@@ -837,16 +903,15 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         }
         Step::TryLock { mutex } => {
             w.needs.watch_try |= m.kind(mutex) == MutexKind::Watch;
-            let g = ctx.guard(m, mutex);
-            w.line(indent, &format!("{} = {}.try_lock();", ctx.binding(&g), m.ident(mutex)));
+            let text = ctx.take(m, mutex, &format!("{}.try_lock()", m.ident(mutex)));
+            w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));
         }
         Step::LockTimeout { mutex, ms } => {
             w.needs.timeout = true;
-            let g = ctx.guard(m, mutex);
             let id = m.ident(mutex);
-            let b = ctx.binding(&g);
-            w.line(indent, &format!("{b} = timeout(Duration::from_millis({ms}), {id}.lock()).await;"));
+            let text = ctx.take(m, mutex, &format!("timeout(Duration::from_millis({ms}), {id}.lock()).await"));
+            w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));
         }
         Step::LockedWrite { mutex, action } => {
@@ -951,8 +1016,40 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
             w.line(indent, "})");
             w.line(indent, ".await;");
         }
-        Step::Join { .. } => w.line(indent, "// join: written by the code generator in a later commit"),
-        Step::Assert { .. } => w.line(indent, "// assert: written by the code generator in a later commit"),
+        Step::Join { task: None } => {
+            w.line(indent, "for task in tasks.iter_mut().filter_map(Option::take) {");
+            w.line(indent + 1, "let _ = task.await;");
+            w.line(indent, "}");
+        }
+        Step::Join { task: Some(k) } => {
+            // Main is tasks[0]: the handles are the other tasks', in order.
+            w.line(indent, &format!("if let Some(task) = tasks[{}].take() {{", k.saturating_sub(1)));
+            w.line(indent + 1, "let _ = task.await;");
+            w.line(indent, "}");
+        }
+        Step::Assert { mutex, until } => {
+            let held = ctx.guards.iter().rev().find(|(n, _)| n == mutex).map(|g| g.1);
+            let temp = format!("*{}", lock_expr(w, mutex));
+            match held {
+                None => {
+                    let text = assertion(w, mutex, until, &temp);
+                    w.line(indent, &text);
+                }
+                Some(Held::Plain) => {
+                    let text = assertion(w, mutex, until, &format!("*{}", ctx.guard(m, mutex)));
+                    w.line(indent, &text);
+                }
+                // A `try_lock` or timeout that failed holds nothing: then a temporary guard.
+                Some(Held::Fallible) => {
+                    w.line(indent, &format!("match {}.as_deref() {{", ctx.guard(m, mutex)));
+                    let through = assertion(w, mutex, until, "*v");
+                    w.line(indent + 1, &format!("Ok(v) => {},", through.trim_end_matches(';')));
+                    let other = assertion(w, mutex, until, &temp);
+                    w.line(indent + 1, &format!("Err(_) => {},", other.trim_end_matches(';')));
+                    w.line(indent, "}");
+                }
+            }
+        }
     }
 }
 
@@ -983,7 +1080,27 @@ fn write(w: &mut Writer<'_>, mutex: &str, action: &WriteAction, target: &str, re
         (Ty::Json, WriteAction::ReadPlus { by }) => {
             format!("{target} = json!({} + {by});", reg.number())
         }
-        (Ty::Json, WriteAction::Insert { .. }) => "// insert: written by the code generator in a later commit".into(),
+        (Ty::Json, WriteAction::Insert { key, value }) => {
+            w.needs.insert = true;
+            format!("insert(&mut {target}, {}, json!({}));", rust_str(key), json_lit(value))
+        }
+    }
+}
+
+/// `assert!` of the value at `place` (`*guard`, `*m.lock().await`).
+fn assertion(w: &mut Writer<'_>, mutex: &str, until: &Condition, place: &str) -> String {
+    match (w.m.ty(mutex), until) {
+        (Ty::Int, Condition::Equals { value }) => format!("assert_eq!({place}, {value});"),
+        (Ty::Int, Condition::AtLeast { value }) => format!("assert!({place} >= {value});"),
+        (Ty::Json, Condition::Equals { value }) => format!("assert_eq!({place}, json!({}));", json_lit(value)),
+        (Ty::Json, Condition::AtLeast { value }) => {
+            format!("assert!(({place}).as_i64().is_some_and(|n| n >= {value}));")
+        }
+        // `int_only` makes a mutex that must be non-empty a JSON one.
+        (_, Condition::NonEmpty) => {
+            w.needs.non_empty = true;
+            format!("assert!(non_empty(&{place}));")
+        }
     }
 }
 

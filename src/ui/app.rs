@@ -7,6 +7,7 @@
 //!
 //! [`hooks`]: super::hooks
 
+use super::code_editor::CodeEditor;
 use super::controls::Controls;
 use super::editor::Editor;
 use super::embed_api::use_embed_api;
@@ -92,6 +93,7 @@ pub fn app() -> Html {
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}
                        dark={model.theme == Theme::Dark} embed={model.embed.on} {jump}
                        error={model.error.clone()} veil={model.veiled()} code={model.embed.code}
+                       source={model.code_source().map(Shared)}
                        dispatch={dispatch.clone()} />
                 <section class="editor-wrap" aria-label="Edit the scenario">
                     <button class="editor-toggle" aria-expanded={model.editor_open.to_string()}
@@ -100,7 +102,12 @@ pub fn app() -> Html {
                         { if model.editor_open { "▾ Hide the scenario editor" } else { "▸ Edit this scenario" } }
                     </button>
                     if model.editor_open {
-                        <Editor scenario={Shared(model.scenario.clone())} dispatch={dispatch.clone()} />
+                        <div class="editor-pair">
+                            <CodeEditor scenario={Shared(model.scenario.clone())}
+                                        source={model.code_source().map(Shared)} draft={model.code_draft().map(Shared)}
+                                        dispatch={dispatch.clone()} />
+                            <Editor scenario={Shared(model.scenario.clone())} dispatch={dispatch.clone()} />
+                        </div>
                     }
                 </section>
             </main>

@@ -6,9 +6,10 @@
 //! costs a frame the same) and keeps the first marked line in view, from the scroll offset
 //! `onscroll` last reported: playback never reads the layout back.
 
+use super::code_editor::painted;
 use super::measure::use_window;
 use super::palette::{mutex_name, task_colour, task_mark, task_name};
-use super::state::{Action, RunRef, Shared};
+use super::state::{Action, CodeSource, RunRef, Shared};
 use crate::scenario::code::{to_rust, RustProgram};
 use crate::trace::{EventKind, Snapshot, TaskStatus};
 use std::collections::BTreeMap;
@@ -26,6 +27,10 @@ pub struct CodeProps {
     pub snapshot: Shared<Snapshot>,
     /// The reducer's dispatcher (a click on a line seeks).
     pub dispatch: Callback<Action>,
+    /// The program as typed in the code editor, shown instead of the generated one while
+    /// the run is of its scenario.
+    #[prop_or_default]
+    pub source: Option<Shared<CodeSource>>,
     /// The view's height at most, in CSS px.
     #[prop_or(420.0)]
     pub height: f64,
@@ -38,67 +43,6 @@ const ROW: f64 = 22.0;
 /// Lines drawn beyond each edge of the view, so a quick scroll shows no gap.
 const OVERSCAN: usize = 8;
 
-const KEYWORDS: [&str; 22] = [
-    "async", "await", "drop", "else", "fn", "for", "if", "impl", "in", "let", "loop", "match", "move", "mut", "return",
-    "struct", "type", "use", "where", "while", "Ok", "Some",
-];
-
-/// One line of Rust, lightly highlighted: comments, strings and keywords.
-fn highlight(line: &str) -> Html {
-    let mut parts: Vec<Html> = Vec::new();
-    let mut word = String::new();
-    let mut chars = line.char_indices().peekable();
-    let flush = |word: &mut String, parts: &mut Vec<Html>| {
-        if word.is_empty() {
-            return;
-        }
-        let w = std::mem::take(word);
-        parts.push(if KEYWORDS.contains(&w.as_str()) {
-            html! { <span class="tok-kw">{ w }</span> }
-        } else {
-            html! { { w } }
-        });
-    };
-    while let Some((i, c)) = chars.next() {
-        if c == '/' && line[i..].starts_with("//") {
-            flush(&mut word, &mut parts);
-            parts.push(html! { <span class="tok-comment">{ line[i..].to_string() }</span> });
-            return html! { <>{ for parts }</> };
-        }
-        if c == '"' {
-            flush(&mut word, &mut parts);
-            let mut end = line.len();
-            let mut escaped = false;
-            for (j, d) in line[i + 1..].char_indices() {
-                if escaped {
-                    escaped = false;
-                } else if d == '\\' {
-                    escaped = true;
-                } else if d == '"' {
-                    end = i + 1 + j + 1;
-                    break;
-                }
-            }
-            parts.push(html! { <span class="tok-str">{ line[i..end].to_string() }</span> });
-            while chars.peek().is_some_and(|&(j, _)| j < end) {
-                chars.next();
-            }
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut parts);
-            word.push(c);
-            // Punctuation and spaces go out as they are.
-            let w = std::mem::take(&mut word);
-            parts.push(html! { { w } });
-        }
-    }
-    flush(&mut word, &mut parts);
-    html! { <>{ for parts }</> }
-}
-
 /// The Rust program, with the tasks' lines marked.
 #[function_component(CodeView)]
 pub fn code_view(props: &CodeProps) -> Html {
@@ -106,9 +50,11 @@ pub fn code_view(props: &CodeProps) -> Html {
     // Made once per run (a run is replaced, never changed), with its lines: a frame of
     // playback only places the chips.
     let code: Rc<(RustProgram, Vec<String>)> = {
-        let scenario = run.scenario.clone();
-        (*use_memo(Rc::as_ptr(&props.run.0) as usize, move |_| {
-            let program = to_rust(&scenario);
+        let (run, source) = (props.run.clone(), props.source.clone());
+        let key = (Rc::as_ptr(&props.run.0) as usize, source.as_ref().map(|s| Rc::as_ptr(&s.0) as usize));
+        (*use_memo(key, move |_| {
+            let typed = source.filter(|s| *s.0.scenario == run.run.scenario);
+            let program = typed.map_or_else(|| to_rust(&run.run.scenario), |s| s.0.program.clone());
             let lines = program.text.lines().map(str::to_string).collect();
             Rc::new((program, lines))
         }))
@@ -214,7 +160,7 @@ pub fn code_view(props: &CodeProps) -> Html {
                                     <span class="muted">{ format!("+{}", here.len() - CHIPS_PER_LINE) }</span>
                                 }
                             </span>
-                            <code class="code-text">{ highlight(text) }</code>
+                            <code class="code-text">{ painted(text) }</code>
                         </div>
                     }
                 }) }

@@ -8,6 +8,7 @@
 //! plumbing (animation frames, listeners, storage) is in [`hooks`], from the gloo crates.
 
 mod app;
+mod code_editor;
 mod code_view;
 mod controls;
 mod editor;

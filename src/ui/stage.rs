@@ -8,7 +8,7 @@ use super::log::Log;
 use super::mutex_panel::{mutex_panel, use_chip_room};
 use super::palette::{chip, mutex_name, task_name};
 use super::scheduler::Scheduler;
-use super::state::{Action, Axis, Mode, RunRef, Shared};
+use super::state::{Action, Axis, CodeSource, Mode, RunRef, Shared};
 use super::tasks::task_list;
 use super::timeline::Timeline;
 use crate::scenario::{Scenario, ScenarioError};
@@ -45,6 +45,9 @@ pub struct StageProps {
     /// Show the scenario as a Rust program in embed mode too (`view=code`).
     #[prop_or_default]
     pub code: bool,
+    /// The program the scenario was typed as, for the code view (else it is written out).
+    #[prop_or_default]
+    pub source: Option<Shared<CodeSource>>,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
@@ -141,6 +144,7 @@ pub fn stage(props: &StageProps) -> Html {
             </section>
             if !props.embed || props.code {
                 <CodeView run={run.clone()} {step} snapshot={Shared(snap.clone())} dispatch={d.clone()}
+                          source={props.source.clone()}
                           height={if props.embed { 220.0 } else { 420.0 }} />
             }
             <div class="pair">

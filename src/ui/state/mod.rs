@@ -189,6 +189,32 @@ pub struct Model {
     /// The origins allowed to drive this page by `postMessage` (from the link; empty:
     /// the embedding page, whatever its origin).
     pub origins: Rc<Vec<String>>,
+    /// The program the scenario was read from, when it was typed or pasted in the code
+    /// editor (see [`Model::code_source`]).
+    source: Option<Rc<CodeSource>>,
+    /// Text typed in the code editor that could not be read (see [`Model::code_draft`]).
+    draft: Option<Rc<CodeDraft>>,
+}
+
+/// A scenario's program as typed in the code editor: the code view shows this text, with
+/// its lines, instead of the generated program.
+#[derive(Debug, PartialEq)]
+pub struct CodeSource {
+    /// The scenario it was read as (the same `Rc` as [`Model::scenario`] while current).
+    pub scenario: Rc<Scenario>,
+    /// The text and each step's line.
+    pub program: crate::scenario::code::RustProgram,
+}
+
+/// Text typed in the code editor that cannot be read yet: the last good run stays.
+#[derive(Debug, PartialEq)]
+pub struct CodeDraft {
+    /// The scenario that was current when it was typed.
+    pub base: Rc<Scenario>,
+    /// The text.
+    pub text: String,
+    /// Why it cannot be read.
+    pub error: crate::code::CodeError,
 }
 
 /// How long a looping embed holds its last frame (the outcome) before it starts over.
@@ -250,6 +276,8 @@ pub struct Embed {
 pub enum Action {
     /// Open preset number `i` of [`Model::presets`].
     SelectPreset(usize),
+    /// The code editor's text, to read as the scenario (see [`crate::code::read`]).
+    EditCode(String),
     /// Play, or pause (watch mode only).
     TogglePlay,
     /// One step forward (pauses).
@@ -372,11 +400,57 @@ impl Model {
             lessons: Rc::new(crate::lesson::bundled()),
             lesson: None,
             origins: Rc::new(Vec::new()),
+            source: None,
+            draft: None,
         };
         if index.is_some() {
             model.rerun(false);
         }
         model
+    }
+
+    /// The program the current scenario was read from, if it was typed in the code editor
+    /// (any other change of the scenario makes it stale: it belongs to the scenario `Rc`).
+    pub fn code_source(&self) -> Option<Rc<CodeSource>> {
+        self.source.clone().filter(|s| Rc::ptr_eq(&s.scenario, &self.scenario))
+    }
+
+    /// Text typed in the code editor that could not be read, while the scenario it was
+    /// typed over is still current.
+    pub fn code_draft(&self) -> Option<Rc<CodeDraft>> {
+        self.draft.clone().filter(|d| Rc::ptr_eq(&d.base, &self.scenario))
+    }
+
+    /// The code editor's text: read, it replaces the scenario (as an edit does); not
+    /// read, it is kept with its error and the last good run stays.
+    fn edit_code(&mut self, text: String) {
+        match crate::code::read(&text) {
+            Ok((scenario, program)) => {
+                self.draft = None;
+                if scenario != *self.scenario {
+                    self.apply_edit(scenario);
+                }
+                self.source = Some(Rc::new(CodeSource { scenario: self.scenario.clone(), program }));
+            }
+            Err(error) => self.draft = Some(Rc::new(CodeDraft { base: self.scenario.clone(), text, error })),
+        }
+    }
+
+    /// The scenario edited (in the forms or as code): it runs, the playhead kept.
+    fn apply_edit(&mut self, scenario: Scenario) {
+        self.changes += 1;
+        self.scenario = Rc::new(scenario);
+        self.forget_schedules();
+        self.leave_lesson();
+        self.edited = true;
+        self.playing = false;
+        // Another scenario: the saved scheduler game does not apply to it.
+        self.saved_game.clear();
+        self.before_reset = None;
+        if self.mode == Mode::Scheduler {
+            self.choices.clear();
+        }
+        self.rerun(true);
     }
 
     /// The run's length in steps (0 before there is a run).
@@ -645,21 +719,8 @@ impl Reducible for Model {
                 }
                 m.rerun(true);
             }
-            Action::Edit(scenario) => {
-                m.changes += 1;
-                m.scenario = Rc::new(scenario);
-                m.forget_schedules();
-                m.leave_lesson();
-                m.edited = true;
-                m.playing = false;
-                // Another scenario: the saved scheduler game does not apply to it.
-                m.saved_game.clear();
-                m.before_reset = None;
-                if m.mode == Mode::Scheduler {
-                    m.choices.clear();
-                }
-                m.rerun(true);
-            }
+            Action::Edit(scenario) => m.apply_edit(scenario),
+            Action::EditCode(text) => m.edit_code(text),
             Action::SetAxis(a) => m.axis = a,
             Action::ToggleEditor => m.editor_open = !m.editor_open,
             Action::Load(scenario) => {

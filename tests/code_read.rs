@@ -1,0 +1,421 @@
+//! Rust in: programs read as scenarios. The seeds' programs as pasted, round trips with the
+//! code generator, every error at its place, and hostile text.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod gen;
+
+use mutex_playground::code::{read, CodeError, MAX_PROGRAM_BYTES};
+use mutex_playground::exec::{EventKind, Policy};
+use mutex_playground::scenario::code::to_rust;
+use mutex_playground::scenario::{presets, Condition, Step};
+use mutex_playground::trace::simulate;
+use proptest::prelude::*;
+
+/// A seed's text: from `shared/seeds/` beside the checkout, else the copy kept here.
+fn seed(prefix: &str, kept: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+    std::fs::read_dir(dir)
+        .ok()
+        .and_then(|entries| {
+            let path = entries
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))?;
+            std::fs::read_to_string(path).ok()
+        })
+        .unwrap_or_else(|| kept.to_string())
+}
+
+/// The `n`th ```rust block of a text.
+fn rust_block(text: &str, n: usize) -> String {
+    text.split("```rust").nth(n + 1).and_then(|b| b.split("```").next()).expect("the block exists").to_string()
+}
+
+const SEED_002_PROGRAM: &str = r#"
+```rust
+```
+```rust
+use serde::Serialize;
+use serde_json::Value;
+use std::{
+    collections::BTreeMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use tokio::sync::Mutex;
+
+async fn main() {
+    let db = Arc::new(Mutex::new(Database::default()));
+    tokio::task::spawn({
+        let db = db.clone();
+        async move {
+            loop {
+                println!("->read-guard");
+                let guard = db.lock().await;
+                let value = guard.get("my-key");
+                println!("->read-sleep");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                println!("<-read-sleep");
+                dbg!(value);
+                println!("<-read-guard")
+            }
+        }
+    });
+
+    tokio::task::spawn(async move {
+        let start = Instant::now();
+        loop {
+            println!("->write-guard");
+            db.lock()
+                .await
+                .insert("my-key", &start.elapsed().as_millis());
+            println!("<-write-guard");
+            tokio::time::sleep(Duration::from_millis(350)).await;
+        }
+    })
+    .await
+    .unwrap();
+}
+```
+```text
+->read-guard
+->read-sleep
+->write-guard
+<-read-sleep
+[src/main.rs:55:17] value = None
+<-read-guard
+->read-guard
+<-write-guard
+->read-sleep
+->write-guard
+<-read-sleep
+[src/main.rs:55:17] value = Some(
+    Number(1002),
+)
+<-read-guard
+->read-guard
+<-write-guard
+```
+"#;
+
+#[test]
+fn seed_002s_second_program_runs_as_pasted_and_prints_the_seeds_log() {
+    let text = seed("002_", SEED_002_PROGRAM);
+    // The seed's program, wrapped in `#[tokio::main]` (its imports are its own).
+    let program = rust_block(&text, 1).replace("async fn main()", "#[tokio::main]\nasync fn main()");
+    let (scenario, _) = read(&program).unwrap_or_else(|e| panic!("{e}\n{program}"));
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    let log = text.split("```text").nth(1).unwrap().split("```").next().unwrap();
+    let expected: Vec<String> = log
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.trim_start_matches("[src/main.rs:55:17] ").replace("1002", "1000"))
+        .collect();
+    let got: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert!(expected.len() >= 17);
+    assert_eq!(&got[..expected.len()], &expected[..]);
+    // Main waits for the writer, which never ends: the run ends at its time limit.
+    assert_eq!(scenario.tasks[0].steps, [Step::Join { task: Some(2) }]);
+}
+
+const SEED_000_TEST: &str = r#"
+```rust
+async fn async_mutex_across_threads() {
+    let mut set = JoinSet::new();
+    let count = Arc::new(Mutex::new(0));
+
+    // create 10 threads and increment the Mutex's inner value 100 times per thread
+    for _ in 0..10 {
+        let my_count = Arc::clone(&count);
+
+        set.spawn(async move {
+            for _ in 0..100 {
+                *my_count.lock().await += 1;
+            }
+        });
+    }
+
+    // await all threads to complete
+    while let Some(_) = set.join_next().await {}
+
+    assert_eq!(*count.clone().lock().await, 1000);
+}
+```
+"#;
+
+#[test]
+fn seed_000s_test_runs_as_main_and_its_assertion_holds() {
+    let text = seed("000_", SEED_000_TEST);
+    let block = text
+        .split("```rust")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("async fn async_mutex_across_threads"))
+        .expect("the seed's test");
+    let program = format!(
+        "use std::sync::Arc;\nuse tokio::sync::Mutex;\nuse tokio::task::JoinSet;\n\n{}",
+        block.replace("async fn async_mutex_across_threads()", "#[tokio::main]\nasync fn main()")
+    );
+    let (scenario, _) = read(&program).unwrap_or_else(|e| panic!("{e}\n{program}"));
+    assert_eq!(scenario.tasks.len(), 11, "main and ten tasks");
+    assert_eq!(
+        scenario.tasks[0].steps,
+        [
+            Step::Join { task: None },
+            Step::Assert { mutex: "count".into(), until: Condition::Equals { value: 1000.into() } }
+        ]
+    );
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    let end = run.snapshot_at(run.steps());
+    assert_eq!(end.mutexes[0].value, "1000");
+    assert!(!run.events().iter().any(|e| matches!(e.kind, EventKind::AssertFailed { .. })), "no assertion failed");
+
+    // The same test with a wrong expectation fails its assertion, and the run says so.
+    let wrong = program.replace("1000);", "999);");
+    let (scenario, _) = read(&wrong).unwrap();
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    let errors: Vec<String> = run
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::AssertFailed { message, .. } => Some(run.line(message).to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(errors.iter().any(|e| e.contains("assertion failed")), "{errors:?}");
+}
+
+#[test]
+fn every_preset_reads_back_from_its_program() {
+    for p in presets() {
+        let program = to_rust(&p.scenario);
+        let (back, read_program) = read(&program.text).unwrap_or_else(|e| panic!("{}: {e}\n{}", p.id, program.text));
+        assert_eq!(back, p.scenario, "{}\n{}", p.id, program.text);
+        // Each step is on the generator's line (a `poll_fn` one line below its comment).
+        for (i, t) in p.scenario.tasks.iter().enumerate() {
+            for j in 0..t.steps.len() {
+                let path = format!("tasks[{i}].steps[{j}]");
+                let (wrote, read) = (program.line_of(&path).unwrap(), read_program.line_of(&path).unwrap());
+                assert!(read == wrote || read == wrote + 1, "{}: {path} at {read}, written at {wrote}", p.id);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(gen::cases(200)))]
+
+    /// Scenario → code → scenario is the identity, for every step kind and mutex kind.
+    #[test]
+    fn scenario_to_code_to_scenario_is_the_identity(s in gen::scenario()) {
+        let program = to_rust(&s);
+        let back = read(&program.text);
+        prop_assert!(back.is_ok(), "{}\n{}", back.unwrap_err(), program.text);
+        let (back, _) = back.unwrap();
+        prop_assert_eq!(&back, &s, "{}", program.text);
+        // And code → scenario → code only normalises layout: here it is the same text.
+        prop_assert_eq!(to_rust(&back).text, program.text);
+    }
+
+    /// Any text at all: an error with a place inside the text, or a scenario. No panic.
+    #[test]
+    fn any_text_reads_or_errs_at_a_place(src in "\\PC{0,300}") {
+        check_any(&src);
+    }
+
+    /// Text made of Rust's own tokens, in any order: the parser's paths, not the lexer's.
+    #[test]
+    fn token_soup_reads_or_errs_at_a_place(words in proptest::collection::vec(prop_oneof![
+        Just("fn"), Just("main"), Just("async"), Just("{"), Just("}"), Just("("), Just(")"), Just("let"),
+        Just("="), Just(";"), Just("."), Just("await"), Just("lock"), Just("m"), Just("::"), Just("<"),
+        Just(">"), Just(">>"), Just("|"), Just("||"), Just("for"), Just("in"), Just("0..3"), Just("loop"),
+        Just("tokio::spawn"), Just("async move"), Just("*"), Just("+="), Just("1"), Just("\"s\""), Just("!"),
+        Just("println!"), Just("json!"), Just("match"), Just("=>"), Just(","), Just("["), Just("]"),
+        Just("Arc::new(Mutex::new(0))"), Just("if let Ok(g) ="), Just("drop(g)"), Just("'a"), Just("#[tokio::main]"),
+    ], 0..80)) {
+        check_any(&words.join(" "));
+    }
+}
+
+fn check_any(src: &str) {
+    match read(src) {
+        Ok((s, _)) => assert!(s.validate().is_ok()),
+        Err(e) => assert_place(src, &e),
+    }
+}
+
+/// The error's line and column are inside the text (or just past its end).
+fn assert_place(src: &str, e: &CodeError) {
+    let lines: Vec<&str> = src.split('\n').collect();
+    assert!(e.line >= 1 && (e.line as usize) <= lines.len(), "{e} in {} lines", lines.len());
+    let width = lines[e.line as usize - 1].encode_utf16().count() as u32;
+    assert!(e.col >= 1 && e.col <= width + 1, "{e}: line is {width} units");
+    assert!(!e.message.is_empty());
+}
+
+#[test]
+fn hostile_text_gets_an_error_with_a_place() {
+    let mut garbage = String::new();
+    let mut x: u32 = 12345;
+    while garbage.len() < 1 << 20 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        garbage.push(char::from_u32(x % 0x11_0000).unwrap_or('\u{fffd}'));
+    }
+    let nested = format!("fn main() {}", "{".repeat(10_000));
+    let nested_parens = format!("async fn main() {{ let x = {}; }}", "(".repeat(10_000));
+    let deref = format!("async fn main() {{ {}m; }}", "*".repeat(10_000));
+    let chain = format!("async fn main() {{ m{}; }}", ".x()".repeat(10_000));
+    let sum = format!("async fn main() {{ let x = 1{}; }}", " + 1".repeat(10_000));
+    let cases = [
+        garbage.clone(),
+        nested,
+        nested_parens,
+        deref,
+        chain,
+        sum,
+        "async fn main() { println!(\"never closed); }".to_string(),
+        "async fn main() { let s = r#\"raw".to_string(),
+        "/* /* nested, unclosed */".to_string(),
+        "\u{202e}async fn main() {}".to_string(),
+        format!("//! {}\nasync fn main() {{}}", "x".repeat(MAX_PROGRAM_BYTES)),
+    ];
+    for src in &cases {
+        let e = read(src).expect_err("refused");
+        assert_place(src, &e);
+    }
+    let e = read(&cases[1]).unwrap_err();
+    assert!(e.message.contains("nests more than"), "{e}");
+    let e = read(&cases[10]).unwrap_err();
+    assert!(e.message.contains("the limit is"), "{e}");
+}
+
+/// Each construct outside the subset is an error at its place that names it.
+#[test]
+fn outside_the_subset_is_an_error_that_names_the_construct() {
+    let program = |body: &str| {
+        format!(
+            "use std::sync::Arc;\nuse tokio::sync::Mutex;\n\n#[tokio::main]\nasync fn main() {{\n    \
+             let m = Arc::new(Mutex::new(0));\n    tokio::spawn(async move {{\n        {body}\n    }});\n}}\n"
+        )
+    };
+    for (body, col, says) in [
+        ("tokio::select! { _ = m.lock() => {} }", 9, "`tokio::select!` is not supported"),
+        ("let x = Point { x: 1 };", 17, "struct literals (`Point { .. }`) are not supported"),
+        ("println!(\"{}\", 5);", 24, "with arguments is not supported"),
+        ("tokio::task::yield_now().await; loop { }", 41, "`loop` is supported only as a task's whole body"),
+        ("m.lock();", 9, "`.lock()` is not supported here"),
+        ("tokio::time::sleep(Duration::from_millis(5));", 9, "never awaited"),
+        ("let g = m.lock().await; drop(h);", 38, "must name a guard"),
+        ("unsafe { }", 9, "`unsafe` is not supported"),
+        ("let v = *m.lock().await; println!(\"{v}\");", 43, "format arguments"),
+        ("let x = 'a: loop {};", 17, "loop labels"),
+    ] {
+        let src = program(body);
+        let e = read(&src).expect_err(body);
+        assert_eq!((e.line, e.col), (8, col), "{body}: {e}");
+        assert!(e.message.contains(says), "{body}: {e}");
+    }
+    // A scenario the validator refuses is an error at the step's line.
+    let src = program("drop(m.lock().await); let g = m.lock().await; let h = m.lock().await;");
+    let e = read(&src).unwrap_err();
+    assert_eq!(e.line, 8, "{e}");
+}
+
+#[test]
+fn columns_count_what_an_editor_counts() {
+    // An astral character (two UTF-16 units) before the error on the same line.
+    let src = "async fn main() { println!(\"🦀\"); € }";
+    let e = read(src).unwrap_err();
+    // `async fn main() { println!("` is 28 units, the crab 2, `"); ` 4: the € is at 35.
+    assert_eq!((e.line, e.col), (1, 35), "{e}");
+}
+
+#[test]
+fn a_pasted_program_keeps_its_own_lines_and_names() {
+    let src = "\
+use std::sync::Arc;
+use tokio::sync::Mutex;
+use tokio::time::{sleep, Duration};
+
+#[tokio::main]
+async fn main() {
+    let db = Arc::new(Mutex::new(Vec::new()));
+    let mut handles = vec![];
+    for i in 0..3 {
+        let db = Arc::clone(&db);
+        handles.push(tokio::spawn(async move {
+            let mut list = db.lock().await;
+            list.push(1);
+            sleep(Duration::from_millis(10)).await;
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+}
+";
+    let (s, program) = read(src).unwrap();
+    assert_eq!(s.name, "Rust program");
+    assert_eq!(s.mutexes[0].name, "db");
+    assert_eq!(s.mutexes[0].initial, serde_json::json!([]));
+    assert_eq!(s.tasks.len(), 3, "joining every task is what a scenario without main means");
+    assert_eq!(s.tasks[2].name, "task 3");
+    assert_eq!(
+        s.tasks[0].steps,
+        [
+            Step::Lock { mutex: "db".into() },
+            Step::Write {
+                mutex: "db".into(),
+                action: mutex_playground::scenario::WriteAction::Push { value: 1.into() }
+            },
+            Step::Sleep { ms: 10 },
+        ]
+    );
+    assert_eq!(program.line_of("tasks[1].steps[1]"), Some(13));
+    assert_eq!(program.text, src);
+    let run = simulate(&s, &Policy::Fifo).unwrap();
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "[1,1,1]");
+}
+
+#[test]
+fn scopes_drop_guards_as_rust_does() {
+    let src = "\
+#[tokio::main]
+async fn main() {
+    let a = Arc::new(Mutex::new(0));
+    let b = Arc::new(Mutex::new(0));
+    tokio::spawn(async move {
+        for _ in 0..2 {
+            let g = a.lock().await;
+            {
+                let mut h = b.try_lock();
+                if let Ok(h) = h.as_mut() {
+                    **h += 1;
+                }
+            }
+        }
+        *a.lock().await -= 2;
+    });
+}
+";
+    let (s, _) = read(src).unwrap();
+    use mutex_playground::scenario::WriteAction::Increment;
+    // The inner block drops the try-lock's guard, and the loop's body drops `g`, newest first.
+    let inner = vec![
+        Step::Lock { mutex: "a".into() },
+        Step::TryLock { mutex: "b".into() },
+        Step::Write { mutex: "b".into(), action: Increment { by: 1 } },
+        Step::Unlock { mutex: "b".into() },
+        Step::Unlock { mutex: "a".into() },
+    ];
+    assert_eq!(
+        s.tasks[0].steps,
+        [
+            Step::Repeat { times: 2, steps: inner },
+            Step::LockedWrite { mutex: "a".into(), action: Increment { by: -2 } }
+        ]
+    );
+}
