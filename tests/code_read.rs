@@ -303,6 +303,13 @@ fn outside_the_subset_is_an_error_that_names_the_construct() {
     };
     for (body, col, says) in [
         ("tokio::select! { _ = m.lock() => {} }", 9, "`tokio::select!` is not supported"),
+        // A brace-called macro ends its statement, as in Rust: the next line is its own.
+        (
+            "tokio::select! {}
+        *m.lock().await += 1;",
+            9,
+            "`tokio::select!` is not supported",
+        ),
         ("let x = Point { x: 1 };", 17, "struct literals (`Point { .. }`) are not supported"),
         ("println!(\"{}\", 5);", 24, "with arguments is not supported"),
         ("tokio::task::yield_now().await; loop { }", 41, "`loop` is supported only as a task's whole body"),

@@ -1,6 +1,8 @@
 //! The Rust program view: each task's chip on the line it is at, moving with the
 //! playhead; a queued task's chip says so; a click on a line seeks to the next step a task
-//! stops there; in an embed only with `view=code`.
+//! stops there; in an embed only with `view=code`. And the code editor: a pasted program
+//! runs, its own lines marked; an error shows at its line and column while the last good
+//! run stays; the form editor and the code editor edit one scenario.
 #![cfg(target_arch = "wasm32")]
 
 mod web_common;
@@ -73,5 +75,102 @@ async fn an_embed_shows_the_program_only_when_asked() {
     assert!(!lines.is_empty());
     let chips = all(&root, ".code-view .code-chip").len();
     assert!((1..=10).contains(&chips), "{chips} chips");
+    root.remove();
+}
+
+/// Types `text` into the code editor as a paste would, and waits out the pause before it
+/// is read ([`DEBOUNCE_MS`](mutex_playground::ui::DEBOUNCE_MS)).
+async fn type_code(root: &Element, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = q(root, "[data-testid=code-input]").dyn_into().unwrap();
+    area.set_value(text);
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    let pause = mutex_playground::ui::DEBOUNCE_MS + 60;
+    gloo_timers::future::TimeoutFuture::new(pause).await;
+    yew::scheduler::flush().await;
+}
+
+const PASTED: &str = "\
+use std::sync::Arc;
+use tokio::sync::Mutex;
+use tokio::time::{sleep, Duration};
+
+#[tokio::main]
+async fn main() {
+    let jar = Arc::new(Mutex::new(0));
+    let mut handles = Vec::new();
+    for _ in 0..2 {
+        let jar = jar.clone();
+        handles.push(tokio::spawn(async move {
+            let mut cookies = jar.lock().await;
+            sleep(Duration::from_millis(100)).await;
+            *cookies += 1;
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(*jar.lock().await, 2);
+}
+";
+
+#[wasm_bindgen_test]
+async fn a_pasted_program_runs_and_its_own_lines_are_marked() {
+    web_common::add_stylesheet();
+    let root = web_common::mount_at("#preset=reader-writer").await;
+    web_common::click(&root, "[data-testid=editor-toggle]").await;
+    // The editor starts with the scenario written out.
+    let area: web_sys::HtmlTextAreaElement = q(&root, "[data-testid=code-input]").dyn_into().unwrap();
+    assert!(area.value().contains("let guard = db.lock().await;"), "{}", area.value());
+    type_code(&root, PASTED).await;
+    // The run is the program's: main and two tasks, on `jar`.
+    let panel = q(&root, "[data-testid=mutex-panel]").text_content().unwrap();
+    assert!(panel.contains("jar"), "{panel}");
+    assert!(q(&root, "[data-testid=code-status]").text_content().unwrap().contains("Running the program as typed"));
+    // The code view shows the pasted text itself, with the chips on its lines: at step 2
+    // task 1 holds the jar across its sleep (line 13) and task 2 waits on line 12.
+    web_common::seek(&root, 3).await;
+    web_common::settle().await;
+    let (first, waits) = line_of(&root, 1);
+    assert!(first.contains("sleep(Duration::from_millis(100)).await;") && !waits, "{first}");
+    let (second, waits) = line_of(&root, 2);
+    assert!(second.contains("let mut cookies = jar.lock().await;") && waits, "{second}");
+    // The form editor edits the same scenario: renaming the mutex there rewrites the code.
+    let name: web_sys::HtmlInputElement = q(&root, "[data-testid=mutex-row] input[type=text]").dyn_into().unwrap();
+    name.set_value("tin");
+    name.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    web_common::settle().await;
+    let area: web_sys::HtmlTextAreaElement = q(&root, "[data-testid=code-input]").dyn_into().unwrap();
+    assert!(area.value().contains("let tin = Arc::new(Mutex::new(0_i64));"), "{}", area.value());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_error_shows_at_its_line_and_the_last_good_run_stays() {
+    web_common::add_stylesheet();
+    let root = web_common::mount_at("#preset=reader-writer&step=3").await;
+    web_common::click(&root, "[data-testid=editor-toggle]").await;
+    let before = q(&root, "[data-testid=mutex-panel]").text_content().unwrap();
+    let broken = PASTED.replace("sleep(Duration::from_millis(100)).await;", "tokio::select! {}");
+    type_code(&root, &broken).await;
+    let error = q(&root, "[data-testid=code-error]");
+    assert_eq!(error.get_attribute("data-line").as_deref(), Some("13"));
+    assert_eq!(error.get_attribute("data-col").as_deref(), Some("13"));
+    let text = error.text_content().unwrap();
+    assert!(text.contains("13 |             tokio::select! {}"), "{text}");
+    assert!(text.contains("`tokio::select!` is not supported"), "{text}");
+    // The caret sits under the column.
+    let caret = text.lines().nth(1).unwrap();
+    assert_eq!(caret.find('^'), Some("13 | ".len() + 12), "{text}");
+    // The bad line is marked in the editor, and the run on screen is still the last good one.
+    let marked = q(&root, "[data-testid=code-error-line]").get_attribute("style").unwrap();
+    assert_eq!(marked, "--row:12");
+    assert_eq!(q(&root, "[data-testid=mutex-panel]").text_content().unwrap(), before);
+    assert_eq!(q(&root, "[data-testid=code-input]").get_attribute("aria-invalid").as_deref(), Some("true"));
+    // Fixed, it runs.
+    type_code(&root, PASTED).await;
+    assert!(all(&root, "[data-testid=code-error]").is_empty());
+    assert!(q(&root, "[data-testid=mutex-panel]").text_content().unwrap().contains("jar"));
     root.remove();
 }

@@ -474,8 +474,9 @@ impl<'a> Parser<'a> {
         }
         // A statement that starts with a block-like expression ends with its block (as in
         // Rust: `for .. { } *x += 1;` is two statements, not a product).
-        let block_like =
-            ["for", "loop", "while", "if", "match", "unsafe"].iter().any(|k| self.is_kw(k)) || self.is("{");
+        let block_like = ["for", "loop", "while", "if", "match", "unsafe"].iter().any(|k| self.is_kw(k))
+            || self.is("{")
+            || self.brace_macro_ahead();
         let e = if block_like {
             self.deeper()?;
             let e = self.primary(Ctx::Any)?;
@@ -491,6 +492,20 @@ impl<'a> Parser<'a> {
             return Ok(Stmt::Expr(e, false));
         }
         Err(self.err(format!("expected `;` after this statement, found {}", self.found())))
+    }
+
+    /// Whether a macro called with braces starts here (`tokio::select! { .. }`): as a
+    /// statement, it ends at its closing brace.
+    fn brace_macro_ahead(&self) -> bool {
+        let mut n = 0;
+        while matches!(self.nth(n), Some(Tok::Ident(_))) {
+            match self.nth(n + 1) {
+                Some(Tok::Punct("::")) => n += 2,
+                Some(Tok::Punct("!")) => return matches!(self.nth(n + 2), Some(Tok::Punct("{"))),
+                _ => return false,
+            }
+        }
+        false
     }
 
     fn pat(&mut self) -> Result<Pat, CodeError> {

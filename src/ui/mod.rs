@@ -34,6 +34,7 @@ mod tasks;
 mod timeline;
 
 pub use app::App;
+pub use code_editor::DEBOUNCE_MS;
 pub use hooks::THEME_KEY;
 
 /// Entry point of the binary: installs the panic banner and mounts [`App`] into `#app`.
