@@ -969,7 +969,15 @@ impl Lower<'_> {
             self.bind(&name, Bind::Register);
             return Ok(1);
         }
-        Err(CodeError::at(init.pos, format!("`let {name} = ` {} is not supported", describe(init))))
+        if let ExprKind::Method(_, m, _) = &init.kind {
+            if m == "lock" || m == "wait_until" {
+                return Err(CodeError::at(
+                    init.pos,
+                    format!("`.{m}()` makes a future: add `.await` to wait for the guard"),
+                ));
+            }
+        }
+        Err(CodeError::at(init.pos, format!("{} is not supported as the value of `let {name}`", describe(init))))
     }
 
     /// `m.lock().await`, `m.try_lock()`, `timeout(d, m.lock()).await`: the step that takes
