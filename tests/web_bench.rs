@@ -151,3 +151,104 @@ fn worst_cases_in_the_browser() {
     );
     wasm_bindgen_test::console_log!("{table}");
 }
+
+/// A program of about 300 lines, as a learner might paste: eleven tasks on three mutexes,
+/// each with loops, guards held across sleeps, map and list writes, and a main that joins
+/// them and asserts.
+fn program_300_lines() -> String {
+    use mutex_playground::scenario::{code::to_rust, Scenario};
+    let task = |i: usize| {
+        format!(
+            r#"{{ "name": "worker {i}", "repeat": 3, "steps": [
+                {{ "op": "print", "text": "worker {i} starts" }},
+                {{ "op": "lock", "mutex": "orders" }},
+                {{ "op": "write", "mutex": "orders", "action": {{ "kind": "push", "value": {i} }} }},
+                {{ "op": "sleep", "ms": {} }},
+                {{ "op": "unlock", "mutex": "orders" }},
+                {{ "op": "repeat", "times": 4, "steps": [
+                    {{ "op": "locked_write", "mutex": "count", "action": {{ "kind": "increment" }} }},
+                    {{ "op": "yield" }} ] }},
+                {{ "op": "lock", "mutex": "index" }},
+                {{ "op": "write", "mutex": "index", "action": {{ "kind": "insert_now", "key": "w{i}" }} }},
+                {{ "op": "read", "mutex": "index", "key": "w{i}" }},
+                {{ "op": "unlock", "mutex": "index" }},
+                {{ "op": "dbg", "name": "stamp" }} ] }}"#,
+            10 + i * 7
+        )
+    };
+    let tasks: Vec<String> = (0..11).map(task).collect();
+    let json = format!(
+        r#"{{ "name": "a 300-line program", "mutexes": [
+            {{ "name": "count", "initial": 0 }}, {{ "name": "orders", "initial": [] }}, {{ "name": "index", "initial": {{}} }} ],
+          "tasks": [ {{ "name": "main", "main": true, "steps": [
+              {{ "op": "join" }}, {{ "op": "assert", "mutex": "count", "until": {{ "kind": "equals", "value": 132 }} }} ] }},
+            {} ] }}"#,
+        tasks.join(",\n")
+    );
+    to_rust(&Scenario::from_json(&json).expect("valid")).text
+}
+
+/// The median of `runs` timings of `f`, in ms.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = now();
+            f();
+            now() - t
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[runs / 2]
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by `make bench`"]
+fn code_in_the_browser() {
+    use mutex_playground::code::{highlight::highlight, read};
+    use mutex_playground::scenario::{code::to_rust, Scenario};
+    let src = program_300_lines();
+    let lines = src.lines().count();
+    let (scenario, _) = read(&src).expect("the program reads");
+    let json = scenario.to_json();
+    let mut rows = Vec::new();
+    let mut row = |what: &str, ms: f64| rows.push(format!("| {what} | {ms:.2} ms |"));
+    // What the editor does once typing pauses: read the program, then run it.
+    let read_ms = median_ms(51, || drop(std::hint::black_box(read(&src))));
+    row(&format!("read a {lines}-line program (lex, parse, lower, validate)"), read_ms);
+    let sim_ms = median_ms(51, || drop(std::hint::black_box(simulate(&scenario, &Policy::Fifo))));
+    row("simulate it", sim_ms);
+    row("**read + simulate**", read_ms + sim_ms);
+    // Peers, on the same scenario: reading it as JSON (the other text the page reads), and
+    // writing it out as Rust.
+    row(
+        "peer: the same scenario from its JSON (`Scenario::from_json`)",
+        median_ms(51, || drop(std::hint::black_box(Scenario::from_json(&json)))),
+    );
+    row(
+        "peer: the same scenario written as Rust (`to_rust`)",
+        median_ms(51, || drop(std::hint::black_box(to_rust(&scenario)))),
+    );
+    // What each keystroke costs before the pause: the editor's highlighting.
+    row("highlight it (each keystroke)", median_ms(51, || drop(std::hint::black_box(highlight(&src)))));
+    // Hostile text: an error with a place, in the same bound.
+    let garbage: String =
+        (0..(1u32 << 20)).map(|i| char::from_u32(0x20 + (i * 7919) % 0x5000).unwrap_or('x')).collect();
+    let hostile = [
+        ("1 MiB of garbage", garbage),
+        ("10,000 nested braces", format!("fn main() {}", "{".repeat(10_000))),
+        ("an unterminated string of 60 KiB", format!("async fn main() {{ println!(\"{}", "x".repeat(60_000))),
+        (
+            "64 KiB (the limit) of valid tokens, then a mistake",
+            format!("async fn main() {{ {} select! }}", "let x = 1; ".repeat(5_900)),
+        ),
+    ];
+    for (name, text) in hostile {
+        let ms = median_ms(11, || assert!(read(&text).is_err()));
+        row(&format!("hostile: {name} (an error with its place)"), ms);
+    }
+    let table = format!(
+        "| code (headless Chromium, wasm release), median of 51 (11 for hostile) | time |\n|---|---:|\n{}",
+        rows.join("\n")
+    );
+    wasm_bindgen_test::console_log!("{table}");
+}

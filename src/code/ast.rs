@@ -139,7 +139,7 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Lit {
     /// An integer and its suffix.
-    Int(u128, String),
+    Int(u64, String),
     /// A float.
     Float(f64),
     /// A string.

@@ -35,7 +35,7 @@ pub enum Tok {
     /// A lifetime or label, without its `'`.
     Lifetime(String),
     /// An integer literal: its value and suffix (`5_i64` → `(5, "i64")`).
-    Int(u128, String),
+    Int(u64, String),
     /// A float literal (its suffix dropped).
     Float(f64),
     /// A string literal, decoded (raw strings too). Byte strings are [`Tok::Bytes`].
@@ -109,7 +109,8 @@ pub fn lex(src: &str) -> Result<Lexed, CodeError> {
             return Ok(out);
         }
         let pos = l.pos();
-        if l.rest().starts_with("//") {
+        let slash = src.as_bytes()[l.i] == b'/';
+        if slash && l.rest().starts_with("//") {
             let end = l.rest().find('\n').map_or(src.len(), |n| l.i + n);
             let body = &src[l.i + 2..end];
             let (doc, text) = if let Some(t) = body.strip_prefix('!') {
@@ -123,7 +124,7 @@ pub fn lex(src: &str) -> Result<Lexed, CodeError> {
             l.advance_to(end);
             continue;
         }
-        if l.rest().starts_with("/*") {
+        if slash && l.rest().starts_with("/*") {
             let text = l.block_comment(pos)?;
             out.comments.push(Comment { pos, text, doc: Doc::No });
             continue;
@@ -148,13 +149,18 @@ impl Lexer<'_> {
         Pos { line: self.line, col: self.col, offset: self.i }
     }
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.src.as_bytes().get(self.i) {
+            Some(&b) if b < 0x80 => Some(b as char),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
     }
     fn peek2(&self) -> Option<char> {
         self.rest().chars().nth(1)
     }
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
+        // (ASCII, the common case, is one byte and one UTF-16 unit.)
         self.i += c.len_utf8();
         if c == '\n' {
             self.line += 1;
@@ -198,29 +204,11 @@ impl Lexer<'_> {
 
     fn token(&mut self, pos: Pos) -> Result<Tok, CodeError> {
         let c = self.peek().unwrap_or(' ');
-        let rest = self.rest();
-        if rest.starts_with("r#") && self.src[self.i + 2..].starts_with(is_ident_start) {
-            self.advance_to(self.i + 2);
-            return Ok(Tok::Ident(self.ident()));
-        }
-        if rest.starts_with("r\"") || rest.starts_with("r#") {
-            self.bump();
-            return self.raw_string(pos).map(Tok::Str);
-        }
-        if rest.starts_with("b\"") || rest.starts_with("br\"") || rest.starts_with("br#") || rest.starts_with("c\"") {
-            let raw = rest.starts_with("br");
-            self.advance_to(self.i + if raw { 2 } else { 1 });
-            if raw {
-                self.raw_string(pos)?;
-            } else {
-                self.string(pos)?;
+        // Raw identifiers and strings, byte and C strings: only these start with r, b or c.
+        if matches!(c, 'r' | 'b' | 'c') {
+            if let Some(tok) = self.prefixed(pos)? {
+                return Ok(tok);
             }
-            return Ok(Tok::Bytes);
-        }
-        if rest.starts_with("b'") {
-            self.bump();
-            self.char_lit(pos)?;
-            return Ok(Tok::Bytes);
         }
         if is_ident_start(c) {
             return Ok(Tok::Ident(self.ident()));
@@ -241,14 +229,47 @@ impl Lexer<'_> {
             }
             return self.char_lit(pos).map(Tok::Char);
         }
-        for p in PUNCTS.iter().chain(BRACKETS.iter()) {
-            if rest.starts_with(p) {
+        // The first byte picks the candidates; the longest that matches wins.
+        let rest = self.rest();
+        let first = rest.as_bytes()[0];
+        for p in PUNCTS.iter().chain(BRACKETS.iter()).filter(|p| p.as_bytes()[0] == first) {
+            if rest.as_bytes().starts_with(p.as_bytes()) {
                 self.advance_to(self.i + p.len());
                 return Ok(Tok::Punct(p));
             }
         }
         let shown = if c.is_control() || c.is_whitespace() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
         Err(self.err(pos, format!("unexpected character {shown}: Rust has no token that starts with it")))
+    }
+
+    /// `r#ident`, `r"raw"`, `b"bytes"`, `br"raw bytes"`, `c"C"`, `b'x'`: `None` if `r`, `b`
+    /// or `c` only starts an identifier here.
+    fn prefixed(&mut self, pos: Pos) -> Result<Option<Tok>, CodeError> {
+        let rest = self.rest();
+        if rest.starts_with("r#") && self.src[self.i + 2..].starts_with(is_ident_start) {
+            self.advance_to(self.i + 2);
+            return Ok(Some(Tok::Ident(self.ident())));
+        }
+        if rest.starts_with("r\"") || rest.starts_with("r#") {
+            self.bump();
+            return self.raw_string(pos).map(|s| Some(Tok::Str(s)));
+        }
+        if rest.starts_with("b\"") || rest.starts_with("br\"") || rest.starts_with("br#") || rest.starts_with("c\"") {
+            let raw = rest.starts_with("br");
+            self.advance_to(self.i + if raw { 2 } else { 1 });
+            if raw {
+                self.raw_string(pos)?;
+            } else {
+                self.string(pos)?;
+            }
+            return Ok(Some(Tok::Bytes));
+        }
+        if rest.starts_with("b'") {
+            self.bump();
+            self.char_lit(pos)?;
+            return Ok(Some(Tok::Bytes));
+        }
+        Ok(None)
     }
 
     fn ident(&mut self) -> String {
@@ -296,16 +317,17 @@ impl Lexer<'_> {
         let digits: String = self.src[start..self.i].chars().filter(|&c| c != '_').collect();
         let suffix = if self.peek().is_some_and(is_ident_start) { self.ident() } else { String::new() };
         if float || suffix.starts_with('f') {
-            return digits
-                .parse::<f64>()
+            // serde_json's float reader is in the page already (core's would be a second one).
+            let json = if digits.ends_with('.') { format!("{digits}0") } else { digits.clone() };
+            return serde_json::from_str::<f64>(&json)
                 .map(Tok::Float)
                 .map_err(|_| self.err(pos, format!("`{digits}` is not a number Rust can read")));
         }
         let body = if radix == 10 { &digits[..] } else { &digits[2..] };
-        match u128::from_str_radix(body, radix) {
+        match u64::from_str_radix(body, radix) {
             Ok(n) => Ok(Tok::Int(n, suffix)),
             Err(_) if body.is_empty() => Err(self.err(pos, "this number has no digits")),
-            Err(_) => Err(self.err(pos, "this number is too large")),
+            Err(_) => Err(self.err(pos, "this number is too large (past 64 bits)")),
         }
     }
 
@@ -387,12 +409,15 @@ impl Lexer<'_> {
     }
 }
 
+/// Rust's identifiers are Unicode's XID classes; any non-ASCII character outside the
+/// whitespace is taken as one here (no Unicode tables in the page: a program rustc would
+/// refuse for an odd character is still read, which is harmless).
 fn is_ident_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
+    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && !c.is_whitespace())
 }
 
 fn is_ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
+    c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -445,9 +470,9 @@ mod tests {
             ("let a = \"open", (1, 9), "not closed"),
             ("x /* a /* b */", (1, 3), "block comment"),
             ("\n  ''", (2, 3), "character literal"),
-            ("a € b", (1, 3), "unexpected character `€`"),
+            ("a @@ # ` b", (1, 8), "unexpected character"),
             ("r#", (1, 1), "raw string"),
-            ("99999999999999999999999999999999999999999", (1, 1), "too large"),
+            ("99999999999999999999", (1, 1), "too large"),
         ] {
             let e = lex(src).unwrap_err();
             assert_eq!((e.line, e.col), at, "{src}");

@@ -314,10 +314,10 @@ impl Lower<'_> {
     }
 
     /// The path with its first segment replaced by what a `use` imported under it.
-    fn resolve(&self, path: &[String]) -> Vec<String> {
+    fn resolve<'p>(&'p self, path: &'p [String]) -> Vec<&'p str> {
         match self.imports.iter().rev().find(|(n, _)| Some(n) == path.first()) {
-            Some((_, full)) => full.iter().chain(&path[1..]).cloned().collect(),
-            None => path.to_vec(),
+            Some((_, full)) => full.iter().chain(&path[1..]).map(String::as_str).collect(),
+            None => path.iter().map(String::as_str).collect(),
         }
     }
 
@@ -326,11 +326,7 @@ impl Lower<'_> {
     fn is_fn(&self, e: &Expr, names: &[&[&str]]) -> bool {
         let Some(p) = as_path(e) else { return false };
         let full = self.resolve(p);
-        names.iter().any(|n| {
-            full.iter().map(String::as_str).eq(n.iter().copied())
-                || (full.len() < n.len()
-                    && full.iter().map(String::as_str).eq(n[n.len() - full.len()..].iter().copied()))
-        })
+        names.iter().any(|n| full == *n || (full.len() < n.len() && full == n[n.len() - full.len()..]))
     }
 
     fn mutex(&self, e: &Expr, cx: &TaskCx) -> Option<usize> {
@@ -1046,7 +1042,6 @@ impl Lower<'_> {
             return Ok(None);
         }
         let ty = self.resolve(&p[..p.len() - 1]);
-        let ty: Vec<&str> = ty.iter().map(String::as_str).collect();
         Ok(match ty.as_slice() {
             ["std", "sync", "Mutex"] | ["parking_lot", "Mutex"] => Some(MutexKind::Blocking),
             [.., "WakeOnWrite"] => Some(MutexKind::Watch),
@@ -1612,14 +1607,14 @@ impl Lower<'_> {
             _ => Err(CodeError::at(fut.pos, "spawn an `async move { .. }` block")),
         };
         let body = match body {
-            Ok(b) => b.clone(),
+            Ok(b) => b,
             Err(e) => {
                 self.scopes.pop();
                 return Err(e);
             }
         };
         let mut tcx = TaskCx { main: false, boundary };
-        let r = self.task_body(&body, &mut tcx);
+        let r = self.task_body(body, &mut tcx);
         self.scopes.pop();
         let (spec, lines) = r?;
         let name = self.names_above(pos).filter(|n| n.len() == 1).and_then(|mut n| n.pop());
