@@ -179,9 +179,11 @@ fn program_300_lines() -> String {
     let tasks: Vec<String> = (0..11).map(task).collect();
     let json = format!(
         r#"{{ "name": "a 300-line program", "mutexes": [
-            {{ "name": "count", "initial": 0 }}, {{ "name": "orders", "initial": [] }}, {{ "name": "index", "initial": {{}} }} ],
+            {{ "name": "count", "initial": 0 }}, {{ "name": "orders", "initial": [] }},
+            {{ "name": "index", "initial": {{}} }} ],
           "tasks": [ {{ "name": "main", "main": true, "steps": [
-              {{ "op": "join" }}, {{ "op": "assert", "mutex": "count", "until": {{ "kind": "equals", "value": 132 }} }} ] }},
+              {{ "op": "join" }},
+              {{ "op": "assert", "mutex": "count", "until": {{ "kind": "equals", "value": 132 }} }} ] }},
             {} ] }}"#,
         tasks.join(",\n")
     );
