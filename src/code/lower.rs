@@ -260,7 +260,7 @@ fn strip(e: &Expr) -> &Expr {
 
 fn int(e: &Expr) -> Option<i128> {
     match &e.kind {
-        ExprKind::Lit(Lit::Int(n, _)) => i128::try_from(*n).ok(),
+        ExprKind::Lit(Lit::Int(n, _)) => Some(i128::from(*n)),
         ExprKind::Unary(UnOp::Neg, inner) => int(inner).map(|n| -n),
         ExprKind::Paren(inner) => int(inner),
         ExprKind::Cast(inner, _) => int(inner),
