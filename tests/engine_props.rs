@@ -96,8 +96,8 @@ proptest! {
             }
         }
         // FIFO: nobody is ever overtaken by a task that asked after it.
-        let overtaken: Vec<u64> = run.analysis().tasks.iter().map(|t| t.max_overtaken).collect();
-        prop_assert!(overtaken.iter().all(|&o| o == 0), "overtaken under FIFO: {:?}", overtaken);
+        let overtaken: Vec<(u64, u64)> = run.analysis().tasks.iter().map(|t| (t.overtaken, t.max_overtaken)).collect();
+        prop_assert!(overtaken.iter().all(|&o| o == (0, 0)), "overtaken under FIFO: {:?}", overtaken);
         // And the snapshot at the end agrees with this independent replay.
         let last = run.snapshot_at(run.steps());
         for m in 0..n {

@@ -17,6 +17,34 @@ use serde::Serialize;
 /// [`holding_at_end`](TaskStats::holding_at_end)): after a deadlock, that wait never ends.
 /// The same are counted in steps, for runs in which no virtual time passes (where every
 /// wait is 0 ms). The means are over all acquisitions (0 if there were none).
+///
+/// # Overtaken
+///
+/// A waiter is *overtaken* when a task that asked for the lock after it gets the lock
+/// before it. "Asked" is the order the lock itself sees: the run's
+/// [`LockRequested`](EventKind::LockRequested) events, one per mutex in the order they were
+/// recorded. They are the `Requested` an async Mutex or a watch cell reports when a lock
+/// future is first polled (of a `lock`, `locked_write`, `lock_timeout`, `wait_until`, or an
+/// `assert`'s temporary guard) or a `try_lock` is refused, and what the interpreter records
+/// for a blocking mutex's lock. A lock taken at once is a request too: it is written as a
+/// `LockRequested` and its `Acquired`, or is one cycle of an
+/// [`Uncontended`](EventKind::Uncontended). A wait lasts from its request until the task
+/// gets the lock, gives the request up ([`TryFailed`](EventKind::TryFailed): a refused
+/// `try_lock`; [`Cancelled`](EventKind::Cancelled): a timeout, a `broken_wait`'s poll), or
+/// the run ends; every acquisition of the same lock in that time by a task that asked later
+/// overtakes it once, so a waiter passed by two such tasks is overtaken twice. A request
+/// given up ends its turn: asking again is a new request, at the back.
+///
+/// Our FIFO Mutex hands a released lock to the head of its queue and refuses a `try_lock`
+/// while anyone is queued, so under any policy nobody is ever overtaken (a property test
+/// checks it on generated scenarios). The other kinds:
+/// - a watch cell's lock is the same FIFO Mutex, so 0 too. A task in `wait_until` waiting
+///   for a write is on the watch list, not asking for the lock: when woken it asks again,
+///   and only that request has a turn;
+/// - a blocking mutex has no queue: the first lock that finds it held stalls the only
+///   thread, and nothing takes it after that, so 0;
+/// - a task that polls with `try_lock` (or `broken_wait`) gives each request up within the
+///   poll, so it is never counted as overtaken, however often others get in first.
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct TaskStats {
     /// Locks it got, of every mutex together.
@@ -34,9 +62,12 @@ pub struct TaskStats {
     pub hold_max: u64,
     /// `hold_total` per acquisition.
     pub hold_mean: f64,
-    /// The most times, in one wait, that a task which asked for the lock after this one
-    /// got it first. Our FIFO Mutex never lets that happen: 0 for every task of every run
-    /// (a property test checks it); a lock that lets newcomers barge would not.
+    /// How many times it was overtaken (see "Overtaken" above), over all its waits: once
+    /// per acquisition by a task that asked for the lock after it and got it first. Our
+    /// FIFO Mutex never lets that happen: 0 for every task of every run; a lock that let
+    /// newcomers barge would not.
+    pub overtaken: u64,
+    /// The most times it was overtaken in one wait (what the starvation alert looks at).
     pub max_overtaken: u64,
     /// Steps it waited for locks, in all.
     pub wait_steps_total: u64,
@@ -79,8 +110,9 @@ pub enum AlertKind {
     LostWakeup,
     /// A blocking lock blocked the only thread.
     Stalled,
-    /// A task was overtaken more often than FIFO allows, or never got the lock it asked
-    /// for while others took it again and again.
+    /// A task was overtaken, in one wait, more times than there are other tasks (so one of
+    /// them got in ahead of it twice), or never got the lock it asked for while others took
+    /// it again and again.
     Starvation,
     /// A step failed at run time (see [`EventKind::Error`]).
     Error,
@@ -133,8 +165,9 @@ pub(super) struct Recorder {
     asked: Vec<Option<(MutexId, u64, u32, u64)>>,
     /// The locks each task holds, and since when (time, step).
     held_at: Vec<Vec<(MutexId, u64, u32)>>,
-    /// Per mutex, the requests so far (each request's turn), and its waiters in the order
-    /// they asked: (turn, task, times overtaken in this wait).
+    /// Per mutex, the requests so far (the last request's turn), and its waiters in the
+    /// order they asked: (turn, task, times overtaken in this wait). A request leaves when
+    /// its task gets the lock or gives the request up.
     turns: Vec<u64>,
     waiting: Vec<std::collections::VecDeque<(u64, TaskId, u64)>>,
     acquisitions_of: Vec<u64>,
@@ -179,6 +212,17 @@ impl Recorder {
         }
     }
 
+    /// `times` acquisitions of `mutex` by a request of this `turn`: each still waiting that
+    /// asked before it is overtaken that many times.
+    fn overtake(&mut self, mutex: MutexId, turn: u64, times: u64) {
+        for w in self.waiting[mutex as usize].iter_mut().take_while(|w| w.0 < turn) {
+            w.2 += times;
+            let stats = &mut self.stats[w.1 as usize];
+            stats.overtaken += times;
+            stats.max_overtaken = stats.max_overtaken.max(w.2);
+        }
+    }
+
     /// Sees each event after it was applied to `state`.
     pub(super) fn observe(&mut self, e: &Event, state: &State) {
         self.last_step = e.step;
@@ -199,18 +243,14 @@ impl Recorder {
                         s.add_wait(e.time - since, u64::from(e.step - since_step));
                     }
                 }
-                // Whoever asked before this task and still waits has been overtaken.
-                // (A task that took it without asking in turn came after all of them.)
+                // Its request's turn ends; whoever asked before it and still waits is
+                // overtaken. (A task that took it without a request came after all of them.)
                 let queue = &mut self.waiting[mutex as usize];
                 let turn = match queue.iter().position(|w| w.1 == task) {
                     Some(i) => queue.remove(i).map_or(u64::MAX, |(turn, ..)| turn),
                     None => u64::MAX,
                 };
-                for w in queue.iter_mut().take_while(|w| w.0 < turn) {
-                    w.2 += 1;
-                    let stats = &mut self.stats[w.1 as usize];
-                    stats.max_overtaken = stats.max_overtaken.max(w.2);
-                }
+                self.overtake(mutex, turn, 1);
                 self.acquisitions_of[mutex as usize] += 1;
                 self.held_at[task as usize].push((mutex, e.time, e.step));
                 if let Some((from, step)) = self.released[mutex as usize] {
@@ -230,6 +270,9 @@ impl Recorder {
             EventKind::Uncontended { task, mutex, times } => {
                 // `times` acquisitions, none waited, none held for any time.
                 let times = u64::from(times);
+                // Each cycle asked after everyone waiting: it would overtake them all. (Not
+                // with our locks: a lock is taken at once only while nobody is queued.)
+                self.overtake(mutex, u64::MAX, times);
                 self.stats[task as usize].acquisitions += times;
                 self.acquisitions_of[mutex as usize] += times;
                 self.released[mutex as usize] = Some((task, e.step));
@@ -419,9 +462,10 @@ impl Recorder {
                 ),
             });
         }
-        // Starvation: FIFO bounds how often others can overtake a waiter (by the number
-        // of other tasks); more than that, or a task that never got a lock it asked for
-        // while others got it many times, is starving.
+        // Starvation: overtaken in one wait more times than there are other tasks, so one
+        // of them asked after it and got in ahead of it twice (it was lapped; FIFO lets
+        // nobody overtake at all), or a task that never got a lock it asked for while
+        // others got it many times.
         let n = self.stats.len() as u64;
         for (i, s) in self.stats.iter().enumerate() {
             let never = s.acquisitions == 0
@@ -433,7 +477,12 @@ impl Recorder {
                         task(i as TaskId)
                     )
                 } else {
-                    format!("Starvation: {} was overtaken {} times while waiting.", task(i as TaskId), s.max_overtaken)
+                    format!(
+                        "Starvation: {} was overtaken {} times in one wait by tasks that asked for the lock after it: \
+                         one of them got in ahead of it at least twice.",
+                        task(i as TaskId),
+                        s.max_overtaken
+                    )
                 };
                 alerts.push(Alert {
                     kind: AlertKind::Starvation,
@@ -473,23 +522,32 @@ impl Recorder {
 mod tests {
     use super::*;
 
-    /// Feeds `kinds` to a recorder of 3 tasks and 1 mutex, one step each; returns each
-    /// task's `max_overtaken`.
-    fn overtaken(kinds: &[EventKind]) -> Vec<u64> {
-        let state = State::new(3, 1);
-        let mut r = Recorder::new(3, 1);
+    /// Feeds `kinds` to a recorder of `tasks` tasks and `mutexes` mutexes, one step each.
+    fn record(tasks: usize, mutexes: usize, kinds: &[EventKind]) -> Recorder {
+        let state = State::new(tasks, mutexes);
+        let mut r = Recorder::new(tasks, mutexes);
         for (i, &kind) in kinds.iter().enumerate() {
             r.observe(&Event { step: i as u32 + 1, time: 0, kind }, &state);
         }
-        r.stats.iter().map(|s| s.max_overtaken).collect()
+        r
     }
+
+    /// Each task's (`overtaken`, `max_overtaken`) after `kinds`, with 3 tasks and 2 mutexes.
+    fn overtaken(kinds: &[EventKind]) -> Vec<(u64, u64)> {
+        record(3, 2, kinds).stats.iter().map(|s| (s.overtaken, s.max_overtaken)).collect()
+    }
+
+    use EventKind::{Acquired, Cancelled, LockRequested, Released, TryFailed, Uncontended};
+    const A: TaskId = 0;
+    const B: TaskId = 1;
+    const C: TaskId = 2;
+    const M: MutexId = 0;
 
     #[test]
     fn a_waiter_is_overtaken_only_by_a_task_that_asked_after_it() {
-        use EventKind::{Acquired, LockRequested, Released};
-        let (a, b, c) = (0, 1, 2);
-        let m = 0;
-        // In order (FIFO): nobody is overtaken.
+        let (a, b, c, m) = (A, B, C, M);
+        // In order (FIFO): nobody is overtaken, though a and b each waited while others got
+        // the lock (the old count said 1 for a and 2 for b).
         let fifo = [
             Acquired { task: c, mutex: m },
             LockRequested { task: a, mutex: m },
@@ -499,7 +557,7 @@ mod tests {
             Released { task: a, mutex: m },
             Acquired { task: b, mutex: m },
         ];
-        assert_eq!(overtaken(&fifo), [0, 0, 0]);
+        assert_eq!(overtaken(&fifo), [(0, 0); 3]);
         // b asked after a and got it first (a barging or LIFO lock would): a is overtaken,
         // and again by c, who asked later still; nobody else is.
         let barging = [
@@ -512,6 +570,185 @@ mod tests {
             Released { task: c, mutex: m },
             Acquired { task: a, mutex: m },
         ];
-        assert_eq!(overtaken(&barging), [2, 0, 0]);
+        assert_eq!(overtaken(&barging), [(2, 2), (0, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn one_acquisition_overtakes_every_earlier_waiter_once() {
+        let (a, b, c, m) = (A, B, C, M);
+        let kinds = [
+            LockRequested { task: a, mutex: m },
+            LockRequested { task: b, mutex: m },
+            LockRequested { task: c, mutex: m },
+            Acquired { task: c, mutex: m },
+        ];
+        assert_eq!(overtaken(&kinds), [(1, 1), (1, 1), (0, 0)]);
+        // Taken at once (a held-back `Taken` is written as a request and an acquisition)
+        // or in an uncontended cycle, past waiters: each cycle overtakes each of them.
+        let kinds = [
+            LockRequested { task: a, mutex: m },
+            LockRequested { task: b, mutex: m },
+            LockRequested { task: c, mutex: m },
+            Acquired { task: c, mutex: m },
+            Released { task: c, mutex: m },
+            Uncontended { task: c, mutex: m, times: 3 },
+        ];
+        assert_eq!(overtaken(&kinds), [(4, 4), (4, 4), (0, 0)]);
+    }
+
+    #[test]
+    fn a_request_given_up_ends_its_turn_and_only_the_same_lock_counts() {
+        let (a, b, c, m) = (A, B, C, M);
+        let kinds = [
+            LockRequested { task: a, mutex: m },
+            LockRequested { task: b, mutex: m },
+            Acquired { task: b, mutex: m }, // a: 1 in its first wait
+            Cancelled { task: a, mutex: m },
+            LockRequested { task: c, mutex: m },
+            TryFailed { task: c, mutex: m },
+            Released { task: b, mutex: m },
+            LockRequested { task: b, mutex: m },
+            LockRequested { task: a, mutex: m }, // a asks again, now behind b
+            Acquired { task: b, mutex: m },      // b asked first this time: nobody overtaken
+            LockRequested { task: c, mutex: 1 },
+            Acquired { task: c, mutex: 1 }, // another lock: overtakes nobody
+            LockRequested { task: c, mutex: m },
+            Released { task: b, mutex: m },
+            Acquired { task: c, mutex: m }, // a: 1 in its second wait
+        ];
+        assert_eq!(overtaken(&kinds), [(2, 1), (0, 0), (0, 0)]);
+    }
+
+    /// The definition, written out as plainly as possible: every request's wait runs from
+    /// its event to its task's acquisition, giving up, or the end; each acquisition of the
+    /// same lock in between whose request came later overtakes it once.
+    fn reference(tasks: usize, kinds: &[EventKind]) -> Vec<(u64, u64)> {
+        // (task, mutex, request index, end index); acquisitions: (mutex, index, request index).
+        let mut waits: Vec<(TaskId, MutexId, usize, usize)> = Vec::new();
+        let mut acquisitions: Vec<(MutexId, usize, usize)> = Vec::new();
+        for (i, &kind) in kinds.iter().enumerate() {
+            let open = |waits: &mut Vec<(TaskId, MutexId, usize, usize)>, t: TaskId, m: MutexId| {
+                waits.iter_mut().find(|w| w.0 == t && w.1 == m && w.3 == usize::MAX).map(|w| {
+                    w.3 = i;
+                    w.2
+                })
+            };
+            match kind {
+                LockRequested { task, mutex } => waits.push((task, mutex, i, usize::MAX)),
+                Acquired { task, mutex } => {
+                    let asked = open(&mut waits, task, mutex).unwrap_or(i);
+                    acquisitions.push((mutex, i, asked));
+                }
+                Cancelled { task, mutex } | TryFailed { task, mutex } => {
+                    open(&mut waits, task, mutex);
+                }
+                Uncontended { mutex, times, .. } => acquisitions.extend((0..times).map(|_| (mutex, i, i))),
+                _ => {}
+            }
+        }
+        let mut out = vec![(0, 0); tasks];
+        for &(t, m, start, end) in &waits {
+            let n = acquisitions.iter().filter(|&&(am, at, asked)| am == m && start < at && at < end && asked > start);
+            let n = n.count() as u64;
+            out[t as usize].0 += n;
+            out[t as usize].1 = out[t as usize].1.max(n);
+        }
+        out
+    }
+
+    /// Random lock histories in which any waiter may get a free lock (any order, not only
+    /// FIFO), some requests are given up and some cycles are uncontended: the recorder
+    /// counts what the definition says.
+    #[test]
+    fn the_count_follows_the_definition_on_any_acquisition_order() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let (tasks, mutexes) = (4usize, 2usize);
+        let mut overtakings = 0;
+        for round in 0..2_000 {
+            // Per task: None idle, Some((m, false)) waiting for m, Some((m, true)) holding it.
+            let mut task_state: Vec<Option<(MutexId, bool)>> = vec![None; tasks];
+            let mut holder: Vec<Option<TaskId>> = vec![None; mutexes];
+            let mut kinds = Vec::new();
+            for _ in 0..next(40) {
+                let t = next(tasks as u64) as TaskId;
+                let m = next(mutexes as u64) as MutexId;
+                let (task, mutex) = (t, m);
+                match (task_state[t as usize], next(5)) {
+                    (None, 0..=2) => {
+                        kinds.push(LockRequested { task, mutex });
+                        task_state[t as usize] = Some((m, false));
+                    }
+                    (None, _) if holder[m as usize].is_none() => {
+                        kinds.push(Uncontended { task, mutex, times: next(3) as u32 + 1 });
+                    }
+                    (Some((m, false)), 0..=2) if holder[m as usize].is_none() => {
+                        kinds.push(Acquired { task, mutex: m });
+                        holder[m as usize] = Some(t);
+                        task_state[t as usize] = Some((m, true));
+                    }
+                    (Some((m, false)), 3) => {
+                        kinds.push(if next(2) == 0 {
+                            Cancelled { task, mutex: m }
+                        } else {
+                            TryFailed { task, mutex: m }
+                        });
+                        task_state[t as usize] = None;
+                    }
+                    (Some((m, true)), _) => {
+                        kinds.push(Released { task, mutex: m });
+                        holder[m as usize] = None;
+                        task_state[t as usize] = None;
+                    }
+                    _ => {}
+                }
+            }
+            let counted: Vec<(u64, u64)> =
+                record(tasks, mutexes, &kinds).stats.iter().map(|s| (s.overtaken, s.max_overtaken)).collect();
+            assert_eq!(counted, reference(tasks, &kinds), "round {round}: {kinds:?}");
+            overtakings += counted.iter().map(|c| c.0).sum::<u64>();
+        }
+        assert!(overtakings > 100, "the histories hardly ever overtake: {overtakings}");
+    }
+
+    /// Feeds `kinds` to a recorder for the fairness preset's 8 tasks and 1 lock, and
+    /// returns the starvation alerts' messages.
+    fn starvation(kinds: &[EventKind]) -> Vec<String> {
+        let scenario = crate::scenario::preset("fairness").expect("a preset").scenario;
+        let r = record(8, 1, kinds);
+        let state = State::new(8, 1);
+        let steps = kinds.len() as u32;
+        let (_, _, analysis) = r.finish(&state, steps, 0, &EndReason::Finished, &scenario, &[], &[]);
+        analysis.alerts.into_iter().filter(|a| a.kind == AlertKind::Starvation).map(|a| a.message).collect()
+    }
+
+    #[test]
+    fn a_waiter_lapped_by_a_later_task_is_starving() {
+        // t0 waits while t1 asks, gets and gives back the lock `times` times.
+        let lapped = |times: usize| -> Vec<EventKind> {
+            let cycle =
+                [LockRequested { task: 1, mutex: M }, Acquired { task: 1, mutex: M }, Released { task: 1, mutex: M }];
+            let mut kinds = vec![LockRequested { task: 0, mutex: M }];
+            kinds.extend(cycle.iter().cycle().take(3 * times));
+            kinds
+        };
+        // 7 times is unfair, but no more than there are other tasks: no alert.
+        assert_eq!(starvation(&lapped(7)), Vec::<String>::new());
+        assert_eq!(
+            starvation(&lapped(8)),
+            ["Starvation: t0 was overtaken 8 times in one wait by tasks that asked for the lock after it: one of \
+              them got in ahead of it at least twice."]
+        );
+        // Waiting in turn while everyone else gets the lock once is fair.
+        let mut in_turn: Vec<EventKind> = (0..8).map(|t| LockRequested { task: t, mutex: M }).collect();
+        for t in 0..8 {
+            in_turn.extend([Acquired { task: t, mutex: M }, Released { task: t, mutex: M }]);
+        }
+        assert_eq!(starvation(&in_turn), Vec::<String>::new());
     }
 }

@@ -777,9 +777,9 @@ impl Run {
     }
 
     /// The outcome and the analysis as text, for after the transcript: steps, time and
-    /// the end reason, the totals, a row per task (locks, wait times, the most times it was
-    /// overtaken in one wait, hold times) and the alerts. What the command line prints and
-    /// the transcript export ends with.
+    /// the end reason, the totals, a row per task (locks, wait times, how many times a task
+    /// that asked for a lock after it got it first, hold times) and the alerts. What the
+    /// command line prints and the transcript export ends with.
     pub fn report(&self) -> String {
         use std::fmt::Write as _;
         let a = &self.analysis;
@@ -800,7 +800,7 @@ impl Run {
             let _ = writeln!(
                 out,
                 "{:<24} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
-                t.name, s.acquisitions, s.wait_total, s.wait_max, s.max_overtaken, s.hold_total, s.hold_max
+                t.name, s.acquisitions, s.wait_total, s.wait_max, s.overtaken, s.hold_total, s.hold_max
             );
         }
         for alert in &a.alerts {

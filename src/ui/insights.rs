@@ -33,8 +33,8 @@ fn alert_names(kind: AlertKind) -> (&'static str, &'static str, &'static str) {
 const JAIN: &str = "Jain's fairness index of how many locks each task got: 1 when every task that asked got \
                     as many, down to 1/n when one task of n got them all.";
 const THROUGHPUT: &str = "Locks taken per second of virtual time (per step, when no virtual time passes).";
-const OVERTAKEN: &str = "The most times, in one wait, that a task which asked for the lock after this one got \
-                         it first. A FIFO lock never lets that happen: 0.";
+const OVERTAKEN: &str = "How many times, while this task waited for a lock, a task which asked for it later got \
+                         it first (once per such acquisition). A FIFO lock never lets that happen: 0.";
 const WAIT: &str = "From asking for a lock to getting it. ∞: still waiting when the run ended, for good.";
 const HOLD: &str = "From getting a lock to letting it go. ≥: still held when the run ended.";
 
@@ -185,7 +185,7 @@ pub fn stats_table(props: &StatsProps) -> Html {
                                 <td>{ t.acquisitions }</td>
                                 <td>{ cell(wait, waiting, for_good) }</td><td>{ cell(wait_max, waiting, for_good) }</td>
                                 <td>{ cell(hold, holding, false) }</td><td>{ cell(hold_max, holding, false) }</td>
-                                <td>{ t.max_overtaken }</td>
+                                <td>{ t.overtaken }</td>
                             </tr>
                         }
                     }) }
