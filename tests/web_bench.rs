@@ -7,6 +7,8 @@ use mutex_playground::scenario::{hammer, preset};
 use mutex_playground::trace::{simulate, EndReason};
 use wasm_bindgen_test::*;
 
+mod web_common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn now() -> f64 {
@@ -253,4 +255,45 @@ fn code_in_the_browser() {
         rows.join("\n")
     );
     wasm_bindgen_test::console_log!("{table}");
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by `make bench`"]
+async fn typing_in_the_code_editor() {
+    use wasm_bindgen::JsCast;
+    web_common::add_stylesheet();
+    let root = web_common::mount_at("#preset=reader-writer").await;
+    web_common::click(&root, "[data-testid=editor-toggle]").await;
+    let area: web_sys::HtmlTextAreaElement = web_common::q(&root, "[data-testid=code-input]").dyn_into().unwrap();
+    let program = program_300_lines();
+    let mut text = program.clone();
+    // A keystroke: the text changes, the editor paints it (the read and run wait for a pause).
+    let mut keystroke = |text: &str| {
+        area.set_value(text);
+        area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    };
+    keystroke(&text);
+    yew::scheduler::flush().await;
+    let mut times = Vec::new();
+    for c in "// a comment typed at the end, one key at a time; and then some more of it, to a hundred keys".chars() {
+        text.push(c);
+        let t = now();
+        keystroke(&text);
+        yew::scheduler::flush().await;
+        times.push(now() - t);
+    }
+    times.sort_by(f64::total_cmp);
+    let (median, p95, max) = (times[times.len() / 2], times[times.len() * 95 / 100], times[times.len() - 1]);
+    // Then the pause: the program is read and run, and the page shows the new run.
+    gloo_timers::future::TimeoutFuture::new(mutex_playground::ui::DEBOUNCE_MS + 50).await;
+    yew::scheduler::flush().await;
+    let status = web_common::q(&root, "[data-testid=code-status]").text_content().unwrap();
+    assert!(status.contains("as typed"), "{status}");
+    wasm_bindgen_test::console_log!(
+        "| typing in the code editor ({} lines), {} keystrokes: repaint of the highlighted text | median {median:.1} ms | \
+         p95 {p95:.1} ms | max {max:.1} ms | frame budget 16.7 ms |",
+        program.lines().count(),
+        times.len()
+    );
+    root.remove();
 }
