@@ -268,7 +268,7 @@ async fn typing_in_the_code_editor() {
     let program = program_300_lines();
     let mut text = program.clone();
     // A keystroke: the text changes, the editor paints it (the read and run wait for a pause).
-    let mut keystroke = |text: &str| {
+    let keystroke = |text: &str| {
         area.set_value(text);
         area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
     };
@@ -290,7 +290,8 @@ async fn typing_in_the_code_editor() {
     let status = web_common::q(&root, "[data-testid=code-status]").text_content().unwrap();
     assert!(status.contains("as typed"), "{status}");
     wasm_bindgen_test::console_log!(
-        "| typing in the code editor ({} lines), {} keystrokes: repaint of the highlighted text | median {median:.1} ms | \
+        "| typing in the code editor ({} lines), {} keystrokes: repaint of the highlighted text | \
+         median {median:.1} ms | \
          p95 {p95:.1} ms | max {max:.1} ms | frame budget 16.7 ms |",
         program.lines().count(),
         times.len()

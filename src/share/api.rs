@@ -18,7 +18,9 @@
 //! | `answer` | `choice` (from 0) | answers the lesson's open question |
 //! | `continue`, `restart` | | the lesson's next stop; the lesson from its start |
 //!
-//! (1) A `program` (Rust text) is refused with an `error`: this version reads no Rust yet.
+//! (1) A `program` is Rust text, read as the code editor reads it
+//! ([`code::read`](crate::code::read)); one that cannot be read is refused with an `error`
+//! that gives its line and column.
 //!
 //! **Page to host** (`event`): `ready` (`steps`, `lesson`), `step` (`step`, `steps`,
 //! `time_ms`, `playing`, `stop`; at most every 250 ms while playing, and whenever
@@ -99,7 +101,7 @@ pub enum Load {
     LessonId(String),
     /// A lesson, as JSON text (checked by the page).
     Lesson(String),
-    /// A Rust program (refused with a message until programs can be read).
+    /// A Rust program's text (read by the page as its code editor reads it).
     Program(String),
 }
 

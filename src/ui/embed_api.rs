@@ -50,10 +50,10 @@ fn action(command: Command, model_lessons: &[Lesson], presets: &[crate::scenario
         Command::Load(Load::Lesson(json)) => Action::LoadLesson(Box::new(
             Lesson::from_json(&json).map_err(|e| format!("the lesson cannot be read: {e}"))?,
         )),
-        Command::Load(Load::Program(_)) => {
-            return Err(
-                "this version of the playground cannot read Rust programs yet: load a scenario or a lesson".into()
-            )
+        Command::Load(Load::Program(text)) => {
+            // Read here for the error's sentence; the reducer reads it again (a few ms).
+            crate::code::read(&text).map_err(|e| format!("the program cannot be read: {e}"))?;
+            Action::LoadProgram(text)
         }
         Command::Play => Action::SetPlaying(true),
         Command::Pause => Action::SetPlaying(false),

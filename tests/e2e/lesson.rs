@@ -140,8 +140,21 @@ async fn the_course_page_drives_an_embedded_lesson_and_keeps_the_score() {
          {protocol: 'mutex-playground', version: 1, command: 'load', program: 'fn main() {}'}, '*'); return true",
     )
     .await;
-    until(&client, "return document.getElementById('where').textContent.includes('cannot read Rust programs yet')")
-        .await;
+    until(
+        &client,
+        "return document.getElementById('where').textContent.includes('the program cannot be read: line 1:1')",
+    )
+    .await;
+    // A program the page can read opens as a scenario, its text in the code view.
+    js(
+        &client,
+        "document.getElementById('lesson-frame').contentWindow.postMessage({protocol: 'mutex-playground', \
+         version: 1, command: 'load', program: 'use std::sync::Arc;\\nuse tokio::sync::Mutex;\\n\\n\\
+         #[tokio::main]\\nasync fn main() {\\n    let jar = Arc::new(Mutex::new(0));\\n    \\
+         tokio::spawn(async move {\\n        *jar.lock().await += 1;\\n    });\\n}\\n'}, '*'); return true",
+    )
+    .await;
+    until(&client, &in_frame("return d.querySelector('[data-testid=mutex-panel]').textContent.includes('jar')")).await;
     js(&client, "document.querySelector('.driver').scrollIntoView(); return true").await;
     screenshot(&client, "course-lesson").await;
     client.close().await.unwrap();

@@ -278,6 +278,9 @@ pub enum Action {
     SelectPreset(usize),
     /// The code editor's text, to read as the scenario (see [`crate::code::read`]).
     EditCode(String),
+    /// A program to open, from the embedding page: like [`Action::Load`], with the
+    /// program kept for the code view.
+    LoadProgram(String),
     /// Play, or pause (watch mode only).
     TogglePlay,
     /// One step forward (pauses).
@@ -562,6 +565,23 @@ impl Reducible for Model {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // A program from the embedding page opens as a loaded scenario, its text kept.
+        if let Action::LoadProgram(text) = action {
+            let mut m = match crate::code::read(&text) {
+                Ok((scenario, program)) => {
+                    let mut m = (*self.reduce(Action::Load(scenario))).clone();
+                    m.source = Some(Rc::new(CodeSource { scenario: m.scenario.clone(), program }));
+                    m
+                }
+                Err(e) => {
+                    let mut m = (*self).clone();
+                    m.notice = Some(format!("The program cannot be read: {e}"));
+                    m
+                }
+            };
+            m.draft = None;
+            return Rc::new(m);
+        }
         let steps = self.steps();
         let mut m = (*self).clone();
         match action {
@@ -721,6 +741,8 @@ impl Reducible for Model {
             }
             Action::Edit(scenario) => m.apply_edit(scenario),
             Action::EditCode(text) => m.edit_code(text),
+            // Read above, before the model was copied.
+            Action::LoadProgram(_) => {}
             Action::SetAxis(a) => m.axis = a,
             Action::ToggleEditor => m.editor_open = !m.editor_open,
             Action::Load(scenario) => {
