@@ -8,9 +8,74 @@
 //! scenario without a main task means. Scopes are Rust's: a guard lives until `drop` or
 //! the end of its block, and a block inside a loop drops what it took.
 //!
-//! Names come from the comments the code generator writes (`//! name` at the top,
-//! `// "reader"` above a spawn, `// "name"` after a mutex whose variable could not be its
-//! name); a pasted program without them gets `task 1`, `task 2`... and its variables' names.
+//! # The subset
+//!
+//! What it reads, and as what:
+//!
+//! - `use` lines (they say which `Mutex`, `sleep`, `spawn`... a name is).
+//! - `#[tokio::main] async fn main()`, `#[tokio::test] async fn t()`, or one lone `async fn`: the program's entry.
+//! - `type Db = HashMap<..>;` and the generator's own helpers (`add`, `push`, `insert`, `insert_now`, `take`,
+//!   `non_empty`, `WakeOnWrite`): known; any other item is an error.
+//! - `let m = Arc::new(Mutex::new(v))` (tokio's, or any `Mutex` not from `std`): an `async` mutex.
+//! - `Arc::new(std::sync::Mutex::new(v))` (or `Mutex` imported from `std::sync`): a `blocking` mutex.
+//! - `Arc::new(WakeOnWrite::new(v))`: a `watch` cell.
+//! - `v`: `0`, `-3`, `1.5`, `"text"`, `true`, `vec![..]`, `Vec::new()`, `HashMap::new()`, `BTreeMap::new()`,
+//!   `String::new()`, `Default::default()`, `T::default()` (`null` for a type it does not know), `json!(..)`: the
+//!   initial value.
+//! - `m.clone()`, `Arc::clone(&m)`: the same mutex.
+//! - `tokio::spawn(f)`, `tokio::task::spawn(f)`, `set.spawn(f)` (a `JoinSet`), `local.spawn_local(f)`, with `f` an
+//!   `async move { .. }` or `{ let m = m.clone(); async move { .. } }`; pushed to a `Vec` or not: a task.
+//! - `for _ in 0..n { .. spawn(..) .. }` in main: n alike tasks.
+//! - a task's body: `loop { .. }`: a `forever` task.
+//! - a task's body: `for _round in 0..n { .. }`: a task of n rounds (`repeat`).
+//! - `let g = m.lock().await;` (`.lock().unwrap()` for a blocking one): `lock`.
+//! - `drop(g);`, or the end of `g`'s block: `unlock`.
+//! - `let g = m.try_lock();`: `try_lock`.
+//! - `let g = timeout(d, m.lock()).await;`: `lock_timeout`.
+//! - `*m.lock().await += n;`, `m.lock().await.insert(k, v);`...: `locked_write`.
+//! - `*g += n`, `*g -= n`, `*g = v`, `g.insert(k, v)`, `g.push(v)` (or through `if let Ok(g) = g.as_mut()` for a
+//!   `try_lock`'s guard): `write`.
+//! - `*g = start.elapsed().as_millis() as i64`, `g.insert(k, &start.elapsed().as_millis())`: `set_now`,
+//!   `insert_now`.
+//! - `let v = *g;`, `let v = g.clone();`, `let v = g.get(k);` (`.cloned()` or not), `let v = *m.lock().await;`:
+//!   `read`.
+//! - `*g = v + n` (`v` what the task read): `read_plus`.
+//! - `println!("text")` (literal text only), `dbg!(v)`: `print`, `dbg`.
+//! - `sleep(Duration::from_millis(n)).await` (or `from_secs`): `sleep`.
+//! - `std::thread::sleep(d)`: `busy`: it blocks the whole executor.
+//! - `tokio::task::yield_now().await`: `yield`.
+//! - `for _ in 0..n { .. }` in a task (`0..=n` too): `repeat`.
+//! - `{ .. }`: a scope.
+//! - `let g = cell.wait_until(|v| cond).await;` then `drop(g);`: `wait_until` (seed 004's fix).
+//! - `poll_fn(|_cx| match m.try_lock() { Ok(g) if cond => Poll::Ready(..), _ => Poll::Pending }).await`:
+//!   `broken_wait` (seed 004's bug).
+//! - in main: `h.await` (`.unwrap()`, `?`), `for h in handles { h.await; }`, `while let Some(_) =
+//!   set.join_next().await {}`, `join_all(handles).await`, `spawn(..).await`: `join`.
+//! - `assert_eq!(*m.lock().await, v)`, `assert!(*g >= n)`, `assert!(non_empty(&*g))`, `assert!(!g.is_empty())`:
+//!   `assert`.
+//! - `timeout(Duration::from_millis(n), all).await` around main's waits: the run's time limit.
+//!
+//! Anything else is a [`CodeError`] at its place that names it: `tokio::select!`, other
+//! macros, `println!` with format arguments, structs, functions of one's own, `match` and
+//! `if` beyond the forms above, closures in tasks, spawning after main has awaited, `loop`
+//! inside a task, a `.lock()` without `.await`...
+//!
+//! # Differences from running the program
+//!
+//! The playground runs what the program says on its own executor and Mutex: the same
+//! order of events as tokio's current-thread runtime, in virtual time. A few things it
+//! reads differently: when `main` returns, its spawned tasks still run to their end here
+//! (tokio would drop them); a failed assertion ends only its task; `Instant::now()` is the
+//! run's start wherever it is taken; and a program rustc would refuse (a borrow, a type)
+//! may still be read: nothing here checks types.
+//!
+//! # Names
+//!
+//! Names come from the comments the code generator writes (`//! name` at the top, the
+//! description on the next `//!` lines, `// "reader"` above a spawn, `// tasks "a", "b"`
+//! above a loop of spawns, `// "name"` after a mutex whose variable could not be its
+//! name, `// The scenario's limits: .. N steps of work.`); a pasted program without them
+//! gets `task 1`, `task 2`... and its variables' names.
 
 use super::ast::*;
 use super::lex::{Comment, Doc, Lexed, Pos, Tok};
