@@ -426,3 +426,166 @@ async fn main() {
         ]
     );
 }
+
+/// A program with `body` as main's, and the usual imports.
+fn main_with(body: &str) -> String {
+    format!(
+        "use std::sync::Arc;\nuse tokio::sync::Mutex;\nuse std::time::Duration;\n\n#[tokio::main]\
+        \nasync fn main() {{\n{body}\n}}\n"
+    )
+}
+
+/// What a review found: inputs that crashed, hung or blew up, each now an error at its
+/// place, quickly.
+#[test]
+fn inputs_that_once_crashed_or_hung_are_errors() {
+    let deep = |open: &str, close: &str, n: usize| format!("{}1{}", open.repeat(n), close.repeat(n));
+    let doubling: String = (1..24)
+        .map(|k| format!("    let a{k} = async {{ a{}.await; a{}.await; }};\n", k - 1, k - 1))
+        .collect::<String>();
+    let fan = format!(
+        "    let m = Arc::new(Mutex::new(0));\n    for _ in 0..10000 {{\n        tokio::spawn(async move {{\
+            \n{}        }});\n    }}",
+        "            tokio::task::yield_now().await;\n".repeat(1000)
+    );
+    let cases = [
+        // An `async` block awaited inside itself, or twice.
+        (main_with("    let a = async { a.await; };\n    a.await;"), "awaited already"),
+        (main_with(&format!("    let a0 = async {{}};\n{doubling}    a23.await;")), "awaited already"),
+        // Macros inside macros count as nesting.
+        (main_with(&format!("    let m = Arc::new(Mutex::new({}));", deep("vec![", "]", 2000))), "nests more than"),
+        // Reference patterns and `else if` chains too.
+        (main_with(&format!("    let {}x = 1;", "&&".repeat(4000))), "nests more than"),
+        (main_with(&format!("    let x = if a {{}}{} else {{}};", " else if a {}".repeat(2000))), "nests more than"),
+        // Ten thousand copies of a long task are refused before they are made.
+        (main_with(&fan), "steps in all"),
+    ];
+    for (src, says) in &cases {
+        let t = std::time::Instant::now();
+        let e = read(src).expect_err(says);
+        assert!(e.message.contains(says), "{e}");
+        assert_place(src, &e);
+        // Not a timing test: a generous bound that only an exponential or quadratic read breaks.
+        assert!(t.elapsed() < std::time::Duration::from_secs(5), "{says}: {:?}", t.elapsed());
+    }
+}
+
+/// What a review found read wrongly, now read as Rust means it (or refused, saying why).
+#[test]
+fn programs_once_misread_are_read_as_rust_means_them() {
+    let steps = |src: &str, task: usize| {
+        read(src)
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{e}\
+        \n{src}"
+                )
+            })
+            .0
+            .tasks[task]
+            .steps
+            .clone()
+    };
+    let lock = |m: &str| Step::Lock { mutex: m.into() };
+    let unlock = |m: &str| Step::Unlock { mutex: m.into() };
+    // `let _ =` drops the guard at once.
+    let src = main_with(
+        "    let m = Arc::new(Mutex::new(0));\n    tokio::spawn(async move {\
+        \n        let _ = m.lock().await;\n        tokio::task::yield_now().await;\n    });",
+    );
+    assert_eq!(steps(&src, 0), [lock("m"), unlock("m"), Step::Yield]);
+    // A guard taken in an awaited block is dropped at the block's end (main goes on).
+    let src = main_with(
+        "    let m = Arc::new(Mutex::new(0));\n    let n = m.clone();\
+            \n    let h = tokio::spawn(async move { *n.lock().await += 1; });\n    \
+         tokio::time::timeout(Duration::from_millis(50), async {\n        \
+         let mut g = m.lock().await;\n        *g += 1;\n    }).await.unwrap();\n    \
+         h.await.unwrap();",
+    );
+    let main = steps(&src, 0);
+    assert_eq!(
+        &main[..3],
+        [
+            lock("m"),
+            Step::Write { mutex: "m".into(), action: mutex_playground::scenario::WriteAction::Increment { by: 1 } },
+            unlock("m")
+        ]
+    );
+    // One register per task: a value read before the last cannot be printed.
+    let src = main_with(
+        "    let a = Arc::new(Mutex::new(10));\n    let b = Arc::new(Mutex::new(20));\
+            \n    tokio::spawn(async move {\n        \
+         let x = *a.lock().await;\n        let y = *b.lock().await;\n        dbg!(x);\n    });",
+    );
+    assert!(read(&src).unwrap_err().message.contains("not the value read last"));
+    // A spawn loop that does more than spawn, and a join loop that does more than join.
+    let src = main_with(
+        "    let m = Arc::new(Mutex::new(0));\n    for _ in 0..3 {\n        println!(\"spawning\");\
+            \n        let m = m.clone();\n        \
+         tokio::spawn(async move { *m.lock().await += 1; });\n    }",
+    );
+    assert!(read(&src).unwrap_err().message.contains("may only clone and spawn"));
+    let src = main_with(
+        "    let m = Arc::new(Mutex::new(0));\n    let mut hs = Vec::new();\n    let n = m.clone();\n    \
+         hs.push(tokio::spawn(async move { *n.lock().await += 1; }));\n    for h in hs {\
+             \n        h.await.unwrap();\n        \
+         println!(\"joined\");\n    }",
+    );
+    assert!(read(&src).unwrap_err().message.contains("may only await each one"));
+    // `use std::sync::*;` makes `Mutex` std's: a blocking one.
+    let src = "use std::sync::*;\n#[tokio::main]\nasync fn main() {\n    let m = Arc::new(Mutex::new(0));\n    \
+               tokio::spawn(async move { *m.lock().unwrap() += 1; });\n}\n";
+    assert_eq!(read(src).unwrap().0.mutexes[0].kind, mutex_playground::scenario::MutexKind::Blocking);
+    // Only the generator's limits line sets the step limit, not any comment that says "steps of work".
+    let src = main_with(
+        "    // Each task does 2 steps of work.\n    let m = Arc::new(Mutex::new(0));\
+        \n    tokio::spawn(async move { *m.lock().await += 1; });",
+    );
+    assert_eq!(read(&src).unwrap().0.limits.max_steps, mutex_playground::scenario::Limits::default().max_steps);
+    // A main that returns a `Result` ends with `Ok(())`.
+    let src = "use std::sync::Arc;\nuse tokio::sync::Mutex;\n#[tokio::main]\
+        \nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
+               let m = Arc::new(Mutex::new(0));\
+                   \n    let h = tokio::spawn(async move { *m.lock().await += 1; });\n    h.await?;\n    Ok(())\n}\n";
+    assert_eq!(steps(src, 0), [Step::Join { task: Some(1) }]);
+    // A plain comment above the name keeps the name.
+    let src = format!(
+        "// SPDX-License-Identifier: MIT\n//! my program\n{}",
+        main_with("    let m = Arc::new(Mutex::new(0));\n    tokio::spawn(async move { *m.lock().await += 1; });")
+    );
+    assert_eq!(read(&src).unwrap().0.name, "my program");
+}
+
+/// Errors a review found at the wrong place or saying the wrong thing.
+#[test]
+fn errors_point_at_their_place_and_say_what_to_do() {
+    let at = |src: &str| {
+        let e = read(src).unwrap_err();
+        (e.line, e.col, e.message)
+    };
+    // A second mutex of the same name: at its `let`.
+    let src = main_with(
+        "    let m = Arc::new(Mutex::new(0));\n    { let m = Arc::new(Mutex::new(1)); }\n    tokio::spawn(async {});",
+    );
+    let (line, _, message) = at(&src);
+    assert!(message.contains("two mutexes"), "{message}");
+    assert_eq!(line, 8);
+    // An async helper before main: refused at the helper, not taken for the entry.
+    let src = format!("async fn warm_up() {{}}\n{}", main_with("    tokio::spawn(async {});"));
+    let (line, col, message) = at(&src);
+    assert_eq!((line, col), (1, 1));
+    assert!(message.contains("functions other than `main`"), "{message}");
+    // A std mutex locked without `.unwrap()`.
+    let src = "#[tokio::main]\nasync fn main() {\n    let m = std::sync::Arc::new(std::sync::Mutex::new(0));\n    \
+               tokio::spawn(async move { let g = m.lock(); });\n}\n";
+    assert!(at(src).2.contains("add `.unwrap()`"));
+    // A missing `;` is reported where it belongs: just after the statement.
+    let src = main_with("    let m = Arc::new(Mutex::new(0))\n    tokio::spawn(async {});");
+    let (line, col, _) = at(&src);
+    assert_eq!((line, col), (7, 36));
+    // Too long: in bytes, at the byte where the limit falls.
+    let src = format!("//{}", "x".repeat(MAX_PROGRAM_BYTES));
+    let e = read(&src).unwrap_err();
+    assert_eq!((e.line, e.col), (1, MAX_PROGRAM_BYTES as u32 + 1));
+    assert!(e.message.contains(&format!("is {} bytes", MAX_PROGRAM_BYTES + 2)), "{e}");
+}

@@ -174,3 +174,20 @@ async fn an_error_shows_at_its_line_and_the_last_good_run_stays() {
     assert!(q(&root, "[data-testid=mutex-panel]").text_content().unwrap().contains("jar"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn hiding_the_editor_before_the_pause_still_reads_what_was_typed() {
+    let root = web_common::mount_at("#preset=reader-writer").await;
+    web_common::click(&root, "[data-testid=editor-toggle]").await;
+    let area: web_sys::HtmlTextAreaElement = q(&root, "[data-testid=code-input]").dyn_into().unwrap();
+    area.set_value(PASTED);
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    // Hidden at once, well within the pause: the typing is read as the editor goes.
+    web_common::click(&root, "[data-testid=editor-toggle]").await;
+    yew::scheduler::flush().await;
+    assert!(all(&root, "[data-testid=code-input]").is_empty());
+    let panel = q(&root, "[data-testid=mutex-panel]").text_content().unwrap();
+    assert!(panel.contains("jar"), "{panel}");
+    root.remove();
+}

@@ -66,8 +66,10 @@
 //! order of events as tokio's current-thread runtime, in virtual time. A few things it
 //! reads differently: when `main` returns, its spawned tasks still run to their end here
 //! (tokio would drop them); a failed assertion ends only its task; `Instant::now()` is the
-//! run's start wherever it is taken; and a program rustc would refuse (a borrow, a type)
-//! may still be read: nothing here checks types.
+//! run's start wherever it is taken; `#[tokio::main]` without `flavor = "current_thread"`
+//! is tokio's multi-threaded runtime, but runs here on one thread (so `std::thread::sleep`
+//! stalls every task, as it does on a current-thread runtime); and a program rustc would
+//! refuse (a borrow, a type) may still be read: nothing here checks types.
 //!
 //! # Names
 //!
@@ -109,6 +111,30 @@ pub fn lower(file: &File, lexed: &Lexed) -> R<Lowered> {
         main_awaited: false,
         main_explicit: false,
         main_name: None,
+        at_tail: false,
+        nest: std::cell::Cell::new(0),
+        last_read: None,
+        mutex_lines: Vec::new(),
+    };
+    // The entry: `fn main` or an attributed test; else one lone `async fn` (a test body
+    // pasted without its attribute). Any other function is refused at its place.
+    let is_entry = |item: &Item| match &item.kind {
+        ItemKind::Fn { name, .. } => {
+            name == "main" || item.attrs.iter().any(|a| a.starts_with("tokio ::main") || a.starts_with("tokio ::test"))
+        }
+        _ => false,
+    };
+    let lone_async = |item: &Item| matches!(&item.kind, ItemKind::Fn { is_async: true, has_params: false, .. });
+    let entries: Vec<&Item> = file.items.iter().filter(|i| is_entry(i)).collect();
+    let entry: Option<&Item> = match entries.as_slice() {
+        [one] => Some(one),
+        [_, second, ..] => {
+            return Err(CodeError::at(second.pos, "a second entry point (`main` or a test): keep one"));
+        }
+        [] => {
+            let lone: Vec<&Item> = file.items.iter().filter(|i| lone_async(i)).collect();
+            (lone.len() == 1).then(|| lone[0])
+        }
     };
     let mut main = None;
     for item in &file.items {
@@ -116,25 +142,18 @@ pub fn lower(file: &File, lexed: &Lexed) -> R<Lowered> {
             ItemKind::Use(paths) => l.imports.extend(paths.iter().map(|(p, n)| (n.clone(), p.clone()))),
             ItemKind::TypeAlias { name, ty } => l.aliases.push((name.clone(), ty.clone())),
             ItemKind::Fn { name, is_async, has_params, body } => {
-                let attr = item.attrs.iter().any(|a| a.starts_with("tokio ::main") || a.starts_with("tokio ::test"));
-                if name == "main" || attr {
+                if entry.is_some_and(|e| std::ptr::eq(e, item)) {
                     if !is_async {
                         return Err(CodeError::at(item.pos, format!("`fn {name}` must be `async` to await")));
-                    }
-                    if main.is_some() {
-                        return Err(CodeError::at(item.pos, format!("a second entry point, `fn {name}`: keep one")));
                     }
                     main = Some(body);
                 } else if *has_params && HELPERS.contains(&name.as_str()) {
                     // The code generator's own helpers (`add`, `push`...): their calls are read.
-                } else if !is_async && !attr && file.items.iter().any(|i| is_named_fn(i, "main")) || *has_params {
+                } else {
                     return Err(CodeError::at(
                         item.pos,
                         format!("functions other than `main` are not supported (`fn {name}`): write its steps inline"),
                     ));
-                } else if main.is_none() && *is_async {
-                    // A lone async fn (a test body pasted without its attribute) is the entry.
-                    main = Some(body);
                 }
             }
             ItemKind::Other { keyword, name } => {
@@ -167,10 +186,6 @@ const CLOCKS: &[&[&str]] = &[&["std", "time", "Instant", "now"], &["tokio", "tim
 
 const HELPERS: [&str; 6] = ["add", "push", "insert_now", "insert", "take", "non_empty"];
 
-fn is_named_fn(i: &Item, name: &str) -> bool {
-    matches!(&i.kind, ItemKind::Fn { name: n, .. } if n == name)
-}
-
 /// How a guard is held.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum How {
@@ -189,7 +204,8 @@ enum Bind {
     Guard { mutex: usize, how: How, live: bool },
     /// `g` in `if let Ok(g) = guard.as_mut()`: the guard's value, written with `**g`.
     OkGuard(usize),
-    /// What the task last read.
+    /// What the task read: the task keeps one register, so only the name the last read
+    /// was bound to can be used (see `Lower::is_last_read`).
     Register,
     /// `Instant::now()`.
     Clock,
@@ -203,6 +219,8 @@ enum Bind {
     Deferred(Block),
     /// Anything else the program binds (`let value = ();`).
     Other,
+    /// An `async` block already awaited (awaiting it moved it).
+    Moved,
 }
 
 #[derive(Default, Debug)]
@@ -254,6 +272,14 @@ struct Lower<'a> {
     main_explicit: bool,
     /// Main's name, from the comment above its body's block (`// "main"`).
     main_name: Option<String>,
+    /// Whether the statement being read is main's last (see `block_stmts`).
+    at_tail: bool,
+    /// How deep macro bodies nest in the one being read (`vec![vec![..]]`).
+    nest: std::cell::Cell<u32>,
+    /// The name the task's last read was bound to (`let v = *g;`).
+    last_read: Option<String>,
+    /// The line of each mutex's `let`, by index.
+    mutex_lines: Vec<u32>,
 }
 
 fn line(pos: Pos) -> u32 {
@@ -284,6 +310,10 @@ fn describe(e: &Expr) -> String {
         ExprKind::Field(_, f) => format!("the field `.{f}`"),
         _ => "this expression".into(),
     }
+}
+
+fn moved(name: &str, at: Pos) -> CodeError {
+    CodeError::at(at, format!("`{name}` was awaited already (or is awaited inside itself): an `async` block runs once"))
 }
 
 fn unsupported(e: &Expr) -> CodeError {
@@ -380,8 +410,17 @@ impl Lower<'_> {
 
     /// The path with its first segment replaced by what a `use` imported under it.
     fn resolve<'p>(&'p self, path: &'p [String]) -> Vec<&'p str> {
-        match self.imports.iter().rev().find(|(n, _)| Some(n) == path.first()) {
-            Some((_, full)) => full.iter().chain(&path[1..]).map(String::as_str).collect(),
+        if let Some((_, full)) = self.imports.iter().rev().find(|(n, _)| Some(n) == path.first()) {
+            return full.iter().chain(&path[1..]).map(String::as_str).collect();
+        }
+        // A glob (`use std::sync::*;`) brings the names it knows of: the ones this reads.
+        const KNOWN: [&str; 9] =
+            ["Mutex", "Arc", "spawn", "sleep", "timeout", "yield_now", "JoinSet", "LocalSet", "Instant"];
+        let glob = self.imports.iter().rev().find(|(n, full)| {
+            n == "*" && path.len() == 1 && KNOWN.contains(&path[0].as_str()) && globbed(full, &path[0])
+        });
+        match glob {
+            Some((_, full)) => full.iter().chain(path).map(String::as_str).collect(),
             None => path.iter().map(String::as_str).collect(),
         }
     }
@@ -411,6 +450,33 @@ impl Lower<'_> {
 
     fn is_clock(&self, e: &Expr, cx: &TaskCx) -> bool {
         single_name(e).is_some_and(|n| matches!(self.lookup(n, cx), Some(Bind::Clock)))
+    }
+
+    /// A macro's arguments, parsed at the depth the macro is at (nested macros count
+    /// towards [`MAX_DEPTH`](super::parse::MAX_DEPTH) as any nesting does).
+    fn args(&self, body: std::ops::Range<usize>) -> R<Vec<Expr>> {
+        let depth = self.nest.get() + 1;
+        let at = self.lexed.tokens.get(body.start).map_or(Pos::default(), |t| t.pos);
+        if depth > super::parse::MAX_DEPTH {
+            return Err(CodeError::at(
+                at,
+                format!("the program nests more than {} levels deep here", super::parse::MAX_DEPTH),
+            ));
+        }
+        parse_args(&self.lexed.tokens, body, depth)
+    }
+
+    /// `f` one macro deeper (its arguments' own macros are read inside it).
+    fn nested<T>(&self, f: impl FnOnce() -> R<T>) -> R<T> {
+        self.nest.set(self.nest.get() + 1);
+        let r = f();
+        self.nest.set(self.nest.get() - 1);
+        r
+    }
+
+    /// Whether `name` holds what the task read last (the one register the model keeps).
+    fn is_last_read(&self, name: &str, cx: &TaskCx) -> bool {
+        matches!(self.lookup(name, cx), Some(Bind::Register)) && self.last_read.as_deref() == Some(name)
     }
 
     fn mutex_name(&self, m: usize) -> String {
@@ -455,7 +521,8 @@ impl Lower<'_> {
             .lexed
             .comments
             .iter()
-            .take_while(|c| c.doc == Doc::Inner && c.pos.offset < first_token)
+            .take_while(|c| c.pos.offset < first_token)
+            .filter(|c| c.doc == Doc::Inner)
             .map(|c| c.text.strip_prefix(' ').unwrap_or(&c.text))
             .collect();
         match docs.split_first() {
@@ -493,8 +560,8 @@ impl Lower<'_> {
             ExprKind::Paren(inner) => self.value(inner)?,
             ExprKind::Path(p) if p.len() == 1 && p[0] == "None" => Value::Null,
             ExprKind::Macro(p, body) if p.last().is_some_and(|s| s == "vec") => {
-                let items = parse_args(&self.lexed.tokens, body.clone())?;
-                Value::Array(items.iter().map(|i| self.value(i)).collect::<R<_>>()?)
+                let items = self.args(body.clone())?;
+                self.nested(|| items.iter().map(|i| self.value(i)).collect::<R<Vec<Value>>>().map(Value::Array))?
             }
             ExprKind::Macro(p, body) if p.last().is_some_and(|s| s == "json") => {
                 self.json(&self.lexed.tokens[body.clone()], e.pos)?
@@ -638,9 +705,9 @@ impl Lower<'_> {
             ExprKind::Cast(inner, _) | ExprKind::Paren(inner) | ExprKind::Unary(UnOp::Ref, inner) => {
                 self.is_now(inner, cx)
             }
-            ExprKind::Macro(p, body) if p.last().is_some_and(|s| s == "json") => {
-                parse_args(&self.lexed.tokens, body.clone()).is_ok_and(|a| a.len() == 1 && self.is_now(&a[0], cx))
-            }
+            ExprKind::Macro(p, body) if p.last().is_some_and(|s| s == "json") => self
+                .args(body.clone())
+                .is_ok_and(|a| a.len() == 1 && self.nested(|| Ok(self.is_now(&a[0], cx))).unwrap_or(false)),
             ExprKind::Method(recv, m, args) if args.is_empty() && m == "as_millis" => match &recv.kind {
                 ExprKind::Method(clock, el, a) if a.is_empty() && el == "elapsed" => self.is_clock(clock, cx),
                 _ => false,
@@ -654,8 +721,8 @@ impl Lower<'_> {
     fn read_plus(&self, e: &Expr, cx: &TaskCx) -> Option<i64> {
         match &e.kind {
             ExprKind::Macro(p, body) if p.last().is_some_and(|s| s == "json") => {
-                let args = parse_args(&self.lexed.tokens, body.clone()).ok()?;
-                (args.len() == 1).then(|| self.read_plus(&args[0], cx))?
+                let args = self.args(body.clone()).ok()?;
+                (args.len() == 1).then(|| self.nested(|| Ok(self.read_plus(&args[0], cx))).ok().flatten())?
             }
             ExprKind::Binary(op @ ("+" | "-"), a, b) if self.is_register_number(a, cx) => {
                 let n = i64::try_from(int(b)?).ok()?;
@@ -666,7 +733,7 @@ impl Lower<'_> {
     }
 
     fn is_register_number(&self, e: &Expr, cx: &TaskCx) -> bool {
-        let reg = |e: &Expr| single_name(e).is_some_and(|n| matches!(self.lookup(n, cx), Some(Bind::Register)));
+        let reg = |e: &Expr| single_name(e).is_some_and(|n| self.is_last_read(n, cx));
         match &e.kind {
             ExprKind::Lit(Lit::Int(0, s)) => s.is_empty(),
             ExprKind::Path(_) => reg(e),
@@ -897,7 +964,18 @@ impl Lower<'_> {
 
     fn block_stmts(&mut self, stmts: &[Stmt], out: &mut Out, cx: &mut TaskCx) -> R<()> {
         let mut i = 0;
+        let top = cx.main && self.scopes.len() == 1;
         while i < stmts.len() {
+            // Main's last statement: what it leaves held is dropped as main ends.
+            self.at_tail = top && i + 1 == stmts.len();
+            // `Ok(())` closing a main that returns a `Result`.
+            if let (true, Stmt::Expr(Expr { kind: ExprKind::Call(f, a), .. }, false)) = (self.at_tail, &stmts[i]) {
+                if path_is(f, &["Ok"])
+                    && matches!(a.as_slice(), [Expr { kind: ExprKind::Tuple(t), .. }] if t.is_empty())
+                {
+                    break;
+                }
+            }
             i += self.stmt(&stmts[i..], out, cx)?;
         }
         Ok(())
@@ -958,6 +1036,7 @@ impl Lower<'_> {
                 let arg = mutex_arg(init).unwrap_or(init);
                 let initial = self.value(arg)?;
                 self.mutexes.push(MutexSpec { name: display, kind, initial });
+                self.mutex_lines.push(at);
                 self.bind(&name, Bind::Mutex(self.mutexes.len() - 1));
                 return Ok(1);
             }
@@ -981,7 +1060,9 @@ impl Lower<'_> {
             }
             if let Some(block) = self.main_wrapper(init, cx)? {
                 self.bind(&name, Bind::Other);
-                self.scoped(&block.stmts, out, cx, false)?;
+                // A guard taken in the block is dropped at its end, unless that is main's.
+                let drops = !self.at_tail;
+                self.scoped(&block.stmts, out, cx, drops)?;
                 return Ok(1);
             }
             if let Some(k) = self.spawn(init, pos, out, cx)? {
@@ -1009,6 +1090,15 @@ impl Lower<'_> {
         self.await_point(cx, init)?;
         // Guards.
         if let Some((step, mutex, how)) = self.take_guard(init, cx)? {
+            if name == "_" {
+                // `let _ =` drops what it is given at once.
+                if how == How::Fallible {
+                    return Err(CodeError::at(pos, "`let _ =` drops this guard at once: bind it to a name"));
+                }
+                out.push(step, at);
+                out.push(Step::Unlock { mutex: self.mutex_name(mutex) }, at);
+                return Ok(1);
+            }
             out.push(step, at);
             self.bind(&name, Bind::Guard { mutex, how, live: true });
             return Ok(1);
@@ -1021,16 +1111,26 @@ impl Lower<'_> {
             }
         }
         if let Some(n) = self.broken_wait(init, at, out, cx)? {
-            self.bind(&name, Bind::Register);
+            {
+                self.last_read = Some(name.to_string());
+                self.bind(&name, Bind::Register);
+            }
             return Ok(n);
         }
         // Reads.
         if let Some((place, key)) = self.read(init, cx) {
             self.through(place, at, out, |mutex| Step::Read { mutex, key: key.clone() });
-            self.bind(&name, Bind::Register);
+            {
+                self.last_read = Some(name.to_string());
+                self.bind(&name, Bind::Register);
+            }
             return Ok(1);
         }
-        if let ExprKind::Method(_, m, _) = &init.kind {
+        if let ExprKind::Method(recv, m, _) = &init.kind {
+            let blocking = self.mutex(recv, cx).is_some_and(|i| self.mutexes[i].kind == MutexKind::Blocking);
+            if m == "lock" && blocking {
+                return Err(CodeError::at(init.pos, "`.lock()` of a std Mutex returns a `Result`: add `.unwrap()`"));
+            }
             if m == "lock" || m == "wait_until" {
                 return Err(CodeError::at(
                     init.pos,
@@ -1151,7 +1251,8 @@ impl Lower<'_> {
                 return Ok(());
             }
             if let Some(block) = self.main_wrapper(e, cx)? {
-                return self.scoped(&block.stmts, out, cx, false);
+                let drops = !self.at_tail;
+                return self.scoped(&block.stmts, out, cx, drops);
             }
             if let ExprKind::For(_, range, body) = &e.kind {
                 if contains_spawn(body) {
@@ -1361,10 +1462,9 @@ impl Lower<'_> {
     ) -> R<()> {
         let at = line(e.pos);
         let name = path.join("::");
-        let tokens = &self.lexed.tokens;
         match path.last().map(String::as_str) {
             Some("println" | "eprintln") if path.len() == 1 => {
-                let args = parse_args(tokens, body.clone())?;
+                let args = self.args(body.clone())?;
                 let step = match args.as_slice() {
                     [] => Step::Print { text: String::new() },
                     [fmt] => {
@@ -1386,11 +1486,24 @@ impl Lower<'_> {
                 Ok(())
             }
             Some("dbg") if path.len() == 1 => {
-                let args = parse_args(tokens, body.clone())?;
+                let args = self.args(body.clone())?;
                 match args.as_slice() {
                     [arg] if single_name(arg).is_some() => {
-                        out.push(Step::Dbg { name: single_name(arg).unwrap_or("value").to_string() }, at);
-                        Ok(())
+                        let name = single_name(arg).unwrap_or("value").to_string();
+                        match self.lookup(&name, cx) {
+                            Some(Bind::Register) if !self.is_last_read(&name, cx) => Err(CodeError::at(
+                                arg.pos,
+                                format!("`{name}` is not the value read last: the playground keeps one per task"),
+                            )),
+                            Some(Bind::Register | Bind::Other) => {
+                                out.push(Step::Dbg { name }, at);
+                                Ok(())
+                            }
+                            _ => Err(CodeError::at(
+                                arg.pos,
+                                format!("`dbg!` prints a value the task read: `{name}` is not one"),
+                            )),
+                        }
                     }
                     _ => Err(CodeError::at(e.pos, "`dbg!` takes one name (what the task read)")),
                 }
@@ -1436,7 +1549,7 @@ impl Lower<'_> {
         out: &mut Out,
         cx: &mut TaskCx,
     ) -> R<()> {
-        let args = parse_args(&self.lexed.tokens, body)?;
+        let args = self.args(body)?;
         let at = line(e.pos);
         let (subject, cond) = match (path[0].as_str(), args.as_slice()) {
             ("assert_eq", [a, b, ..]) => (a, Condition::Equals { value: self.value(b)? }),
@@ -1500,7 +1613,10 @@ impl Lower<'_> {
             if is_take(init, name) {
                 take = true;
                 used += 1;
-                self.bind(v, Bind::Register);
+                {
+                    self.last_read = Some(v.to_string());
+                    self.bind(v, Bind::Register);
+                }
             }
         }
         match rest.get(used - 1) {
@@ -1690,6 +1806,7 @@ impl Lower<'_> {
     /// A task's body: an optional start delay, then `loop { .. }` (forever), `for _round in
     /// 0..n { .. }` (n rounds), or the steps once.
     fn task_body(&mut self, body: &Block, cx: &mut TaskCx) -> R<(TaskSpec, Vec<u32>)> {
+        self.last_read = None;
         let mut stmts: &[Stmt] = &body.stmts;
         let mut spec =
             TaskSpec { name: String::new(), start_ms: 0, repeat: 1, forever: false, main: false, steps: Vec::new() };
@@ -1755,14 +1872,30 @@ impl Lower<'_> {
         }
         let first = self.tasks.len();
         self.scopes.push(Scope::default());
+        let before = out.steps.len();
         let r = self.block_stmts(&body.stmts, out, cx);
         self.scopes.pop();
         r?;
+        if out.steps.len() != before {
+            return Err(CodeError::at(
+                pos,
+                "a `for` loop in main that spawns may only clone and spawn: move its other statements out",
+            ));
+        }
         if self.tasks.len() != first + 1 {
             return Err(CodeError::at(pos, "a `for` loop in main may spawn one task per round"));
         }
         let names = self.names_above(pos).filter(|v| v.len() == n as usize);
         let task = self.tasks.pop().ok_or_else(|| CodeError::at(pos, "no task spawned"))?;
+        // Bounded before it is copied: validation would refuse more, after the copies.
+        let each = count_steps(&task.spec.steps) as usize;
+        let so_far: usize = self.tasks.iter().map(|t| count_steps(&t.spec.steps) as usize).sum();
+        if so_far + each * n as usize > crate::scenario::MAX_STEPS_TOTAL {
+            return Err(CodeError::at(
+                pos,
+                format!("these tasks have more than {} steps in all", crate::scenario::MAX_STEPS_TOTAL),
+            ));
+        }
         // The handles the round pushed: one per round now.
         for scope in &mut self.scopes {
             for (_, b) in &mut scope.vars {
@@ -1810,9 +1943,12 @@ impl Lower<'_> {
                         joined = Some(vec![*k]);
                         single = true;
                     }
-                    Some(Bind::Deferred(block)) => {
-                        let block = block.clone();
-                        self.scoped(&block.stmts, out, cx, false)?;
+                    Some(Bind::Moved) => return Err(moved(single_name(h).unwrap_or("this"), h.pos)),
+                    Some(Bind::Deferred(_)) => {
+                        let drops = !self.at_tail;
+                        if let Some(block) = single_name(h).and_then(|n| self.take_deferred(n, cx)) {
+                            self.scoped(&block.stmts, out, cx, drops)?;
+                        }
                         return Ok(true);
                     }
                     _ => {}
@@ -1822,8 +1958,14 @@ impl Lower<'_> {
                 }
                 _ => {}
             },
-            ExprKind::For(_, coll, body) if block_awaits(body) => {
+            ExprKind::For(pat, coll, body) if block_awaits(body) => {
                 joined = handles(self, coll);
+                if joined.is_some() && !awaits_only(pat, body) {
+                    return Err(CodeError::at(
+                        body.pos,
+                        "a loop over the handles may only await each one: move the rest after the loop",
+                    ));
+                }
             }
             ExprKind::While(cond, body) if body.stmts.is_empty() => {
                 if let Cond::Let(_, Expr { kind: ExprKind::Await(inner), .. }) = cond.as_ref() {
@@ -1865,13 +2007,10 @@ impl Lower<'_> {
     /// move { .. }).await`: main's body inside.
     fn main_wrapper(&mut self, e: &Expr, cx: &TaskCx) -> R<Option<Block>> {
         let ExprKind::Await(inner) = &strip_result(e).kind else { return Ok(None) };
-        let inner_block = |l: &Self, x: &Expr| -> Option<Block> {
+        let inner_block = |l: &mut Self, x: &Expr| -> Option<Block> {
             match &x.kind {
                 ExprKind::Async(b) => Some(b.clone()),
-                ExprKind::Path(_) => match l.lookup(single_name(x)?, cx) {
-                    Some(Bind::Deferred(b)) => Some(b.clone()),
-                    _ => None,
-                },
+                ExprKind::Path(_) => l.take_deferred(single_name(x)?, cx),
                 ExprKind::Method(recv, m, args) if m == "run_until" && args.len() == 1 && l.is_local_set(recv, cx) => {
                     match &args[0].kind {
                         ExprKind::Async(b) => Some(b.clone()),
@@ -1888,6 +2027,18 @@ impl Lower<'_> {
                 Ok(Some(block))
             }
             _ => Ok(inner_block(self, inner)),
+        }
+    }
+
+    /// The `async` block bound to `name`, moved out of its variable (as awaiting it moves
+    /// it in Rust): awaiting it again, or from inside itself, is then an error.
+    fn take_deferred(&mut self, name: &str, cx: &TaskCx) -> Option<Block> {
+        if !matches!(self.lookup(name, cx), Some(Bind::Deferred(_))) {
+            return None;
+        }
+        match self.lookup_mut(name).map(|b| std::mem::replace(b, Bind::Moved)) {
+            Some(Bind::Deferred(block)) => Some(block),
+            _ => None,
         }
     }
 
@@ -1922,6 +2073,9 @@ impl Lower<'_> {
             lines.push((format!("tasks[{i}]"), t.line));
             place_lines(&spec.steps, &t.lines, &format!("tasks[{i}]"), &mut lines);
             tasks.push(spec);
+        }
+        for (i, &l) in self.mutex_lines.iter().enumerate() {
+            lines.push((format!("mutexes[{i}]"), l));
         }
         lines.sort();
         let scenario = Scenario { name, description, mutexes: self.mutexes, tasks, limits: self.limits };
@@ -2002,6 +2156,35 @@ fn contains_await(e: &Expr) -> bool {
     let mut found = false;
     visit(e, &mut |x| found |= matches!(x.kind, ExprKind::Await(_)));
     found
+}
+
+/// `{ h.await; }` (or `let _ = h.await;`, `.unwrap()`, `?`): the body of a join loop.
+fn awaits_only(pat: &Pat, body: &Block) -> bool {
+    let PatKind::Ident { name, .. } = &pat.kind else { return false };
+    let awaits_h = |e: &Expr| matches!(&strip_result(e).kind, ExprKind::Await(h) if single_name(h) == Some(name));
+    match body.stmts.as_slice() {
+        [Stmt::Expr(e, _)] => awaits_h(e),
+        [Stmt::Let { init: Some(e), .. }] => awaits_h(e),
+        _ => false,
+    }
+}
+
+/// Whether the module `full` (a glob's path) has `name` among the ones this reads.
+fn globbed(full: &[String], name: &str) -> bool {
+    let module: Vec<&str> = full.iter().map(String::as_str).collect();
+    match module.as_slice() {
+        ["std", "sync"] => matches!(name, "Mutex" | "Arc"),
+        ["tokio", "sync"] => name == "Mutex",
+        ["tokio", "task"] => matches!(name, "spawn" | "yield_now" | "JoinSet" | "LocalSet"),
+        ["tokio", "time"] => matches!(name, "sleep" | "timeout" | "Instant"),
+        ["tokio"] => name == "spawn",
+        ["std", "time"] => name == "Instant",
+        _ => false,
+    }
+}
+
+fn count_steps(steps: &[Step]) -> u32 {
+    steps.iter().map(|s| 1 + if let Step::Repeat { steps, .. } = s { count_steps(steps) } else { 0 }).sum()
 }
 
 fn block_awaits(b: &Block) -> bool {
@@ -2100,6 +2283,9 @@ fn stmt_line(s: &Stmt) -> u32 {
 
 /// `N steps of work` in a comment (the generator's note of the step limit).
 fn steps_of_work(text: &str) -> Option<u32> {
+    if !text.trim_start().starts_with("The scenario's limits:") {
+        return None;
+    }
     let at = text.find(" steps of work")?;
     let digits: String = text[..at].chars().rev().take_while(|c| c.is_ascii_digit() || *c == ',').collect();
     let digits: String = digits.chars().rev().filter(char::is_ascii_digit).collect();

@@ -76,7 +76,11 @@ pub fn read(src: &str) -> Result<(Scenario, RustProgram), CodeError> {
             line,
             col,
             offset: cut,
-            message: format!("the program is {} KiB; the limit is {} KiB", src.len() / 1024, MAX_PROGRAM_BYTES / 1024),
+            message: format!(
+                "the program is {} bytes; the limit is {MAX_PROGRAM_BYTES} ({} KiB): it ends here",
+                src.len(),
+                MAX_PROGRAM_BYTES / 1024
+            ),
         });
     }
     let lexed = lex::lex(src)?;

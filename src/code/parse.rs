@@ -28,9 +28,10 @@ pub fn parse(lexed: &Lexed) -> Result<File, CodeError> {
 /// Parses a comma-separated list of expressions from a macro body, as `println!` and
 /// `assert_eq!` take them: `tokens[body]`, the body without its brackets. (Macros inside
 /// keep their bodies as ranges of `tokens`, like any other.)
-pub fn parse_args(tokens: &[Token], body: std::ops::Range<usize>) -> Result<Vec<Expr>, CodeError> {
+/// `depth` is how deep the macro itself is nested: it counts towards [`MAX_DEPTH`].
+pub fn parse_args(tokens: &[Token], body: std::ops::Range<usize>, depth: u32) -> Result<Vec<Expr>, CodeError> {
     let inner = &tokens[body.clone()];
-    let mut p = Parser { t: inner, i: 0, depth: 0, end: end_pos(inner), split: None, base: body.start };
+    let mut p = Parser { t: inner, i: 0, depth, end: end_pos(inner), split: None, base: body.start };
     let mut out = Vec::new();
     while !p.at_end() {
         out.push(p.expr()?);
@@ -140,6 +141,15 @@ impl<'a> Parser<'a> {
             _ => Err(self.err(format!("expected a name, found {}", self.found()))),
         }
     }
+    /// Just past the previous token (its end, on its line).
+    fn after_previous(&self) -> Pos {
+        match self.i.checked_sub(1).and_then(|i| self.t.get(i)) {
+            // Tokens that span lines are strings; their end column is approximate then.
+            Some(t) => Pos { line: t.pos.line, col: t.pos.col + (t.end - t.pos.offset) as u32, offset: t.end },
+            None => self.pos(),
+        }
+    }
+
     fn deeper(&mut self) -> Result<(), CodeError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -305,6 +315,8 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.eat("*") {
+                // A glob: every name under the path (the lowering looks there last).
+                out.push((path.clone(), "*".to_string()));
                 break;
             }
             let seg = self.ident()?;
@@ -465,7 +477,11 @@ impl<'a> Parser<'a> {
             if has_else {
                 self.block()?;
             }
-            self.expect(";").map_err(|e| e.with_hint("a `let` ends with `;`"))?;
+            if !self.eat(";") {
+                // Where the `;` should be: just after the statement, as rustc says it.
+                let at = self.after_previous();
+                return Err(CodeError::at(at, format!("expected `;` to end this `let`, found {}", self.found())));
+            }
             return Ok(Stmt::Let { pos, pat, ty, init, has_else });
         }
         let item_kw = ["fn", "struct", "enum", "impl", "use", "mod", "trait", "const", "static", "type"];
@@ -491,7 +507,7 @@ impl<'a> Parser<'a> {
         if self.is("}") || ends_with_block(&e) {
             return Ok(Stmt::Expr(e, false));
         }
-        Err(self.err(format!("expected `;` after this statement, found {}", self.found())))
+        Err(CodeError::at(self.after_previous(), format!("expected `;` after this statement, found {}", self.found())))
     }
 
     /// Whether a macro called with braces starts here (`tokio::select! { .. }`): as a
@@ -533,7 +549,9 @@ impl<'a> Parser<'a> {
             Some(Tok::Punct("&")) | Some(Tok::Punct("&&")) => {
                 self.bump();
                 self.eat_kw("mut");
+                self.deeper()?;
                 self.pat_one()?;
+                self.depth -= 1;
                 PatKind::Other
             }
             Some(Tok::Punct("(")) => {
@@ -996,7 +1014,10 @@ impl<'a> Parser<'a> {
         let then = self.block()?;
         let other = if self.eat_kw("else") {
             if self.is_kw("if") {
-                Some(Box::new(self.if_expr()?))
+                self.deeper()?;
+                let e = self.if_expr()?;
+                self.depth -= 1;
+                Some(Box::new(e))
             } else {
                 let at = self.pos();
                 Some(Box::new(Expr { pos: at, kind: ExprKind::Block(self.block()?) }))

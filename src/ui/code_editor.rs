@@ -75,10 +75,12 @@ fn excerpt(text: &str, e: &CodeError) -> String {
     let number = e.line.to_string();
     // The caret goes under the column (UTF-16 units; tabs kept so it lines up).
     let mut pad = String::new();
+    let mut units = 0;
     for c in line.chars() {
-        if pad.encode_utf16().count() + 1 >= e.col as usize {
+        if units + 1 >= e.col as usize {
             break;
         }
+        units += c.len_utf16();
         pad.push(if c == '\t' { '\t' } else { ' ' });
     }
     format!("{number} | {line}\n{} | {pad}^", " ".repeat(number.len()))
@@ -98,30 +100,43 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
     };
     let text = use_state(|| written.clone());
     let timer = use_mut_ref(|| None::<Timeout>);
+    // The text typed and not read yet: hiding the editor reads it at once, not never.
+    let pending = use_mut_ref(|| None::<String>);
     // Another scenario (a preset, a form edit, a link): its program replaces the text.
     {
-        let (text, timer) = (text.clone(), timer.clone());
+        let (text, timer, pending) = (text.clone(), timer.clone(), pending.clone());
         use_effect_with(written.clone(), move |w| {
             timer.borrow_mut().take();
+            pending.borrow_mut().take();
             if **text != **w {
                 text.set(w.clone());
             }
         });
     }
-    // Leaving the page: a pending read is dropped with the editor.
+    // Hidden (or the page left) while a read waits: it is done now.
     {
-        let timer = timer.clone();
-        use_effect_with((), move |_| move || drop(timer.borrow_mut().take()));
+        let (timer, pending, dispatch) = (timer.clone(), pending.clone(), props.dispatch.clone());
+        use_effect_with((), move |_| {
+            move || {
+                timer.borrow_mut().take();
+                if let Some(text) = pending.borrow_mut().take() {
+                    dispatch.emit(Action::EditCode(text));
+                }
+            }
+        });
     }
     // New text: shown at once, read and run once typing pauses.
     let changed = {
-        let (text, timer, dispatch) = (text.clone(), timer.clone(), props.dispatch.clone());
+        let (text, timer, pending, dispatch) = (text.clone(), timer.clone(), pending.clone(), props.dispatch.clone());
         Rc::new(move |value: String| {
-            let value = Rc::new(value);
-            text.set(value.clone());
-            let dispatch = dispatch.clone();
-            *timer.borrow_mut() =
-                Some(Timeout::new(DEBOUNCE_MS, move || dispatch.emit(Action::EditCode((*value).clone()))));
+            *pending.borrow_mut() = Some(value.clone());
+            text.set(Rc::new(value));
+            let (dispatch, pending) = (dispatch.clone(), pending.clone());
+            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                if let Some(text) = pending.borrow_mut().take() {
+                    dispatch.emit(Action::EditCode(text));
+                }
+            }));
         })
     };
     let oninput = {
@@ -187,18 +202,20 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
                         <pre class="code-paint" aria-hidden="true">{ painted(&shown) }{ " " }</pre>
                         <textarea class="code-input" spellcheck="false" autocapitalize="off" autocomplete="off"
                                   wrap="off" aria-label="Rust program" data-testid="code-input"
-                                  aria-invalid={error.is_some().to_string()}
-                                  aria-describedby="code-error"
+                                  aria-invalid={error.as_ref().is_some_and(|e| e.1).to_string()}
+                                  aria-describedby={if error.is_some() { "code-hint code-error" } else { "code-hint" }}
                                   value={(*shown).clone()} {oninput} {onkeydown} />
                     </div>
                 </div>
             </div>
             if let Some((e, _)) = &error {
-                <pre class="code-error" id="code-error" role="alert" data-testid="code-error"
+                // Not a live region: the status above says it once; this shows where.
+                <pre class="code-error" id="code-error" data-testid="code-error"
                      data-line={e.line.to_string()} data-col={e.col.to_string()}>
                     { format!("{}\n{}", excerpt(props.draft.as_ref().map_or("", |d| d.0.text.as_str()), e), e.message) }
                 </pre>
             }
+            <p class="code-hint" id="code-hint">{ "Tab indents; Escape, then Tab, leaves the editor." }</p>
             <details class="code-ref">
                 <summary>{ "What the editor understands" }</summary>
                 <ul>{ for SUBSET.iter().map(|line| html! { <li>{ *line }</li> }) }</ul>

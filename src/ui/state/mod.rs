@@ -431,7 +431,8 @@ impl Model {
             Ok((scenario, program)) => {
                 self.draft = None;
                 if scenario != *self.scenario {
-                    self.apply_edit(scenario);
+                    // Typing pauses are not the browser's history: the address is replaced.
+                    self.apply_edit(scenario, false);
                 }
                 self.source = Some(Rc::new(CodeSource { scenario: self.scenario.clone(), program }));
             }
@@ -439,9 +440,10 @@ impl Model {
         }
     }
 
-    /// The scenario edited (in the forms or as code): it runs, the playhead kept.
-    fn apply_edit(&mut self, scenario: Scenario) {
-        self.changes += 1;
+    /// The scenario edited (in the forms or as code): it runs, the playhead kept. With
+    /// `entry`, the change is an entry in the browser's history (Back undoes it).
+    fn apply_edit(&mut self, scenario: Scenario, entry: bool) {
+        self.changes += entry as u32;
         self.scenario = Rc::new(scenario);
         self.forget_schedules();
         self.leave_lesson();
@@ -739,7 +741,7 @@ impl Reducible for Model {
                 }
                 m.rerun(true);
             }
-            Action::Edit(scenario) => m.apply_edit(scenario),
+            Action::Edit(scenario) => m.apply_edit(scenario, true),
             Action::EditCode(text) => m.edit_code(text),
             // Read above, before the model was copied.
             Action::LoadProgram(_) => {}
