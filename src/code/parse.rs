@@ -554,18 +554,7 @@ impl<'a> Parser<'a> {
                 self.depth -= 1;
                 PatKind::Other
             }
-            Some(Tok::Punct("(")) => {
-                self.bump();
-                let mut pats = Vec::new();
-                while !self.eat(")") {
-                    pats.push(self.pat()?);
-                    if !self.eat(",") {
-                        self.expect(")")?;
-                        break;
-                    }
-                }
-                PatKind::Tuple(pats)
-            }
+            Some(Tok::Punct("(")) => PatKind::Tuple(self.pat_list()?),
             Some(Tok::Int(..) | Tok::Float(_) | Tok::Str(_) | Tok::Char(_)) | Some(Tok::Punct("-")) => {
                 self.eat("-");
                 self.bump();
@@ -587,16 +576,7 @@ impl<'a> Parser<'a> {
                     path.push(self.ident()?);
                 }
                 if self.is("(") {
-                    self.bump();
-                    let mut pats = Vec::new();
-                    while !self.eat(")") {
-                        pats.push(self.pat()?);
-                        if !self.eat(",") {
-                            self.expect(")")?;
-                            break;
-                        }
-                    }
-                    PatKind::TupleStruct(path, pats)
+                    PatKind::TupleStruct(path, self.pat_list()?)
                 } else if self.is("{") {
                     return Err(self.err("struct patterns are not supported"));
                 } else if path.len() == 1 && !matches!(path[0].as_str(), "None" | "true" | "false") {
@@ -608,6 +588,20 @@ impl<'a> Parser<'a> {
             _ => return Err(self.err(format!("expected a pattern, found {}", self.found()))),
         };
         Ok(Pat { pos, kind })
+    }
+
+    /// `(a, b)`: the patterns in parentheses (the `(` is current).
+    fn pat_list(&mut self) -> Result<Vec<Pat>, CodeError> {
+        self.bump();
+        let mut pats = Vec::new();
+        while !self.eat(")") {
+            pats.push(self.pat()?);
+            if !self.eat(",") {
+                self.expect(")")?;
+                break;
+            }
+        }
+        Ok(pats)
     }
 
     fn expr(&mut self) -> Result<Expr, CodeError> {
