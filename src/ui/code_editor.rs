@@ -161,7 +161,17 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
                 return;
             };
             e.prevent_default();
-            // The selection counts UTF-16 units, as the text field does.
+            // As typed text, so the browser's undo takes it back (the `input` event it fires
+            // reads it); `execCommand` is the one way to that in browsers today.
+            let typed = gloo_utils::document()
+                .dyn_into::<web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|d| d.exec_command_with_show_ui_and_value("insertText", false, "    ").ok())
+                .unwrap_or(false);
+            if typed {
+                return;
+            }
+            // Else by hand (undo then skips it). The selection counts UTF-16 units.
             let units: Vec<u16> = area.value().encode_utf16().collect();
             let start = (area.selection_start().ok().flatten().unwrap_or(0) as usize).min(units.len());
             let end = (area.selection_end().ok().flatten().unwrap_or(0) as usize).clamp(start, units.len());

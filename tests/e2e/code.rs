@@ -109,3 +109,31 @@ async fn the_editor_fits_a_phone() {
     screenshot(&client, "code-editor-360").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
+async fn tab_indents_and_undo_takes_it_back() {
+    let (_driver, client) = open(1400).await;
+    let value = |client: &Client| {
+        let client = client.clone();
+        async move { js(&client, "return document.querySelector('[data-testid=code-input]').value").await }
+    };
+    let input = client.find(Locator::Css("[data-testid=code-input]")).await.unwrap();
+    input.click().await.unwrap();
+    js(&client, "const a = document.querySelector('[data-testid=code-input]'); a.setSelectionRange(0, 0); return true")
+        .await;
+    let before = value(&client).await.as_str().unwrap().to_string();
+    input.send_keys(&Key::Tab.to_string()).await.unwrap();
+    let after = value(&client).await.as_str().unwrap().to_string();
+    assert_eq!(after, format!("    {before}"), "Tab indents where the caret is");
+    // Focus stayed in the editor, and the browser's undo takes the indent back.
+    let focused = js(&client, "return document.activeElement.dataset.testid").await;
+    assert_eq!(focused.as_str(), Some("code-input"));
+    input.send_keys(&format!("{}z{}", Key::Control, Key::Control)).await.unwrap();
+    assert_eq!(value(&client).await.as_str().unwrap(), before, "undo removes the indent");
+    // Escape, then Tab, leaves the editor.
+    input.send_keys(&format!("{}{}", Key::Escape, Key::Tab)).await.unwrap();
+    let focused = js(&client, "return document.activeElement.dataset.testid || ''").await;
+    assert_ne!(focused.as_str(), Some("code-input"));
+    client.close().await.unwrap();
+}
