@@ -1341,9 +1341,8 @@ impl Lower<'_> {
                 }
             }
             ExprKind::Block(block) => self.scoped(&block.stmts, out, cx, true),
-            ExprKind::For(pat, range, body) => {
+            ExprKind::For(_, range, body) => {
                 let times = self.range_count(range)?;
-                let _ = pat;
                 let mut inner = Out::default();
                 self.scoped(&body.stmts, &mut inner, cx, true)?;
                 out.steps.push(Step::Repeat { times, steps: inner.steps });
@@ -1471,7 +1470,7 @@ impl Lower<'_> {
                         let Some(text) = string(fmt).filter(|_| matches!(fmt.kind, ExprKind::Lit(_))) else {
                             return Err(CodeError::at(fmt.pos, format!("`{name}!` takes a string literal")));
                         };
-                        self.format_line(&text, fmt.pos, cx)?
+                        self.format_line(&text, fmt.pos)?
                     }
                     [_, more, ..] => {
                         return Err(CodeError::at(
@@ -1514,9 +1513,8 @@ impl Lower<'_> {
     }
 
     /// `println!("..")`'s text (braces unescaped), or, for `"name = {value:#?}"`, a `dbg`.
-    fn format_line(&self, text: &str, pos: Pos, cx: &TaskCx) -> R<Step> {
+    fn format_line(&self, text: &str, pos: Pos) -> R<Step> {
         if let Some(prefix) = text.strip_suffix(" = {value:#?}") {
-            let _ = cx;
             if !prefix.contains(['{', '}']) || prefix.contains("{{") || prefix.contains("}}") {
                 return Ok(Step::Dbg { name: prefix.replace("{{", "{").replace("}}", "}") });
             }
@@ -1738,7 +1736,6 @@ impl Lower<'_> {
             }
             _ => return Ok(None),
         };
-        let _ = out;
         self.spawn_task(fut, pos, cx).map(Some)
     }
 

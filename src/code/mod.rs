@@ -123,12 +123,6 @@ impl CodeError {
     pub fn at(pos: Pos, message: impl Into<String>) -> CodeError {
         CodeError { line: pos.line, col: pos.col, offset: pos.offset, message: message.into() }
     }
-
-    /// The same error with a hint added.
-    pub fn with_hint(mut self, hint: &str) -> CodeError {
-        self.message = format!("{} ({hint})", self.message);
-        self
-    }
 }
 
 impl fmt::Display for CodeError {

@@ -50,11 +50,9 @@ fn action(command: Command, model_lessons: &[Lesson], presets: &[crate::scenario
         Command::Load(Load::Lesson(json)) => Action::LoadLesson(Box::new(
             Lesson::from_json(&json).map_err(|e| format!("the lesson cannot be read: {e}"))?,
         )),
-        Command::Load(Load::Program(text)) => {
-            // Read here for the error's sentence; the reducer reads it again (a few ms).
-            crate::code::read(&text).map_err(|e| format!("the program cannot be read: {e}"))?;
-            Action::LoadProgram(text)
-        }
+        Command::Load(Load::Program(text)) => Action::LoadProgram(Box::new(
+            crate::code::read(&text).map_err(|e| format!("the program cannot be read: {e}"))?,
+        )),
         Command::Play => Action::SetPlaying(true),
         Command::Pause => Action::SetPlaying(false),
         Command::Step { by } => Action::StepBy(by),

@@ -278,9 +278,9 @@ pub enum Action {
     SelectPreset(usize),
     /// The code editor's text, to read as the scenario (see [`crate::code::read`]).
     EditCode(String),
-    /// A program to open, from the embedding page: like [`Action::Load`], with the
-    /// program kept for the code view.
-    LoadProgram(String),
+    /// A program read (by [`crate::code::read`]) for the embedding page: opened like
+    /// [`Action::Load`], with the program kept for the code view.
+    LoadProgram(Box<(Scenario, crate::scenario::code::RustProgram)>),
     /// Play, or pause (watch mode only).
     TogglePlay,
     /// One step forward (pauses).
@@ -568,19 +568,10 @@ impl Reducible for Model {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // A program from the embedding page opens as a loaded scenario, its text kept.
-        if let Action::LoadProgram(text) = action {
-            let mut m = match crate::code::read(&text) {
-                Ok((scenario, program)) => {
-                    let mut m = (*self.reduce(Action::Load(scenario))).clone();
-                    m.source = Some(Rc::new(CodeSource { scenario: m.scenario.clone(), program }));
-                    m
-                }
-                Err(e) => {
-                    let mut m = (*self).clone();
-                    m.notice = Some(format!("The program cannot be read: {e}"));
-                    m
-                }
-            };
+        if let Action::LoadProgram(read) = action {
+            let (scenario, program) = *read;
+            let mut m = (*self.reduce(Action::Load(scenario))).clone();
+            m.source = Some(Rc::new(CodeSource { scenario: m.scenario.clone(), program }));
             m.draft = None;
             return Rc::new(m);
         }
@@ -743,7 +734,7 @@ impl Reducible for Model {
             }
             Action::Edit(scenario) => m.apply_edit(scenario, true),
             Action::EditCode(text) => m.edit_code(text),
-            // Read above, before the model was copied.
+            // Opened above, through `Action::Load`.
             Action::LoadProgram(_) => {}
             Action::SetAxis(a) => m.axis = a,
             Action::ToggleEditor => m.editor_open = !m.editor_open,
