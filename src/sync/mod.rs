@@ -53,6 +53,7 @@
 pub mod broken;
 mod loom;
 mod mutex;
+mod outbox;
 mod semaphore;
 mod wake_on_write;
 

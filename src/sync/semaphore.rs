@@ -33,14 +33,15 @@
 //! slot and returns the permit, and if it is dropped first, its [`Acquire`] passes the
 //! permit on to the next head.
 //!
-//! **The [`Outbox`] delivers after the lock.** The locked sections only move things into
-//! an `Outbox`: the events to report (in order), the wakers to wake, and the wakers (or
-//! whole slots) to drop, such as a waker replaced by a newer one or the waker of a slot
-//! that left. Once the lock is released, [`Outbox::deliver`] reports the events, then
-//! wakes, then drops. A single hand-over, the hot path of a chain of hand-overs, skips the
-//! `Outbox`: the locked section returns the new holder's tag and waker, and the releaser
-//! reports and wakes after the lock. `close` collects the wakers of the waiters it fails
-//! and wakes them after the lock too.
+//! **The `Outbox` delivers after the lock.** The locked sections only move things into
+//! an `Outbox` (`outbox.rs`, shared with the other locks of `sync`): the events to report
+//! (in order), the wakers to wake, and the wakers (or whole slots) to drop, such as a
+//! waker replaced by a newer one or the waker of a slot that left. Once the lock is
+//! released, `Outbox::deliver` reports the events, then wakes, then drops. A single
+//! hand-over, the hot path of a chain of hand-overs, skips the `Outbox`: the locked
+//! section returns the new holder's tag and waker, and the releaser reports and wakes
+//! after the lock. `close` collects the wakers of the waiters it fails and wakes them
+//! after the lock too.
 //!
 //! **Why no waker or observer runs under the lock.** Waking, dropping or replacing a
 //! `Waker` runs code we do not control: a waker can own anything, a guard of this very
@@ -61,6 +62,7 @@
 //! ([`Mutex::holder`](super::Mutex::holder)) without taking the lock.
 
 use super::loom::{AtomicU64, AtomicUsize, Ordering, StdMutex};
+use super::outbox::Outbox;
 use super::{LockEvent, NoObserver, Observer, Tag};
 use slab::Slab;
 use std::collections::VecDeque;
@@ -115,51 +117,6 @@ pub struct Semaphore<O: Observer = NoObserver> {
 struct Waiters {
     slots: Slab<Slot>,
     queue: VecDeque<usize>,
-}
-
-/// What a locked section leaves to do once the lock is released: events to report,
-/// wakers to wake and wakers (or whole slots) to drop. See the implementation notes.
-///
-/// Small and inline: a release or a cancel produces at most two events and one waker;
-/// only `add_permits` with many waiters spills into the vectors.
-#[derive(Default)]
-struct Outbox {
-    events: [Option<LockEvent>; 2],
-    more_events: Vec<LockEvent>,
-    wake: Option<Waker>,
-    more_wakes: Vec<Waker>,
-    /// Dropped, not woken: a replaced waker, or the waker of a slot that left.
-    discard: Option<Waker>,
-}
-
-impl Outbox {
-    fn event(&mut self, event: LockEvent) {
-        match self.events.iter_mut().find(|e| e.is_none()) {
-            Some(free) => *free = Some(event),
-            None => self.more_events.push(event),
-        }
-    }
-
-    fn wake(&mut self, waker: Waker) {
-        match self.wake {
-            None => self.wake = Some(waker),
-            Some(_) => self.more_wakes.push(waker),
-        }
-    }
-
-    /// Reports the events in order, then wakes, then drops what was discarded. Called
-    /// with no internal lock held.
-    fn deliver<O: Observer>(self, observer: &O) {
-        let Outbox { events, more_events, wake, more_wakes, discard } = self;
-        for event in events.into_iter().flatten().chain(more_events) {
-            observer.on_event(event);
-        }
-        if let Some(waker) = wake {
-            waker.wake();
-        }
-        more_wakes.into_iter().for_each(Waker::wake);
-        drop(discard);
-    }
 }
 
 struct Slot {
@@ -478,7 +435,7 @@ impl<O: Observer> Semaphore<O> {
 
     /// Slow path of a release: someone is queued, hand the permit over under the lock;
     /// report it and wake the new holder after the lock (the hot path of a hand-over
-    /// chain, so it skips the general [`Outbox`]).
+    /// chain, so it skips the general `Outbox`).
     #[inline(never)]
     fn hand_over_one(&self) {
         let granted = {
