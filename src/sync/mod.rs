@@ -54,10 +54,14 @@ pub mod broken;
 mod loom;
 mod mutex;
 mod outbox;
+mod policy;
 mod semaphore;
 mod wake_on_write;
 
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use policy::{
+    OwnedPolicyLock, OwnedPolicyMutexGuard, Policy, PolicyLock, PolicyMutex, PolicyMutexGuard, TimeSource,
+};
 pub use semaphore::{Acquire, AcquireError, Semaphore, SemaphorePermit, TryAcquireError};
 pub use wake_on_write::{Changed, OwnedWriteGuard, WakeOnWrite, WriteGuard};
 

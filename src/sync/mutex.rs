@@ -146,6 +146,13 @@ impl fmt::Display for TryLockError {
 }
 impl std::error::Error for TryLockError {}
 
+impl TryLockError {
+    /// For the other locks of `sync`, which refuse a `try_lock` with the same error.
+    pub(crate) fn new() -> Self {
+        TryLockError(())
+    }
+}
+
 impl<T> Mutex<T> {
     /// An unlocked mutex holding `value`, with nobody queued and no observer.
     pub fn new(value: T) -> Self {
