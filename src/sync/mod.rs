@@ -55,12 +55,17 @@ mod loom;
 mod mutex;
 mod outbox;
 mod policy;
+mod rwlock;
 mod semaphore;
 mod wake_on_write;
 
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub use policy::{
     OwnedPolicyLock, OwnedPolicyMutexGuard, Policy, PolicyLock, PolicyMutex, PolicyMutexGuard, TimeSource,
+};
+pub use rwlock::{
+    OwnedRwLockRead, OwnedRwLockReadGuard, OwnedRwLockWrite, OwnedRwLockWriteGuard, RwLock, RwLockRead,
+    RwLockReadGuard, RwLockWrite, RwLockWriteGuard,
 };
 pub use semaphore::{Acquire, AcquireError, Semaphore, SemaphorePermit, TryAcquireError};
 pub use wake_on_write::{Changed, OwnedWriteGuard, WakeOnWrite, WriteGuard};
