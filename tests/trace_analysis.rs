@@ -3,7 +3,7 @@
 //! overtaken (by a task that asked for the lock after it), whatever the scenario.
 
 use mutex_playground::exec::{EventKind, Policy};
-use mutex_playground::scenario::preset;
+use mutex_playground::scenario::{preset, Scenario};
 use mutex_playground::trace::{simulate, EndReason};
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -109,11 +109,13 @@ mod generated {
         #![proptest_config(ProptestConfig::with_cases(gen::cases(200)))]
 
         /// Our FIFO Mutex (behind async and watch mutexes alike) hands a released lock to the
-        /// task that asked first and lets no `try_lock` past a queue, and a blocking mutex
-        /// stalls rather than queue: under the FIFO policy, tokio's and any random one, nobody
-        /// is ever overtaken, in any generated scenario.
+        /// task that asked first and lets no `try_lock` past a queue, our RwLock and
+        /// Semaphore are FIFO too, and a blocking mutex stalls rather than queue: under the
+        /// FIFO policy, tokio's and any random one, nobody is ever overtaken, in any
+        /// generated scenario (its barging, LIFO and eventually fair mutexes made FIFO ones).
         #[test]
         fn nobody_is_ever_overtaken_under_our_fifo_mutex(s in gen::scenario(), seed in any::<u64>()) {
+            let s = mutex_playground::trace::compare::under(&s, mutex_playground::scenario::MutexKind::Async);
             for policy in [Policy::Fifo, Policy::Tokio, Policy::Random { seed }] {
                 let run = simulate(&s, &policy).expect("valid by construction");
                 for (t, stats) in run.analysis().tasks.iter().enumerate() {
@@ -130,4 +132,27 @@ mod generated {
             }
         }
     }
+}
+
+/// The other policies do let a later task in first: LIFO serves the newest waiter, barging
+/// whoever asks while the woken waiter has not run yet.
+#[test]
+fn lifo_and_barging_overtake() {
+    use mutex_playground::scenario::MutexKind;
+    // A holder, then three waiters queuing in order while it holds the lock.
+    let s = Scenario::from_json(
+        r#"{"name":"queue","mutexes":[{"name":"m","initial":0}],"tasks":[
+          {"name":"holder","steps":[{"op":"lock","mutex":"m"},{"op":"sleep","ms":10},{"op":"unlock","mutex":"m"}]},
+          {"name":"a","start_ms":1,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"increment"}}]},
+          {"name":"b","start_ms":2,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"increment"}}]},
+          {"name":"c","start_ms":3,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"increment"}}]}]}"#,
+    )
+    .unwrap();
+    let overtaken = |kind| {
+        let run = simulate(&mutex_playground::trace::compare::under(&s, kind), &Policy::Fifo).unwrap();
+        run.analysis().tasks.iter().map(|t| t.overtaken).collect::<Vec<_>>()
+    };
+    assert_eq!(overtaken(MutexKind::Async), [0, 0, 0, 0]);
+    // LIFO: c, then b, then a: a is overtaken by both, b by c.
+    assert_eq!(overtaken(MutexKind::Lifo), [0, 2, 1, 0]);
 }

@@ -424,6 +424,13 @@ impl Sink {
         self.time.set(time);
     }
 
+    /// The virtual time stamped on the events now (what an eventually fair lock measures
+    /// its waiters' waits with: see [`TimeSource`](crate::sync::TimeSource)).
+    pub fn now(&self) -> u64 {
+        self.check();
+        self.time.get()
+    }
+
     /// Sets the virtual time stamped on the events that follow; the step stays.
     pub fn set_time(&self, time: u64) {
         self.write_held_back();
@@ -587,6 +594,13 @@ impl fmt::Debug for Sink {
             });
         }
         d.finish_non_exhaustive()
+    }
+}
+
+/// The run's virtual time, for an eventually fair lock.
+impl crate::sync::TimeSource for Sink {
+    fn now_ms(&self) -> u64 {
+        self.now()
     }
 }
 

@@ -36,6 +36,7 @@
 //! | `op` | fields | what it does |
 //! |---|---|---|
 //! | `lock` | `mutex` | `mutex.lock().await`; the guard is held until `unlock` or the end of the repetition |
+//! | `read_lock` | `mutex` (`rwlock`) | `rwlock.read().await`: a shared guard, until `unlock` |
 //! | `unlock` | `mutex` | drops the guard |
 //! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
 //! | `lock_timeout` | `mutex`, `ms` | `timeout(ms, lock())`: leaves the queue after `ms`; goes on, guard or not |
@@ -96,9 +97,12 @@
 //! assert!(run.analysis().alerts.is_empty()); // the assertion held
 //! ```
 //!
-//! Mutex kinds: `async` (our FIFO [`Mutex`](crate::sync::Mutex), the default), `watch`
-//! (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell) and `blocking` (a std-like mutex:
-//! locking it while it is held blocks the only thread, so the executor stalls).
+//! Mutex kinds ([`MutexKind`]): `async` (our FIFO [`Mutex`](crate::sync::Mutex), the
+//! default), `watch` (a [`WakeOnWrite`](crate::sync::WakeOnWrite) cell), `blocking` (a
+//! std-like mutex: locking it while it is held blocks the only thread, so the executor
+//! stalls), the other policies `barging`, `lifo` and `eventually_fair` (with
+//! `fair_after_ms`), `rwlock` (shared `read_lock`s; `lock` is its write lock) and
+//! `semaphore` (with `permits`; it guards no value).
 
 pub mod code;
 pub(crate) mod json;
@@ -137,22 +141,47 @@ pub struct Scenario {
 }
 
 /// One mutex (or cell) the tasks share.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// In JSON its kind's parameters sit beside `kind`: `{"name": "pool", "kind": "semaphore",
+/// "permits": 3}`, `{"name": "db", "kind": "eventually_fair", "fair_after_ms": 20}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct MutexSpec {
     /// How the steps refer to it: unique in the scenario, 1 to [`MAX_TEXT`] characters,
     /// no control characters.
     pub name: String,
     /// What kind of lock it is (default: `async`).
     pub kind: MutexKind,
-    /// The value it holds when the run starts, any JSON up to 64 KiB (default `null`).
+    /// The value it holds when the run starts, any JSON up to 64 KiB (default `null`;
+    /// a semaphore guards no value, so its must be `null`).
     pub initial: Value,
 }
 
-/// What kind of lock protects a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "snake_case")]
+impl Serialize for MutexSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("MutexSpec", 4)?;
+        o.serialize_field("name", &self.name)?;
+        o.serialize_field("kind", self.kind.name())?;
+        match self.kind {
+            MutexKind::Semaphore { permits } => o.serialize_field("permits", &permits)?,
+            MutexKind::EventuallyFair { after_ms } => o.serialize_field("fair_after_ms", &after_ms)?,
+            _ => {}
+        }
+        o.serialize_field("initial", &self.initial)?;
+        o.end()
+    }
+}
+
+/// What kind of lock protects a value, and how it serves its waiters.
+///
+/// The five mutexes (`async`, `barging`, `lifo`, `eventually_fair`, `blocking`) differ only
+/// in who gets the lock when it comes free; the page can run one scenario under each of
+/// them side by side. An `rwlock` adds shared [`ReadLock`](Step::ReadLock)s; a `semaphore`
+/// lets `permits` tasks in at once and guards no value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum MutexKind {
-    /// Our FIFO async [`Mutex`](crate::sync::Mutex).
+    /// Our FIFO async [`Mutex`](crate::sync::Mutex): a release hands the lock to the
+    /// longest waiter; nobody is ever overtaken.
     #[default]
     Async,
     /// A [`WakeOnWrite`](crate::sync::WakeOnWrite) cell: an async mutex whose writes
@@ -160,6 +189,93 @@ pub enum MutexKind {
     Watch,
     /// A std-like blocking mutex: contended, it blocks the whole (only) thread.
     Blocking,
+    /// [`Policy::Barging`](crate::sync::Policy::Barging), as `futures::lock::Mutex` and
+    /// `async_lock::Mutex` behave: a release frees the lock and wakes the head waiter,
+    /// but whoever asks first takes it.
+    Barging,
+    /// [`Policy::Lifo`](crate::sync::Policy::Lifo): a release hands the lock to the
+    /// newest waiter.
+    Lifo,
+    /// [`Policy::EventuallyFair`](crate::sync::Policy::EventuallyFair): barging, until the
+    /// head waiter has waited `after_ms` (virtual); a release then hands it the lock.
+    EventuallyFair {
+        /// How long the head waiter may be passed over, in virtual ms (at most
+        /// [`MAX_MS`]; `fair_after_ms` in JSON, default [`DEFAULT_FAIR_AFTER_MS`]).
+        after_ms: u64,
+    },
+    /// Our FIFO [`RwLock`](crate::sync::RwLock): [`ReadLock`](Step::ReadLock)s share it,
+    /// a [`Lock`](Step::Lock) is its write lock, and a queued writer holds back every
+    /// later reader (as tokio's does).
+    RwLock,
+    /// Our FIFO [`Semaphore`](crate::sync::Semaphore): [`Lock`](Step::Lock) takes one of
+    /// its permits, [`Unlock`](Step::Unlock) gives it back. It guards no value.
+    Semaphore {
+        /// How many tasks may hold it at once: 1 to [`MAX_PERMITS`] (`permits` in JSON,
+        /// default 1).
+        permits: u32,
+    },
+}
+
+/// The default `fair_after_ms` of an `eventually_fair` mutex, in virtual ms.
+pub const DEFAULT_FAIR_AFTER_MS: u64 = 10;
+/// The most permits a `semaphore` may have.
+pub const MAX_PERMITS: u32 = 1000;
+
+impl MutexKind {
+    /// Every kind's name, as `kind` names it in JSON.
+    pub const NAMES: [&'static str; 8] =
+        ["async", "watch", "blocking", "barging", "lifo", "eventually_fair", "rwlock", "semaphore"];
+
+    /// Its name in JSON.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[match self {
+            MutexKind::Async => 0,
+            MutexKind::Watch => 1,
+            MutexKind::Blocking => 2,
+            MutexKind::Barging => 3,
+            MutexKind::Lifo => 4,
+            MutexKind::EventuallyFair { .. } => 5,
+            MutexKind::RwLock => 6,
+            MutexKind::Semaphore { .. } => 7,
+        }]
+    }
+
+    /// The kind named `name`, with its parameters at their defaults.
+    ///
+    /// ```
+    /// use mutex_playground::scenario::MutexKind;
+    /// assert_eq!(MutexKind::named("semaphore"), Some(MutexKind::Semaphore { permits: 1 }));
+    /// assert_eq!(MutexKind::named("fifo"), None);
+    /// ```
+    pub fn named(name: &str) -> Option<MutexKind> {
+        Some(match name {
+            "async" => MutexKind::Async,
+            "watch" => MutexKind::Watch,
+            "blocking" => MutexKind::Blocking,
+            "barging" => MutexKind::Barging,
+            "lifo" => MutexKind::Lifo,
+            "eventually_fair" => MutexKind::EventuallyFair { after_ms: DEFAULT_FAIR_AFTER_MS },
+            "rwlock" => MutexKind::RwLock,
+            "semaphore" => MutexKind::Semaphore { permits: 1 },
+            _ => return None,
+        })
+    }
+
+    /// Whether tasks wait for it in a queue, without blocking the thread: every kind but
+    /// `blocking` (a `watch` cell's mutex is our FIFO one).
+    pub fn is_async(self) -> bool {
+        self != MutexKind::Blocking
+    }
+
+    /// Whether it is one of the mutexes whose policies the compare view sets side by side.
+    pub fn is_policy_mutex(self) -> bool {
+        matches!(self, MutexKind::Async | MutexKind::Barging | MutexKind::Lifo | MutexKind::EventuallyFair { .. })
+    }
+
+    /// Whether it guards a value (all but a semaphore).
+    pub fn has_value(self) -> bool {
+        !matches!(self, MutexKind::Semaphore { .. })
+    }
 }
 
 /// One task: a name, when it starts, how often it runs its steps.
@@ -206,6 +322,14 @@ pub enum Step {
     /// [`Unlock`](Step::Unlock) or the end of the repetition.
     Lock {
         /// The mutex to lock; the task must not hold it already.
+        mutex: String,
+    },
+    /// `rwlock.read().await`: a shared guard of an [`RwLock`](MutexKind::RwLock), held
+    /// with other readers' until an [`Unlock`](Step::Unlock) or the end of the repetition.
+    /// It waits while a writer holds the lock or anyone is queued ahead (FIFO). Only for
+    /// an `rwlock`; a read guard can [`Read`](Step::Read) but not write.
+    ReadLock {
+        /// The rwlock to read-lock; the task must not hold it already.
         mutex: String,
     },
     /// Drops the task's newest guard of `mutex`. If a `try_lock` of it failed, there is
@@ -351,12 +475,14 @@ pub enum Step {
 ///
 /// assert_eq!(StepKind::of(&Step::Yield), StepKind::Yield);
 /// assert_eq!(StepKind::TryLock.name(), "try_lock");
-/// assert_eq!(StepKind::ALL.len(), 17);
+/// assert_eq!(StepKind::ALL.len(), 18);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
     /// [`Step::Lock`].
     Lock,
+    /// [`Step::ReadLock`].
+    ReadLock,
     /// [`Step::Unlock`].
     Unlock,
     /// [`Step::TryLock`].
@@ -393,8 +519,9 @@ pub enum StepKind {
 
 impl StepKind {
     /// Every kind, in the order the module docs list them.
-    pub const ALL: [StepKind; 17] = [
+    pub const ALL: [StepKind; 18] = [
         StepKind::Lock,
+        StepKind::ReadLock,
         StepKind::Unlock,
         StepKind::TryLock,
         StepKind::LockTimeout,
@@ -417,6 +544,7 @@ impl StepKind {
     pub fn of(step: &Step) -> StepKind {
         match step {
             Step::Lock { .. } => StepKind::Lock,
+            Step::ReadLock { .. } => StepKind::ReadLock,
             Step::Unlock { .. } => StepKind::Unlock,
             Step::TryLock { .. } => StepKind::TryLock,
             Step::LockTimeout { .. } => StepKind::LockTimeout,
@@ -437,8 +565,9 @@ impl StepKind {
     }
 
     /// Every kind's name, in the order of [`ALL`](StepKind::ALL).
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 18] = [
         "lock",
+        "read_lock",
         "unlock",
         "try_lock",
         "lock_timeout",
@@ -873,6 +1002,7 @@ impl Step {
     pub fn label(&self) -> String {
         match self {
             Step::Lock { mutex } => format!("lock({mutex})"),
+            Step::ReadLock { mutex } => format!("read_lock({mutex})"),
             Step::Unlock { mutex } => format!("drop({mutex} guard)"),
             Step::TryLock { mutex } => format!("try_lock({mutex})"),
             Step::LockTimeout { mutex, ms } => format!("timeout({ms} ms, {mutex}.lock())"),
@@ -898,6 +1028,7 @@ impl Step {
     pub fn mutex_mut(&mut self) -> Option<&mut String> {
         match self {
             Step::Lock { mutex }
+            | Step::ReadLock { mutex }
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
             | Step::LockTimeout { mutex, .. }
@@ -916,6 +1047,7 @@ impl Step {
     pub fn mutex(&self) -> Option<&str> {
         match self {
             Step::Lock { mutex }
+            | Step::ReadLock { mutex }
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
             | Step::LockTimeout { mutex, .. }

@@ -62,6 +62,10 @@ pub fn presets() -> Vec<Preset> {
         std_mutex_across_await(),
         fairness(),
         timeout(),
+        convoy(),
+        barging_starvation(),
+        rwlock_readers_writer(),
+        semaphore_pool(),
     ]
 }
 
@@ -366,6 +370,114 @@ fn fairness() -> Preset {
             "fairness",
             "8 tasks × 12 short holds of one lock",
             vec![mutex("lock", MutexKind::Async, json!(0))],
+            tasks,
+        ),
+    }
+}
+
+fn convoy() -> Preset {
+    let slow = task("slow", 3, vec![lock("lock"), print("slow: in"), sleep(40), unlock("lock"), sleep(2)]);
+    let fast = (0..4).map(|i| {
+        let mut t = task(&format!("fast {i}"), 8, vec![lock("lock"), increment("lock"), sleep(1), unlock("lock")]);
+        t.start_ms = 1 + i;
+        t
+    });
+    Preset {
+        id: "convoy",
+        title: "A convoy: short holds behind a long one",
+        source: "seed 000: a FIFO hand-off, against the other policies (compare them)",
+        explanation: "Four tasks need the lock for a millisecond at a time; one needs it for 40 ms. Each time the \
+                      slow task gets the lock, everyone else piles up behind it, and the queue drains in order \
+                      before the slow one gets it back: the short critical sections move in a convoy at the pace \
+                      of the long one. Compare the policies: the waits' spread changes, the total work does not.",
+        scenario: scenario(
+            "convoy",
+            "one 40 ms hold among many 1 ms holds of the same lock",
+            vec![mutex("lock", MutexKind::Async, json!(0))],
+            std::iter::once(slow).chain(fast).collect(),
+        ),
+    }
+}
+
+fn barging_starvation() -> Preset {
+    let greedy = task("greedy", 10, vec![lock("lock"), increment("lock"), sleep(10), unlock("lock")]);
+    let mut polite = task("polite", 1, vec![lock("lock"), print("polite: got it at last"), unlock("lock")]);
+    polite.start_ms = 1;
+    Preset {
+        id: "barging-starvation",
+        title: "Starvation under barging",
+        source: "seed 000: why the fair semaphore hands the permit over (futures::lock and async-lock barge)",
+        explanation: "The greedy task unlocks and locks again at once, ten times. The lock barges: a release only \
+                      wakes the polite waiter, and the greedy task, still running, takes the lock before the woken \
+                      one is polled, every round, so polite waits until greedy is done (watch its overtaken \
+                      count). Set the lock's kind to async (FIFO) and the release hands the lock to polite \
+                      instead; eventually fair hands it over once polite has waited 10 ms.",
+        scenario: scenario(
+            "starvation under barging",
+            "a task that re-locks at once, and one that waits for its turn",
+            vec![mutex("lock", MutexKind::Barging, json!(0))],
+            vec![greedy, polite],
+        ),
+    }
+}
+
+fn rwlock_readers_writer() -> Preset {
+    let reader = |i: u64| {
+        let read = Step::ReadLock { mutex: "db".into() };
+        let mut t = task(
+            &format!("reader {i}"),
+            4,
+            vec![read, Step::Read { mutex: "db".into(), key: None }, sleep(20), unlock("db"), sleep(5)],
+        );
+        t.start_ms = i * 3;
+        t
+    };
+    let mut writer = task(
+        "writer",
+        2,
+        vec![lock("db"), increment("db"), print("writer: wrote"), sleep(10), unlock("db"), sleep(30)],
+    );
+    writer.start_ms = 10;
+    Preset {
+        id: "rwlock",
+        title: "Readers and a writer on an RwLock",
+        source: "seed 002's reader and writer, with tokio's RwLock instead of its Mutex",
+        explanation: "Three readers share the lock: several chips sit in its slot at once. At 10 ms the writer asks \
+                      for it and queues; the lock is FIFO, as tokio's is, so readers who ask after the writer \
+                      queue behind it instead of joining the readers inside, and the writer is not starved. It \
+                      gets the lock once the readers inside leave, alone.",
+        scenario: scenario(
+            "readers and a writer",
+            "3 readers and a writer sharing one tokio-style RwLock",
+            vec![mutex("db", MutexKind::RwLock, json!(0))],
+            (0..3).map(reader).chain([writer]).collect(),
+        ),
+    }
+}
+
+fn semaphore_pool() -> Preset {
+    let tasks = (0..5)
+        .map(|i| {
+            let mut t = task(
+                &format!("job {i}"),
+                2,
+                vec![lock("pool"), print(&format!("job {i}: connected")), sleep(30), unlock("pool")],
+            );
+            t.start_ms = i;
+            t
+        })
+        .collect();
+    Preset {
+        id: "semaphore",
+        title: "A pool of two connections: a Semaphore",
+        source: "seed 000: the semaphore under our Mutex, with more than one permit",
+        explanation: "Five jobs share two connections: a semaphore with two permits. Two jobs hold a permit at once \
+                      (two chips in the slot); the others queue and are served first come, first served as permits \
+                      come back. A Mutex is this semaphore with one permit.",
+        scenario: scenario(
+            "connection pool",
+            "5 jobs, a semaphore with 2 permits",
+            vec![mutex("pool", MutexKind::Semaphore { permits: 2 }, json!(null))],
             tasks,
         ),
     }

@@ -11,6 +11,8 @@ use super::{Condition, MutexKind, Scenario, Step, WriteAction};
 use super::{MAX_BYTES_WITHOUT_YIELD, MAX_EVENTS, MAX_STEPS_WITHOUT_YIELD, MAX_TRACE_TEXT_BYTES};
 use crate::exec::{yield_now, BoxFuture, Budget, Clock, EventKind, Halt, MutexId, MutexObserver, Sink, TaskId};
 use crate::sync::{broken::try_lock_in_poll_fn, Mutex, OwnedMutexGuard, OwnedWriteGuard, Tag, WakeOnWrite};
+use crate::sync::{LockEvent, RwLock, Semaphore, TimeSource};
+use crate::sync::{OwnedPolicyMutexGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, Policy, PolicyMutex};
 use futures::future::{FutureExt, LocalBoxFuture};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -28,6 +30,45 @@ pub enum Instance {
     Watch(Arc<WakeOnWrite<Value>>),
     /// A `blocking` mutex, simulated (the interpreter records its events itself).
     Blocking(Rc<BlockingMutex>),
+    /// A `barging`, `lifo` or `eventually_fair` mutex: a [`PolicyMutex`].
+    Policy(Arc<PolicyMutex<Value, MutexObserver>>),
+    /// An `rwlock`: our FIFO [`RwLock`].
+    RwLock(Arc<RwLock<Value, MutexObserver>>),
+    /// A `semaphore`: our FIFO [`Semaphore`]. It guards no value.
+    Semaphore(Arc<PermitCount>),
+}
+
+/// A `semaphore` of a running scenario: our [`Semaphore`], and who holds its permits
+/// (a permit is anonymous to the semaphore, so its observer keeps the holders, in the
+/// order they got a permit, from the events it reports).
+#[derive(Debug)]
+pub struct PermitCount {
+    semaphore: Semaphore<PermitObserver>,
+    holders: Arc<std::sync::Mutex<Vec<TaskId>>>,
+}
+
+/// A semaphore's observer: the run's, and the list of holders.
+#[derive(Debug)]
+struct PermitObserver {
+    run: MutexObserver,
+    holders: Arc<std::sync::Mutex<Vec<TaskId>>>,
+}
+
+impl crate::sync::Observer for PermitObserver {
+    fn on_event(&self, event: LockEvent) {
+        if let Ok(mut holders) = self.holders.lock() {
+            match event {
+                LockEvent::Taken { tag } | LockEvent::Acquired { tag } => holders.push(tag.0 as TaskId),
+                LockEvent::Released { tag } => {
+                    if let Some(p) = holders.iter().position(|&h| u64::from(h) == tag.0) {
+                        holders.remove(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.run.on_event(event);
+    }
 }
 
 /// A std-like blocking mutex, simulated: locking it while another task holds it would
@@ -38,22 +79,33 @@ pub struct BlockingMutex {
     holder: Cell<Option<TaskId>>,
 }
 
+fn ids(tags: Vec<Tag>) -> Vec<TaskId> {
+    tags.into_iter().map(|t| t.0 as TaskId).collect()
+}
+
 impl Instance {
-    /// The holder, as the lock itself reports it.
-    pub fn holder(&self) -> Option<TaskId> {
+    /// The holders (one, but for the readers of an rwlock and a semaphore's permits), in
+    /// the order they took the lock, as the lock itself reports them.
+    pub fn holders(&self) -> Vec<TaskId> {
         match self {
-            Instance::Async(m) => m.holder().map(|t| t.0 as TaskId),
-            Instance::Watch(c) => c.mutex().holder().map(|t| t.0 as TaskId),
-            Instance::Blocking(b) => b.holder.get(),
+            Instance::Async(m) => m.holder().map(|t| t.0 as TaskId).into_iter().collect(),
+            Instance::Watch(c) => c.mutex().holder().map(|t| t.0 as TaskId).into_iter().collect(),
+            Instance::Blocking(b) => b.holder.get().into_iter().collect(),
+            Instance::Policy(m) => m.holder().map(|t| t.0 as TaskId).into_iter().collect(),
+            Instance::RwLock(l) => ids(l.holders()),
+            Instance::Semaphore(s) => s.holders.lock().map(|h| h.clone()).unwrap_or_default(),
         }
     }
 
-    /// The FIFO wait queue, head first, as the lock itself reports it.
+    /// The wait queue in arrival order, as the lock itself reports it.
     pub fn waiters(&self) -> Vec<TaskId> {
         match self {
-            Instance::Async(m) => m.waiters().into_iter().map(|t| t.0 as TaskId).collect(),
-            Instance::Watch(c) => c.mutex().waiters().into_iter().map(|t| t.0 as TaskId).collect(),
+            Instance::Async(m) => ids(m.waiters()),
+            Instance::Watch(c) => ids(c.mutex().waiters()),
             Instance::Blocking(_) => Vec::new(),
+            Instance::Policy(m) => ids(m.waiters()),
+            Instance::RwLock(l) => ids(l.waiters()),
+            Instance::Semaphore(s) => ids(s.semaphore.waiters()),
         }
     }
 
@@ -232,6 +284,25 @@ pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
                 MutexKind::Blocking => {
                     Instance::Blocking(Rc::new(BlockingMutex { value: RefCell::new(value), holder: Cell::new(None) }))
                 }
+                MutexKind::Barging => {
+                    Instance::Policy(Arc::new(PolicyMutex::with_observer(value, Policy::Barging, observer)))
+                }
+                MutexKind::Lifo => {
+                    Instance::Policy(Arc::new(PolicyMutex::with_observer(value, Policy::Lifo, observer)))
+                }
+                MutexKind::EventuallyFair { after_ms } => {
+                    // Virtual time, as the sink stamps it on the events.
+                    let time: Arc<dyn TimeSource> = sink.clone();
+                    let policy = Policy::EventuallyFair { after_ms, time };
+                    Instance::Policy(Arc::new(PolicyMutex::with_observer(value, policy, observer)))
+                }
+                MutexKind::RwLock => Instance::RwLock(Arc::new(RwLock::with_observer(value, observer))),
+                MutexKind::Semaphore { permits } => {
+                    let holders = Arc::new(std::sync::Mutex::new(Vec::new()));
+                    let observer = PermitObserver { run: observer, holders: holders.clone() };
+                    let semaphore = Semaphore::with_observer(permits as usize, observer);
+                    Instance::Semaphore(Arc::new(PermitCount { semaphore, holders }))
+                }
             }
         })
         .collect();
@@ -280,6 +351,9 @@ impl Instance {
             Instance::Async(m) => Instance::Async(m.clone()),
             Instance::Watch(c) => Instance::Watch(c.clone()),
             Instance::Blocking(b) => Instance::Blocking(b.clone()),
+            Instance::Policy(m) => Instance::Policy(m.clone()),
+            Instance::RwLock(l) => Instance::RwLock(l.clone()),
+            Instance::Semaphore(s) => Instance::Semaphore(s.clone()),
         }
     }
 }
@@ -437,6 +511,24 @@ enum Guard {
     Async(OwnedMutexGuard<Value, MutexObserver>),
     Watch(OwnedWriteGuard<Value>),
     Blocking(BlockingGuard),
+    Policy(OwnedPolicyMutexGuard<Value, MutexObserver>),
+    Read(OwnedRwLockReadGuard<Value, MutexObserver>),
+    Write(OwnedRwLockWriteGuard<Value, MutexObserver>),
+    /// Held for its `Drop`, which gives the permit back.
+    Permit(#[allow(dead_code)] Permit),
+}
+
+/// One permit of a scenario's semaphore, taken for `task`: dropping it gives it back
+/// (reported as `Released`; a queued waiter is handed the permit).
+struct Permit {
+    count: Arc<PermitCount>,
+    task: TaskId,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.count.semaphore.release(Tag(u64::from(self.task)));
+    }
 }
 
 struct BlockingGuard {
@@ -455,11 +547,7 @@ impl Drop for BlockingGuard {
 
 impl Guard {
     fn value(&self) -> Value {
-        match self {
-            Guard::Async(g) => (**g).clone(),
-            Guard::Watch(g) => (**g).clone(),
-            Guard::Blocking(b) => b.lock.value.borrow().clone(),
-        }
+        self.with(Value::clone)
     }
 
     fn with<R>(&self, f: impl FnOnce(&Value) -> R) -> R {
@@ -467,14 +555,25 @@ impl Guard {
             Guard::Async(g) => f(g),
             Guard::Watch(g) => f(g),
             Guard::Blocking(b) => f(&b.lock.value.borrow()),
+            Guard::Policy(g) => f(g),
+            Guard::Read(g) => f(g),
+            Guard::Write(g) => f(g),
+            // Validated: nothing reads a semaphore.
+            Guard::Permit(_) => f(&Value::Null),
         }
     }
 
-    fn with_mut<R>(&mut self, f: impl FnOnce(&mut Value) -> R) -> R {
+    /// `f` on the value, or an error for a guard that cannot write (validation refuses
+    /// such writes; this keeps a run that gets one anyway alive).
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut Value) -> Result<R, String>) -> Result<R, String> {
         match self {
             Guard::Async(g) => f(g),
             Guard::Watch(g) => f(g),
             Guard::Blocking(b) => f(&mut b.lock.value.borrow_mut()),
+            Guard::Policy(g) => f(g),
+            Guard::Write(g) => f(g),
+            Guard::Read(_) => Err("a read guard cannot write".into()),
+            Guard::Permit(_) => Err("a semaphore guards no value".into()),
         }
     }
 }
@@ -594,10 +693,21 @@ fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, 
     .boxed_local()
 }
 
-async fn lock(ctx: &TaskCtx, m: MutexId) -> Guard {
+/// Takes mutex `m` for the task: a read lock if `shared` (an rwlock's), else the lock.
+async fn lock(ctx: &TaskCtx, m: MutexId, shared: bool) -> Guard {
     let tag = Tag(ctx.id as u64);
     match &ctx.world.mutexes[m as usize] {
         Instance::Async(mx) => Guard::Async(mx.clone().lock_owned_tagged(tag).await),
+        Instance::Policy(mx) => Guard::Policy(mx.clone().lock_owned_tagged(tag).await),
+        Instance::RwLock(l) if shared => Guard::Read(l.clone().read_owned_tagged(tag).await),
+        Instance::RwLock(l) => Guard::Write(l.clone().write_owned_tagged(tag).await),
+        Instance::Semaphore(count) => {
+            match count.semaphore.acquire_tagged(tag).await {
+                Ok(permit) => permit.forget(),
+                Err(_) => unreachable!("a scenario's semaphore is never closed"),
+            }
+            Guard::Permit(Permit { count: count.clone(), task: ctx.id })
+        }
         Instance::Watch(cell) => Guard::Watch(cell.clone().lock_owned_tagged(tag).await),
         Instance::Blocking(b) => {
             let sink = &ctx.world.sink;
@@ -631,8 +741,8 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
     let m = op.mutex.unwrap_or(0);
     let find = |held: &mut Vec<(MutexId, Guard)>| held.iter().rposition(|(hm, _)| *hm == m);
     match &op.step {
-        Step::Lock { .. } => {
-            let guard = lock(ctx, m).await;
+        Step::Lock { .. } | Step::ReadLock { .. } => {
+            let guard = lock(ctx, m, matches!(op.step, Step::ReadLock { .. })).await;
             held.push((m, guard));
         }
         Step::TryLock { .. } => {
@@ -641,6 +751,12 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
                 Instance::Async(mx) => mx.clone().try_lock_owned_tagged(tag).ok().map(Guard::Async),
                 Instance::Watch(cell) => cell.clone().try_lock_owned_tagged(tag).ok().map(Guard::Watch),
                 Instance::Blocking(_) => None,
+                Instance::Policy(mx) => mx.clone().try_lock_owned_tagged(tag).ok().map(Guard::Policy),
+                Instance::RwLock(l) => l.clone().try_write_owned_tagged(tag).ok().map(Guard::Write),
+                Instance::Semaphore(count) => count.semaphore.try_acquire_tagged(tag).ok().map(|permit| {
+                    permit.forget();
+                    Guard::Permit(Permit { count: count.clone(), task: id })
+                }),
             };
             if let Some(g) = guard {
                 held.push((m, g));
@@ -653,7 +769,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             let sleep = ctx.world.clock.sleep(*ms);
             sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
             let locked = {
-                let lock = std::pin::pin!(lock(ctx, m));
+                let lock = std::pin::pin!(lock(ctx, m, false));
                 match futures::future::select(lock, sleep).await {
                     futures::future::Either::Left((guard, _timer)) => Some(guard),
                     futures::future::Either::Right(((), _lock)) => None,
@@ -672,7 +788,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             )),
         },
         Step::LockedWrite { action, .. } => {
-            let mut guard = lock(ctx, m).await;
+            let mut guard = lock(ctx, m, false).await;
             write(ctx, m, &mut guard, action);
         }
         Step::Write { mutex, action } => match find(held) {
@@ -759,7 +875,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             let taken = match &ctx.world.mutexes[m as usize] {
                 Instance::Async(mx) => try_lock_in_poll_fn(mx, tag, check).await,
                 Instance::Watch(cell) => try_lock_in_poll_fn(cell.mutex(), tag, check).await,
-                Instance::Blocking(_) => unreachable!("validated: not blocking"),
+                _ => unreachable!("validated: async or watch"),
             };
             if let Some((item, rendered)) = taken {
                 ctx.local.set_register(Register::Value(item));
@@ -783,7 +899,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
                 Some(i) => held[i].1.with(check),
                 // `assert!(cond(&*m.lock().await))`: the temporary guard is dropped at the
                 // end of the condition, before the panic.
-                None => lock(ctx, m).await.with(check),
+                None => lock(ctx, m, true).await.with(check),
             };
             if let Some(it_is) = failed {
                 let message = sink.line(format!("assertion failed: {} (it is {it_is})", until.describe(mutex)));
@@ -822,10 +938,12 @@ fn write(ctx: &TaskCtx, m: MutexId, guard: &mut Guard, action: &WriteAction) {
 
 fn take_into_register(ctx: &mut TaskCtx, m: MutexId, guard: &mut Guard) {
     let sink = ctx.world.sink.clone();
-    let (item, rendered) = guard.with_mut(|v| {
+    let Ok((item, rendered)) = guard.with_mut(|v| {
         let item = take(v);
-        (item, render(v))
-    });
+        Ok((item, render(v)))
+    }) else {
+        return;
+    };
     ctx.local.set_register(Register::Value(item));
     ctx.world.note_size(m, &rendered);
     sink.push(EventKind::Value { mutex: m, value: sink.value(rendered) });

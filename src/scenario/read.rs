@@ -33,13 +33,29 @@ pub(super) fn scenario(v: &Value) -> Result<Scenario, ScenarioError> {
 }
 
 fn mutex(v: &Value, path: &str) -> Result<MutexSpec, ScenarioError> {
-    let o = Obj::new(v, path, "struct MutexSpec", &["name", "kind", "initial"])?;
-    let kind = match o.opt_string("kind")?.as_deref() {
-        None | Some("async") => MutexKind::Async,
-        Some("watch") => MutexKind::Watch,
-        Some("blocking") => MutexKind::Blocking,
-        Some(other) => return Err(unknown_variant(o.at("kind"), other, &["async", "watch", "blocking"])),
+    let o = Obj::new(v, path, "struct MutexSpec", &["name", "kind", "permits", "fair_after_ms", "initial"])?;
+    let name = o.opt_string("kind")?;
+    let name = name.as_deref().unwrap_or("async");
+    let mut kind = MutexKind::named(name).ok_or_else(|| unknown_variant(o.at("kind"), name, &MutexKind::NAMES))?;
+    // A kind's parameter beside another kind is a mistake worth naming, not a field to drop.
+    let only = |field: &str, of: &str| {
+        ScenarioError::new(
+            o.at(field),
+            format!("`{field}` is only for a mutex of kind \"{of}\" (this one is \"{name}\")"),
+        )
     };
+    if let Some(n) = o.opt_u32("permits")? {
+        match &mut kind {
+            MutexKind::Semaphore { permits } => *permits = n,
+            _ => return Err(only("permits", "semaphore")),
+        }
+    }
+    if let Some(ms) = o.opt_u64("fair_after_ms")? {
+        match &mut kind {
+            MutexKind::EventuallyFair { after_ms } => *after_ms = ms,
+            _ => return Err(only("fair_after_ms", "eventually_fair")),
+        }
+    }
     Ok(MutexSpec { name: o.string("name")?, kind, initial: o.get("initial").cloned().unwrap_or(Value::Null) })
 }
 
@@ -91,7 +107,7 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
     let name = o.string("op")?;
     let op = Op::named(&name).ok_or_else(|| unknown_variant(o.at("op"), &name, &Op::NAMES))?;
     let uses: &[&str] = match op {
-        Op::Lock | Op::Unlock | Op::TryLock => &["mutex"],
+        Op::Lock | Op::ReadLock | Op::Unlock | Op::TryLock => &["mutex"],
         Op::LockTimeout => &["mutex", "ms"],
         Op::LockedWrite | Op::Write => &["mutex", "action"],
         Op::Read => &["mutex", "key"],
@@ -118,6 +134,7 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
     let take = || o.opt_bool("take").map(|t| t.unwrap_or(false));
     Ok(match op {
         Op::Lock => Step::Lock { mutex: mutex()? },
+        Op::ReadLock => Step::ReadLock { mutex: mutex()? },
         Op::Unlock => Step::Unlock { mutex: mutex()? },
         Op::TryLock => Step::TryLock { mutex: mutex()? },
         Op::LockTimeout => Step::LockTimeout { mutex: mutex()?, ms: ms()? },

@@ -189,6 +189,22 @@ fn check_mutex(s: &Scenario, i: usize, m: &super::MutexSpec) -> Result<(), Scena
     if s.mutexes[..i].iter().any(|o| o.name == m.name) {
         return Err(ScenarioError::new(path, format!("two mutexes are called {:?}", m.name)));
     }
+    match m.kind {
+        MutexKind::Semaphore { permits } if permits == 0 || permits > super::MAX_PERMITS => {
+            let e = format!("a semaphore has from 1 to {} permits, not {permits}", super::MAX_PERMITS);
+            return Err(ScenarioError::new(format!("mutexes[{i}].permits"), e));
+        }
+        MutexKind::Semaphore { .. } if !m.initial.is_null() => {
+            return Err(ScenarioError::new(
+                format!("mutexes[{i}].initial"),
+                "a semaphore guards no value: its initial value must be null (or left out)",
+            ));
+        }
+        MutexKind::EventuallyFair { after_ms } => {
+            check_ms(&format!("mutexes[{i}].fair_after_ms"), "the fairness threshold", after_ms)?
+        }
+        _ => {}
+    }
     let size = m.initial.to_string().len();
     if size > 64 * 1024 {
         return Err(ScenarioError::new(format!("mutexes[{i}].initial"), "the initial value is larger than 64 KiB"));
@@ -268,7 +284,7 @@ fn check_steps(
     path: &str,
     at: Place,
     total: &mut usize,
-    held: &mut Vec<String>,
+    held: &mut Vec<(String, bool)>,
 ) -> Result<(), ScenarioError> {
     if at.depth > MAX_NESTING {
         return Err(ScenarioError::new(path, format!("repeat steps nest deeper than {MAX_NESTING}")));
@@ -286,8 +302,39 @@ fn check_steps(
             },
             None => None,
         };
-        let is_held = |name: &str| held.iter().any(|h| h == name);
+        let is_held = |name: &str| held.iter().any(|h| h.0 == name);
+        let kind_name = kind.map_or("", MutexKind::name);
+        if kind.is_some_and(|k| !k.has_value()) && matches!(step, Step::Write { .. } | Step::LockedWrite { .. }) {
+            return Err(ScenarioError::new(
+                here,
+                format!("{:?} is a semaphore, which guards no value to write", step.mutex().unwrap_or("")),
+            ));
+        }
+        if kind.is_some_and(|k| !k.has_value()) && matches!(step, Step::Read { .. } | Step::Assert { .. }) {
+            return Err(ScenarioError::new(
+                here,
+                format!("{:?} is a semaphore, which guards no value to read", step.mutex().unwrap_or("")),
+            ));
+        }
         match step {
+            Step::ReadLock { mutex } => {
+                if kind != Some(MutexKind::RwLock) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("read_lock is for an rwlock; {mutex:?} is {kind_name} (set its kind to \"rwlock\")"),
+                    ));
+                }
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!(
+                            "{mutex:?} is already held by this task: a read lock behind a queued writer \
+                             would wait for itself"
+                        ),
+                    ));
+                }
+                held.push((mutex.clone(), true));
+            }
             Step::Lock { mutex } => {
                 if is_held(mutex) {
                     return Err(ScenarioError::new(
@@ -297,7 +344,7 @@ fn check_steps(
                         ),
                     ));
                 }
-                held.push(mutex.clone());
+                held.push((mutex.clone(), false));
             }
             Step::TryLock { mutex } => {
                 if is_held(mutex) {
@@ -308,7 +355,7 @@ fn check_steps(
                 }
                 // Whether it succeeds is only known at run time; a later unlock of a
                 // failed try_lock is reported then.
-                held.push(mutex.clone());
+                held.push((mutex.clone(), false));
             }
             Step::LockTimeout { mutex, ms } => {
                 if is_held(mutex) {
@@ -322,9 +369,9 @@ fn check_steps(
                 }
                 check_ms(&format!("{here}.ms"), "a timeout", *ms)?;
                 // Like a try_lock: whether it gets the guard is only known at run time.
-                held.push(mutex.clone());
+                held.push((mutex.clone(), false));
             }
-            Step::Unlock { mutex } => match held.iter().rposition(|h| h == mutex) {
+            Step::Unlock { mutex } => match held.iter().rposition(|h| h.0 == *mutex) {
                 Some(p) => {
                     held.remove(p);
                 }
@@ -336,10 +383,16 @@ fn check_steps(
                 }
             },
             Step::Write { mutex, .. } | Step::Read { mutex, .. } => {
-                if !is_held(mutex) {
+                let Some(&(_, shared)) = held.iter().rev().find(|h| h.0 == *mutex) else {
                     return Err(ScenarioError::new(
                         here,
                         format!("needs the guard of {mutex:?}: lock it first (or use locked_write)"),
+                    ));
+                };
+                if shared && matches!(step, Step::Write { .. }) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("a read guard of {mutex:?} cannot write: take it with lock (the write lock)"),
                     ));
                 }
             }
@@ -363,8 +416,11 @@ fn check_steps(
                 }
             }
             Step::BrokenWait { mutex, .. } => {
-                if kind == Some(MutexKind::Blocking) {
-                    return Err(ScenarioError::new(here, "broken_wait needs an async mutex"));
+                if !matches!(kind, Some(MutexKind::Async | MutexKind::Watch)) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("broken_wait is seed 004's try_lock on our async Mutex; {mutex:?} is {kind_name}"),
+                    ));
                 }
                 if is_held(mutex) {
                     return Err(ScenarioError::new(here, format!("{mutex:?} is already held by this task")));

@@ -174,6 +174,8 @@ pub(super) struct Recorder {
     /// The latest release per mutex: (task, step).
     released: Vec<Option<(TaskId, u32)>>,
     lanes: Vec<(Lane, u32, u64)>,
+    /// Per task, the index of its latest closed segment (to reopen it, see `record`).
+    last_segment: Vec<Option<usize>>,
     segments: Vec<Segment>,
     handoffs: Vec<Handoff>,
     alerts: Vec<Alert>,
@@ -199,6 +201,7 @@ impl Recorder {
             acquisitions_of: vec![0; mutexes],
             released: vec![None; mutexes],
             lanes: vec![(Lane::Ready, 0, 0); tasks],
+            last_segment: vec![None; tasks],
             segments: Vec::new(),
             handoffs: Vec::new(),
             alerts: Vec::new(),
@@ -279,25 +282,12 @@ impl Recorder {
             }
             EventKind::Enqueued { task, .. } => {
                 // Follow waits from the new waiter: task → the mutex it waits for → its
-                // holder → ... Back at `task` means a cycle has just formed (with FIFO
+                // holders → ... Back at `task` means a cycle has just formed (with a
                 // hand-off, for good).
-                let mut path: Cycle = Vec::new();
-                let mut t = task;
-                while let Some(m) = state.tasks[t as usize].waiting_on {
-                    if path.len() > state.tasks.len() {
-                        break;
-                    }
-                    path.push((t, m));
-                    match state.mutexes[m as usize].holder {
-                        Some(h) if h == task => {
-                            let min = path.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
-                            path.rotate_left(min);
-                            self.cycles.push((path, e.step, e.time));
-                            break;
-                        }
-                        Some(h) => t = h,
-                        None => break,
-                    }
+                if let Some(mut path) = state.wait_cycle(task) {
+                    let min = path.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
+                    path.rotate_left(min);
+                    self.cycles.push((path, e.step, e.time));
                 }
             }
             EventKind::TryFailed { task, mutex } | EventKind::Cancelled { task, mutex } => {
@@ -322,6 +312,7 @@ impl Recorder {
             let (current, step, time) = self.lanes[task as usize];
             if lane != current {
                 if e.step > step || e.time > time {
+                    self.last_segment[task as usize] = Some(self.segments.len());
                     self.segments.push(Segment {
                         task,
                         lane: current,
@@ -330,8 +321,25 @@ impl Recorder {
                         start_time: time,
                         end_time: e.time,
                     });
+                    self.lanes[task as usize] = (lane, e.step, e.time);
+                } else {
+                    // A lane left and come back to within the instant (a lock released
+                    // and taken again in one poll): the segment just closed goes on.
+                    let last = self.last_segment[task as usize].filter(|&i| {
+                        let seg = &self.segments[i];
+                        seg.lane == lane && (seg.end_step, seg.end_time) == (e.step, e.time)
+                    });
+                    self.lanes[task as usize] = match last {
+                        Some(i) => {
+                            // Emptied here (other tasks' indices stay put), dropped at the end.
+                            self.last_segment[task as usize] = None;
+                            let seg = &mut self.segments[i];
+                            (seg.end_step, seg.end_time) = (seg.start_step, seg.start_time);
+                            (seg.lane, seg.start_step, seg.start_time)
+                        }
+                        None => (lane, e.step, e.time),
+                    };
                 }
-                self.lanes[task as usize] = (lane, e.step, e.time);
             }
         }
     }
@@ -359,6 +367,8 @@ impl Recorder {
                 end_time: now,
             });
         }
+        // The segments emptied when their lane came back within an instant.
+        self.segments.retain(|s| (s.start_step, s.start_time) != (s.end_step, s.end_time));
         self.segments.sort_by_key(|s| (s.task, s.start_step, s.start_time));
         // Waits and holds still going on count up to the end, flagged.
         for (t, s) in self.stats.iter_mut().enumerate() {

@@ -26,6 +26,7 @@
 //! backwards, costs at most one checkpoint interval of events.
 
 mod analysis;
+pub mod compare;
 pub mod explore;
 mod narrate;
 mod realtime;
@@ -554,7 +555,7 @@ fn group(n: u64) -> String {
 fn live(state: &State, mutexes: &[program::Instance]) -> State {
     let mut s = state.clone();
     for (m, inst) in mutexes.iter().enumerate() {
-        s.mutexes[m].holder = inst.holder();
+        s.mutexes[m].holders = inst.holders();
         s.mutexes[m].queue = inst.waiters().into();
     }
     s
@@ -570,6 +571,13 @@ impl Run {
     pub fn time_at(&self, step: u32) -> u64 {
         let i = (step as usize).min(self.step_times.len() - 1);
         self.step_times[i]
+    }
+
+    /// The last step at or before virtual time `ms`: where a playhead shared with a run of
+    /// another length stands (step 0 before anything happened; the last step after the
+    /// end).
+    pub fn step_at_time(&self, ms: u64) -> u32 {
+        self.step_times.partition_point(|&t| t <= ms).saturating_sub(1) as u32
     }
 
     /// Total virtual time of the run.

@@ -61,7 +61,9 @@ pub fn narrate(run: &Run, step: u32) -> String {
     let step = step.min(run.steps());
     // Who holds each lock as the step's events go by (a lock can change hands twice in
     // one step: released, handed over, asked for again).
-    let mut holders: Vec<Option<TaskId>> = run.snapshot_at(step - 1).mutexes.iter().map(|v| v.holder).collect();
+    // (For a lock with several holders, the latest.)
+    let mut holders: Vec<Option<TaskId>> =
+        run.snapshot_at(step - 1).mutexes.iter().map(|v| v.holders.last().copied()).collect();
     let events = run.events_at(step);
     let mut said: Vec<String> = Vec::new();
     let mut i = 0;

@@ -152,16 +152,18 @@ pub struct TaskView {
 /// One mutex in a [`Snapshot`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MutexView {
-    /// The task holding it, if any (a task the lock was handed to holds it from the
-    /// hand-over, before it runs).
-    pub holder: Option<TaskId>,
-    /// The FIFO wait queue, head first.
+    /// The tasks holding it, in the order they took it: at most one, but for the readers
+    /// of an rwlock and the permits of a semaphore (a task the lock was handed to holds it
+    /// from the hand-over, before it runs).
+    pub holders: Vec<TaskId>,
+    /// The wait queue, in arrival order (head first: for every kind but `lifo`, the next
+    /// to get the lock).
     pub queue: Vec<TaskId>,
     /// Tasks waiting for a write (watch cells).
     pub watchers: Vec<TaskId>,
     /// The value, as JSON.
     pub value: String,
-    /// Virtual ms when the holder took the lock; `None` while it is free.
+    /// Virtual ms since when it has been held without a break; `None` while it is free.
     pub held_since: Option<u64>,
     /// Step of the latest change of its value (0 for the initial value).
     pub written_at: Option<u32>,
@@ -208,7 +210,7 @@ impl TaskState {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct MutexState {
-    pub(super) holder: Option<TaskId>,
+    pub(super) holders: Vec<TaskId>,
     pub(super) queue: VecDeque<TaskId>,
     pub(super) watchers: Vec<TaskId>,
     value: u32,
@@ -242,7 +244,7 @@ impl State {
             (t.done, t.stuck, t.blocked, t.waiting_on, t.sleeping_until, t.watching, t.joining, &t.holds, t.at).hash(h);
         }
         for m in &self.mutexes {
-            (m.holder, &m.queue, &m.watchers, values.get(m.value as usize)).hash(h);
+            (&m.holders, &m.queue, &m.watchers, values.get(m.value as usize)).hash(h);
         }
         self.stalled.hash(h);
     }
@@ -267,7 +269,7 @@ impl State {
             ],
             mutexes: vec![
                 MutexState {
-                    holder: None,
+                    holders: Vec::new(),
                     queue: VecDeque::new(),
                     watchers: Vec::new(),
                     value: 0,
@@ -321,17 +323,19 @@ impl State {
                 } else if let Some(p) = m.queue.iter().position(|&q| q == task) {
                     m.queue.remove(p);
                 }
-                m.holder = Some(task);
-                m.held_since = Some(e.time);
+                m.holders.push(task);
+                m.held_since.get_or_insert(e.time);
                 let t = &mut self.tasks[task as usize];
                 t.waiting_on = None;
                 t.holds.push(mutex);
             }
             Released { task, mutex } => {
                 let m = &mut self.mutexes[mutex as usize];
-                if m.holder == Some(task) {
-                    m.holder = None;
-                    m.held_since = None;
+                if let Some(p) = m.holders.iter().position(|&h| h == task) {
+                    m.holders.remove(p);
+                    if m.holders.is_empty() {
+                        m.held_since = None;
+                    }
                 }
                 let t = &mut self.tasks[task as usize];
                 if let Some(p) = t.holds.iter().rposition(|&h| h == mutex) {
@@ -372,8 +376,37 @@ impl State {
     }
 
     /// Holders and queues only: what must agree with the locks' own report.
-    pub(super) fn lock_views(&self) -> Vec<(Option<TaskId>, Vec<TaskId>)> {
-        self.mutexes.iter().map(|m| (m.holder, m.queue.iter().copied().collect())).collect()
+    pub(super) fn lock_views(&self) -> Vec<(Vec<TaskId>, Vec<TaskId>)> {
+        self.mutexes.iter().map(|m| (m.holders.clone(), m.queue.iter().copied().collect())).collect()
+    }
+
+    /// A cycle of waits through `start`, if there is one: `start` waits for a mutex held
+    /// by a task that waits for a mutex held by ... `start`. Each entry is a task and the
+    /// mutex it waits for, from `start`. A lock with several holders (readers, permits)
+    /// is waited on through each of them.
+    pub(super) fn wait_cycle(&self, start: TaskId) -> Option<Vec<(TaskId, MutexId)>> {
+        let mut seen = vec![false; self.tasks.len()];
+        // Depth first: each task on the path, the mutex it waits for, and which of that
+        // mutex's holders to follow next.
+        let mut path: Vec<(TaskId, MutexId, usize)> = vec![(start, self.tasks[start as usize].waiting_on?, 0)];
+        seen[start as usize] = true;
+        while let Some(top) = path.last_mut() {
+            let (_, m, next) = *top;
+            let Some(&h) = self.mutexes[m as usize].holders.get(next) else {
+                path.pop();
+                continue;
+            };
+            top.2 += 1;
+            if h == start {
+                return Some(path.iter().map(|&(t, m, _)| (t, m)).collect());
+            }
+            if !std::mem::replace(&mut seen[h as usize], true) {
+                if let Some(hm) = self.tasks[h as usize].waiting_on {
+                    path.push((h, hm, 0));
+                }
+            }
+        }
+        None
     }
 
     pub(super) fn status(&self, task: TaskId) -> TaskStatus {
@@ -417,24 +450,14 @@ impl State {
 
     /// Why nothing can run: a cycle of waits, a lost wake-up, or neither.
     pub(super) fn why_stuck(&self) -> EndReason {
-        // Wait-for graph: a task waiting for a mutex points to the mutex's holder.
-        for start in 0..self.tasks.len() {
-            let mut path: Vec<(TaskId, MutexId)> = Vec::new();
-            let mut task = start as TaskId;
-            while let Some(m) = self.tasks[task as usize].waiting_on {
-                if let Some(pos) = path.iter().position(|&(t, _)| t == task) {
-                    let mut cycle = path[pos..].to_vec();
-                    // Report it starting from its lowest task id, so it reads the same
-                    // whichever task we started from.
-                    let min = cycle.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
-                    cycle.rotate_left(min);
-                    return EndReason::Deadlock { cycle };
-                }
-                path.push((task, m));
-                match self.mutexes[m as usize].holder {
-                    Some(h) => task = h,
-                    None => break,
-                }
+        // Wait-for graph: a task waiting for a mutex points to the mutex's holders.
+        for start in 0..self.tasks.len() as TaskId {
+            if let Some(mut cycle) = self.wait_cycle(start) {
+                // Report it starting from its lowest task id, so it reads the same
+                // whichever task we started from.
+                let min = cycle.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
+                cycle.rotate_left(min);
+                return EndReason::Deadlock { cycle };
             }
         }
         let lost: Vec<TaskId> = (0..self.tasks.len())
@@ -456,7 +479,7 @@ impl State {
                 .mutexes
                 .iter()
                 .map(|m| MutexView {
-                    holder: m.holder,
+                    holders: m.holders.clone(),
                     queue: m.queue.iter().copied().collect(),
                     watchers: m.watchers.clone(),
                     value: run.value(m.value).to_string(),

@@ -37,8 +37,11 @@ async fn a_share_link_reproduces_the_run() {
     assert!(readout.starts_with(&format!("step {step} / {}", run.steps())), "{readout}");
     let page = text(&client, ".main").await;
     assert!(page.contains("alice") && page.contains("bob"), "the link's own task names are shown");
-    let expected_holder =
-        run.snapshot_at(step as u32).mutexes[0].holder.map(|t| scenario.tasks[t as usize].name.clone()).unwrap();
+    let expected_holder = run.snapshot_at(step as u32).mutexes[0]
+        .holders
+        .first()
+        .map(|&t| scenario.tasks[t as usize].name.clone())
+        .unwrap();
     assert!(page.contains(&format!("held by {expected_holder}")), "holder of a at step {step} is {expected_holder}");
 
     // The Share panel's link, opened afresh, shows the same step of the same run.

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 /// How many step kinds [`steps`] draws from: each of them, by index.
-pub const STEP_KINDS: u8 = 17;
+pub const STEP_KINDS: u8 = 18;
 
 /// One raw choice: (step kind, mutex, a small number, a second small number).
 type Raw = (u8, u8, u8, u8);
@@ -54,16 +54,31 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, 
                 held.push(m);
                 Step::Lock { mutex: name(m) }
             }
+            // An rwlock's shared guard; on other kinds, the other kinds' lock.
+            17 if !is_held => {
+                held.push(m);
+                match kind {
+                    MutexKind::RwLock => Step::ReadLock { mutex: name(m) },
+                    _ => Step::Lock { mutex: name(m) },
+                }
+            }
             1 if !is_held && kind != MutexKind::Blocking => {
                 held.push(m);
                 Step::TryLock { mutex: name(m) }
             }
             2 if !held.is_empty() => Step::Unlock { mutex: name(held.remove(n as usize % held.len())) },
+            // A semaphore has no value to write, read or assert on.
+            3 | 16 if !kind.has_value() => Step::Yield,
             3 if !is_held => Step::LockedWrite { mutex: name(m), action: action(n, x) },
-            4 if !held.is_empty() => Step::Write { mutex: name(held[n as usize % held.len()]), action: action(x, n) },
-            5 if !held.is_empty() => {
-                let key = (x % 2 == 0).then(|| format!("k{}", n % 3));
-                Step::Read { mutex: name(held[n as usize % held.len()]), key }
+            4 | 5 if !held.is_empty() && kinds[held[n as usize % held.len()]].has_value() => {
+                let h = held[n as usize % held.len()];
+                // An rwlock's guard may be a read guard: it reads.
+                if op == 4 && kinds[h] != MutexKind::RwLock {
+                    Step::Write { mutex: name(h), action: action(x, n) }
+                } else {
+                    let key = (x % 2 == 0).then(|| format!("k{}", n % 3));
+                    Step::Read { mutex: name(h), key }
+                }
             }
             6 => Step::Dbg { name: if n % 2 == 0 { "value".into() } else { format!("v{n}") } },
             7 => Step::Print { text: format!("line {n}") },
@@ -88,7 +103,7 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, 
             12 if !is_held && kind == MutexKind::Watch => {
                 Step::WaitUntil { mutex: name(m), until: condition(n), take: x % 2 == 0 }
             }
-            13 if !is_held && kind != MutexKind::Blocking => {
+            13 if !is_held && matches!(kind, MutexKind::Async | MutexKind::Watch) => {
                 Step::BrokenWait { mutex: name(m), until: condition(n), take: x % 2 == 0 }
             }
             14 if !is_held && kind != MutexKind::Blocking => {
@@ -115,7 +130,16 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, 
 /// A small scenario: 1–3 mutexes of any kind, 1–5 tasks, every step kind.
 pub fn scenario() -> impl Strategy<Value = Scenario> {
     let kinds = proptest::collection::vec(
-        prop_oneof![Just(MutexKind::Async), Just(MutexKind::Watch), Just(MutexKind::Blocking)],
+        prop_oneof![
+            Just(MutexKind::Async),
+            Just(MutexKind::Watch),
+            Just(MutexKind::Blocking),
+            Just(MutexKind::Barging),
+            Just(MutexKind::Lifo),
+            (0u64..4).prop_map(|after_ms| MutexKind::EventuallyFair { after_ms }),
+            Just(MutexKind::RwLock),
+            (1u32..3).prop_map(|permits| MutexKind::Semaphore { permits }),
+        ],
         1..4,
     );
     let initial = prop_oneof![
@@ -141,7 +165,8 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
                 .map(|(i, &kind)| MutexSpec {
                     name: format!("m{i}"),
                     kind,
-                    initial: initials[i % initials.len()].clone(),
+                    // A semaphore guards no value.
+                    initial: if kind.has_value() { initials[i % initials.len()].clone() } else { json!(null) },
                 })
                 .collect(),
             tasks: tasks
@@ -186,6 +211,7 @@ pub fn kind_index(step: &Step) -> usize {
         Step::LockTimeout { .. } => 14,
         Step::Join { .. } => 15,
         Step::Assert { .. } => 16,
+        Step::ReadLock { .. } => 17,
     }
 }
 
