@@ -589,3 +589,57 @@ fn errors_point_at_their_place_and_say_what_to_do() {
     assert_eq!((e.line, e.col), (1, MAX_PROGRAM_BYTES as u32 + 1));
     assert!(e.message.contains(&format!("is {} bytes", MAX_PROGRAM_BYTES + 2)), "{e}");
 }
+
+/// The lock kinds of other crates and tokio's RwLock and Semaphore, read as their kinds;
+/// the playground's own policies from the generator's `// policy:` note.
+#[test]
+fn lock_kinds_are_read_from_their_types_and_notes() {
+    use mutex_playground::scenario::MutexKind;
+    let kinds = |body: &str| -> Vec<MutexKind> {
+        let (s, _) = read(&main_with(body)).unwrap_or_else(|e| panic!("{e}\n{body}"));
+        s.mutexes.iter().map(|m| m.kind).collect()
+    };
+    let spawn = "    tokio::spawn(async {});";
+    assert_eq!(
+        kinds(&format!(
+            "    let a = Arc::new(futures::lock::Mutex::new(0));\n    \
+             let b = Arc::new(async_lock::Mutex::new(0));\n{spawn}"
+        )),
+        [MutexKind::Barging, MutexKind::Barging]
+    );
+    assert_eq!(
+        kinds(&format!(
+            "    let a = Arc::new(Mutex::new(0)); // policy: lifo\n    \
+             let b = Arc::new(Mutex::new(0)); // \"the db\"; policy: eventually_fair after 25 ms\n{spawn}"
+        )),
+        [MutexKind::Lifo, MutexKind::EventuallyFair { after_ms: 25 }]
+    );
+    let (s, _) = read(&main_with(
+        "    let db = Arc::new(tokio::sync::RwLock::new(0));\n    \
+         let pool = Arc::new(tokio::sync::Semaphore::new(3));\n    \
+         tokio::spawn(async move {\n        let r = db.read().await;\n        \
+         let p = pool.acquire().await.unwrap();\n        \
+         drop(r);\n        *db.write().await += 1;\n        drop(p);\n    });",
+    ))
+    .unwrap();
+    assert_eq!(s.mutexes[0].kind, MutexKind::RwLock);
+    assert_eq!(s.mutexes[1].kind, MutexKind::Semaphore { permits: 3 });
+    assert_eq!(s.mutexes[1].initial, serde_json::Value::Null);
+    let steps: Vec<String> = s.tasks[0].steps.iter().map(Step::label).collect();
+    assert_eq!(steps, ["read_lock(db)", "lock(pool)", "drop(db guard)", "db.lock().+= 1", "drop(pool guard)"]);
+    // What each kind does not have, said at the place.
+    let err = |body: &str| read(&main_with(body)).unwrap_err().message;
+    let rw = "    let db = Arc::new(tokio::sync::RwLock::new(0));\n";
+    assert!(
+        err(&format!("{rw}    tokio::spawn(async move {{ let g = db.lock().await; }});")).contains("`.write().await`")
+    );
+    let sem = "    let pool = Arc::new(tokio::sync::Semaphore::new(2));\n";
+    assert!(
+        err(&format!("{sem}    tokio::spawn(async move {{ let p = pool.acquire().await; }});")).contains("`.unwrap()`")
+    );
+    assert!(
+        err("    let m = Arc::new(Mutex::new(0)); // policy: fifo-ish\n    tokio::spawn(async {});").contains("policy")
+    );
+    assert!(err("    let m = Arc::new(std::sync::RwLock::new(0));\n    tokio::spawn(async {});")
+        .contains("tokio::sync::RwLock"));
+}

@@ -19,6 +19,11 @@
 //! - `let m = Arc::new(Mutex::new(v))` (tokio's, or any `Mutex` not from `std`): an `async` mutex.
 //! - `Arc::new(std::sync::Mutex::new(v))` (or `Mutex` imported from `std::sync`): a `blocking` mutex.
 //! - `Arc::new(WakeOnWrite::new(v))`: a `watch` cell.
+//! - `futures::lock::Mutex`, `async_lock::Mutex`: a `barging` mutex; a tokio `Mutex` with `// policy: barging`,
+//!   `// policy: lifo` or `// policy: eventually_fair after N ms` after its `let` (how the generator writes the
+//!   playground's policies, which tokio has no lock for): that policy.
+//! - `Arc::new(RwLock::new(v))` (tokio's): an `rwlock`; `Arc::new(Semaphore::new(n))`: a `semaphore` of n
+//!   permits.
 //! - `v`: `0`, `-3`, `1.5`, `"text"`, `true`, `vec![..]`, `Vec::new()`, `HashMap::new()`, `BTreeMap::new()`,
 //!   `String::new()`, `Default::default()`, `T::default()` (`null` for a type it does not know), `json!(..)`: the
 //!   initial value.
@@ -28,10 +33,12 @@
 //! - `for _ in 0..n { .. spawn(..) .. }` in main: n alike tasks.
 //! - a task's body: `loop { .. }`: a `forever` task.
 //! - a task's body: `for _round in 0..n { .. }`: a task of n rounds (`repeat`).
-//! - `let g = m.lock().await;` (`.lock().unwrap()` for a blocking one): `lock`.
+//! - `let g = m.lock().await;` (`.lock().unwrap()` for a blocking one; an rwlock's `.write().await`, a
+//!   semaphore's `.acquire().await.unwrap()`): `lock`.
+//! - `let g = m.read().await;` (an rwlock): `read_lock`.
 //! - `drop(g);`, or the end of `g`'s block: `unlock`.
-//! - `let g = m.try_lock();`: `try_lock`.
-//! - `let g = timeout(d, m.lock()).await;`: `lock_timeout`.
+//! - `let g = m.try_lock();` (`try_write()`, `try_acquire()`): `try_lock`.
+//! - `let g = timeout(d, m.lock()).await;` (`write()`, `acquire()`): `lock_timeout`.
 //! - `*m.lock().await += n;`, `m.lock().await.insert(k, v);`...: `locked_write`.
 //! - `*g += n`, `*g -= n`, `*g = v`, `g.insert(k, v)`, `g.push(v)` (or through `if let Ok(g) = g.as_mut()` for a
 //!   `try_lock`'s guard): `write`.
@@ -51,8 +58,8 @@
 //!   `broken_wait` (seed 004's bug).
 //! - in main: `h.await` (`.unwrap()`, `?`), `for h in handles { h.await; }`, `while let Some(_) =
 //!   set.join_next().await {}`, `join_all(handles).await`, `spawn(..).await`: `join`.
-//! - `assert_eq!(*m.lock().await, v)`, `assert!(*g >= n)`, `assert!(non_empty(&*g))`, `assert!(!g.is_empty())`:
-//!   `assert`.
+//! - `assert_eq!(*m.lock().await, v)` (`*m.read().await` for an rwlock), `assert!(*g >= n)`,
+//!   `assert!(non_empty(&*g))`, `assert!(!g.is_empty())`: `assert`.
 //! - `timeout(Duration::from_millis(n), all).await` around main's waits: the run's time limit.
 //!
 //! Anything else is a [`CodeError`] at its place that names it: `tokio::select!`, other
@@ -76,7 +83,8 @@
 //! Names come from the comments the code generator writes (`//! name` at the top, the
 //! description on the next `//!` lines, `// "reader"` above a spawn, `// tasks "a", "b"`
 //! above a loop of spawns, `// "name"` after a mutex whose variable could not be its
-//! name, `// The scenario's limits: .. N steps of work.`); a pasted program without them
+//! name (with `; policy: ..` after it if it has one), `// The scenario's limits: .. N steps of work.`); a
+//! pasted program without them
 //! gets `task 1`, `task 2`... and its variables' names.
 
 use super::ast::*;
@@ -414,8 +422,19 @@ impl Lower<'_> {
             return full.iter().chain(&path[1..]).map(String::as_str).collect();
         }
         // A glob (`use std::sync::*;`) brings the names it knows of: the ones this reads.
-        const KNOWN: [&str; 9] =
-            ["Mutex", "Arc", "spawn", "sleep", "timeout", "yield_now", "JoinSet", "LocalSet", "Instant"];
+        const KNOWN: [&str; 11] = [
+            "Mutex",
+            "RwLock",
+            "Semaphore",
+            "Arc",
+            "spawn",
+            "sleep",
+            "timeout",
+            "yield_now",
+            "JoinSet",
+            "LocalSet",
+            "Instant",
+        ];
         let glob = self.imports.iter().rev().find(|(n, full)| {
             n == "*" && path.len() == 1 && KNOWN.contains(&path[0].as_str()) && globbed(full, &path[0])
         });
@@ -767,19 +786,56 @@ impl Lower<'_> {
         }
         match &e.kind {
             ExprKind::Unary(UnOp::Deref, inner) | ExprKind::Paren(inner) => self.place_of_guard(inner, cx),
-            _ => self.lock_expr(e, cx).map(Place::Temp),
+            _ => self.lock_call(e, cx).map(|(m, _)| Place::Temp(m)),
         }
     }
 
-    /// `m.lock().await` or `m.lock().unwrap()`: the mutex.
-    fn lock_expr(&self, e: &Expr, cx: &TaskCx) -> Option<usize> {
+    /// What to write instead of a lock the kind of `e`'s mutex does not have: `lock()` of
+    /// an rwlock, the `Result` of a semaphore's `acquire().await`.
+    fn lock_hint(&self, e: &Expr, cx: &TaskCx) -> Option<&'static str> {
         let call = match &e.kind {
             ExprKind::Await(inner) => inner,
-            ExprKind::Method(inner, m, _) if m == "unwrap" || m == "expect" => inner,
+            _ => e,
+        };
+        let ExprKind::Method(recv, method, _) = &call.kind else { return None };
+        match (self.mutexes[self.mutex(recv, cx)?].kind, method.as_str(), matches!(e.kind, ExprKind::Await(_))) {
+            (MutexKind::RwLock, "lock" | "try_lock", _) => {
+                Some("an RwLock has `.read().await` and `.write().await` (and `try_write()`), not `lock`")
+            }
+            (MutexKind::Semaphore { .. }, "acquire", true) => {
+                Some("a semaphore's `.acquire().await` returns a `Result`: add `.unwrap()`")
+            }
+            (MutexKind::Semaphore { .. }, "lock" | "try_lock", _) => {
+                Some("a semaphore has `.acquire().await.unwrap()` (and `try_acquire()`), not `lock`")
+            }
+            _ => None,
+        }
+    }
+
+    /// A lock taken and awaited: `m.lock().await` or a std `m.lock().unwrap()` (an
+    /// rwlock's `write().await`, a semaphore's `acquire().await.unwrap()`): its mutex, and
+    /// whether it is an rwlock's shared `read().await`.
+    fn lock_call(&self, e: &Expr, cx: &TaskCx) -> Option<(usize, bool)> {
+        let (call, awaited, unwrapped) = match &e.kind {
+            ExprKind::Await(inner) => (inner, true, false),
+            ExprKind::Method(inner, m, _) if m == "unwrap" || m == "expect" => match &inner.kind {
+                ExprKind::Await(call) => (call, true, true),
+                _ => (inner, false, true),
+            },
             _ => return None,
         };
-        match &call.kind {
-            ExprKind::Method(recv, m, args) if m == "lock" && args.is_empty() => self.mutex(recv, cx),
+        let ExprKind::Method(recv, method, args) = &call.kind else { return None };
+        if !args.is_empty() {
+            return None;
+        }
+        let m = self.mutex(recv, cx)?;
+        match (self.mutexes[m].kind, method.as_str(), awaited, unwrapped) {
+            (MutexKind::Blocking, "lock", false, true) => Some((m, false)),
+            (MutexKind::RwLock, "write", true, false) => Some((m, false)),
+            (MutexKind::RwLock, "read", true, false) => Some((m, true)),
+            (MutexKind::Semaphore { .. }, "acquire", true, true) => Some((m, false)),
+            (MutexKind::Blocking | MutexKind::RwLock | MutexKind::Semaphore { .. }, ..) => None,
+            (_, "lock", true, false) => Some((m, false)),
             _ => None,
         }
     }
@@ -1027,14 +1083,31 @@ impl Lower<'_> {
                 if self.mutexes.len() >= 1_000 {
                     return Err(CodeError::at(pos, "more than 1,000 mutexes"));
                 }
-                let display = self
-                    .comments_on(at)
-                    .filter(|c| c.pos.offset > pos.offset)
-                    .find_map(|c| Self::names_in(&c.text).filter(|n| n.len() == 1))
-                    .and_then(|mut n| n.pop())
-                    .unwrap_or_else(|| name.clone());
-                let arg = mutex_arg(init).unwrap_or(init);
-                let initial = self.value(arg)?;
+                // After it, `// "name"`, `// policy: lifo` or `// "name"; policy: lifo`.
+                let (mut display, mut kind) = (None, kind);
+                let one_name = |t: &str| Self::names_in(t).filter(|n| n.len() == 1).and_then(|mut n| n.pop());
+                for c in self.comments_on(at).filter(|c| c.pos.offset > pos.offset) {
+                    let text = c.text.trim();
+                    let (named, policy) = match text.strip_prefix("policy:") {
+                        Some(policy) => (None, Some(policy)),
+                        // The name's literal may hold anything, `; policy:` too: the last one
+                        // is the separator.
+                        None => match (one_name(text), text.rfind("; policy:")) {
+                            (Some(n), _) => (Some(n), None),
+                            (None, Some(i)) => (one_name(&text[..i]), Some(&text[i + "; policy:".len()..])),
+                            (None, None) => (None, None),
+                        },
+                    };
+                    display = display.or(named);
+                    if let Some(policy) = policy {
+                        kind = self.policy(kind, policy.trim(), c.pos)?;
+                    }
+                }
+                let display = display.unwrap_or_else(|| name.clone());
+                let initial = match kind {
+                    MutexKind::Semaphore { .. } => Value::Null,
+                    _ => self.value(mutex_arg(init).unwrap_or(init))?,
+                };
                 self.mutexes.push(MutexSpec { name: display, kind, initial });
                 self.mutex_lines.push(at);
                 self.bind(&name, Bind::Mutex(self.mutexes.len() - 1));
@@ -1126,12 +1199,18 @@ impl Lower<'_> {
             }
             return Ok(1);
         }
+        if let Some(hint) = self.lock_hint(init, cx) {
+            return Err(CodeError::at(init.pos, hint));
+        }
         if let ExprKind::Method(recv, m, _) = &init.kind {
             let blocking = self.mutex(recv, cx).is_some_and(|i| self.mutexes[i].kind == MutexKind::Blocking);
             if m == "lock" && blocking {
                 return Err(CodeError::at(init.pos, "`.lock()` of a std Mutex returns a `Result`: add `.unwrap()`"));
             }
-            if m == "lock" || m == "wait_until" {
+            if m == "lock"
+                || m == "wait_until"
+                || (matches!(m.as_str(), "read" | "write" | "acquire") && self.mutex(recv, cx).is_some())
+            {
                 return Err(CodeError::at(
                     init.pos,
                     format!("`.{m}()` makes a future: add `.await` to wait for the guard"),
@@ -1144,12 +1223,19 @@ impl Lower<'_> {
     /// `m.lock().await`, `m.try_lock()`, `timeout(d, m.lock()).await`: the step that takes
     /// the guard, the mutex, and how the guard is held.
     fn take_guard(&self, e: &Expr, cx: &TaskCx) -> R<Option<(Step, usize, How)>> {
-        if let Some(m) = self.lock_expr(e, cx) {
-            return Ok(Some((Step::Lock { mutex: self.mutex_name(m) }, m, How::Plain)));
+        if let Some((m, shared)) = self.lock_call(e, cx) {
+            let mutex = self.mutex_name(m);
+            let step = if shared { Step::ReadLock { mutex } } else { Step::Lock { mutex } };
+            return Ok(Some((step, m, How::Plain)));
         }
         if let ExprKind::Method(recv, m, args) = &e.kind {
-            if m == "try_lock" && args.is_empty() {
-                if let Some(mx) = self.mutex(recv, cx) {
+            if let (Some(mx), true) = (self.mutex(recv, cx), args.is_empty()) {
+                let attempt = match self.mutexes[mx].kind {
+                    MutexKind::RwLock => "try_write",
+                    MutexKind::Semaphore { .. } => "try_acquire",
+                    _ => "try_lock",
+                };
+                if m == attempt {
                     return Ok(Some((Step::TryLock { mutex: self.mutex_name(mx) }, mx, How::Fallible)));
                 }
             }
@@ -1159,10 +1245,18 @@ impl Lower<'_> {
                 if args.len() == 2 && self.is_fn(f, &[&["tokio", "time", "timeout"]]) {
                     let ms = self.duration(&args[0])?;
                     let m = match &args[1].kind {
-                        ExprKind::Method(recv, l, a) if l == "lock" && a.is_empty() => self.mutex(recv, cx),
+                        ExprKind::Method(recv, l, a) if a.is_empty() => {
+                            self.mutex(recv, cx).filter(|&m| match self.mutexes[m].kind {
+                                MutexKind::RwLock => l == "write",
+                                MutexKind::Semaphore { .. } => l == "acquire",
+                                _ => l == "lock",
+                            })
+                        }
                         _ => None,
                     };
-                    let m = m.ok_or_else(|| CodeError::at(args[1].pos, "a `timeout` here must wrap `m.lock()`"))?;
+                    let m = m.ok_or_else(|| {
+                        CodeError::at(args[1].pos, "a `timeout` here must wrap `m.lock()` (`write()`, `acquire()`)")
+                    })?;
                     return Ok(Some((Step::LockTimeout { mutex: self.mutex_name(m), ms }, m, How::Fallible)));
                 }
             }
@@ -1179,7 +1273,12 @@ impl Lower<'_> {
         };
         let name = self.mutex_name(m);
         if temp {
-            out.push(Step::Lock { mutex: name.clone() }, at);
+            // A temporary guard only reads: an rwlock's is a read lock.
+            let step = match self.mutexes[m].kind {
+                MutexKind::RwLock => Step::ReadLock { mutex: name.clone() },
+                _ => Step::Lock { mutex: name.clone() },
+            };
+            out.push(step, at);
         }
         out.push(make(name.clone()), at);
         if temp {
@@ -1193,6 +1292,34 @@ impl Lower<'_> {
 
     fn is_local_set(&self, e: &Expr, cx: &TaskCx) -> bool {
         single_name(e).is_some_and(|n| matches!(self.lookup(n, cx), Some(Bind::LocalSet)))
+    }
+
+    /// The kind a `// policy: ..` comment gives a tokio `Mutex` (the code generator's note
+    /// of the playground's policies, which tokio has no lock for): `barging`, `lifo`,
+    /// `eventually_fair after 10 ms`.
+    fn policy(&self, kind: MutexKind, text: &str, at: Pos) -> R<MutexKind> {
+        let mut words = text.split_whitespace();
+        let policy = match (words.next(), words.next(), words.next(), words.next(), words.next()) {
+            (Some("barging"), None, ..) => MutexKind::Barging,
+            (Some("lifo"), None, ..) => MutexKind::Lifo,
+            (Some("eventually_fair"), None, ..) => {
+                MutexKind::EventuallyFair { after_ms: crate::scenario::DEFAULT_FAIR_AFTER_MS }
+            }
+            (Some("eventually_fair"), Some("after"), Some(n), Some("ms"), None) => match n.parse() {
+                Ok(after_ms) => MutexKind::EventuallyFair { after_ms },
+                Err(_) => return Err(CodeError::at(at, format!("`{n}` is not a number of milliseconds"))),
+            },
+            _ => {
+                return Err(CodeError::at(
+                    at,
+                    "a `policy:` comment names `barging`, `lifo` or `eventually_fair after N ms`",
+                ))
+            }
+        };
+        if kind != MutexKind::Async {
+            return Err(CodeError::at(at, "a `policy:` comment is for a `tokio::sync::Mutex`"));
+        }
+        Ok(policy)
     }
 
     /// `Arc::new(Mutex::new(v))` and its kinds: `None` if `e` is not a new mutex.
@@ -1209,9 +1336,20 @@ impl Lower<'_> {
         let ty = self.resolve(&p[..p.len() - 1]);
         Ok(match ty.as_slice() {
             ["std", "sync", "Mutex"] | ["parking_lot", "Mutex"] => Some(MutexKind::Blocking),
+            ["std", "sync", "RwLock"] | ["parking_lot", "RwLock"] => {
+                return Err(CodeError::at(inner.pos, "a blocking RwLock is not supported: use `tokio::sync::RwLock`"));
+            }
             [.., "WakeOnWrite"] => Some(MutexKind::Watch),
+            // The barging mutexes of other crates.
+            ["futures", .., "Mutex"] | ["async_lock", "Mutex"] => Some(MutexKind::Barging),
             [.., "Mutex"] => Some(MutexKind::Async),
-            [.., "RwLock" | "Semaphore" | "Notify" | "RefCell" | "Cell"] => {
+            [.., "RwLock"] => Some(MutexKind::RwLock),
+            [.., "Semaphore"] => {
+                let n = int(&args[0]).ok_or_else(|| CodeError::at(args[0].pos, "expected the number of permits"))?;
+                let permits = u32::try_from(n).map_err(|_| CodeError::at(args[0].pos, "too many permits"))?;
+                Some(MutexKind::Semaphore { permits })
+            }
+            [.., "Notify" | "RefCell" | "Cell"] => {
                 return Err(CodeError::at(inner.pos, format!("`{}` is not supported yet", ty.join("::"))));
             }
             _ => None,
@@ -1327,11 +1465,19 @@ impl Lower<'_> {
                         out.push(Step::Yield, at);
                         Ok(())
                     }
-                    _ if self.lock_expr(e, cx).is_some() => {
+                    _ if self.lock_call(e, cx).is_some() => {
                         // `m.lock().await;`: locks, and drops the guard at once.
-                        let m = self.lock_expr(e, cx).unwrap_or(0);
-                        out.push(Step::Lock { mutex: self.mutex_name(m) }, at);
-                        out.push(Step::Unlock { mutex: self.mutex_name(m) }, at);
+                        let (m, shared) = self.lock_call(e, cx).unwrap_or((0, false));
+                        let mutex = self.mutex_name(m);
+                        out.push(
+                            if shared {
+                                Step::ReadLock { mutex: mutex.clone() }
+                            } else {
+                                Step::Lock { mutex: mutex.clone() }
+                            },
+                            at,
+                        );
+                        out.push(Step::Unlock { mutex }, at);
                         Ok(())
                     }
                     _ => match self.broken_wait(e, at, out, cx)? {
@@ -2170,8 +2316,8 @@ fn awaits_only(pat: &Pat, body: &Block) -> bool {
 fn globbed(full: &[String], name: &str) -> bool {
     let module: Vec<&str> = full.iter().map(String::as_str).collect();
     match module.as_slice() {
-        ["std", "sync"] => matches!(name, "Mutex" | "Arc"),
-        ["tokio", "sync"] => name == "Mutex",
+        ["std", "sync"] => matches!(name, "Mutex" | "RwLock" | "Arc"),
+        ["tokio", "sync"] => matches!(name, "Mutex" | "RwLock" | "Semaphore"),
         ["tokio", "task"] => matches!(name, "spawn" | "yield_now" | "JoinSet" | "LocalSet"),
         ["tokio", "time"] => matches!(name, "sleep" | "timeout" | "Instant"),
         ["tokio"] => name == "spawn",

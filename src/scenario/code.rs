@@ -354,8 +354,21 @@ pub fn to_rust(s: &Scenario) -> RustProgram {
     if needs.start {
         uses[1] = "std::time::{Duration, Instant}";
     }
-    if m.s.mutexes.iter().any(|x| x.kind != MutexKind::Blocking) {
-        uses.push("tokio::sync::Mutex");
+    let has = |f: fn(MutexKind) -> bool| m.s.mutexes.iter().any(|x| f(x.kind));
+    let sync: Vec<&str> = [
+        ("Mutex", has(|k| k.is_policy_mutex() || k == MutexKind::Watch)),
+        ("RwLock", has(|k| k == MutexKind::RwLock)),
+        ("Semaphore", has(|k| matches!(k, MutexKind::Semaphore { .. }))),
+    ]
+    .into_iter()
+    .filter_map(|(name, used)| used.then_some(name))
+    .collect();
+    let sync_use = match sync.as_slice() {
+        [one] => format!("tokio::sync::{one}"),
+        more => format!("tokio::sync::{{{}}}", more.join(", ")),
+    };
+    if !sync.is_empty() {
+        uses.push(&sync_use);
     }
     if needs.sleep {
         uses.push("tokio::time::sleep");
@@ -532,14 +545,26 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
     for (i, spec) in s.mutexes.iter().enumerate() {
         let id = &w.m.idents[i];
         let init = match w.m.types[i] {
+            _ if !spec.kind.has_value() => String::new(),
             Ty::Int => format!("{}_i64", spec.initial),
             Ty::Json => {
                 w.needs.json = true;
                 format!("json!({})", json_lit(&spec.initial))
             }
         };
+        // The policies tokio has no lock for are the playground's: a tokio Mutex, and a
+        // comment naming the policy (read back as the mutex's kind).
+        let policy = match spec.kind {
+            MutexKind::Barging | MutexKind::Lifo => format!("policy: {}", spec.kind.name()),
+            MutexKind::EventuallyFair { after_ms } => format!("policy: eventually_fair after {after_ms} ms"),
+            _ => String::new(),
+        };
         let make = match spec.kind {
-            MutexKind::Async => format!("Mutex::new({init})"),
+            MutexKind::Async | MutexKind::Barging | MutexKind::Lifo | MutexKind::EventuallyFair { .. } => {
+                format!("Mutex::new({init})")
+            }
+            MutexKind::RwLock => format!("RwLock::new({init})"),
+            MutexKind::Semaphore { permits } => format!("Semaphore::new({permits})"),
             MutexKind::Blocking => {
                 w.needs.blocking = true;
                 format!("std::sync::Mutex::new({init})")
@@ -550,8 +575,13 @@ fn main_body(w: &mut Writer<'_>, s: &Scenario) {
             }
         };
         // A name that is not the variable's is kept in a comment (read back as the name).
-        let named = if *id == spec.name { String::new() } else { format!(" // {}", rust_str(&spec.name)) };
-        w.line(1, &format!("let {id} = Arc::new({make});{named}"));
+        let comment = match (*id == spec.name, policy.is_empty()) {
+            (true, true) => String::new(),
+            (true, false) => format!(" // {policy}"),
+            (false, true) => format!(" // {}", rust_str(&spec.name)),
+            (false, false) => format!(" // {}; {policy}", rust_str(&spec.name)),
+        };
+        w.line(1, &format!("let {id} = Arc::new({make});{comment}"));
     }
     if any_blocking {
         // A std guard is not `Send`: tasks that may hold one across an `.await` need a
@@ -793,7 +823,10 @@ fn steps(w: &mut Writer<'_>, list: &[Step], parents: &[String], indent: usize, c
         // A guard is `mut` if something writes through it before it goes, or a loop lets
         // it go and takes it again (then assigned to); `_` if nothing uses it again.
         (ctx.writes, ctx.unused) = match st {
-            Step::Lock { mutex } | Step::TryLock { mutex } | Step::LockTimeout { mutex, .. } => {
+            Step::Lock { mutex }
+            | Step::ReadLock { mutex }
+            | Step::TryLock { mutex }
+            | Step::LockTimeout { mutex, .. } => {
                 let rest = &list[j + 1..];
                 (writes_before_unlock(rest, mutex) || relocked_in_loop(rest, mutex), !used_again(rest, mutex))
             }
@@ -874,11 +907,31 @@ fn writes_before_unlock(rest: &[Step], mutex: &str) -> bool {
     false
 }
 
+/// The method that makes the future taking the (exclusive) lock of `name`: `lock()`, an
+/// rwlock's `write()`, a semaphore's `acquire()`.
+fn lock_call(w: &Writer<'_>, name: &str) -> String {
+    let id = w.m.ident(name);
+    match w.m.kind(name) {
+        MutexKind::RwLock => format!("{id}.write()"),
+        MutexKind::Semaphore { .. } => format!("{id}.acquire()"),
+        _ => format!("{id}.lock()"),
+    }
+}
+
 fn lock_expr(w: &Writer<'_>, name: &str) -> String {
     let id = w.m.ident(name);
     match w.m.kind(name) {
         MutexKind::Blocking => format!("{id}.lock().unwrap()"),
-        _ => format!("{id}.lock().await"),
+        MutexKind::Semaphore { .. } => format!("{id}.acquire().await.unwrap()"),
+        _ => format!("{}.await", lock_call(w, name)),
+    }
+}
+
+/// A shared lock of `name` for reading (an rwlock's `read()`), or else the lock.
+fn read_lock_expr(w: &Writer<'_>, name: &str) -> String {
+    match w.m.kind(name) {
+        MutexKind::RwLock => format!("{}.read().await", w.m.ident(name)),
+        _ => lock_expr(w, name),
     }
 }
 
@@ -887,6 +940,12 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
     match st {
         Step::Lock { mutex } => {
             let e = lock_expr(w, mutex);
+            let text = ctx.take(m, mutex, &e);
+            w.line(indent, &text);
+            ctx.guards.push((mutex.clone(), Held::Plain));
+        }
+        Step::ReadLock { mutex } => {
+            let e = read_lock_expr(w, mutex);
             let text = ctx.take(m, mutex, &e);
             w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Plain));
@@ -903,14 +962,19 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         }
         Step::TryLock { mutex } => {
             w.needs.watch_try |= m.kind(mutex) == MutexKind::Watch;
-            let text = ctx.take(m, mutex, &format!("{}.try_lock()", m.ident(mutex)));
+            let attempt = match m.kind(mutex) {
+                MutexKind::RwLock => "try_write",
+                MutexKind::Semaphore { .. } => "try_acquire",
+                _ => "try_lock",
+            };
+            let text = ctx.take(m, mutex, &format!("{}.{attempt}()", m.ident(mutex)));
             w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));
         }
         Step::LockTimeout { mutex, ms } => {
             w.needs.timeout = true;
-            let id = m.ident(mutex);
-            let text = ctx.take(m, mutex, &format!("timeout(Duration::from_millis({ms}), {id}.lock()).await"));
+            let call = lock_call(w, mutex);
+            let text = ctx.take(m, mutex, &format!("timeout(Duration::from_millis({ms}), {call}).await"));
             w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));
         }
@@ -1029,7 +1093,7 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         }
         Step::Assert { mutex, until } => {
             let held = ctx.guards.iter().rev().find(|(n, _)| n == mutex).map(|g| g.1);
-            let temp = format!("*{}", lock_expr(w, mutex));
+            let temp = format!("*{}", read_lock_expr(w, mutex));
             match held {
                 None => {
                     let text = assertion(w, mutex, until, &temp);

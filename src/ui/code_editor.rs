@@ -39,7 +39,10 @@ const SUBSET: [&str; 6] = [
      playground's own programs define.",
     "Mutexes: `Arc::new(Mutex::new(v))` (tokio's: async), `std::sync::Mutex` (blocking: \
      `.lock().unwrap()`), `WakeOnWrite::new(v)`; v a number, a string, `vec![]`, `HashMap::new()`, \
-     `BTreeMap::new()`, `Default::default()` or `json!(..)`.",
+     `BTreeMap::new()`, `Default::default()` or `json!(..)`. Barging: `futures::lock::Mutex` or \
+     `async_lock::Mutex`; other policies: `// policy: lifo` (or `eventually_fair after 10 ms`) after \
+     a tokio Mutex's `let`. `RwLock::new(v)` (`.read().await`, `.write().await`) and \
+     `Semaphore::new(n)` (`.acquire().await.unwrap()`).",
     "Tasks: `tokio::spawn`, `tokio::task::spawn`, `JoinSet::spawn`, `LocalSet::spawn_local` of \
      `async move { .. }` or `{ let m = m.clone(); async move { .. } }`, also in `for _ in 0..n`; \
      `m.clone()`, `Arc::clone(&m)`.",
