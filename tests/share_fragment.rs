@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use mutex_playground::exec::Policy;
+use mutex_playground::scenario::MutexKind;
 use mutex_playground::share::{pack, Link, Source, Speed, Theme, MAX_SCENARIO_JSON};
 use proptest::prelude::*;
 
@@ -38,20 +39,34 @@ fn link() -> impl Strategy<Value = Link> {
         proptest::option::of(prop_oneof![Just(Theme::Light), Just(Theme::Dark)]),
         any::<(bool, bool, bool)>(),
         (proptest::option::of(1u32..), proptest::collection::vec(origin(), 0..=8), any::<bool>()),
+        compare(),
     )
-        .prop_map(|(source, step, speed, policy, theme, (embed, autoplay, looped), (stop, origins, code))| Link {
-            source,
-            step,
-            speed,
-            policy,
-            theme,
-            embed,
-            autoplay,
-            looped,
-            stop,
-            origins,
-            code,
-        })
+        .prop_map(
+            |(source, step, speed, policy, theme, (embed, autoplay, looped), (stop, origins, code), compare)| Link {
+                source,
+                step,
+                speed,
+                policy,
+                theme,
+                embed,
+                autoplay,
+                looped,
+                stop,
+                origins,
+                code,
+                compare,
+            },
+        )
+}
+
+/// No comparison, or 2 to 4 distinct policies in any order.
+fn compare() -> impl Strategy<Value = Vec<MutexKind>> {
+    prop_oneof![
+        Just(Vec::new()),
+        Just(mutex_playground::trace::compare::POLICIES.to_vec())
+            .prop_shuffle()
+            .prop_flat_map(|all| { (2usize..=4).prop_map(move |n| all[..n].to_vec()) }),
+    ]
 }
 
 proptest! {

@@ -145,6 +145,9 @@ pub struct Link {
     pub looped: bool,
     /// Show the scenario as a Rust program in embed mode too (`view=code`).
     pub code: bool,
+    /// The lock policies to compare side by side, 2 to 4 of `async`, `barging`, `lifo`
+    /// and `eventually_fair` (`compare=async,barging`); empty: no comparison.
+    pub compare: Vec<crate::scenario::MutexKind>,
     /// The lesson stop to open, counting from 1 (`stop=`; with a lesson source).
     pub stop: Option<u32>,
     /// The origins allowed to drive an embedded page by `postMessage`, and to hear from
@@ -252,6 +255,10 @@ impl Link {
         if self.code {
             parts.push("view=code".into());
         }
+        if !self.compare.is_empty() {
+            let names: Vec<&str> = self.compare.iter().map(|k| k.name()).collect();
+            parts.push(format!("compare={}", names.join(",")));
+        }
         if !self.origins.is_empty() {
             let origins: Vec<String> = self.origins.iter().map(|o| escape(o)).collect();
             parts.push(format!("origins={}", origins.join(",")));
@@ -332,6 +339,20 @@ impl Link {
                     return Err(bad("`code`"));
                 }
                 self.code = true;
+            }
+            "compare" => {
+                let kinds: Option<Vec<crate::scenario::MutexKind>> = value
+                    .split(',')
+                    .map(|n| crate::scenario::MutexKind::named(n).filter(|k| k.is_policy_mutex()))
+                    .collect();
+                match kinds {
+                    Some(k) if (2..=4).contains(&k.len()) && k.iter().enumerate().all(|(i, a)| !k[..i].contains(a)) => {
+                        self.compare = k
+                    }
+                    _ => {
+                        return Err(bad("2 to 4 of `async`, `barging`, `lifo`, `eventually_fair`, separated by commas"))
+                    }
+                }
             }
             "stop" => {
                 self.stop = Some(value.parse().ok().filter(|&n| n >= 1).ok_or_else(|| bad("a stop number from 1"))?)
@@ -550,6 +571,7 @@ mod tests {
             stop: Some(3),
             origins: vec!["https://a.example".into(), "http://127.0.0.1:8080".into()],
             code: true,
+            compare: vec![crate::scenario::MutexKind::Lifo, crate::scenario::MutexKind::Async],
         };
         assert_eq!(Link::from_fragment(&link.to_fragment()), Ok(link));
         let preset = Link {
@@ -559,6 +581,18 @@ mod tests {
         };
         assert_eq!(Link::from_fragment(&format!("#{}", preset.to_fragment())), Ok(preset));
         assert_eq!(Link::from_fragment(""), Ok(Link::default()));
+    }
+
+    #[test]
+    fn compare_takes_two_to_four_distinct_policies() {
+        use crate::scenario::MutexKind;
+        let read = |f: &str| Link::from_fragment(f).map(|l| l.compare);
+        assert_eq!(read("compare=barging,async"), Ok(vec![MutexKind::Barging, MutexKind::Async]));
+        assert!(read("compare=async,barging,lifo,eventually_fair").is_ok());
+        for bad in ["compare=async", "compare=async,async", "compare=async,rwlock", "compare=", "compare=a,b,c,d,e"] {
+            let e = read(bad).unwrap_err().to_string();
+            assert!(e.contains("2 to 4 of"), "{bad}: {e}");
+        }
     }
 
     #[test]

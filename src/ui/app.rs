@@ -8,6 +8,7 @@
 //! [`hooks`]: super::hooks
 
 use super::code_editor::CodeEditor;
+use super::compare::ComparePanel;
 use super::controls::Controls;
 use super::editor::Editor;
 use super::embed_api::use_embed_api;
@@ -35,6 +36,7 @@ pub fn app() -> Html {
     use_playback(model.playing, model.speed, dispatch.clone());
     use_slices(model.pending.is_some(), dispatch.clone(), || Action::SimulateSlice);
     use_slices(model.search.as_ref().is_some_and(|s| s.running), dispatch.clone(), || Action::ExploreSlice);
+    use_slices(model.compare.as_ref().is_some_and(|c| c.running()), dispatch.clone(), || Action::CompareSlice);
     use_link_changes(dispatch.clone());
     use_keyboard(dispatch.clone());
     use_lesson_progress(model.lesson.as_ref().map(|l| (l.key.clone(), l.tour.clone())));
@@ -85,6 +87,10 @@ pub fn app() -> Html {
                     <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
                                    run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
                                    forks={model.forks.clone()} dispatch={dispatch.clone()} />
+                }
+                if model.lesson.is_none() && (!model.embed.on || model.compare.is_some()) {
+                    <ComparePanel scenario={model.scenario.clone()} compare={model.compare.clone()} {time}
+                                  dispatch={dispatch.clone()} />
                 }
                 if let Some(run) = model.loaded.clone() {
                     <Narration {run} step={model.step} playing={model.playing} />

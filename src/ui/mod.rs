@@ -10,6 +10,7 @@
 mod app;
 mod code_editor;
 mod code_view;
+mod compare;
 mod controls;
 mod editor;
 mod embed_api;

@@ -90,6 +90,9 @@ impl Model {
             None => m.apply_wish(wish),
         }
         m.origins = Rc::new(link.origins.clone());
+        if !link.compare.is_empty() {
+            m.open_compare(&link.compare);
+        }
         let lesson = match &link.source {
             Source::Lesson(id) => match m.lessons.iter().find(|l| l.id == *id) {
                 Some(l) => Some(l.clone()),
@@ -169,6 +172,7 @@ impl Model {
             autoplay: embed.autoplay,
             looped: embed.looped,
             code: embed.code,
+            compare: self.compare.as_ref().map(|c| c.kinds.clone()).unwrap_or_default(),
             stop: None,
             origins: (*self.origins).clone(),
         }

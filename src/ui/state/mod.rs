@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+mod compare;
 mod lesson;
 mod link;
 mod search;
@@ -21,6 +22,7 @@ mod search;
 pub use lesson::{progress_key, LessonState};
 
 use crate::trace::explore::Mode as SearchMode;
+pub use compare::{Column, Compare, MAX_POLICIES, MIN_POLICIES};
 pub use search::{Fork, Search, PAGE_MAX_DEPTH, PAGE_MAX_POLLS, PAGE_MAX_STATES};
 
 /// Playback speeds (multipliers of [`BASE_STEPS_PER_SECOND`]).
@@ -182,6 +184,9 @@ pub struct Model {
     pub search: Option<Search>,
     /// The forks taken from the main run, oldest first (the breadcrumb).
     pub forks: Vec<Fork>,
+    /// The scenario under a few lock policies side by side, while the compare view is
+    /// open.
+    pub compare: Option<Compare>,
     /// The bundled lessons, in the list's order.
     pub lessons: Rc<Vec<crate::lesson::Lesson>>,
     /// The lesson being walked through, if any.
@@ -337,6 +342,12 @@ pub enum Action {
     ExploreSlice,
     /// Stop the search; what it found stays.
     StopExploring,
+    /// Open the compare view with these lock policies (2 to 4), or change them.
+    Compare(Vec<crate::scenario::MutexKind>),
+    /// Close the compare view.
+    CloseCompare,
+    /// From the animation loop: run the comparison's simulations for one slice.
+    CompareSlice,
     /// Shrink this schedule to fewer preemptions with the same outcome.
     Minimise(Vec<TaskId>),
     /// Play this schedule from the start (a `manual:` policy).
@@ -400,6 +411,7 @@ impl Model {
             changes: 0,
             search: None,
             forks: Vec::new(),
+            compare: None,
             lessons: Rc::new(crate::lesson::bundled()),
             lesson: None,
             origins: Rc::new(Vec::new()),
@@ -777,6 +789,14 @@ impl Reducible for Model {
                 m.explore_slice();
             }
             Action::StopExploring => m.stop_exploring(),
+            Action::Compare(kinds) => m.open_compare(&kinds),
+            Action::CloseCompare => m.compare = None,
+            Action::CompareSlice => {
+                if !m.compare.as_ref().is_some_and(Compare::running) {
+                    return self;
+                }
+                m.compare_slice();
+            }
             Action::Minimise(choices) => m.minimise(&choices),
             Action::Replay(choices) => {
                 m.leave_lesson();
@@ -845,6 +865,7 @@ impl Reducible for Model {
                 return Rc::new(Model { changes: m.changes, ..Model::from_fragment(&fragment, m.theme) });
             }
         }
+        m.follow_compare();
         Rc::new(m)
     }
 }
