@@ -43,11 +43,11 @@ async fn queue_and_holder_equal_the_mutex_report_at_each_step() {
         assert_eq!(readout(&root).0, step);
         let snap = run.snapshot_at(step);
         let (holder, queue) = drawn(&root);
-        assert_eq!(holder, snap.mutexes[0].holder, "holder at step {step}");
+        assert_eq!(holder, snap.mutexes[0].holders, "holder at step {step}");
         assert_eq!(queue, snap.mutexes[0].queue, "queue at step {step}");
         saw_queue |= !queue.is_empty();
         let holder_text = q(&root, "[data-testid=holder-text]").text_content().unwrap();
-        assert_eq!(holder_text == "free", snap.mutexes[0].holder.is_none(), "holder text {holder_text:?} at {step}");
+        assert_eq!(holder_text == "free", snap.mutexes[0].holders.is_empty(), "holder text {holder_text:?} at {step}");
         assert_eq!(q(&root, "[data-testid=mutex-value]").text_content().unwrap(), snap.mutexes[0].value);
     }
     assert!(saw_queue, "the writer never queued behind the reader");
@@ -120,7 +120,10 @@ async fn scheduler_mode_runs_the_clicked_task_and_undoes() {
     );
     let p = preset("reader-writer").unwrap();
     let run = simulate(&p.scenario, &Policy::Manual { choices: vec![task] }).unwrap();
-    assert_eq!(drawn(&root), (run.snapshot_at(1).mutexes[0].holder, run.snapshot_at(1).mutexes[0].queue.clone()));
+    assert_eq!(
+        drawn(&root),
+        (run.snapshot_at(1).mutexes[0].holders.clone(), run.snapshot_at(1).mutexes[0].queue.clone())
+    );
     click(&root, "[data-testid=undo]").await;
     assert_eq!(readout(&root).0, 0);
 }

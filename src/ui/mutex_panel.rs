@@ -18,6 +18,10 @@ use yew::prelude::*;
 const MAX_CHIPS: usize = 40;
 const SLOT: i32 = 42;
 const QUEUE_X: i32 = 88;
+/// How far apart several holders' chips sit in the guard's slot, and how many fan out
+/// (the rest sit on the last one).
+const HOLDER_FAN: i32 = 8;
+const MAX_FANNED: usize = 4;
 /// Room kept at the end of the track for the "+N" count.
 const MORE_W: i32 = 52;
 
@@ -156,16 +160,24 @@ pub fn mutex_panel(
     let name = mutex_name(scenario, mutex);
     let kind = scenario.mutexes.get(mutex as usize).map_or(MutexKind::Async, |m| m.kind);
     let kind_label = match kind {
-        MutexKind::Async => "async Mutex (FIFO)",
-        MutexKind::Watch => "wake-on-write cell",
-        MutexKind::Blocking => "std::sync::Mutex (blocking)",
+        MutexKind::Async => "async Mutex (FIFO)".to_string(),
+        MutexKind::Watch => "wake-on-write cell".into(),
+        MutexKind::Blocking => "std::sync::Mutex (blocking)".into(),
+        MutexKind::Barging => "barging Mutex (whoever asks first)".into(),
+        MutexKind::Lifo => "LIFO Mutex (newest waiter next)".into(),
+        MutexKind::EventuallyFair { after_ms } => format!("eventually fair Mutex (hand-off after {after_ms} ms)"),
+        MutexKind::RwLock => "RwLock (FIFO)".into(),
+        MutexKind::Semaphore { permits: 1 } => "Semaphore (1 permit)".into(),
+        MutexKind::Semaphore { permits } => format!("Semaphore ({permits} permits)"),
     };
     let ch = if jump { StepChanges::default() } else { changes(loaded, snap.step, mutex) };
     let room = room.clamp(1, MAX_CHIPS);
     let mut chips: Vec<((TaskId, u8), Html)> = Vec::new();
-    if let Some(h) = view.holder {
+    // Several holders (readers, permits) fan out in the guard's slot.
+    for (k, &h) in view.holders.iter().enumerate() {
         let class = if ch.acquired.contains(&h) { "took" } else { "" };
-        chips.push(((h, 0), moving_chip(loaded, h, 10, Chip::Holder, class)));
+        let x = 10 + HOLDER_FAN * k.min(MAX_FANNED) as i32;
+        chips.push(((h, 0), moving_chip(loaded, h, x, Chip::Holder, class)));
     }
     for (i, &t) in view.queue.iter().take(room).enumerate() {
         let class = if ch.enqueued.contains(&t) { "joined" } else { "" };
@@ -173,7 +185,7 @@ pub fn mutex_panel(
         chips.push(((t, 0), moving_chip(loaded, t, x, Chip::Queued(i + 1), class)));
     }
     for &t in &ch.released {
-        if view.holder != Some(t) {
+        if !view.holders.contains(&t) {
             chips.push(((t, 1), moving_chip(loaded, t, 10, Chip::Released, "leaving")));
         }
     }
@@ -187,12 +199,21 @@ pub fn mutex_panel(
     let more = view.queue.len().saturating_sub(room);
     let shown = view.queue.len().min(room) as i32;
     let width = QUEUE_X + SLOT * shown + if more > 0 { MORE_W } else { 8 };
-    let holder_text = match view.holder {
-        Some(h) => {
-            let held = view.held_since.map(|since| snap.time.saturating_sub(since)).unwrap_or(0);
-            format!("held by {} for {held} ms", task_name(scenario, h))
-        }
-        None => "free".to_string(),
+    let held = view.held_since.map(|since| snap.time.saturating_sub(since)).unwrap_or(0);
+    let holder_text = match view.holders.as_slice() {
+        [] => "free".to_string(),
+        [h] => format!("held by {} for {held} ms", task_name(scenario, *h)),
+        [first, .., last] if view.holders.len() > 3 => format!(
+            "held by {}, …, {} ({} holders) for {held} ms",
+            task_name(scenario, *first),
+            task_name(scenario, *last),
+            view.holders.len()
+        ),
+        [rest @ .., last] => format!(
+            "held by {} and {} for {held} ms",
+            rest.iter().map(|&h| task_name(scenario, h)).collect::<Vec<_>>().join(", "),
+            task_name(scenario, *last)
+        ),
     };
     let written_now = view.written_at.is_some_and(|w| w == snap.step && snap.step > 0);
     let queue_summary =
@@ -203,7 +224,7 @@ pub fn mutex_panel(
             <header class="mutex-head">
                 <h3>
                     <span class="lock-icon">
-                        { super::palette::icon(if view.holder.is_some() { "lock" } else { "unlock" }) }
+                        { super::palette::icon(if view.holders.is_empty() { "unlock" } else { "lock" }) }
                     </span>
                     { name.clone() }
                 </h3>
@@ -217,7 +238,7 @@ pub fn mutex_panel(
             </header>
             <div class="track-wrap">
                 <div class="track" style={format!("width:{width}px")}>
-                    <div class={classes!("lock-slot", view.holder.is_some().then_some("held"))} aria-hidden="true">
+                    <div class={classes!("lock-slot", (!view.holders.is_empty()).then_some("held"))} aria-hidden="true">
                         <span>{ "guard" }</span>
                     </div>
                     <div class="queue-rail" aria-hidden="true" style={format!("left:{QUEUE_X}px")}>

@@ -105,9 +105,10 @@ pub fn task_of(el: &Element) -> u32 {
 }
 
 /// The holder and queue (head first) drawn on the first mutex panel.
-pub fn drawn(root: &Element) -> (Option<u32>, Vec<u32>) {
+pub fn drawn(root: &Element) -> (Vec<u32>, Vec<u32>) {
     let panel = q(root, "[data-testid=mutex-panel]");
-    let holder = all(&panel, "[data-testid=holder-chip]").first().map(task_of);
+    let mut holder: Vec<u32> = all(&panel, "[data-testid=holder-chip]").iter().map(task_of).collect();
+    holder.sort_unstable();
     let mut queue: Vec<(u32, u32)> = all(&panel, "[data-testid=queue-chip]")
         .iter()
         .map(|c| (c.get_attribute("data-pos").unwrap().parse().unwrap(), task_of(c)))

@@ -276,11 +276,16 @@ fn task_card(ed: &Ed, t: usize, task: &TaskSpec, count: usize) -> Html {
     }
 }
 
-/// The menu value of a mutex kind, and back.
-const KINDS: [(MutexKind, &str, &str); 3] = [
-    (MutexKind::Async, "async", "async Mutex"),
-    (MutexKind::Watch, "watch", "wake-on-write cell"),
-    (MutexKind::Blocking, "blocking", "blocking (std)"),
+/// The mutex kinds' menu labels, in [`MutexKind::NAMES`] order.
+const KIND_LABELS: [&str; 8] = [
+    "async Mutex (FIFO)",
+    "wake-on-write cell",
+    "blocking (std)",
+    "barging",
+    "LIFO hand-off",
+    "eventually fair",
+    "RwLock (FIFO)",
+    "Semaphore",
 ];
 
 /// One mutex: its name (renaming it renames it in every step), kind and initial value.
@@ -293,26 +298,56 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
         }
     });
     let on_kind = ed.change(move |s, v| {
-        if let (Some(m), Some(&(kind, ..))) = (s.mutexes.get_mut(i), KINDS.iter().find(|k| k.1 == v)) {
+        if let (Some(m), Some(kind)) = (s.mutexes.get_mut(i), MutexKind::named(&v)) {
             m.kind = kind;
+            // A semaphore guards no value.
+            if !kind.has_value() {
+                m.initial = Value::Null;
+            }
         }
     });
+    // The kind's parameter: a semaphore's permits, an eventually fair mutex's threshold.
+    let param = |label: &str, field: &str, value: u64| {
+        let p = format!("{path}.{field}");
+        let invalid = ed.error_at(&p).is_some_and(|e| e.path == p);
+        let onchange = ed.change(move |s, v| {
+            let Some(m) = s.mutexes.get_mut(i) else { return };
+            match &mut m.kind {
+                MutexKind::Semaphore { permits } => *permits = v.trim().parse().unwrap_or(*permits),
+                MutexKind::EventuallyFair { after_ms } => *after_ms = v.trim().parse().unwrap_or(*after_ms),
+                _ => {}
+            }
+        });
+        html! {
+            <label>{ format!("{label} ") }
+                <input type="number" min="0" value={value.to_string()} aria-label={format!("{who}: {label}")}
+                       aria-invalid={invalid.to_string()} data-field={p} {onchange} />
+            </label>
+        }
+    };
+    let param = match m.kind {
+        MutexKind::Semaphore { permits } => param("permits", "permits", u64::from(permits)),
+        MutexKind::EventuallyFair { after_ms } => param("fair after ms", "fair_after_ms", after_ms),
+        _ => html! {},
+    };
     let del = ed.click(move |s| {
         if i < s.mutexes.len() {
             s.mutexes.remove(i);
         }
     });
-    let kind = KINDS.iter().find(|k| k.0 == m.kind).map_or("async", |k| k.1);
-    let initial = ed.json_field(
-        ("initial (JSON)", format!("{who}: initial value")),
-        format!("{path}.initial"),
-        &m.initial,
-        move |s, v| {
-            if let Some(m) = s.mutexes.get_mut(i) {
-                m.initial = v;
-            }
-        },
-    );
+    let kind = m.kind.name();
+    let initial = m.kind.has_value().then(|| {
+        ed.json_field(
+            ("initial (JSON)", format!("{who}: initial value")),
+            format!("{path}.initial"),
+            &m.initial,
+            move |s, v| {
+                if let Some(m) = s.mutexes.get_mut(i) {
+                    m.initial = v;
+                }
+            },
+        )
+    });
     html! {
         <li class="mutex-row" data-testid="mutex-row">
             <div class="fields">
@@ -323,11 +358,12 @@ fn mutex_row(ed: &Ed, i: usize, m: &MutexSpec) -> Html {
                 </label>
                 <label>{ "kind " }
                     <select aria-label={format!("{who}: kind")} data-value={kind} onchange={on_kind}>
-                        { for KINDS.iter().map(|(_, value, label)| html! {
-                            <option value={*value} selected={*value == kind}>{ *label }</option>
+                        { for MutexKind::NAMES.iter().zip(KIND_LABELS).map(|(value, label)| html! {
+                            <option value={*value} selected={*value == kind}>{ label }</option>
                         }) }
                     </select>
                 </label>
+                { param }
                 { initial }
                 <button aria-label={format!("Remove {who}")} title="Remove" onclick={del}>{ "✕" }</button>
             </div>

@@ -17,6 +17,7 @@ impl Menu for Op {
     fn label(self) -> &'static str {
         match self {
             Op::Lock => "lock().await (keep the guard)",
+            Op::ReadLock => "read().await (an RwLock's shared guard)",
             Op::Unlock => "drop the guard",
             Op::TryLock => "try_lock()",
             Op::LockTimeout => "timeout(ms, lock()).await",
@@ -41,6 +42,7 @@ impl Menu for Op {
         let bump = WriteAction::Increment { by: 1 };
         match self {
             Op::Lock => Step::Lock { mutex },
+            Op::ReadLock => Step::ReadLock { mutex },
             Op::Unlock => Step::Unlock { mutex },
             Op::TryLock => Step::TryLock { mutex },
             Op::LockTimeout => Step::LockTimeout { mutex, ms: 50 },
@@ -350,7 +352,9 @@ fn condition_fields(ed: &Ed, at: &StepAt, until: &Condition, take: Option<bool>)
 fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
     let number = |v: String, old: u64| v.trim().parse().unwrap_or(old);
     match step {
-        Step::Lock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => at.mutex_select(ed, mutex),
+        Step::Lock { mutex } | Step::ReadLock { mutex } | Step::Unlock { mutex } | Step::TryLock { mutex } => {
+            at.mutex_select(ed, mutex)
+        }
         Step::LockTimeout { mutex, ms } => html! {
             <>
                 { at.mutex_select(ed, mutex) }
