@@ -89,7 +89,8 @@ pub fn app() -> Html {
                                    forks={model.forks.clone()} dispatch={dispatch.clone()} />
                 }
                 if model.lesson.is_none() && (!model.embed.on || model.compare.is_some()) {
-                    <ComparePanel scenario={model.scenario.clone()} compare={model.compare.clone()} {time}
+                    <ComparePanel scenario={model.scenario.clone()} compare={model.compare.clone()}
+                                  time={(model.step > 0).then_some(time)}
                                   dispatch={dispatch.clone()} />
                 }
                 if let Some(run) = model.loaded.clone() {

@@ -19,8 +19,9 @@ pub struct CompareProps {
     pub scenario: Rc<Scenario>,
     /// The comparison, while the view is open.
     pub compare: Option<Compare>,
-    /// The shared playhead, in virtual ms (the main run's time at its step).
-    pub time: u64,
+    /// The shared playhead, in virtual ms (the main run's time at its step); `None`
+    /// before the first step (every column at its step 0).
+    pub time: Option<u64>,
     /// The reducer's dispatcher.
     pub dispatch: Callback<Action>,
 }
@@ -58,8 +59,8 @@ pub fn compare_panel(props: &CompareProps) -> Html {
             <h2>{ "Lock policies side by side" }</h2>
             { policy_choice(c, d) }
             <p class="muted">{ format!(
-                "Every async mutex of the scenario under each policy, with the same scheduler; each column at {} ms.",
-                props.time
+                "Every async mutex of the scenario under each policy, with the same scheduler; each column {}.",
+                props.time.map_or_else(|| "before its first step".to_string(), |t| format!("at {t} ms"))
             ) }</p>
             <div class="compare-columns" style={format!("--cols:{}", c.kinds.len())}>
                 { for c.kinds.iter().zip(&c.columns).map(|(&kind, column)| column_view(s, kind, column, props.time)) }
@@ -101,7 +102,7 @@ fn policy_choice(c: &Compare, d: &Callback<Action>) -> Html {
 }
 
 /// One policy's column: each lock's holders and queue at `time`.
-fn column_view(s: &Scenario, kind: MutexKind, column: &Column, time: u64) -> Html {
+fn column_view(s: &Scenario, kind: MutexKind, column: &Column, time: Option<u64>) -> Html {
     let body = match column {
         Column::Pending(done) => html! {
             <p class="muted" role="status">{ format!("simulating… {:.0}%", done * 100.0) }</p>
@@ -117,20 +118,20 @@ fn column_view(s: &Scenario, kind: MutexKind, column: &Column, time: u64) -> Htm
     }
 }
 
-fn locks_at(s: &Scenario, run: &Run, time: u64) -> Html {
-    let step = run.step_at_time(time);
+fn locks_at(s: &Scenario, run: &Run, time: Option<u64>) -> Html {
+    let step = time.map_or(0, |t| run.step_at_time(t));
     let snap = run.snapshot_at(step);
     html! {
         <ul class="compare-locks" data-step={step.to_string()}>
             { for snap.mutexes.iter().enumerate().map(|(m, view)| html! {
                 <li data-testid="compare-lock" data-mutex={mutex_name(s, m as u32)}>
                     <span class="name">{ mutex_name(s, m as u32) }</span>
-                    <span class="slot" data-testid="compare-holders"
+                    <span class="held" data-testid="compare-holders"
                           aria-label={format!("held by {}", names(s, &view.holders))}>
                         if view.holders.is_empty() { <span class="muted">{ "free" }</span> }
                         { for view.holders.iter().map(|&t| chip(s, t, "")) }
                     </span>
-                    <span class="queue" data-testid="compare-queue"
+                    <span class="waiting" data-testid="compare-queue"
                           aria-label={format!("waiting: {}", names(s, &view.queue))}>
                         { for view.queue.iter().map(|&t| chip(s, t, "")) }
                     </span>

@@ -5,6 +5,7 @@
 
 mod a11y;
 mod code;
+mod compare;
 mod explorer;
 mod frames;
 mod harness;
