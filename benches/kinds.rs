@@ -173,8 +173,8 @@ fn main() {
 
     // ---- reader-writer locks
     let rw_names = ["sync::RwLock", "tokio::sync::RwLock", "async_lock::RwLock"];
-    let read_heavy = |i: u64| i % 10 == 0;
-    let write_heavy = |i: u64| i % 10 != 0;
+    let read_heavy = |i: u64| i.is_multiple_of(10);
+    let write_heavy = |i: u64| !i.is_multiple_of(10);
     let r_uncontended = compare(vec![
         uncontended!(RwLock::new(0u64), |l| l.read(), |g| black_box(*g)),
         uncontended!(tokio::sync::RwLock::new(0u64), |l| l.read(), |g| black_box(*g)),

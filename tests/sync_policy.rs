@@ -769,8 +769,11 @@ fn a_cancelled_waiters_waker_that_releases_the_lock_is_dropped_outside_the_queue
 #[derive(Default)]
 struct Reentrant {
     mutex: OnceLock<Weak<PolicyMutex<u32, Arc<Reentrant>>>>,
-    seen: StdMutex<Vec<(LockEvent, Vec<Tag>, Option<Tag>)>>,
+    seen: StdMutex<Vec<Seen>>,
 }
+
+/// An event, with the queue and the holder the observer read back when it came.
+type Seen = (LockEvent, Vec<Tag>, Option<Tag>);
 
 impl Observer for Reentrant {
     fn on_event(&self, event: LockEvent) {

@@ -450,6 +450,10 @@ type OurFut<'a> =
 type TokioFut<'a> =
     dyn Future<Output = Guard<tokio::sync::RwLockReadGuard<'a, ()>, tokio::sync::RwLockWriteGuard<'a, ()>>> + 'a;
 
+/// A task of our lock, and of tokio's.
+type OurTask<'a> = Task<OurFut<'a>, RwLockReadGuard<'a, (), Arc<Recorder>>, RwLockWriteGuard<'a, (), Arc<Recorder>>>;
+type TokioTask<'a> = Task<TokioFut<'a>, tokio::sync::RwLockReadGuard<'a, ()>, tokio::sync::RwLockWriteGuard<'a, ()>>;
+
 /// A task's tag says what it asks for: even for a read, odd for a write (so the events
 /// can be checked without the ops).
 fn tag(task: usize, write: bool) -> Tag {
@@ -461,16 +465,8 @@ fn tag(task: usize, write: bool) -> Tag {
 fn step<'a>(
     ours: &'a RwLock<(), Arc<Recorder>>,
     theirs: &'a tokio::sync::RwLock<()>,
-    our_tasks: &mut [Task<
-        OurFut<'a>,
-        RwLockReadGuard<'a, (), Arc<Recorder>>,
-        RwLockWriteGuard<'a, (), Arc<Recorder>>,
-    >],
-    their_tasks: &mut [Task<
-        TokioFut<'a>,
-        tokio::sync::RwLockReadGuard<'a, ()>,
-        tokio::sync::RwLockWriteGuard<'a, ()>,
-    >],
+    our_tasks: &mut [OurTask<'a>],
+    their_tasks: &mut [TokioTask<'a>],
     probes: &[Probe],
     seen: &mut [usize],
     op: &Op,
