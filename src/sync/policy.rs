@@ -471,11 +471,17 @@ impl<T: ?Sized, O: Observer> PolicyMutex<T, O> {
 
     /// Takes a free lock without events, for `Debug`.
     fn peek<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        /// Lets go of the silent lock even if `f` panics.
+        struct Unlock<'a, O: Observer>(&'a RawPolicyLock<O>);
+        impl<O: Observer> Drop for Unlock<'_, O> {
+            fn drop(&mut self) {
+                self.0.unlock_silent();
+            }
+        }
         if self.raw.try_lock_silent() {
-            // SAFETY: we hold the lock until `unlock_silent` below.
-            let r = f(Some(unsafe { &*self.data.get() }));
-            self.raw.unlock_silent();
-            r
+            let _unlock = Unlock(&self.raw);
+            // SAFETY: we hold the lock until `_unlock` is dropped, after `f` returns.
+            f(Some(unsafe { &*self.data.get() }))
         } else {
             f(None)
         }
