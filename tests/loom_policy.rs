@@ -198,7 +198,9 @@ fn barging_try_lock_racing_a_release_and_the_woken_waiter() {
 }
 
 /// A waker that owns a guard; dropping its last clone releases the lock.
-struct GuardWaker(std::sync::Mutex<Option<OwnedPolicyMutexGuard<usize>>>);
+struct GuardWaker {
+    _guard: std::sync::Mutex<Option<OwnedPolicyMutexGuard<usize>>>,
+}
 
 impl std::task::Wake for GuardWaker {
     fn wake(self: Arc<Self>) {}
@@ -213,7 +215,7 @@ fn barging_a_cancelled_waiters_waker_may_release_the_lock() {
         let mutex = Arc::new(PolicyMutex::new(0usize, Policy::Barging));
         let guard = mutex.clone().try_lock_owned_tagged(Tag(0)).unwrap();
         let mut first = Box::pin(mutex.clone().lock_owned_tagged(Tag(1)));
-        let waker = std::task::Waker::from(Arc::new(GuardWaker(std::sync::Mutex::new(Some(guard)))));
+        let waker = std::task::Waker::from(Arc::new(GuardWaker { _guard: std::sync::Mutex::new(Some(guard)) }));
         assert!(first.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
         drop(waker); // the queue holds the only clone now
         let other = {
