@@ -49,7 +49,7 @@ test-browser:
 test-e2e: dist
 	$(ENV) cargo test --locked --test e2e -- --ignored --skip frames:: --skip load:: --test-threads=1
 
-## loom models of the Mutex (tests/loom_*.rs)
+## loom models of sync's locks (tests/loom_*.rs)
 test-loom:
 	$(ENV) scripts/loom.sh
 
@@ -69,6 +69,7 @@ fuzz:
 ## Benchmarks (numbers, never pass/fail): see BENCHMARKS.md
 bench: bootstrap
 	$(ENV) cargo bench --bench mutex
+	$(ENV) cargo bench --bench kinds
 	$(ENV) cargo bench --bench engine
 	$(ENV) cargo bench --bench explore
 	$(ENV) cargo run --locked --profile bench --example worst_case

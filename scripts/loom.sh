@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Exhaustive interleaving checks of the async Mutex (tests/loom_mutex.rs) with loom.
-# Uses its own target dir: `--cfg loom` rebuilds every dependency.
+# Exhaustive interleaving checks of sync's locks with loom: every tests/loom_*.rs (the
+# Mutex, the PolicyMutex, the RwLock). Uses its own target dir: `--cfg loom` rebuilds
+# every dependency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg loom"
-exec cargo test --release --target-dir target/loom --test loom_mutex "$@"
+tests=()
+for f in tests/loom_*.rs; do
+  tests+=(--test "$(basename "$f" .rs)")
+done
+exec cargo test --release --target-dir target/loom "${tests[@]}" "$@"

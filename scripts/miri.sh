@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs tests/sync_miri.rs under Miri: checks the `unsafe` code of `sync` for undefined
-# behaviour and data races, with real threads. Installs Miri on first use.
+# Runs the Miri tests (tests/sync_miri.rs, tests/sync_kinds_miri.rs, tests/engine_miri.rs):
+# checks the `unsafe` code of `sync` and the engine for undefined behaviour and data
+# races, with real threads. Installs Miri on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! cargo +nightly miri --version >/dev/null 2>&1; then
@@ -9,4 +10,4 @@ fi
 cargo +nightly miri setup
 # Many seeds of the scheduler would be better; one is what fits in a couple of minutes.
 export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-strict-provenance"
-exec cargo +nightly miri test --test sync_miri --test engine_miri "$@"
+exec cargo +nightly miri test --test sync_miri --test sync_kinds_miri --test engine_miri "$@"

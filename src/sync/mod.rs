@@ -6,6 +6,15 @@
 //! * [`Semaphore`]: strictly FIFO, no barging: a released permit goes straight to the
 //!   head waiter, so a later `try_acquire` can never overtake a queued waiter.
 //! * [`Mutex`]: a single-permit semaphore around an `UnsafeCell<T>`; no poisoning.
+//! * [`PolicyMutex`]: a mutex whose hand-off [`Policy`] is chosen at construction, to
+//!   show beside the FIFO one: [`Barging`](Policy::Barging) (a release frees the lock
+//!   and whoever polls first takes it, as `futures::lock` and `async_lock` do),
+//!   [`Lifo`](Policy::Lifo) (the newest waiter is served first), or
+//!   [`EventuallyFair`](Policy::EventuallyFair) (barging until the head has waited long
+//!   enough by a [`TimeSource`], then a hand-off).
+//! * [`RwLock`]: a strictly FIFO reader-writer lock with tokio's semantics: a queued
+//!   writer holds back every later reader; the head and the readers right behind it are
+//!   let in together.
 //! * [`WakeOnWrite`]: a cell whose mutation *is* the notification (seed 004).
 //! * [`broken`]: a deliberately wrong `poll_fn` try-lock that loses its wake-up.
 //!
@@ -13,7 +22,11 @@
 //!
 //! Each acquisition carries a caller-supplied [`Tag`] (the playground passes the task
 //! id). A `Mutex` reports its holder ([`Mutex::holder`]) and its wait queue in order
-//! ([`Mutex::waiters`]), and sends [`LockEvent`]s to an optional [`Observer`].
+//! ([`Mutex::waiters`]), and sends [`LockEvent`]s to an optional [`Observer`]. So do the
+//! other locks: a [`PolicyMutex`] its [`holder`](PolicyMutex::holder) and its queue in
+//! arrival order whatever the policy, an [`RwLock`] its [`holders`](RwLock::holders)
+//! and [`waiters`](RwLock::waiters); a [`Semaphore`] its waiters (its holders are known
+//! from the events, see its docs).
 //!
 //! The observer is a type parameter (`Mutex<T, O>`, default [`NoObserver`]), so the
 //! events reach it through a direct, inlinable call: a traced lock costs what the
@@ -96,12 +109,16 @@ impl fmt::Display for Tag {
 /// What happened to one acquisition, as reported to an [`Observer`].
 ///
 /// Every variant names the [`Tag`] of the acquisition it is about. For a [`Semaphore`]
-/// with several permits, "the lock" below means one permit.
+/// with several permits, "the lock" below means one permit; for an [`RwLock`], a read or
+/// write acquisition of it. What each [`Policy`] of a [`PolicyMutex`] reports is in the
+/// [`PolicyMutex`]'s docs.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum LockEvent {
-    /// `tag` asked for the lock and took it at once, nobody queued: a `Requested`
-    /// immediately followed by `Acquired`, reported as one event (the common case, and
-    /// the one on the hot path). Also what a successful `try_lock` reports.
+    /// `tag` asked for the lock and took it at once: a `Requested` immediately followed
+    /// by `Acquired`, reported as one event (the common case, and the one on the hot
+    /// path). Also what a successful `try_lock` reports. For the FIFO locks nobody was
+    /// queued; a [`PolicyMutex`] that only frees the lock at a release (`Barging`, or
+    /// `EventuallyFair` before its threshold) may be taken past its waiters: a barge.
     Taken {
         /// Who took the lock.
         tag: Tag,
@@ -125,14 +142,17 @@ pub enum LockEvent {
     /// `tag` now holds the lock: handed over by the previous holder (or by
     /// [`Semaphore::add_permits`]) while it waited, or taken because it came free
     /// between `Requested` and queueing. Reported when the hand-over happens, which may
-    /// be before `tag`'s task runs again.
+    /// be before `tag`'s task runs again. A [`PolicyMutex`] release that only freed the
+    /// lock hands nothing over: the waiter it woke reports `Acquired` when it polls and
+    /// takes the lock (and nothing if someone took it first: it stays queued).
     Acquired {
         /// The new holder.
         tag: Tag,
     },
     /// `tag` let go of the lock: its guard or permit was dropped, or its `lock()` future
     /// was dropped after the lock had been handed to it but before it was polled (the
-    /// lock then passes on, and an `Acquired` for the next waiter follows).
+    /// lock then passes on, and an `Acquired` for the next waiter follows; for a
+    /// [`PolicyMutex`], as its policy says, which may be freeing the lock).
     Released {
         /// The holder that let go.
         tag: Tag,
@@ -151,7 +171,8 @@ pub enum LockEvent {
     },
 }
 
-/// Receives [`LockEvent`]s from a [`Mutex`] or [`Semaphore`].
+/// Receives [`LockEvent`]s from a [`Mutex`], [`PolicyMutex`], [`RwLock`] or
+/// [`Semaphore`].
 ///
 /// Called synchronously by the thread that made the event happen, and never while the
 /// primitive's internal lock is held, so an observer may call back into the primitive

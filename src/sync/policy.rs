@@ -10,90 +10,6 @@
 //! * [`Policy::EventuallyFair`]: barging, until the head waiter has waited long enough;
 //!   then a release hands the lock straight to it (parking_lot's fair unlock).
 //!
-//! # Events
-//!
-//! The same [`LockEvent`](super::LockEvent)s as the `Mutex`, with the same order
-//! guarantees (see [`Observer`]), never reported under the internal lock:
-//!
-//! * `Taken` when a `lock` or `try_lock` takes a free lock at once; under `Barging` (and
-//!   `EventuallyFair` before its threshold) that includes taking it while others wait:
-//!   a barge;
-//! * `Requested`, then `Enqueued { position }` when it must wait (`position` is its index
-//!   in arrival order, i.e. the back, under every policy), or `Requested`, then
-//!   `Acquired` if the lock came free while it was joining the queue;
-//! * `Acquired` when a waiter gets the lock: at the release that hands it over (`Lifo`,
-//!   and `EventuallyFair`'s fair hand-off, as for the `Mutex`), or, when a release only
-//!   freed the lock (`Barging`), when the woken waiter polls and finds it still free (it
-//!   then leaves the queue);
-//! * `Released` when a guard is dropped (or a future handed the lock is dropped unpolled);
-//! * `Cancelled` when a queued future is dropped; `Requested`, `TryFailed` when a
-//!   `try_lock` is refused.
-//!
-//! A woken waiter that finds the lock taken (someone barged) reports nothing new: it
-//! stays queued in its place, and the next release wakes it again.
-//!
-//! A barge, a LIFO hand-off and a fair hand-off, as an observer sees them:
-//!
-//! ```
-//! use mutex_playground::sync::{LockEvent::*, Observer, Policy, PolicyMutex, Tag, LockEvent};
-//! use futures::FutureExt;
-//! use std::sync::{Arc, Mutex as StdMutex};
-//!
-//! #[derive(Default)]
-//! struct Log(StdMutex<Vec<LockEvent>>);
-//! impl Observer for Log {
-//!     fn on_event(&self, event: LockEvent) {
-//!         self.0.lock().unwrap().push(event);
-//!     }
-//! }
-//!
-//! // Barging: #1 holds, #2 waits; #1 lets go and locks again before #2 runs.
-//! let log = Arc::new(Log::default());
-//! let mutex = PolicyMutex::with_observer((), Policy::Barging, log.clone());
-//! let first = mutex.try_lock_tagged(Tag(1)).unwrap();
-//! let mut second = Box::pin(mutex.lock_tagged(Tag(2)));
-//! assert!(second.as_mut().now_or_never().is_none());
-//! drop(first); // frees the lock and wakes #2 ...
-//! let again = mutex.try_lock_tagged(Tag(1)).unwrap(); // ... but #1 barges back in
-//! assert!(second.as_mut().now_or_never().is_none()); // #2 lost the race, still queued
-//! drop(again);
-//! drop(second.now_or_never().unwrap()); // woken again: this time it is free
-//! assert_eq!(
-//!     *log.0.lock().unwrap(),
-//!     [
-//!         Taken { tag: Tag(1) },
-//!         Requested { tag: Tag(2) },
-//!         Enqueued { tag: Tag(2), position: 0 },
-//!         Released { tag: Tag(1) },
-//!         Taken { tag: Tag(1) }, // the barge
-//!         Released { tag: Tag(1) },
-//!         Acquired { tag: Tag(2) }, // when #2 polled and found it free
-//!         Released { tag: Tag(2) },
-//!     ]
-//! );
-//!
-//! // Lifo: #2 then #3 wait; the release hands the lock to #3, the newest.
-//! let log = Arc::new(Log::default());
-//! let mutex = PolicyMutex::with_observer((), Policy::Lifo, log.clone());
-//! let first = mutex.try_lock_tagged(Tag(1)).unwrap();
-//! let mut second = Box::pin(mutex.lock_tagged(Tag(2)));
-//! let mut third = Box::pin(mutex.lock_tagged(Tag(3)));
-//! assert!(second.as_mut().now_or_never().is_none());
-//! assert!(third.as_mut().now_or_never().is_none());
-//! assert_eq!(mutex.waiters(), [Tag(2), Tag(3)]); // arrival order
-//! drop(first);
-//! assert_eq!(mutex.holder(), Some(Tag(3))); // handed over before #3 runs
-//! assert_eq!(
-//!     log.0.lock().unwrap()[5..],
-//!     [Released { tag: Tag(1) }, Acquired { tag: Tag(3) }]
-//! );
-//! # drop(third.now_or_never().unwrap());
-//! # drop(second.now_or_never().unwrap());
-//! ```
-//!
-//! A fair hand-off reports what a Lifo one does (`Released` for the holder, then
-//! `Acquired` for the head, at the release); see [`Policy::EventuallyFair`].
-//!
 //! # Implementation
 //!
 //! The lock is an atomic word for the uncontended path (one compare-and-swap to lock,
@@ -117,7 +33,7 @@ use std::task::{Context, Poll};
 
 /// A clock in milliseconds, for [`Policy::EventuallyFair`].
 ///
-/// The playground passes its virtual clock; anything monotonic will do. It is called
+/// The playground can pass its virtual clock; anything monotonic will do. It is called
 /// when a waiter joins the queue and when a release (or a dropped future handed the
 /// lock) has waiters to choose from, never while the mutex's internal lock is held, so
 /// it may do anything but block on the mutex.
@@ -180,9 +96,9 @@ impl fmt::Debug for Policy {
 ///
 /// The API is the `Mutex`'s: tagged and untagged `lock`, `try_lock` and their owned
 /// forms, [`holder`](PolicyMutex::holder), [`waiters`](PolicyMutex::waiters) (arrival
-/// order, oldest first, under every policy), events to an [`Observer`] (see the
-/// [module docs](self) for what each policy reports). No poisoning: a guard dropped while
-/// unwinding releases the lock.
+/// order, oldest first, under every policy), events to an [`Observer`] (see
+/// [Events](#events) below for what each policy reports). No poisoning: a guard dropped
+/// while unwinding releases the lock.
 ///
 /// # Examples
 ///
@@ -198,6 +114,112 @@ impl fmt::Debug for Policy {
 /// assert_eq!(mutex.holder(), None);
 /// *mutex.try_lock_tagged(Tag(3)).unwrap() += 1; // ... but #3 barges in first
 /// assert_eq!(*waiter.now_or_never().unwrap(), 1);
+/// ```
+///
+/// # Events
+///
+/// The same [`LockEvent`](super::LockEvent)s as the `Mutex`, with the same order
+/// guarantees (see [`Observer`]), never reported under the internal lock:
+///
+/// * `Taken` when a `lock` or `try_lock` takes a free lock at once; under `Barging` (and
+///   `EventuallyFair` before its threshold) that includes taking it while others wait:
+///   a barge;
+/// * `Requested`, then `Enqueued { position }` when it must wait (`position` is its index
+///   in arrival order, i.e. the back, under every policy), or `Requested`, then
+///   `Acquired` if the lock came free while it was joining the queue;
+/// * `Acquired` when a waiter gets the lock: at the release that hands it over (`Lifo`,
+///   and `EventuallyFair`'s fair hand-off, as for the `Mutex`), or, when a release only
+///   freed the lock (`Barging`), when the woken waiter polls and finds it still free (it
+///   then leaves the queue);
+/// * `Released` when a guard is dropped (or a future handed the lock is dropped unpolled);
+/// * `Cancelled` when a queued future is dropped; `Requested`, `TryFailed` when a
+///   `try_lock` is refused.
+///
+/// A woken waiter that finds the lock taken (someone barged) reports nothing new: it
+/// stays queued in its place, and the next release wakes it again.
+///
+/// A barge, a LIFO hand-off and a fair hand-off, as an observer sees them:
+///
+/// ```
+/// use mutex_playground::sync::{LockEvent::*, Observer, Policy, PolicyMutex, Tag, LockEvent, TimeSource};
+/// use futures::FutureExt;
+/// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+/// use std::sync::{Arc, Mutex as StdMutex};
+///
+/// #[derive(Default)]
+/// struct Log(StdMutex<Vec<LockEvent>>);
+/// impl Observer for Log {
+///     fn on_event(&self, event: LockEvent) {
+///         self.0.lock().unwrap().push(event);
+///     }
+/// }
+///
+/// // Barging: #1 holds, #2 waits; #1 lets go and locks again before #2 runs.
+/// let log = Arc::new(Log::default());
+/// let mutex = PolicyMutex::with_observer((), Policy::Barging, log.clone());
+/// let first = mutex.try_lock_tagged(Tag(1)).unwrap();
+/// let mut second = Box::pin(mutex.lock_tagged(Tag(2)));
+/// assert!(second.as_mut().now_or_never().is_none());
+/// drop(first); // frees the lock and wakes #2 ...
+/// let again = mutex.try_lock_tagged(Tag(1)).unwrap(); // ... but #1 barges back in
+/// assert!(second.as_mut().now_or_never().is_none()); // #2 lost the race, still queued
+/// drop(again);
+/// drop(second.now_or_never().unwrap()); // woken again: this time it is free
+/// assert_eq!(
+///     *log.0.lock().unwrap(),
+///     [
+///         Taken { tag: Tag(1) },
+///         Requested { tag: Tag(2) },
+///         Enqueued { tag: Tag(2), position: 0 },
+///         Released { tag: Tag(1) },
+///         Taken { tag: Tag(1) }, // the barge
+///         Released { tag: Tag(1) },
+///         Acquired { tag: Tag(2) }, // when #2 polled and found it free
+///         Released { tag: Tag(2) },
+///     ]
+/// );
+///
+/// // Lifo: #2 then #3 wait; the release hands the lock to #3, the newest.
+/// let log = Arc::new(Log::default());
+/// let mutex = PolicyMutex::with_observer((), Policy::Lifo, log.clone());
+/// let first = mutex.try_lock_tagged(Tag(1)).unwrap();
+/// let mut second = Box::pin(mutex.lock_tagged(Tag(2)));
+/// let mut third = Box::pin(mutex.lock_tagged(Tag(3)));
+/// assert!(second.as_mut().now_or_never().is_none());
+/// assert!(third.as_mut().now_or_never().is_none());
+/// assert_eq!(mutex.waiters(), [Tag(2), Tag(3)]); // arrival order
+/// drop(first);
+/// assert_eq!(mutex.holder(), Some(Tag(3))); // handed over before #3 runs
+/// assert_eq!(
+///     log.0.lock().unwrap()[5..],
+///     [Released { tag: Tag(1) }, Acquired { tag: Tag(3) }]
+/// );
+/// # drop(third.now_or_never().unwrap());
+/// # drop(second.now_or_never().unwrap());
+///
+/// // EventuallyFair: #2 has waited 10 ms by the clock when #1 lets go: a fair hand-off,
+/// // reported as a Lifo one is.
+/// struct Clock(AtomicU64);
+/// impl TimeSource for Clock {
+///     fn now_ms(&self) -> u64 {
+///         self.0.load(Relaxed)
+///     }
+/// }
+/// let clock = Arc::new(Clock(AtomicU64::new(0)));
+/// let log = Arc::new(Log::default());
+/// let policy = Policy::EventuallyFair { after_ms: 10, time: clock.clone() };
+/// let mutex = PolicyMutex::with_observer((), policy, log.clone());
+/// let first = mutex.try_lock_tagged(Tag(1)).unwrap();
+/// let mut second = Box::pin(mutex.lock_tagged(Tag(2))); // joins the queue at 0 ms
+/// assert!(second.as_mut().now_or_never().is_none());
+/// clock.0.store(10, Relaxed);
+/// drop(first);
+/// assert_eq!(mutex.holder(), Some(Tag(2))); // handed over: nobody can barge in
+/// assert_eq!(
+///     log.0.lock().unwrap()[3..],
+///     [Released { tag: Tag(1) }, Acquired { tag: Tag(2) }]
+/// );
+/// # drop(second.now_or_never().unwrap());
 /// ```
 ///
 /// # Send and Sync
@@ -449,11 +471,17 @@ impl<T: ?Sized, O: Observer> PolicyMutex<T, O> {
 
     /// Takes a free lock without events, for `Debug`.
     fn peek<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        /// Lets go of the silent lock even if `f` panics.
+        struct Unlock<'a, O: Observer>(&'a RawPolicyLock<O>);
+        impl<O: Observer> Drop for Unlock<'_, O> {
+            fn drop(&mut self) {
+                self.0.unlock_silent();
+            }
+        }
         if self.raw.try_lock_silent() {
-            // SAFETY: we hold the lock until `unlock_silent` below.
-            let r = f(Some(unsafe { &*self.data.get() }));
-            self.raw.unlock_silent();
-            r
+            let _unlock = Unlock(&self.raw);
+            // SAFETY: we hold the lock until `_unlock` is dropped, after `f` returns.
+            f(Some(unsafe { &*self.data.get() }))
         } else {
             f(None)
         }

@@ -425,11 +425,19 @@ impl<T: ?Sized + fmt::Debug, O: Observer> fmt::Debug for RwLock<T, O> {
     /// Never waits and reports nothing: shows the value if a reader could have it right
     /// now, `<locked>` otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Ends the peek even if the value's `Debug` panics.
+        struct Unpeek<'a, O: Observer>(&'a RawRwLock<O>);
+        impl<O: Observer> Drop for Unpeek<'_, O> {
+            fn drop(&mut self) {
+                self.0.unpeek();
+            }
+        }
         let mut d = f.debug_struct("RwLock");
         if self.raw.peek() {
-            // SAFETY: the peek is a read lock (it keeps writers out) until `unpeek`.
+            let _unpeek = Unpeek(&self.raw);
+            // SAFETY: the peek is a read lock (it keeps writers out) until `_unpeek` is
+            // dropped, after the value is formatted.
             d.field("data", &unsafe { &*self.data.get() });
-            self.raw.unpeek();
         } else {
             d.field("data", &format_args!("<locked>"));
         }

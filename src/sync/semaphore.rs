@@ -106,6 +106,50 @@ pub(crate) const MAX_PERMITS: usize = usize::MAX >> (SHIFT + 1);
 /// assert_eq!(sem.available_permits(), 1);
 /// # });
 /// ```
+///
+/// # Who holds the permits
+///
+/// The semaphore lists its [`waiters`](Semaphore::waiters) but not its holders: keeping a
+/// list of holders up to date would put a lock on the uncontended path of every acquire
+/// and release, which costs more than the rest of that path (measured with
+/// `cargo bench --bench mutex`, see `BENCHMARKS.md`: the [`Mutex`](super::Mutex) built on
+/// it went from 1.1x to 2.0x the time of `futures::lock::Mutex` uncontended, and from
+/// 0.9x to 2.7x on the contended counter). The [`Observer`] knows them: `tag` holds one
+/// permit more after each [`Taken`](LockEvent::Taken) or [`Acquired`](LockEvent::Acquired)
+/// for it, and one fewer after each [`Released`](LockEvent::Released); a permit
+/// [forgotten](SemaphorePermit::forget) stays held for good. (A single permit's holder is
+/// what [`Mutex::holder`](super::Mutex::holder) reports, without an observer.)
+///
+/// ```
+/// use mutex_playground::sync::{LockEvent, Observer, Semaphore, Tag};
+/// use std::sync::{Arc, Mutex};
+///
+/// /// The holders, in the order they got their permits, from the events.
+/// #[derive(Default)]
+/// struct Holders(Mutex<Vec<Tag>>);
+///
+/// impl Observer for Holders {
+///     fn on_event(&self, event: LockEvent) {
+///         let mut holders = self.0.lock().unwrap();
+///         match event {
+///             LockEvent::Taken { tag } | LockEvent::Acquired { tag } => holders.push(tag),
+///             LockEvent::Released { tag } => {
+///                 let i = holders.iter().position(|&t| t == tag).expect("released by a holder");
+///                 holders.remove(i);
+///             }
+///             _ => {}
+///         }
+///     }
+/// }
+///
+/// let holders = Arc::new(Holders::default());
+/// let sem = Semaphore::with_observer(2, holders.clone());
+/// let a = sem.try_acquire_tagged(Tag(1)).unwrap();
+/// let _b = sem.try_acquire_tagged(Tag(2)).unwrap();
+/// assert_eq!(*holders.0.lock().unwrap(), [Tag(1), Tag(2)]);
+/// drop(a);
+/// assert_eq!(*holders.0.lock().unwrap(), [Tag(2)]);
+/// ```
 pub struct Semaphore<O: Observer = NoObserver> {
     state: AtomicUsize,
     waiters: StdMutex<Waiters>,
