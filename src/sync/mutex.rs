@@ -141,7 +141,7 @@ pub struct TryLockError(());
 
 impl fmt::Display for TryLockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the mutex is locked or has tasks waiting for it")
+        f.write_str("the lock is held, or has tasks waiting for it")
     }
 }
 impl std::error::Error for TryLockError {}
@@ -403,12 +403,19 @@ impl<T: ?Sized, O: Observer> Mutex<T, O> {
         }
         // Not taking the permit here would race with a locker on another thread; take
         // it without reporting, for the instant of the read.
+        /// Gives the silent permit back even if `f` panics (a value's `Debug` may).
+        struct Release<'a, O: Observer>(&'a Semaphore<O>);
+        impl<O: Observer> Drop for Release<'_, O> {
+            fn drop(&mut self) {
+                self.0.release_silent();
+            }
+        }
         match self.semaphore.try_acquire_silent() {
             true => {
-                // SAFETY: we hold the only permit until `release_silent` below.
-                let r = f(Some(unsafe { &*self.data.get() }));
-                self.semaphore.release_silent();
-                r
+                let _release = Release(&self.semaphore);
+                // SAFETY: we hold the only permit until `_release` is dropped, after `f`
+                // returns or unwinds.
+                f(Some(unsafe { &*self.data.get() }))
             }
             false => f(None),
         }
