@@ -17,7 +17,7 @@ impl Menu for Op {
     fn label(self) -> &'static str {
         match self {
             Op::Lock => "lock().await (keep the guard)",
-            Op::ReadLock => "read().await (an RwLock's shared guard)",
+            Op::ReadLock => "read().await (RwLock, shared)",
             Op::Unlock => "drop the guard",
             Op::TryLock => "try_lock()",
             Op::LockTimeout => "timeout(ms, lock()).await",

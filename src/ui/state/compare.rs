@@ -86,6 +86,12 @@ pub fn normalise(kinds: &[MutexKind]) -> Vec<MutexKind> {
 impl Model {
     /// Compares the scenario on screen under `kinds` (see [`normalise`]); starts the runs.
     pub(super) fn open_compare(&mut self, kinds: &[MutexKind]) {
+        // Nothing to compare without a mutex whose policy can change (the view says so by
+        // offering nothing; a link's `compare=` is then dropped).
+        if !crate::trace::compare::comparable(&self.scenario) {
+            self.compare = None;
+            return;
+        }
         let kinds = normalise(kinds);
         let policy = self.policy.clone();
         let mut sims = Vec::new();
@@ -130,7 +136,8 @@ impl Model {
         }
     }
 
-    /// Redoes the comparison if the scenario or the scheduler changed under it.
+    /// Redoes the comparison if the scenario or the scheduler changed under it (and closes
+    /// it if the scenario has no policy mutex left).
     pub(super) fn follow_compare(&mut self) {
         let stale =
             self.compare.as_ref().filter(|c| !Rc::ptr_eq(&c.scenario, &self.scenario) || c.policy != self.policy);
