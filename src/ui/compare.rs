@@ -126,12 +126,12 @@ fn locks_at(s: &Scenario, run: &Run, time: Option<u64>) -> Html {
             { for snap.mutexes.iter().enumerate().map(|(m, view)| html! {
                 <li data-testid="compare-lock" data-mutex={mutex_name(s, m as u32)}>
                     <span class="name">{ mutex_name(s, m as u32) }</span>
-                    <span class="held" data-testid="compare-holders"
+                    <span class="held" role="group" data-testid="compare-holders"
                           aria-label={format!("held by {}", names(s, &view.holders))}>
                         if view.holders.is_empty() { <span class="muted">{ "free" }</span> }
                         { for view.holders.iter().map(|&t| chip(s, t, "")) }
                     </span>
-                    <span class="waiting" data-testid="compare-queue"
+                    <span class="waiting" role="group" data-testid="compare-queue"
                           aria-label={format!("waiting: {}", names(s, &view.queue))}>
                         { for view.queue.iter().map(|&t| chip(s, t, "")) }
                     </span>

@@ -53,6 +53,17 @@ async fn no_accessibility_violations_anywhere_in_either_theme() {
         for v in audit(&client).await {
             problems.push(format!("editor + explorer + fork, {theme}: {v}"));
         }
+        // The compare view: its columns, table and chart.
+        client
+            .goto(&format!(
+                "{base}#preset=barging-starvation&step=5&compare=async,barging,lifo,eventually_fair&theme={theme}"
+            ))
+            .await
+            .unwrap();
+        wait_for(&client, "[data-testid=compare-chart]").await;
+        for v in audit(&client).await {
+            problems.push(format!("compare view, {theme}: {v}"));
+        }
         // A lesson asking its question, answered (the verdict and why showing), and embedded.
         client.goto("about:blank").await.unwrap();
         client.goto(&format!("{base}#lesson=seed-001-deadlock&stop=2&theme={theme}")).await.unwrap();
