@@ -3,7 +3,10 @@
 //! a value is not a plain integer).
 //!
 //! Each mutex is an `Arc::new(Mutex::new(..))` (`tokio::sync::Mutex`; a blocking one is
-//! `std::sync::Mutex`, a watch cell the program's own `WakeOnWrite`, seed 004's fix), each
+//! `std::sync::Mutex`, a watch cell the program's own `WakeOnWrite`, seed 004's fix, an
+//! rwlock tokio's `RwLock`, a semaphore tokio's `Semaphore`; the policies tokio has no lock
+//! for, `barging`, `lifo` and `eventually_fair`, a tokio `Mutex` with a `// policy: ..` note
+//! that the reader takes back, so run for real such a program is FIFO), each
 //! task a `tokio::spawn(async move { .. })` (consecutive identical tasks one `for` loop of
 //! spawns, as seed 000 writes them), and each step a statement. The program also maps
 //! each step's place in the scenario (`tasks[1].steps[2]`, as the run's labels name it)
