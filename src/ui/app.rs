@@ -84,12 +84,12 @@ pub fn app() -> Html {
                     <LessonPanel {lesson} link={link.clone()} embed={model.embed} dispatch={dispatch.clone()} />
                 }
                 if !model.embed.on && model.lesson.is_none() {
-                    <ExplorerPanel scenario={model.scenario.clone()} search={model.search.clone()}
+                    <ExplorerPanel scenario={Shared(model.scenario.clone())} search={model.search.clone()}
                                    run={model.loaded.clone()} step={(!model.playing).then_some(model.step)}
                                    forks={model.forks.clone()} dispatch={dispatch.clone()} />
                 }
                 if model.lesson.is_none() && (!model.embed.on || model.compare.is_some()) {
-                    <ComparePanel scenario={model.scenario.clone()} compare={model.compare.clone()}
+                    <ComparePanel scenario={Shared(model.scenario.clone())} compare={model.compare.clone()}
                                   time={(model.step > 0).then_some(time)}
                                   dispatch={dispatch.clone()} />
                 }

@@ -5,18 +5,17 @@
 //! waits are spread.
 
 use super::palette::{chip, mutex_name, task_name};
-use super::state::{Action, Column, Compare, MAX_POLICIES, MIN_POLICIES};
+use super::state::{Action, Column, Compare, Shared, MAX_POLICIES, MIN_POLICIES};
 use crate::scenario::{MutexKind, Scenario};
 use crate::trace::compare::{comparable, PolicyStats, POLICIES};
 use crate::trace::Run;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the compare view shows.
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
     /// The scenario on screen.
-    pub scenario: Rc<Scenario>,
+    pub scenario: Shared<Scenario>,
     /// The comparison, while the view is open.
     pub compare: Option<Compare>,
     /// The shared playhead, in virtual ms (the main run's time at its step); `None`
@@ -41,7 +40,7 @@ pub fn policy_label(kind: MutexKind) -> &'static str {
 #[function_component(ComparePanel)]
 pub fn compare_panel(props: &CompareProps) -> Html {
     let d = &props.dispatch;
-    let s = &*props.scenario;
+    let s = &*props.scenario.0;
     if !comparable(s) {
         return html! {};
     }

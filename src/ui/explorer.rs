@@ -3,7 +3,7 @@
 //! another ready task, with a breadcrumb of the forks taken.
 
 use super::palette::{chip, task_name};
-use super::state::{Action, Fork, RunRef, Search};
+use super::state::{Action, Fork, RunRef, Search, Shared};
 use crate::exec::{Policy, TaskId};
 use crate::scenario::Scenario;
 use crate::trace::explore::{Mode, Outcome};
@@ -14,8 +14,9 @@ use yew::prelude::*;
 /// What the explorer panel shows.
 #[derive(Properties, PartialEq)]
 pub struct ExplorerProps {
-    /// The scenario on screen.
-    pub scenario: Rc<Scenario>,
+    /// The scenario on screen (compared by pointer: the app redraws every frame while
+    /// playing).
+    pub scenario: Shared<Scenario>,
     /// The search of it, if one was started (a search of another scenario is not shown).
     pub search: Option<Search>,
     /// The run on screen.
@@ -58,8 +59,8 @@ fn verdict(search: &Search) -> String {
 pub fn explorer_panel(props: &ExplorerProps) -> Html {
     let mode = use_state(|| 0usize);
     let d = &props.dispatch;
-    let s = &*props.scenario;
-    let search = props.search.as_ref().filter(|x| Rc::ptr_eq(&x.scenario, &props.scenario));
+    let s = &*props.scenario.0;
+    let search = props.search.as_ref().filter(|x| Rc::ptr_eq(&x.scenario, &props.scenario.0));
     let running = search.is_some_and(|x| x.running);
     let on_mode = {
         let mode = mode.clone();
@@ -179,7 +180,7 @@ fn results(s: &Scenario, search: &Search, d: &Callback<Action>) -> Html {
 /// breadcrumb of forks taken.
 fn fork_row(props: &ExplorerProps, ready: &[TaskId]) -> Html {
     let d = &props.dispatch;
-    let s = &*props.scenario;
+    let s = &*props.scenario.0;
     let breadcrumb = (!props.forks.is_empty()).then(|| {
         html! {
             <nav class="forks" aria-label="Forks taken" data-testid="forks">
