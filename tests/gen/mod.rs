@@ -212,6 +212,8 @@ pub fn kind_index(step: &Step) -> usize {
         Step::Join { .. } => 15,
         Step::Assert { .. } => 16,
         Step::ReadLock { .. } => 17,
+        // Not drawn yet: the reader of `tokio::select!` comes next.
+        Step::Select { .. } => 18,
     }
 }
 
@@ -220,8 +222,8 @@ pub fn all_steps(s: &Scenario) -> Vec<&Step> {
     fn walk<'a>(steps: &'a [Step], out: &mut Vec<&'a Step>) {
         for s in steps {
             out.push(s);
-            if let Step::Repeat { steps, .. } = s {
-                walk(steps, out);
+            for (_, body) in s.bodies() {
+                walk(body, out);
             }
         }
     }

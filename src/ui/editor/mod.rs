@@ -163,11 +163,10 @@ impl Ed {
 fn drop_joins(steps: &mut Vec<Step>) {
     steps.retain_mut(|step| match step {
         Step::Join { .. } => false,
-        Step::Repeat { steps, .. } => {
-            drop_joins(steps);
+        _ => {
+            step.bodies_mut().for_each(|(_, body)| drop_joins(body));
             true
         }
-        _ => true,
     });
 }
 
