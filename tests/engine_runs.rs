@@ -432,3 +432,50 @@ fn a_select_that_gets_the_lock_runs_locked_with_the_guard_and_drops_it_at_the_en
     assert_eq!((b.acquisitions, b.wait_total), (1, 9), "{b:?}");
     assert!(run.analysis().alerts.is_empty(), "{:?}", run.analysis().alerts);
 }
+
+#[test]
+fn the_select_presets_do_what_they_say() {
+    use mutex_playground::exec::EventKind;
+    // select: the waiter leaves the queue at 40 ms and prints; patient gets m at 100 ms.
+    let run = run("select");
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    let cancelled: Vec<(u32, u64)> = run
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancelled { task, .. } => Some((task, e.time)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cancelled, [(1, 40)]);
+    let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        lines,
+        ["holder: has the lock", "waiter: no lock after 30 ms, doing something else", "patient: got the lock, added 1"]
+    );
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "1");
+    // cancel-safety: at 40 ms the holder hands m to the worker, whose select! then takes the
+    // sleep branch: its lock future is dropped holding m, which passes on to patient.
+    let run = self::run("cancel-safety");
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    let (holder, worker, patient) = (0, 1, 2);
+    let lock_events = |step: u32| -> Vec<EventKind> {
+        run.events_at(step).iter().map(|e| e.kind).filter(|k| k.mutex().is_some()).collect()
+    };
+    let step = (1..=run.steps()).find(|&s| run.polled_at(s) == Some(worker) && run.time_at(s) == 40).unwrap();
+    assert_eq!(run.polled_at(step - 1), Some(holder));
+    assert_eq!(run.time_at(step - 1), 40);
+    assert_eq!(
+        lock_events(step - 1),
+        [EventKind::Released { task: holder, mutex: 0 }, EventKind::Acquired { task: worker, mutex: 0 }]
+    );
+    assert_eq!(
+        lock_events(step),
+        [EventKind::Released { task: worker, mutex: 0 }, EventKind::Acquired { task: patient, mutex: 0 }]
+    );
+    let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        lines,
+        ["holder: has the lock", "worker: timed out, though m had just been handed to it", "patient: has the lock"]
+    );
+}
