@@ -180,9 +180,9 @@ impl fmt::Debug for Policy {
 ///
 /// The API is the `Mutex`'s: tagged and untagged `lock`, `try_lock` and their owned
 /// forms, [`holder`](PolicyMutex::holder), [`waiters`](PolicyMutex::waiters) (arrival
-/// order, oldest first, under every policy), events to an [`Observer`] (see the
-/// [module docs](self) for what each policy reports). No poisoning: a guard dropped while
-/// unwinding releases the lock.
+/// order, oldest first, under every policy), events to an [`Observer`] (the docs of
+/// `src/sync/policy.rs` say when each policy reports which). No poisoning: a guard dropped
+/// while unwinding releases the lock.
 ///
 /// # Examples
 ///
