@@ -56,7 +56,9 @@ fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
 /// Shapes that once made programs that did not compile (found in review): a loop that
 /// lets an outer guard go and takes it again, integers too big for `json!`'s `i32`, a
 /// `dbg` after the loop that read, a mutex called `drop`, a name with a direction override
-/// and a description with a bare CR.
+/// and a description with a bare CR; and `select!`s: a semaphore's (`Ok(_guard)`), a guard
+/// held before one that a branch lets go and takes again, the select's own guard let go and
+/// taken again in a loop in its branch, a read in a branch and a `dbg` after it.
 fn awkward() -> Vec<Scenario> {
     let t = |steps: &str| format!(r#"{{"name":"t","steps":{steps}}}"#);
     let cases = [
@@ -87,6 +89,19 @@ fn awkward() -> Vec<Scenario> {
             r#"{{"name":"evil \u202e name","description":"one\rtwo","mutexes":[{{"name":"m","initial":null}}],
                 "tasks":[{}]}}"#,
             t(r#"[{"op":"locked_write","mutex":"m","action":{"kind":"set","value":null}}]"#)
+        ),
+        format!(
+            r#"{{"name":"selects","mutexes":[{{"name":"pool","kind":"semaphore","permits":2}},
+                {{"name":"db","kind":"rwlock","initial":0}},{{"name":"m","initial":0}}],"tasks":[{}]}}"#,
+            t(r#"[{"op":"select","mutex":"pool","ms":5,"locked":[{"op":"print","text":"in"}]},
+               {"op":"lock","mutex":"m"},
+               {"op":"select","mutex":"db","ms":5,
+                "locked":[{"op":"write","mutex":"db","action":{"kind":"increment"}},
+                    {"op":"repeat","times":2,"steps":[{"op":"unlock","mutex":"db"},{"op":"lock","mutex":"db"}]},
+                    {"op":"read","mutex":"db"}],
+                "timed_out":[{"op":"unlock","mutex":"m"},{"op":"lock","mutex":"m"}]},
+               {"op":"dbg","name":"v"},{"op":"write","mutex":"m","action":{"kind":"increment"}},
+               {"op":"unlock","mutex":"m"}]"#)
         ),
     ];
     cases.iter().map(|json| Scenario::from_json(json).unwrap_or_else(|e| panic!("{e}: {json}"))).collect()
@@ -176,6 +191,7 @@ fn the_line_map_puts_every_step_on_its_line() {
                 ("drop(", "drop("),
                 ("try_lock(", "try_lock()|try_write()|try_acquire()"),
                 ("timeout(", "timeout("),
+                ("select(", "tokio::select!"),
                 ("read ", "let value"),
                 ("dbg!(", "println!"),
                 ("println!(", "println!"),

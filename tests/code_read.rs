@@ -302,14 +302,16 @@ fn outside_the_subset_is_an_error_that_names_the_construct() {
         )
     };
     for (body, col, says) in [
-        ("tokio::select! { _ = m.lock() => {} }", 9, "`tokio::select!` is not supported"),
+        ("tokio::join!(m.lock(), m.lock());", 9, "`tokio::join!` is not supported"),
         // A brace-called macro ends its statement, as in Rust: the next line is its own.
         (
-            "tokio::select! {}
+            "tokio::join! {}
         *m.lock().await += 1;",
             9,
-            "`tokio::select!` is not supported",
+            "`tokio::join!` is not supported",
         ),
+        // A select of another shape: where it goes wrong, saying what the playground's is.
+        ("tokio::select! { _ = m.lock() => {} }", 26, "starts with `biased;`"),
         ("let x = Point { x: 1 };", 17, "struct literals (`Point { .. }`) are not supported"),
         ("println!(\"{}\", 5);", 24, "with arguments is not supported"),
         ("tokio::task::yield_now().await; loop { }", 41, "`loop` is supported only as a task's whole body"),
@@ -642,4 +644,160 @@ fn lock_kinds_are_read_from_their_types_and_notes() {
     );
     assert!(err("    let m = Arc::new(std::sync::RwLock::new(0));\n    tokio::spawn(async {});")
         .contains("tokio::sync::RwLock"));
+}
+
+/// `tokio::select!` in the playground's shape, however it is laid out, is a `select`
+/// step; each branch's statements are its steps, on their own lines.
+#[test]
+fn a_select_in_the_playgrounds_shape_is_read_as_a_select_step() {
+    use mutex_playground::scenario::WriteAction::Increment;
+    let src = "\
+use std::sync::Arc;
+use tokio::select;
+use tokio::sync::{Mutex, Semaphore};
+use tokio::time::{sleep, Duration};
+
+#[tokio::main]
+async fn main() {
+    let m = Arc::new(Mutex::new(0));
+    let pool = Arc::new(Semaphore::new(1));
+    tokio::spawn(async move {
+        select! {
+            biased;
+            _ = sleep(Duration::from_millis(30)) => println!(\"late\"),
+            mut g = m.lock() => {
+                *g += 1;
+                let p = pool.try_acquire();
+                drop(p);
+            }
+        }
+        tokio::select! {
+            biased;
+            _ = sleep(Duration::from_secs(1)) => {}
+            Ok(_permit) = pool.acquire() => {}
+        }
+    });
+}
+";
+    let (s, program) = read(src).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.tasks[0].steps,
+        [
+            Step::Select {
+                mutex: "m".into(),
+                ms: 30,
+                locked: vec![
+                    Step::Write { mutex: "m".into(), action: Increment { by: 1 } },
+                    Step::TryLock { mutex: "pool".into() },
+                    Step::Unlock { mutex: "pool".into() },
+                ],
+                timed_out: vec![Step::Print { text: "late".into() }],
+            },
+            Step::Select { mutex: "pool".into(), ms: 1000, locked: vec![], timed_out: vec![] },
+        ]
+    );
+    for (path, line) in [
+        ("tasks[0].steps[0]", 11),
+        ("tasks[0].steps[0].timed_out[0]", 13),
+        ("tasks[0].steps[0].locked[0]", 15),
+        ("tasks[0].steps[0].locked[2]", 17),
+        ("tasks[0].steps[1]", 20),
+    ] {
+        assert_eq!(program.line_of(path), Some(line), "{path}");
+    }
+    // A guard a branch takes and keeps is dropped at its end (a step), but not the
+    // select's own; a problem inside a branch is reported at its line.
+    let task = |body: &str| {
+        format!(
+            "use std::sync::Arc;\nuse tokio::sync::Mutex;\nuse tokio::time::{{sleep, Duration}};\n\n#[tokio::main]\
+             \nasync fn main() {{\n    let m = Arc::new(Mutex::new(0));\n    let n = Arc::new(Mutex::new(0));\n    \
+             tokio::spawn(async move {{\n{body}\n    }});\n}}\n"
+        )
+    };
+    let (s, _) = read(&task(
+        "        tokio::select! {\n            biased;\n            _ = sleep(Duration::from_millis(5)) => {\n\
+         \x20               let h = n.lock().await;\n            }\n            g = m.lock() => {}\n        }",
+    ))
+    .unwrap();
+    let Step::Select { timed_out, locked, .. } = &s.tasks[0].steps[0] else { panic!("{:?}", s.tasks[0].steps) };
+    assert_eq!(timed_out, &[Step::Lock { mutex: "n".into() }, Step::Unlock { mutex: "n".into() }]);
+    assert!(locked.is_empty());
+    let e = read(&task(
+        "        tokio::select! {\n            biased;\n            _ = sleep(Duration::from_millis(5)) => {}\n\
+         \x20           g = m.lock() => {\n                let again = m.lock().await;\n            }\n        }",
+    ))
+    .unwrap_err();
+    assert_eq!(e.line, 14, "{e}");
+    assert!(e.message.contains("already held"), "{e}");
+}
+
+/// Every other shape of `select!` is an error at its place that says what the
+/// playground's is.
+#[test]
+fn a_select_of_another_shape_is_an_error_that_says_what_is_supported() {
+    let program = |arms: &str| {
+        format!(
+            "use std::sync::Arc;\nuse tokio::sync::{{Mutex, Semaphore}};\nuse tokio::time::{{sleep, Duration}};\n\n\
+             #[tokio::main]\nasync fn main() {{\n    let m = Arc::new(Mutex::new(0));\n    \
+             let pool = Arc::new(Semaphore::new(1));\n    let s = Arc::new(std::sync::Mutex::new(0));\n    \
+             tokio::spawn(async move {{\n        tokio::select! {{\n{arms}\n        }}\n    }});\n}}\n"
+        )
+    };
+    let sleep = "            _ = sleep(Duration::from_millis(5)) => {}";
+    let lock = "            g = m.lock() => {}";
+    for (arms, at, says) in [
+        (format!("{sleep}\n{lock}"), (12, 13), "starts with `biased;`"),
+        (format!("            biased;\n{lock}\n{sleep}"), (13, 17), "the sleep's branch comes first"),
+        (format!("            biased;\n{sleep}\n{lock}\n{sleep}"), (15, 13), "has two branches"),
+        (format!("            biased;\n{sleep}"), (11, 9), "has two branches"),
+        (format!("            biased;\n{sleep}\n{lock}\n            else => {{}}"), (15, 13), "`else` branch"),
+        (
+            format!("            biased;\n{sleep}\n            g = m.lock(), if true => {{}}"),
+            (14, 30),
+            "`, if` condition",
+        ),
+        (
+            format!("            biased;\n{sleep}\n            g = m.lock().await => {{}}"),
+            (14, 17),
+            "remove the `.await`",
+        ),
+        (
+            format!("            biased;\n{sleep}\n            _ = m.lock() => {{}}"),
+            (14, 13),
+            "bind the guard to a name",
+        ),
+        (
+            format!("            biased;\n            _ = tokio::task::yield_now() => {{}}\n{lock}"),
+            (13, 17),
+            "the first branch here is `_ = sleep(",
+        ),
+        (
+            format!("            biased;\n{sleep}\n            p = pool.acquire() => {{}}"),
+            (14, 13),
+            "`Ok(guard) = pool.acquire()`",
+        ),
+        (format!("            biased;\n{sleep}\n            g = s.lock() => {{}}"), (14, 17), "no future"),
+        (format!("            biased;\n{sleep}\n            g = m.read() => {{}}"), (14, 17), "locks a mutex"),
+        (
+            format!("            biased;\n            _ = sleep(Duration::from_millis(5)) => println!(\"x\")\n{lock}"),
+            (14, 13),
+            "expected `,` after this `select!` branch",
+        ),
+    ] {
+        let src = program(&arms);
+        let e = read(&src).expect_err(&arms);
+        assert_eq!((e.line, e.col), at, "{arms}: {e}");
+        assert!(e.message.contains(says), "{arms}: {e}");
+        assert_place(&src, &e);
+    }
+    // Selects nested hundreds deep: an error, quickly, not a stack overflow.
+    let open = "tokio::select! { biased; _ = sleep(Duration::from_millis(1)) => { ";
+    let body = format!("{}{}", open.repeat(500), "} g = m.lock() => {} }".repeat(500));
+    let src = main_with(&format!(
+        "    let m = Arc::new(Mutex::new(0));\n    tokio::spawn(async move {{\n        {body}\n    }});"
+    ));
+    let t = std::time::Instant::now();
+    let e = read(&src).unwrap_err();
+    assert!(e.message.contains("nests more than"), "{e}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
 }

@@ -498,10 +498,11 @@ fn an_assert_and_an_insert_are_read_field_by_field() {
 
 #[test]
 fn moving_and_removing_tasks_keeps_each_join_on_its_task() {
-    let mut s = scenario(json!({"name": "s", "tasks": [
+    let mut s = scenario(json!({"name": "s", "mutexes": [{"name": "m"}], "tasks": [
         {"name": "main", "main": true, "steps": [
             {"op": "join", "task": 1},
             {"op": "repeat", "times": 1, "steps": [{"op": "join", "task": 3}]},
+            {"op": "select", "mutex": "m", "ms": 1, "timed_out": [{"op": "join", "task": 2}]},
             {"op": "join"}]},
         {"name": "a", "steps": []}, {"name": "b", "steps": []}, {"name": "c", "steps": []}]}));
     let targets = |s: &Scenario| -> Vec<Option<String>> {
@@ -509,8 +510,7 @@ fn moving_and_removing_tasks_keeps_each_join_on_its_task() {
             for step in steps {
                 match step {
                     Step::Join { task } => out.push(*task),
-                    Step::Repeat { steps, .. } => walk(steps, out),
-                    _ => {}
+                    _ => step.bodies().for_each(|(_, body)| walk(body, out)),
                 }
             }
         }
@@ -519,13 +519,13 @@ fn moving_and_removing_tasks_keeps_each_join_on_its_task() {
         out.into_iter().map(|t| t.map(|t| s.tasks[t as usize].name.clone())).collect()
     };
     let named = |names: &[Option<&str>]| names.iter().map(|n| n.map(str::to_string)).collect::<Vec<_>>();
-    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), None]));
+    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), Some("b"), None]));
     s.swap_tasks(1, 3);
-    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), None]));
+    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), Some("b"), None]));
     s.insert_task(1, s.tasks[2].clone());
-    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), None]));
+    assert_eq!(targets(&s), named(&[Some("a"), Some("c"), Some("b"), None]));
     s.remove_task(4); // a: its join goes with it
-    assert_eq!(targets(&s), named(&[Some("c"), None]));
+    assert_eq!(targets(&s), named(&[Some("c"), Some("b"), None]));
     assert!(s.validate().is_ok(), "{:?}", s.validate());
     assert_eq!(s.remove_task(9), None);
 }

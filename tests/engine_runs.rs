@@ -359,3 +359,123 @@ fn a_lock_won_before_its_timeout_is_held() {
     assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "7");
     assert!(run.analysis().alerts.is_empty(), "{:?}", run.analysis().alerts);
 }
+
+/// A holder that lets go of `m` (of `kind`) at 40 ms, a worker whose `select!` of the lock
+/// and a 30 ms sleep starts at 10 ms (its timer fires at 40 ms too, after the holder's),
+/// and, if `patient`, a second waiter from 20 ms.
+fn handed_as_the_timer_fires(kind: &str, patient: bool) -> mutex_playground::scenario::Scenario {
+    let patient = if patient {
+        r#",{"name":"patient","start_ms":20,"steps":[{"op":"lock","mutex":"m"},{"op":"print","text":"patient"},
+            {"op":"unlock","mutex":"m"}]}"#
+    } else {
+        ""
+    };
+    let json = format!(
+        r#"{{"name":"x","mutexes":[{{"name":"m","kind":"{kind}"}}],"tasks":[
+            {{"name":"holder","steps":[{{"op":"lock","mutex":"m"}},{{"op":"sleep","ms":40}},
+                {{"op":"unlock","mutex":"m"}}]}},
+            {{"name":"worker","start_ms":10,"steps":[{{"op":"select","mutex":"m","ms":30,
+                "locked":[{{"op":"print","text":"locked"}}],"timed_out":[{{"op":"print","text":"timed out"}}]}}]}}
+            {patient}]}}"#
+    );
+    mutex_playground::scenario::Scenario::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
+#[test]
+fn a_select_dropped_holding_the_lock_passes_it_on_for_every_async_kind() {
+    use mutex_playground::exec::EventKind;
+    let (worker, patient) = (1, 2);
+    for kind in ["async", "watch", "barging", "lifo", "eventually_fair", "rwlock", "semaphore"] {
+        let run = simulate(&handed_as_the_timer_fires(kind, true), &Policy::Fifo).unwrap();
+        assert_eq!(run.end, EndReason::Finished, "{kind}: {}", run.end_text());
+        let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+        assert_eq!(lines, ["timed out", "patient"], "{kind}");
+        let end = run.snapshot_at(run.steps());
+        assert!(end.mutexes[0].holders.is_empty() && end.mutexes[0].queue.is_empty(), "{kind}: {:?}", end.mutexes);
+        // The worker's step at 40 ms: the locks that hand over (all but barging, and lifo,
+        // which hands m to the newest waiter) gave m to the worker, and its dropped lock
+        // future passes it on; the others leave the worker queued, and it leaves the queue.
+        let step = (1..=run.steps()).find(|&s| run.polled_at(s) == Some(worker) && run.time_at(s) == 40).unwrap();
+        let kinds: Vec<EventKind> =
+            run.events_at(step).iter().map(|e| e.kind).filter(|k| k.mutex().is_some()).collect();
+        let expected = match kind {
+            "barging" | "lifo" => vec![EventKind::Cancelled { task: worker, mutex: 0 }],
+            _ => vec![EventKind::Released { task: worker, mutex: 0 }, EventKind::Acquired { task: patient, mutex: 0 }],
+        };
+        assert_eq!(kinds, expected, "{kind}");
+    }
+    // Nobody behind: the lock is free again.
+    let run = simulate(&handed_as_the_timer_fires("async", false), &Policy::Fifo).unwrap();
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].holders, Vec::<u32>::new());
+    assert_eq!(run.transcript().into_iter().map(|l| l.text).collect::<Vec<_>>(), ["timed out"]);
+}
+
+#[test]
+fn a_select_that_gets_the_lock_runs_locked_with_the_guard_and_drops_it_at_the_end() {
+    use mutex_playground::scenario::Scenario;
+    let s = Scenario::from_json(
+        r#"{"name":"x","mutexes":[{"name":"m","initial":0}],"tasks":[
+        {"name":"a","steps":[{"op":"select","mutex":"m","ms":5,
+            "locked":[{"op":"write","mutex":"m","action":{"kind":"increment"}},{"op":"sleep","ms":10}],
+            "timed_out":[{"op":"print","text":"never"}]},
+            {"op":"select","mutex":"m","ms":5,
+                "locked":[{"op":"unlock","mutex":"m"},{"op":"print","text":"dropped it"}]}]},
+        {"name":"b","start_ms":1,"steps":[{"op":"locked_write","mutex":"m","action":{"kind":"increment","by":10}}]}]}"#,
+    )
+    .unwrap();
+    let run = simulate(&s, &Policy::Fifo).unwrap();
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    // a holds m across its sleep: b waits, and gets it when the branch ends, at 10 ms.
+    assert_eq!(run.transcript().into_iter().map(|l| l.text).collect::<Vec<_>>(), ["dropped it"]);
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "11");
+    let b = &run.analysis().tasks[1];
+    assert_eq!((b.acquisitions, b.wait_total), (1, 9), "{b:?}");
+    assert!(run.analysis().alerts.is_empty(), "{:?}", run.analysis().alerts);
+}
+
+#[test]
+fn the_select_presets_do_what_they_say() {
+    use mutex_playground::exec::EventKind;
+    // select: the waiter leaves the queue at 40 ms and prints; patient gets m at 100 ms.
+    let run = run("select");
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    let cancelled: Vec<(u32, u64)> = run
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancelled { task, .. } => Some((task, e.time)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cancelled, [(1, 40)]);
+    let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        lines,
+        ["holder: has the lock", "waiter: no lock after 30 ms, doing something else", "patient: got the lock, added 1"]
+    );
+    assert_eq!(run.snapshot_at(run.steps()).mutexes[0].value, "1");
+    // cancel-safety: at 40 ms the holder hands m to the worker, whose select! then takes the
+    // sleep branch: its lock future is dropped holding m, which passes on to patient.
+    let run = self::run("cancel-safety");
+    assert_eq!(run.end, EndReason::Finished, "{}", run.end_text());
+    let (holder, worker, patient) = (0, 1, 2);
+    let lock_events = |step: u32| -> Vec<EventKind> {
+        run.events_at(step).iter().map(|e| e.kind).filter(|k| k.mutex().is_some()).collect()
+    };
+    let step = (1..=run.steps()).find(|&s| run.polled_at(s) == Some(worker) && run.time_at(s) == 40).unwrap();
+    assert_eq!(run.polled_at(step - 1), Some(holder));
+    assert_eq!(run.time_at(step - 1), 40);
+    assert_eq!(
+        lock_events(step - 1),
+        [EventKind::Released { task: holder, mutex: 0 }, EventKind::Acquired { task: worker, mutex: 0 }]
+    );
+    assert_eq!(
+        lock_events(step),
+        [EventKind::Released { task: worker, mutex: 0 }, EventKind::Acquired { task: patient, mutex: 0 }]
+    );
+    let lines: Vec<String> = run.transcript().into_iter().map(|l| l.text).collect();
+    assert_eq!(
+        lines,
+        ["holder: has the lock", "worker: timed out, though m had just been handed to it", "patient: has the lock"]
+    );
+}

@@ -167,3 +167,111 @@ fn run_time_mistakes_are_errors_in_the_trace_not_panics() {
         .iter()
         .any(|a| a.kind == AlertKind::Error && a.message.contains("its try_lock failed")));
 }
+
+/// A scenario of mutex `m` (of `kind`, plus an async `n`) and one task with `steps`.
+fn one_task(kind: &str, steps: &str) -> String {
+    format!(
+        r#"{{"name":"x","mutexes":[{{"name":"m","kind":"{kind}"}},{{"name":"n"}}],
+            "tasks":[{{"name":"t","steps":{steps}}}]}}"#
+    )
+}
+
+#[test]
+fn a_select_is_checked_like_a_lock_and_its_branches_like_repeat_bodies() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("blocking", r#"[{"op":"select","mutex":"m","ms":5}]"#, "tasks[0].steps[0]: select is for async mutexes"),
+        (
+            "async",
+            r#"[{"op":"lock","mutex":"m"},{"op":"select","mutex":"m","ms":5}]"#,
+            r#"tasks[0].steps[1]: "m" is already held by this task"#,
+        ),
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":99999999999}]"#,
+            "tasks[0].steps[0].ms: a select's sleep of 99999999999 ms is more than the limit",
+        ),
+        // Each branch gives back what it takes; the select's own guard goes at `locked`'s end.
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":5,"locked":[{"op":"lock","mutex":"n"}]}]"#,
+            "tasks[0].steps[0].locked: a select's branch must drop every guard it takes",
+        ),
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":5,"timed_out":[{"op":"lock","mutex":"n"}]}]"#,
+            "tasks[0].steps[0].timed_out: a select's branch must drop every guard it takes",
+        ),
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":5,"timed_out":[{"op":"unlock","mutex":"m"}]}]"#,
+            r#"tasks[0].steps[0].timed_out[0]: drops the guard of "m", which this task does not hold here"#,
+        ),
+        (
+            "async",
+            r#"[{"op":"lock","mutex":"n"},{"op":"select","mutex":"m","ms":5,"locked":[{"op":"unlock","mutex":"n"}]},
+                {"op":"unlock","mutex":"n"}]"#,
+            "tasks[0].steps[1].locked: a select's branch must drop every guard it takes (and only those)",
+        ),
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":5,"locked":[{"op":"yield"},{"op":"lock","mutex":"dbb"}]}]"#,
+            r#"tasks[0].steps[0].locked[1]: unknown mutex "dbb""#,
+        ),
+        (
+            "semaphore",
+            r#"[{"op":"select","mutex":"m","ms":5,"locked":[{"op":"read","mutex":"m"}]}]"#,
+            r#"tasks[0].steps[0].locked[0]: "m" is a semaphore, which guards no value to read"#,
+        ),
+        (
+            "async",
+            r#"[{"op":"select","mutex":"m","ms":5,"locked":5}]"#,
+            "tasks[0].steps[0].locked: invalid type: integer `5`, expected a sequence",
+        ),
+        ("async", r#"[{"op":"select","mutex":"m","ms":5,"times":2}]"#, "tasks[0].steps[0]: unknown field `times`"),
+        ("async", r#"[{"op":"select","mutex":"m"}]"#, "tasks[0].steps[0]: missing field `ms`"),
+    ];
+    for (kind, steps, expected) in cases {
+        let json = one_task(kind, steps);
+        let message = err(&json);
+        assert!(message.starts_with(expected), "for {steps}\n  got: {message}\n want: {expected}");
+    }
+    // What a branch may do: write, read and drop the select's guard, take it again (it is
+    // dropped at the branch's end), and take and drop other guards.
+    for (kind, locked) in [
+        ("async", r#"[{"op":"write","mutex":"m","action":{"kind":"increment"}},{"op":"unlock","mutex":"m"}]"#),
+        ("rwlock", r#"[{"op":"read","mutex":"m"},{"op":"lock","mutex":"n"},{"op":"unlock","mutex":"n"}]"#),
+        ("watch", r#"[{"op":"unlock","mutex":"m"},{"op":"lock","mutex":"m"}]"#),
+        ("semaphore", r#"[{"op":"unlock","mutex":"m"}]"#),
+        ("lifo", r#"[{"op":"select","mutex":"n","ms":1,"timed_out":[{"op":"yield"}]}]"#),
+    ] {
+        let json = one_task(kind, &format!(r#"[{{"op":"select","mutex":"m","ms":5,"locked":{locked}}}]"#));
+        let s = Scenario::from_json(&json).unwrap_or_else(|e| panic!("{kind} {locked}: {e}"));
+        assert_eq!(Scenario::from_json(&s.to_json()).as_ref(), Ok(&s));
+    }
+    // Empty branches are left out of the JSON.
+    let s = Scenario::from_json(&one_task("async", r#"[{"op":"select","mutex":"m","ms":5}]"#)).unwrap();
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains(r#"{"op":"select","mutex":"m","ms":5}"#), "{json}");
+    // Selects nest like repeats (in the branch where the guard is not held).
+    let mut nested = r#"{"op":"yield"}"#.to_string();
+    for _ in 0..9 {
+        nested = format!(r#"{{"op":"select","mutex":"m","ms":1,"timed_out":[{nested}]}}"#);
+    }
+    let deep = one_task("async", &format!("[{nested}]"));
+    assert!(err(&deep).contains("repeat and select steps nest deeper than 8"), "{}", err(&deep));
+}
+
+#[test]
+fn renaming_a_mutex_renames_a_select_and_the_steps_in_its_branches() {
+    use mutex_playground::scenario::Step;
+    let mut s = Scenario::from_json(&one_task(
+        "async",
+        r#"[{"op":"select","mutex":"m","ms":5,"locked":[{"op":"unlock","mutex":"m"}],
+            "timed_out":[{"op":"locked_write","mutex":"m","action":{"kind":"increment"}}]}]"#,
+    ))
+    .unwrap();
+    s.rename_mutex("m", "db");
+    let Step::Select { mutex, locked, timed_out, .. } = &s.tasks[0].steps[0] else { panic!("{s:?}") };
+    assert_eq!((mutex.as_str(), locked[0].mutex(), timed_out[0].mutex()), ("db", Some("db"), Some("db")));
+    assert!(s.validate().is_ok(), "{:?}", s.validate());
+}

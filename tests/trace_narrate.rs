@@ -4,7 +4,7 @@
 mod gen;
 
 use mutex_playground::exec::Policy;
-use mutex_playground::scenario::{preset, presets};
+use mutex_playground::scenario::{preset, presets, Scenario};
 use mutex_playground::trace::{narrate, simulate};
 use proptest::prelude::*;
 
@@ -45,6 +45,71 @@ fn a_join_and_a_failed_assertion_are_said_as_they_happen() {
         ),
         "{all:#?}"
     );
+}
+
+/// Every sentence of a run.
+fn sentences(s: &Scenario) -> Vec<String> {
+    let run = simulate(s, &Policy::Fifo).unwrap();
+    (1..=run.steps()).map(|step| narrate(&run, step)).collect()
+}
+
+/// A holder that lets go of `m` at 40 ms, and a worker whose `steps` start at 10 ms; a
+/// patient waiter queued from 20 ms if `patient`.
+fn handed_at_40(kind: &str, worker: &str, patient: bool) -> Scenario {
+    let patient = if patient {
+        r#",{"name":"patient","start_ms":20,"steps":[{"op":"lock","mutex":"m"},{"op":"unlock","mutex":"m"}]}"#
+    } else {
+        ""
+    };
+    Scenario::from_json(&format!(
+        r#"{{"name":"x","mutexes":[{{"name":"m","kind":"{kind}"}}],"tasks":[
+            {{"name":"holder","steps":[{{"op":"lock","mutex":"m"}},{{"op":"sleep","ms":40}},
+                {{"op":"unlock","mutex":"m"}}]}},
+            {{"name":"worker","start_ms":10,"steps":{worker}}}{patient}]}}"#
+    ))
+    .unwrap()
+}
+
+/// The cancel-safety case: a lock handed to a task whose `select!` then drops its lock
+/// future, in the same instant, is said as what it is; a lock handed over and then
+/// released by its new holder is not.
+#[test]
+fn a_lock_future_dropped_with_the_lock_handed_to_it_is_said_so() {
+    let run = simulate(&preset("cancel-safety").unwrap().scenario, &Policy::Fifo).unwrap();
+    let all: Vec<String> = (1..=run.steps()).map(|step| narrate(&run, step)).collect();
+    let said = all.iter().find(|l| l.contains("select!")).unwrap_or_else(|| panic!("{all:#?}"));
+    assert!(
+        said.starts_with(
+            "Step 7 at 40 ms: worker's select! took the sleep branch: the lock future is dropped with m already \
+             handed to it, so m passes on to patient (our locks are cancel safe), then worker prints"
+        ),
+        "{said}"
+    );
+    assert!(all[5].contains("holder releases m, handing it to worker"), "{}", all[5]);
+    // Nobody waiting behind: the lock is free again. A semaphore's permit, an rwlock's lock.
+    let select = r#"[{"op":"select","mutex":"m","ms":30}]"#;
+    let alone = sentences(&handed_at_40("async", select, false));
+    assert!(
+        alone.iter().any(|l| l.contains("the lock future is dropped with m already handed to it, so m is free again")),
+        "{alone:#?}"
+    );
+    let permits = sentences(&handed_at_40("semaphore", select, true));
+    assert!(permits.iter().any(|l| l.contains("so its permit of m passes on to patient")), "{permits:#?}");
+    let rw = sentences(&handed_at_40("rwlock", select, true));
+    assert!(rw.iter().any(|l| l.contains("so m passes on to patient")), "{rw:#?}");
+    // A lock handed over and released in its new holder's next poll was taken, not dropped:
+    // a locked_write, a lock then an unlock, a select that gets the lock (its sleep is long).
+    for worker in [
+        r#"[{"op":"locked_write","mutex":"m","action":{"kind":"increment"}}]"#,
+        r#"[{"op":"lock","mutex":"m"},{"op":"unlock","mutex":"m"}]"#,
+        r#"[{"op":"select","mutex":"m","ms":300}]"#,
+        r#"[{"op":"select","mutex":"m","ms":300,"locked":[{"op":"unlock","mutex":"m"}]}]"#,
+        r#"[{"op":"lock_timeout","mutex":"m","ms":30},{"op":"unlock","mutex":"m"}]"#,
+    ] {
+        let all = sentences(&handed_at_40("async", worker, true));
+        assert!(all.iter().all(|l| !l.contains("dropped")), "{worker}: {all:#?}");
+        assert!(all.iter().any(|l| l.contains("worker releases m, handing it to patient")), "{worker}: {all:#?}");
+    }
 }
 
 #[test]

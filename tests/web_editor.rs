@@ -176,3 +176,48 @@ async fn a_long_name_stays_inside_its_card() {
     assert!(card.scroll_width() <= fieldset.client_width(), "{} > {}", card.scroll_width(), fieldset.client_width());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_select_step_edits_its_sleep_and_both_branches() {
+    use mutex_playground::scenario::Step;
+    let root = editor_on("select").await;
+    let row = "[data-path=\"tasks[1].steps[0]\"]";
+    let op = q(&root, &format!("{row} [data-testid=step-op]"));
+    assert_eq!(op.get_attribute("data-value").as_deref(), Some("select"));
+    // Its two branches are lists of rows, in the program's order: the sleep's, then the lock's.
+    let nested = |root: &Element| -> Vec<String> {
+        all(root, &format!("{row} [data-testid=step-row]"))
+            .iter()
+            .filter_map(|e| e.get_attribute("data-path"))
+            .collect()
+    };
+    assert_eq!(
+        nested(&root),
+        ["tasks[1].steps[0].timed_out[0]", "tasks[1].steps[0].locked[0]", "tasks[1].steps[0].locked[1]"]
+    );
+    // A step added to the lock's branch is a lock of m, which the branch already holds: the
+    // problem is shown at that step. Made a print, it is fine.
+    let add = all(&root, "button.add")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").is_some_and(|l| l.contains("waiter, step 1, if the lock comes first")))
+        .expect("the lock branch's add button");
+    add.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+    let added = "tasks[1].steps[0].locked[2]";
+    assert_eq!(nested(&root).last().map(String::as_str), Some(added));
+    let errors: Vec<String> =
+        all(&root, "[data-testid=field-error]").iter().filter_map(|e| e.get_attribute("data-path")).collect();
+    assert_eq!(errors, [added]);
+    set(&root, &format!("[data-path=\"{added}\"] [data-testid=step-op]"), "print").await;
+    set(&root, "[data-field=\"tasks[1].steps[0].ms\"]", "150").await;
+    assert!(root.query_selector("[data-testid=scenario-error]").unwrap().is_none());
+    menus_agree(&root).unwrap();
+    // The scenario the page holds (as its link carries it).
+    click(&root, "[data-testid=share-toggle]").await;
+    let link: HtmlInputElement = q(&root, "[data-testid=share-link]").dyn_into().unwrap();
+    let m = Model::from_fragment(link.value().split('#').nth(1).unwrap(), Theme::Light);
+    let Step::Select { ms, locked, timed_out, .. } = &m.scenario.tasks[1].steps[0] else { panic!("not a select") };
+    assert_eq!((*ms, locked.len(), timed_out.len()), (150, 3, 1));
+    assert!(matches!(locked[2], Step::Print { .. }), "{locked:?}");
+    root.remove();
+}

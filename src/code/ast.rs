@@ -244,3 +244,26 @@ pub struct Arm {
     /// `=> body`.
     pub body: Expr,
 }
+
+/// The body of a `tokio::select!`, as [`parse_select`](super::parse::parse_select) reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    /// Where `biased;` is, if the body starts with it.
+    pub biased: Option<Pos>,
+    /// The branches, in order (an `else` branch too, where it is written).
+    pub arms: Vec<SelectArm>,
+}
+
+/// One branch of a `tokio::select!`: `pattern = future [, if condition] => handler`, or
+/// `else => handler`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SelectArm {
+    /// Where it starts.
+    pub pos: Pos,
+    /// The pattern and the future (`None` for `else`).
+    pub branch: Option<(Pat, Expr)>,
+    /// `, if condition`: the branch's precondition.
+    pub cond: Option<Expr>,
+    /// The handler.
+    pub body: Expr,
+}

@@ -39,6 +39,11 @@
 //! - `drop(g);`, or the end of `g`'s block: `unlock`.
 //! - `let g = m.try_lock();` (`try_write()`, `try_acquire()`): `try_lock`.
 //! - `let g = timeout(d, m.lock()).await;` (`write()`, `acquire()`): `lock_timeout`.
+//! - `tokio::select! { biased; _ = sleep(d) => { .. } g = m.lock() => { .. } }` (`mut g`; an rwlock's `write()`; a
+//!   semaphore's `Ok(g) = pool.acquire()`; a branch a block or one expression, commas optional after blocks):
+//!   `select`, the first branch's statements its `timed_out` steps, the second's its `locked` ones (`g` is dropped at
+//!   the branch's end). Only this shape: without `biased;`, the lock first, other futures, a third branch, `else`
+//!   or an `, if` condition are errors that say so.
 //! - `*m.lock().await += n;`, `m.lock().await.insert(k, v);`...: `locked_write`.
 //! - `*g += n`, `*g -= n`, `*g = v`, `g.insert(k, v)`, `g.push(v)` (or through `if let Ok(g) = g.as_mut()` for a
 //!   `try_lock`'s guard): `write`.
@@ -62,8 +67,8 @@
 //!   `assert!(non_empty(&*g))`, `assert!(!g.is_empty())`: `assert`.
 //! - `timeout(Duration::from_millis(n), all).await` around main's waits: the run's time limit.
 //!
-//! Anything else is a [`CodeError`] at its place that names it: `tokio::select!`, other
-//! macros, `println!` with format arguments, structs, functions of one's own, `match` and
+//! Anything else is a [`CodeError`] at its place that names it: a `tokio::select!` of another
+//! shape, other macros, `println!` with format arguments, structs, functions of one's own, `match` and
 //! `if` beyond the forms above, closures in tasks, spawning after main has awaited, `loop`
 //! inside a task, a `.lock()` without `.await`...
 //!
@@ -89,7 +94,7 @@
 
 use super::ast::*;
 use super::lex::{Comment, Doc, Lexed, Pos, Tok};
-use super::parse::parse_args;
+use super::parse::{parse_args, parse_select};
 use super::CodeError;
 use crate::scenario::{Condition, Limits, MutexKind, MutexSpec, Scenario, Step, TaskSpec, WriteAction};
 use serde_json::{json, Value};
@@ -1654,8 +1659,176 @@ impl Lower<'_> {
                 }
             }
             Some("assert_eq" | "assert") if path.len() == 1 => self.assert(e, path, body, out, cx),
+            Some("select") if matches!(self.resolve(path).as_slice(), ["tokio", "select"] | ["select"]) => {
+                self.select(e, body, out, cx)
+            }
             _ => Err(CodeError::at(e.pos, format!("`{name}!` is not supported"))),
         }
+    }
+
+    /// `tokio::select! { biased; _ = sleep(d) => { .. } guard = m.lock() => { .. } }` (an
+    /// rwlock's `write()`, a semaphore's `Ok(guard) = pool.acquire()`): a `select` step, its
+    /// first branch's statements its `timed_out` steps, its second's its `locked` ones. The
+    /// guard is dropped at the end of its branch: that drop is the step's own, not a step.
+    fn select(&mut self, e: &Expr, body: std::ops::Range<usize>, out: &mut Out, cx: &mut TaskCx) -> R<()> {
+        const SHAPE: &str = "the playground's `select!` is `tokio::select! { biased; \
+                             _ = sleep(Duration::from_millis(n)) => { .. } guard = m.lock() => { .. } }`";
+        let depth = self.nest.get() + 1;
+        if depth > super::parse::MAX_DEPTH {
+            return Err(CodeError::at(
+                e.pos,
+                format!("the program nests more than {} levels deep here", super::parse::MAX_DEPTH),
+            ));
+        }
+        let select = parse_select(&self.lexed.tokens, body, depth)?;
+        let first = select.arms.first().map_or(e.pos, |a| a.pos);
+        if select.biased.is_none() {
+            return Err(CodeError::at(
+                first,
+                format!(
+                    "a `select!` here starts with `biased;` (its branches polled in order, the sleep first): {SHAPE}"
+                ),
+            ));
+        }
+        for arm in &select.arms {
+            if arm.branch.is_none() {
+                return Err(CodeError::at(arm.pos, format!("an `else` branch is not supported: {SHAPE}")));
+            }
+            if let Some(cond) = &arm.cond {
+                return Err(CodeError::at(cond.pos, format!("a branch's `, if` condition is not supported: {SHAPE}")));
+            }
+        }
+        let branches: Vec<(&Pat, &Expr, &Expr, Pos)> =
+            select.arms.iter().filter_map(|a| a.branch.as_ref().map(|(pat, fut)| (pat, fut, &a.body, a.pos))).collect();
+        let [(sleep_pat, sleep, timed_out, _), (lock_pat, lock, locked, lock_at)] = branches.as_slice() else {
+            let at = select.arms.get(2).map_or(e.pos, |a| a.pos);
+            return Err(CodeError::at(
+                at,
+                format!("a `select!` here has two branches, the sleep then the lock: {SHAPE}"),
+            ));
+        };
+        // The sleep: first, and bound to nothing.
+        let is_sleep = |f: &Expr| match &f.kind {
+            ExprKind::Call(g, a) => a.len() == 1 && self.is_fn(g, &[&["tokio", "time", "sleep"]]),
+            _ => false,
+        };
+        if !is_sleep(sleep) {
+            let message = if is_sleep(lock) {
+                format!("the sleep's branch comes first here (it is polled first): {SHAPE}")
+            } else {
+                format!("the first branch here is `_ = sleep(Duration::from_millis(n)) => {{ .. }}`: {SHAPE}")
+            };
+            return Err(CodeError::at(sleep.pos, message));
+        }
+        if !matches!(sleep_pat.kind, PatKind::Wild) {
+            return Err(CodeError::at(sleep_pat.pos, "the sleep's branch binds nothing here: `_ = sleep(..)`"));
+        }
+        let ExprKind::Call(_, args) = &sleep.kind else { return Err(unsupported(sleep)) };
+        let ms = self.duration(&args[0])?;
+        // The lock: the lock call's future itself (not awaited), of an async lock.
+        if let ExprKind::Await(inner) = &lock.kind {
+            if matches!(inner.kind, ExprKind::Method(..)) {
+                return Err(CodeError::at(lock.pos, "a `select!` branch takes the future itself: remove the `.await`"));
+            }
+        }
+        let m = match &lock.kind {
+            ExprKind::Method(recv, method, a) if a.is_empty() => {
+                self.mutex(recv, cx).filter(|&m| match self.mutexes[m].kind {
+                    MutexKind::RwLock => method == "write",
+                    MutexKind::Semaphore { .. } => method == "acquire",
+                    MutexKind::Blocking => false,
+                    _ => method == "lock",
+                })
+            }
+            _ => None,
+        };
+        let Some(m) = m else {
+            let blocking = matches!(&lock.kind, ExprKind::Method(recv, ..)
+                if self.mutex(recv, cx).is_some_and(|m| self.mutexes[m].kind == MutexKind::Blocking));
+            let message = if blocking {
+                "a std Mutex's `lock()` is no future: `select!` races an async lock with the sleep".to_string()
+            } else {
+                format!("the second branch here locks a mutex: `guard = m.lock()` (`write()`, `acquire()`): {SHAPE}")
+            };
+            return Err(CodeError::at(lock.pos, message));
+        };
+        let semaphore = matches!(self.mutexes[m].kind, MutexKind::Semaphore { .. });
+        let name_of = |p: &Pat| match &p.kind {
+            PatKind::Ident { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+        let guard = match (&lock_pat.kind, semaphore) {
+            (PatKind::TupleStruct(ok, pats), true) if ok.len() == 1 && ok[0] == "Ok" && pats.len() == 1 => {
+                name_of(&pats[0])
+            }
+            (_, true) => {
+                return Err(CodeError::at(
+                    lock_pat.pos,
+                    "a semaphore's `acquire()` gives a `Result`: bind its permit with `Ok(guard) = pool.acquire()`",
+                ))
+            }
+            (PatKind::Wild, false) => {
+                return Err(CodeError::at(lock_pat.pos, "bind the guard to a name: `_` would drop it at once"))
+            }
+            (_, false) => name_of(lock_pat),
+        };
+        let Some(guard) = guard else {
+            return Err(CodeError::at(lock_pat.pos, "the lock's branch binds the guard to a name: `guard = m.lock()`"));
+        };
+        if cx.main {
+            self.main_awaited = true;
+        }
+        let stmts = |handler: &Expr| -> Vec<Stmt> {
+            match &handler.kind {
+                ExprKind::Block(b) => b.stmts.clone(),
+                ExprKind::Tuple(t) if t.is_empty() => Vec::new(),
+                _ => vec![Stmt::Expr(handler.clone(), true)],
+            }
+        };
+        let (timed_stmts, locked_stmts) = (stmts(timed_out), stmts(locked));
+        let at = line(e.pos);
+        let lock_line = line(*lock_at);
+        self.nest.set(depth);
+        let r = self.select_branches(m, &guard, (&timed_stmts, &locked_stmts), lock_line, cx);
+        self.nest.set(depth - 1);
+        let (timed, locked) = r?;
+        out.steps.push(Step::Select { mutex: self.mutex_name(m), ms, locked: locked.steps, timed_out: timed.steps });
+        out.lines.push(at);
+        out.lines.extend(locked.lines);
+        out.lines.extend(timed.lines);
+        Ok(())
+    }
+
+    /// A `select!`'s two branches, each a scope: the sleep's, and the lock's with `guard`
+    /// bound to mutex `m`'s guard (dropped at its end without a step, if still held).
+    fn select_branches(
+        &mut self,
+        m: usize,
+        guard: &str,
+        (timed_out, locked): (&[Stmt], &[Stmt]),
+        lock_line: u32,
+        cx: &mut TaskCx,
+    ) -> R<(Out, Out)> {
+        let mut timed = Out::default();
+        self.scoped(timed_out, &mut timed, cx, true)?;
+        let mut held = Out::default();
+        self.scopes.push(Scope::default());
+        self.bind(guard, Bind::Guard { mutex: m, how: How::Plain, live: true });
+        let r = self.block_stmts(locked, &mut held, cx);
+        let scope = self.scopes.pop().unwrap_or_default();
+        r?;
+        let end = locked.last().map_or(lock_line, stmt_line);
+        for (_, b) in scope.vars.iter().rev() {
+            match b {
+                // The select's guard (or the branch's own guard of its mutex) goes with the step.
+                Bind::Guard { mutex, live: true, .. } if *mutex == m => {}
+                Bind::Guard { mutex, live: true, .. } => {
+                    held.push(Step::Unlock { mutex: self.mutex_name(*mutex) }, end)
+                }
+                _ => {}
+            }
+        }
+        Ok((timed, held))
     }
 
     /// `println!("..")`'s text (braces unescaped), or, for `"name = {value:#?}"`, a `dbg`.
@@ -2327,7 +2500,7 @@ fn globbed(full: &[String], name: &str) -> bool {
 }
 
 fn count_steps(steps: &[Step]) -> u32 {
-    steps.iter().map(|s| 1 + if let Step::Repeat { steps, .. } = s { count_steps(steps) } else { 0 }).sum()
+    steps.iter().map(|s| 1 + s.bodies().map(|(_, body)| count_steps(body)).sum::<u32>()).sum()
 }
 
 fn block_awaits(b: &Block) -> bool {
@@ -2439,23 +2612,23 @@ fn shift_joins(steps: &mut [Step], by: u32) {
     for s in steps {
         match s {
             Step::Join { task: Some(k) } => *k += by,
-            Step::Repeat { steps, .. } => shift_joins(steps, by),
-            _ => {}
+            _ => s.bodies_mut().for_each(|(_, body)| shift_joins(body, by)),
         }
     }
 }
 
-/// Pairs each step (depth first) with its line, under `prefix`.
+/// Pairs each step (depth first, a `select`'s `locked` before its `timed_out`) with its
+/// line, under `prefix`.
 fn place_lines(steps: &[Step], lines: &[u32], prefix: &str, out: &mut Vec<(String, u32)>) {
-    fn go(steps: &[Step], lines: &[u32], i: &mut usize, prefix: &str, out: &mut Vec<(String, u32)>) {
+    fn go(steps: &[Step], field: &str, lines: &[u32], i: &mut usize, prefix: &str, out: &mut Vec<(String, u32)>) {
         for (j, s) in steps.iter().enumerate() {
-            let path = format!("{prefix}.steps[{j}]");
+            let path = format!("{prefix}.{field}[{j}]");
             out.push((path.clone(), lines.get(*i).copied().unwrap_or(0)));
             *i += 1;
-            if let Step::Repeat { steps, .. } = s {
-                go(steps, lines, i, &path, out);
+            for (f, body) in s.bodies() {
+                go(body, f, lines, i, &path, out);
             }
         }
     }
-    go(steps, lines, &mut 0, prefix, out);
+    go(steps, "steps", lines, &mut 0, prefix, out);
 }

@@ -59,8 +59,8 @@ use std::fmt;
 /// assert_eq!(scenario.tasks.len(), 4); // main, which joins and asserts, and three tasks
 /// assert_eq!(program.line_of("tasks[1].steps[0]"), Some(12));
 ///
-/// let err = read(&src.replace("handles.push(", "tokio::select!{}; handles.push(")).unwrap_err();
-/// assert_eq!(err.to_string(), "line 11:9: `tokio::select!` is not supported");
+/// let err = read(&src.replace("handles.push(", "tokio::join!{}; handles.push(")).unwrap_err();
+/// assert_eq!(err.to_string(), "line 11:9: `tokio::join!` is not supported");
 /// ```
 pub fn read(src: &str) -> Result<(Scenario, RustProgram), CodeError> {
     if src.len() > MAX_PROGRAM_BYTES {

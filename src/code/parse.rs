@@ -42,6 +42,49 @@ pub fn parse_args(tokens: &[Token], body: std::ops::Range<usize>, depth: u32) ->
     Ok(out)
 }
 
+/// Parses the body of a `tokio::select!` (`tokens[body]`, without its braces): an optional
+/// `biased;`, then branches `pattern = future [, if condition] => handler` and `else =>
+/// handler`, each followed by a comma unless its handler is a block (or it is the last).
+/// `depth` is how deep the macro itself is nested, as for [`parse_args`].
+pub fn parse_select(tokens: &[Token], body: std::ops::Range<usize>, depth: u32) -> Result<Select, CodeError> {
+    let inner = &tokens[body.clone()];
+    let mut p = Parser { t: inner, i: 0, depth, end: end_pos(inner), split: None, base: body.start };
+    let mut biased = None;
+    if p.is_kw("biased") && matches!(p.nth(1), Some(Tok::Punct(";"))) {
+        biased = Some(p.pos());
+        p.bump();
+        p.bump();
+    }
+    let mut arms = Vec::new();
+    while !p.at_end() {
+        let pos = p.pos();
+        let branch = if p.is_kw("else") && matches!(p.nth(1), Some(Tok::Punct("=>"))) {
+            p.bump();
+            None
+        } else {
+            let pat = p.pat()?;
+            p.expect("=")?;
+            Some((pat, p.expr()?))
+        };
+        let cond = if branch.is_some() && p.is(",") && matches!(p.nth(1), Some(Tok::Ident(w)) if w == "if") {
+            p.bump();
+            p.bump();
+            Some(p.expr()?)
+        } else {
+            None
+        };
+        p.expect("=>")?;
+        // A block handler ends at its `}` (what follows is the next branch, not an operand).
+        let block = p.is("{");
+        let handler = if block { Expr { pos: p.pos(), kind: ExprKind::Block(p.block()?) } } else { p.expr()? };
+        arms.push(SelectArm { pos, branch, cond, body: handler });
+        if !p.eat(",") && !block && !p.at_end() {
+            return Err(p.err(format!("expected `,` after this `select!` branch, found {}", p.found())));
+        }
+    }
+    Ok(Select { biased, arms })
+}
+
 fn end_pos(tokens: &[Token]) -> Pos {
     tokens.last().map_or(Pos { line: 1, col: 1, offset: 0 }, |t| Pos { offset: t.end, ..t.pos })
 }

@@ -24,8 +24,10 @@
 //! What the program prints is the run's transcript, with real milliseconds for virtual
 //! ones, with three differences: a `dbg` step prints with `println!` (so it goes where
 //! the other lines go, without `dbg!`'s file and line), a register read in one round of
-//! a loop and printed in the next prints `()` (each round is a new scope in Rust), and a
-//! value read through a failed `try_lock` is `None` rather than an error.
+//! a loop (or in a `select!` branch) and printed in the next round (or after the
+//! `select!`) prints what the task read before the loop (or `()`): each round and each
+//! branch is a new scope in Rust; and a value read through a failed `try_lock` is `None`
+//! rather than an error.
 
 use super::{Condition, MutexKind, Scenario, Step, TaskSpec, WriteAction};
 use serde_json::Value;
@@ -249,11 +251,12 @@ fn json_lit(v: &Value) -> String {
     }
 }
 
+/// Calls `f` on every step, nested ones too (a `repeat`'s body, a `select`'s branches).
 fn walk<'a>(steps: &'a [Step], f: &mut impl FnMut(&'a Step)) {
     for s in steps {
         f(s);
-        if let Step::Repeat { steps, .. } = s {
-            walk(steps, f);
+        for (_, body) in s.bodies() {
+            walk(body, f);
         }
     }
 }
@@ -732,7 +735,7 @@ fn task_body(w: &mut Writer<'_>, t: &TaskSpec, tasks: &[usize], indent: usize) {
         indent += 1;
     }
     let paths: Vec<String> = tasks.iter().map(|k| format!("tasks[{k}]")).collect();
-    steps(w, &t.steps, &paths, indent, &mut ctx);
+    steps(w, &t.steps, &paths, "steps", indent, &mut ctx);
     if looped {
         w.line(indent - 1, "}");
     }
@@ -817,9 +820,11 @@ impl Ctx {
     }
 }
 
-fn steps(w: &mut Writer<'_>, list: &[Step], parents: &[String], indent: usize, ctx: &mut Ctx) {
+/// The statements of `list`, the steps in the field `field` (`steps`, `locked`,
+/// `timed_out`) of each of the places `parents`.
+fn steps(w: &mut Writer<'_>, list: &[Step], parents: &[String], field: &str, indent: usize, ctx: &mut Ctx) {
     for (j, st) in list.iter().enumerate() {
-        let paths: Vec<String> = parents.iter().map(|p| format!("{p}.steps[{j}]")).collect();
+        let paths: Vec<String> = parents.iter().map(|p| format!("{p}.{field}[{j}]")).collect();
         for p in &paths {
             w.mark(p.clone());
         }
@@ -832,6 +837,10 @@ fn steps(w: &mut Writer<'_>, list: &[Step], parents: &[String], indent: usize, c
             | Step::LockTimeout { mutex, .. } => {
                 let rest = &list[j + 1..];
                 (writes_before_unlock(rest, mutex) || relocked_in_loop(rest, mutex), !used_again(rest, mutex))
+            }
+            // A select's guard lives in its `locked` branch.
+            Step::Select { mutex, locked, .. } => {
+                (writes_before_unlock(locked, mutex) || relocked_in_loop(locked, mutex), !used_again(locked, mutex))
             }
             _ => (false, false),
         };
@@ -856,9 +865,11 @@ fn first_use_is_read(list: &[Step]) -> bool {
                 {
                     return None
                 }
-                // What a loop reads stays in the loop.
-                Step::Repeat { steps, .. } => {
-                    go(steps, read)?;
+                // What a loop or a select's branch reads stays in it.
+                Step::Repeat { .. } | Step::Select { .. } => {
+                    for (_, body) in st.bodies() {
+                        go(body, read)?;
+                    }
                 }
                 _ => {}
             }
@@ -884,9 +895,13 @@ fn relocked_in_loop(rest: &[Step], mutex: &str) -> bool {
     for st in rest {
         match st {
             Step::Unlock { mutex: m } if m == mutex => return false,
-            Step::Repeat { steps, .. } => {
+            // A select's branch that lets the guard go takes it again (validation): it
+            // assigns to the same variable, as a loop does.
+            Step::Repeat { .. } | Step::Select { .. } => {
                 let mut drops = false;
-                walk(steps, &mut |s| drops |= matches!(s, Step::Unlock { mutex: m } if m == mutex));
+                for (_, body) in st.bodies() {
+                    walk(body, &mut |s| drops |= matches!(s, Step::Unlock { mutex: m } if m == mutex));
+                }
                 if drops {
                     return true;
                 }
@@ -903,7 +918,9 @@ fn writes_before_unlock(rest: &[Step], mutex: &str) -> bool {
         match st {
             Step::Unlock { mutex: m } if m == mutex => return false,
             Step::Write { mutex: m, .. } if m == mutex => return true,
-            Step::Repeat { steps, .. } if writes_before_unlock(steps, mutex) => return true,
+            Step::Repeat { .. } | Step::Select { .. } if st.bodies().any(|(_, b)| writes_before_unlock(b, mutex)) => {
+                return true
+            }
             _ => {}
         }
     }
@@ -981,6 +998,48 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
             w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));
         }
+        Step::Select { mutex, ms, locked, timed_out } => {
+            w.needs.sleep = true;
+            // The guard's binding: `mut` if written through, `_guard` if never used (not
+            // `_`, which would drop it at once); a semaphore's `acquire()` is a `Result`.
+            let g = ctx.guard(m, mutex);
+            let bind = match (ctx.writes, ctx.unused) {
+                (true, _) => format!("mut {g}"),
+                (false, true) => format!("_{g}"),
+                (false, false) => g.clone(),
+            };
+            let pat = match m.kind(mutex) {
+                MutexKind::Semaphore { .. } => format!("Ok({bind})"),
+                _ => bind,
+            };
+            let call = lock_call(w, mutex);
+            w.line(indent, "tokio::select! {");
+            w.line(indent + 1, "biased;");
+            // Each branch is a scope, as a loop's body is: what it holds and reads stays in
+            // it, and a guard held before it that it lets go is taken again into the same
+            // variable. The select's own guard is dropped at the end of `locked`.
+            let (held, reg) = (ctx.guards.clone(), ctx.reg);
+            let outer: Vec<String> = ctx.guards.iter().map(|(n, _)| n.clone()).collect();
+            let saved = std::mem::replace(&mut ctx.loop_outer, outer);
+            let sleep = format!("_ = sleep(Duration::from_millis({ms})) =>");
+            let arms = [(sleep, "timed_out", timed_out), (format!("{pat} = {call} =>"), "locked", locked)];
+            for (head, field, body) in arms {
+                if body.is_empty() {
+                    w.line(indent + 1, &format!("{head} {{}}"));
+                    continue;
+                }
+                w.line(indent + 1, &format!("{head} {{"));
+                if field == "locked" {
+                    ctx.guards.push((mutex.clone(), Held::Plain));
+                }
+                steps(w, body, paths, field, indent + 2, ctx);
+                ctx.guards = held.clone();
+                ctx.reg = reg;
+                w.line(indent + 1, "}");
+            }
+            ctx.loop_outer = saved;
+            w.line(indent, "}");
+        }
         Step::LockedWrite { mutex, action } => {
             let target = format!("*{}", lock_expr(w, mutex));
             let text = write(w, mutex, action, &target, ctx.reg);
@@ -1041,7 +1100,7 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
             let (held, reg) = (ctx.guards.clone(), ctx.reg);
             let outer: Vec<String> = ctx.guards.iter().map(|(n, _)| n.clone()).collect();
             let saved = std::mem::replace(&mut ctx.loop_outer, outer);
-            steps(w, body, paths, indent + 1, ctx);
+            steps(w, body, paths, "steps", indent + 1, ctx);
             ctx.loop_outer = saved;
             ctx.guards = held;
             ctx.reg = reg;

@@ -40,6 +40,7 @@
 //! | `unlock` | `mutex` | drops the guard |
 //! | `try_lock` | `mutex` | takes the lock only if it is free and nobody is queued |
 //! | `lock_timeout` | `mutex`, `ms` | `timeout(ms, lock())`: leaves the queue after `ms`; goes on, guard or not |
+//! | `select` | `mutex`, `ms`, `locked`?, `timed_out`? | `select!` of `sleep(ms)`, polled first, and `lock()` |
 //! | `locked_write` | `mutex`, `action` | `*mutex.lock().await = ...` with a temporary guard |
 //! | `write` | `mutex`, `action` | writes through a held guard (see below) |
 //! | `read` | `mutex`, `key`? | copies the value (or a map entry, `None` if missing) into the task's register |
@@ -355,6 +356,40 @@ pub enum Step {
         /// Virtual milliseconds to wait at most, up to [`MAX_MS`].
         ms: u64,
     },
+    /// `tokio::select!` of a sleep and a lock, the sleep polled first (`biased;`):
+    ///
+    /// ```text
+    /// tokio::select! {
+    ///     biased;
+    ///     _ = sleep(Duration::from_millis(ms)) => { /* timed_out */ }
+    ///     guard = mutex.lock() => { /* locked */ }
+    /// }
+    /// ```
+    ///
+    /// The task queues for the lock as a [`Lock`](Step::Lock) does. If it gets the lock
+    /// before `ms` of virtual time have passed, it runs `locked` holding the guard (which
+    /// is dropped at the end of `locked` if the branch has not dropped it); otherwise the
+    /// lock future is dropped (the task leaves the queue) and it runs `timed_out`. The
+    /// sleep is polled first: if the timer has fired by the time the task runs, the sleep
+    /// branch wins even if the lock was handed to the task in the meantime; the lock
+    /// future, dropped holding the lock, passes it on to the next waiter (our locks are
+    /// cancel safe). For every kind but `blocking` (an rwlock's write lock, a semaphore's
+    /// permit).
+    Select {
+        /// The mutex to lock; the task must not hold it already.
+        mutex: String,
+        /// Virtual milliseconds the sleep lasts, up to [`MAX_MS`].
+        ms: u64,
+        /// What runs with the lock: it starts with the guard held, and must drop every
+        /// other guard it takes (as a [`Repeat`](Step::Repeat)'s body). Empty by default
+        /// (left out of the JSON when empty).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        locked: Vec<Step>,
+        /// What runs when the sleep wins; it must drop every guard it takes. Empty by
+        /// default (left out of the JSON when empty).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        timed_out: Vec<Step>,
+    },
     /// `*mutex.lock().await = ...`: locks, writes and unlocks, with a temporary guard.
     LockedWrite {
         /// The mutex to write; the task must not hold it already.
@@ -475,7 +510,7 @@ pub enum Step {
 ///
 /// assert_eq!(StepKind::of(&Step::Yield), StepKind::Yield);
 /// assert_eq!(StepKind::TryLock.name(), "try_lock");
-/// assert_eq!(StepKind::ALL.len(), 18);
+/// assert_eq!(StepKind::ALL.len(), 19);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
@@ -489,6 +524,8 @@ pub enum StepKind {
     TryLock,
     /// [`Step::LockTimeout`].
     LockTimeout,
+    /// [`Step::Select`].
+    Select,
     /// [`Step::LockedWrite`].
     LockedWrite,
     /// [`Step::Write`].
@@ -519,12 +556,13 @@ pub enum StepKind {
 
 impl StepKind {
     /// Every kind, in the order the module docs list them.
-    pub const ALL: [StepKind; 18] = [
+    pub const ALL: [StepKind; 19] = [
         StepKind::Lock,
         StepKind::ReadLock,
         StepKind::Unlock,
         StepKind::TryLock,
         StepKind::LockTimeout,
+        StepKind::Select,
         StepKind::LockedWrite,
         StepKind::Write,
         StepKind::Read,
@@ -548,6 +586,7 @@ impl StepKind {
             Step::Unlock { .. } => StepKind::Unlock,
             Step::TryLock { .. } => StepKind::TryLock,
             Step::LockTimeout { .. } => StepKind::LockTimeout,
+            Step::Select { .. } => StepKind::Select,
             Step::LockedWrite { .. } => StepKind::LockedWrite,
             Step::Write { .. } => StepKind::Write,
             Step::Read { .. } => StepKind::Read,
@@ -565,12 +604,13 @@ impl StepKind {
     }
 
     /// Every kind's name, in the order of [`ALL`](StepKind::ALL).
-    pub const NAMES: [&'static str; 18] = [
+    pub const NAMES: [&'static str; 19] = [
         "lock",
         "read_lock",
         "unlock",
         "try_lock",
         "lock_timeout",
+        "select",
         "locked_write",
         "write",
         "read",
@@ -819,10 +859,11 @@ impl Scenario {
         self.mutexes[i].name = to.to_string();
         fn rename(steps: &mut [Step], from: &str, to: &str) {
             for step in steps {
-                if let Step::Repeat { steps, .. } = step {
-                    rename(steps, from, to);
-                } else if let Some(m) = step.mutex_mut().filter(|m| *m == from) {
+                if let Some(m) = step.mutex_mut().filter(|m| *m == from) {
                     *m = to.to_string();
+                }
+                for (_, body) in step.bodies_mut() {
+                    rename(body, from, to);
                 }
             }
         }
@@ -908,8 +949,10 @@ impl Scenario {
     fn renumber_joins(&mut self, f: impl Fn(u32) -> Option<u32>) {
         fn walk(steps: &mut Vec<Step>, f: &dyn Fn(u32) -> Option<u32>) {
             steps.retain_mut(|step| match step {
-                Step::Repeat { steps, .. } => {
-                    walk(steps, f);
+                Step::Repeat { .. } | Step::Select { .. } => {
+                    for (_, body) in step.bodies_mut() {
+                        walk(body, f);
+                    }
                     true
                 }
                 Step::Join { task: Some(t) } => match f(*t) {
@@ -930,6 +973,42 @@ impl Scenario {
     /// Index of the mutex called `name`.
     pub fn mutex_index(&self, name: &str) -> Option<usize> {
         self.mutexes.iter().position(|m| m.name == name)
+    }
+
+    /// The step at `path`, as labels and errors name it: `tasks[1].steps[2]`, inside a
+    /// `repeat` `tasks[1].steps[2].steps[0]`, inside a `select`
+    /// `tasks[1].steps[2].locked[0]` or `.timed_out[0]`. `None` if there is none there.
+    ///
+    /// ```
+    /// use mutex_playground::scenario::{Scenario, Step};
+    ///
+    /// let s = Scenario::from_json(r#"{"name": "x", "mutexes": [{"name": "m"}], "tasks": [{"name": "t", "steps": [
+    ///     {"op": "select", "mutex": "m", "ms": 30, "timed_out": [{"op": "print", "text": "late"}]}]}]}"#).unwrap();
+    /// assert!(matches!(s.step_at("tasks[0].steps[0]"), Some(Step::Select { .. })));
+    /// assert_eq!(s.step_at("tasks[0].steps[0].timed_out[0]"), Some(&Step::Print { text: "late".into() }));
+    /// assert_eq!(s.step_at("tasks[0].steps[0].locked[0]"), None);
+    /// assert_eq!(s.step_at("tasks[0].steps[0].steps[0]"), None);
+    /// assert_eq!(s.step_at("tasks[9]"), None);
+    /// ```
+    pub fn step_at(&self, path: &str) -> Option<&Step> {
+        let (t, mut rest) = path.strip_prefix("tasks[")?.split_once(']')?;
+        let mut list: &[Step] = &self.tasks.get(t.parse::<usize>().ok()?)?.steps;
+        let mut field = "steps";
+        loop {
+            let (name, after) = rest.strip_prefix('.')?.split_once('[')?;
+            let (i, after) = after.split_once(']')?;
+            if name != field {
+                return None;
+            }
+            let step = list.get(i.parse::<usize>().ok()?)?;
+            if after.is_empty() {
+                return Some(step);
+            }
+            // Deeper: the next field names one of the step's bodies.
+            let next = after.strip_prefix('.')?.split_once('[')?.0;
+            (field, list) = step.bodies().find(|(f, _)| *f == next)?;
+            rest = after;
+        }
     }
 
     /// The name of task `task` (by index), or `task N` if there is no such task.
@@ -1006,6 +1085,7 @@ impl Step {
             Step::Unlock { mutex } => format!("drop({mutex} guard)"),
             Step::TryLock { mutex } => format!("try_lock({mutex})"),
             Step::LockTimeout { mutex, ms } => format!("timeout({ms} ms, {mutex}.lock())"),
+            Step::Select { mutex, ms, .. } => format!("select(lock({mutex}) | sleep({ms}))"),
             Step::LockedWrite { mutex, action } => format!("{mutex}.lock().{}", action.label()),
             Step::Write { mutex, action } => format!("{mutex}.{}", action.label()),
             Step::Read { mutex, key: Some(k) } => format!("read {mutex}[{k:?}]"),
@@ -1024,6 +1104,39 @@ impl Step {
         }
     }
 
+    /// The step lists nested in this step, with the names of their fields: a `repeat`'s
+    /// `steps`, a `select`'s `locked` and `timed_out` (in that order); none for the
+    /// other kinds.
+    ///
+    /// ```
+    /// use mutex_playground::scenario::Step;
+    ///
+    /// let select = Step::Select { mutex: "m".into(), ms: 30, locked: vec![Step::Yield], timed_out: vec![] };
+    /// let names: Vec<&str> = select.bodies().map(|(field, _)| field).collect();
+    /// assert_eq!(names, ["locked", "timed_out"]);
+    /// assert_eq!(Step::Yield.bodies().count(), 0);
+    /// ```
+    pub fn bodies(&self) -> impl Iterator<Item = (&'static str, &[Step])> {
+        type Body<'a> = Option<(&'static str, &'a [Step])>;
+        let (a, b): (Body<'_>, Body<'_>) = match self {
+            Step::Repeat { steps, .. } => (Some(("steps", steps)), None),
+            Step::Select { locked, timed_out, .. } => (Some(("locked", locked)), Some(("timed_out", timed_out))),
+            _ => (None, None),
+        };
+        a.into_iter().chain(b)
+    }
+
+    /// The step lists nested in this step, to change them (see [`bodies`](Step::bodies)).
+    pub fn bodies_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut Vec<Step>)> {
+        type Body<'a> = Option<(&'static str, &'a mut Vec<Step>)>;
+        let (a, b): (Body<'_>, Body<'_>) = match self {
+            Step::Repeat { steps, .. } => (Some(("steps", steps)), None),
+            Step::Select { locked, timed_out, .. } => (Some(("locked", locked)), Some(("timed_out", timed_out))),
+            _ => (None, None),
+        };
+        a.into_iter().chain(b)
+    }
+
     /// The mutex the step names, to change it (`None` for a step that names none).
     pub fn mutex_mut(&mut self) -> Option<&mut String> {
         match self {
@@ -1032,6 +1145,7 @@ impl Step {
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
             | Step::LockTimeout { mutex, .. }
+            | Step::Select { mutex, .. }
             | Step::LockedWrite { mutex, .. }
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }
@@ -1051,6 +1165,7 @@ impl Step {
             | Step::Unlock { mutex }
             | Step::TryLock { mutex }
             | Step::LockTimeout { mutex, .. }
+            | Step::Select { mutex, .. }
             | Step::LockedWrite { mutex, .. }
             | Step::Write { mutex, .. }
             | Step::Read { mutex, .. }

@@ -62,6 +62,8 @@ pub fn presets() -> Vec<Preset> {
         std_mutex_across_await(),
         fairness(),
         timeout(),
+        select(),
+        cancel_safety(),
         convoy(),
         barging_starvation(),
         rwlock_readers_writer(),
@@ -344,6 +346,72 @@ fn timeout() -> Preset {
             "a lock held for 100 ms, one waiter giving up after 30 ms, one getting it",
             vec![mutex("m", MutexKind::Async, json!(0))],
             vec![holder, waiter("impatient", 10, 30), waiter("patient", 20, 200)],
+        ),
+    }
+}
+
+/// A task that starts at `start_ms`.
+fn task_at(name: &str, start_ms: u64, steps: Vec<Step>) -> TaskSpec {
+    TaskSpec { start_ms, ..task(name, 1, steps) }
+}
+
+fn select() -> Preset {
+    let select = |name: &str, ms: u64| Step::Select {
+        mutex: "m".into(),
+        ms,
+        locked: vec![increment("m"), print(&format!("{name}: got the lock, added 1"))],
+        timed_out: vec![print(&format!("{name}: no lock after {ms} ms, doing something else"))],
+    };
+    let holder = task("holder", 1, vec![lock("m"), print("holder: has the lock"), sleep(100), unlock("m")]);
+    Preset {
+        id: "select",
+        title: "Lock or sleep, whichever first: select!",
+        source: "tokio::select! between Mutex::lock and sleep, biased with the sleep first",
+        explanation: "The holder keeps the lock for 100 ms. At 10 ms the waiter runs tokio::select! between m.lock() \
+                      and a 30 ms sleep; at 40 ms the sleep wins: its lock future is dropped, its chip leaves the \
+                      queue, and its timed_out branch prints. The patient one, whose sleep is 200 ms, moves up and \
+                      gets the lock at 100 ms: its locked branch runs with the guard, which is dropped at the \
+                      branch's end.",
+        scenario: scenario(
+            "select",
+            "a lock held for 100 ms; a select! of the lock and a 30 ms sleep, and one of the lock and 200 ms",
+            vec![mutex("m", MutexKind::Async, json!(0))],
+            vec![
+                holder,
+                task_at("waiter", 10, vec![select("waiter", 30)]),
+                task_at("patient", 20, vec![select("patient", 200)]),
+            ],
+        ),
+    }
+}
+
+fn cancel_safety() -> Preset {
+    // The holder's 40 ms sleep is set at 0 ms, the worker's 30 ms one at 10 ms: both fire at
+    // 40 ms, the holder's first (timers due at the same instant fire in the order they were
+    // set), so the holder hands m to the worker just before the worker's select! runs.
+    let holder = task("holder", 1, vec![lock("m"), print("holder: has the lock"), sleep(40), unlock("m")]);
+    let worker = Step::Select {
+        mutex: "m".into(),
+        ms: 30,
+        locked: vec![print("worker: got the lock")],
+        timed_out: vec![print("worker: timed out, though m had just been handed to it")],
+    };
+    let patient = vec![lock("m"), print("patient: has the lock"), unlock("m")];
+    Preset {
+        id: "cancel-safety",
+        title: "A lock handed over as the timer fires: cancel safety",
+        source: "tokio::select! dropping a lock future, and what the Mutex's docs call cancel safe",
+        explanation: "At 40 ms the holder lets go of m exactly when the worker's 30 ms select! timer fires; the \
+                      holder's timer was set first, so it runs first and hands m to the worker, at the head of the \
+                      queue. Then the worker runs, and its select!, biased with the sleep first, takes the sleep \
+                      branch anyway: the lock future, which already holds m, is dropped. A cancel-safe lock passes \
+                      m on to patient, queued behind, as the narration at that step says; one that did not would \
+                      leave m locked forever.",
+        scenario: scenario(
+            "cancel-safety",
+            "a lock handed to a select! whose sleep fires at the same instant, with a second waiter behind",
+            vec![mutex("m", MutexKind::Async, json!(0))],
+            vec![holder, task_at("worker", 10, vec![worker]), task_at("patient", 20, patient)],
         ),
     }
 }

@@ -143,7 +143,8 @@ pub struct Label {
     #[serde(skip)]
     pub kind: LabelKind,
     /// Where it is in the scenario: `tasks[1]` for a start, `tasks[1].steps[2]` for a
-    /// step (`tasks[1].steps[2].steps[0]` inside a `repeat`).
+    /// step (`tasks[1].steps[2].steps[0]` inside a `repeat`, `tasks[1].steps[2].locked[0]`
+    /// and `.timed_out[0]` inside a `select`).
     pub path: String,
     /// What the task view shows: `start`, or the step's [`label`](Step::label), like
     /// `lock(db)`.
@@ -168,12 +169,15 @@ impl Label {
     }
 }
 
-/// A step with its label index, and its body for `repeat`.
+/// A step with its label index, and its bodies: a `repeat`'s, or a `select`'s `locked`
+/// then `timed_out`.
 struct Op {
     step: Step,
     label: u32,
     mutex: Option<MutexId>,
     body: Vec<Op>,
+    /// A `select`'s `timed_out` (its `locked` is `body`).
+    other: Vec<Op>,
 }
 
 /// The running scenario: its mutexes, step labels, and the task futures to spawn.
@@ -366,12 +370,13 @@ fn compile(s: &Scenario, task: TaskId, steps: &[Step], path: &str, labels: &mut 
             let here = format!("{path}[{i}]");
             let label = labels.len() as u32;
             labels.push(Label::step(task, here.clone(), step));
-            let body = match step {
-                Step::Repeat { steps, .. } => compile(s, task, steps, &format!("{here}.steps"), labels),
-                _ => Vec::new(),
-            };
+            // Each body's labels follow the step's, depth first (`locked` before `timed_out`).
+            let mut bodies =
+                step.bodies().map(|(field, steps)| compile(s, task, steps, &format!("{here}.{field}"), labels));
+            let body = bodies.next().unwrap_or_default();
+            let other = bodies.next().unwrap_or_default();
             let mutex = step.mutex().and_then(|m| s.mutex_index(m)).map(|m| m as MutexId);
-            Op { step: step.clone(), label, mutex, body }
+            Op { step: step.clone(), label, mutex, body, other }
         })
         .collect()
 }
@@ -676,7 +681,7 @@ async fn run_task(mut ctx: TaskCtx, start_ms: u64, repeat: Option<u32>, ops: Rc<
     ctx.world.joins.finish(ctx.id);
 }
 
-/// Boxed, because it recurses through `repeat`.
+/// Boxed, because it recurses through `repeat` and `select`.
 fn run_ops<'a>(ctx: &'a mut TaskCtx, ops: &'a [Op], held: &'a mut Vec<(MutexId, Guard)>) -> LocalBoxFuture<'a, Flow> {
     async move {
         for op in ops {
@@ -778,6 +783,43 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             sink.push(EventKind::SleepEnd { task: id });
             if let Some(guard) = locked {
                 held.push((m, guard));
+            }
+        }
+        Step::Select { ms, .. } => {
+            // `tokio::select! { biased; _ = sleep => .., guard = lock => .. }`: the sleep is
+            // polled first. If its timer has fired, it wins even if the lock was handed to
+            // the task meanwhile: the lock future is then dropped holding the lock, and
+            // passes it on (`Released`, then `Acquired` for the next waiter). Dropping it
+            // while it waits leaves the queue (`Cancelled`).
+            let sleep = ctx.world.clock.sleep(*ms);
+            sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
+            let locked = {
+                let lock = std::pin::pin!(lock(ctx, m, false));
+                match futures::future::select(sleep, lock).await {
+                    futures::future::Either::Left(((), _lock)) => None,
+                    futures::future::Either::Right((guard, _timer)) => Some(guard),
+                }
+                // The lock future is dropped here, before the branch runs.
+            };
+            sink.push(EventKind::SleepEnd { task: id });
+            match locked {
+                Some(guard) => {
+                    held.push((m, guard));
+                    let flow = run_ops(ctx, &op.body, held).await;
+                    if flow == Flow::Panic {
+                        return Flow::Panic;
+                    }
+                    // The branch's end drops its guard of the mutex, if it still holds one
+                    // (validation lets it hold no other it took).
+                    if let Some(i) = find(held) {
+                        drop(held.remove(i));
+                    }
+                }
+                None => {
+                    if run_ops(ctx, &op.other, held).await == Flow::Panic {
+                        return Flow::Panic;
+                    }
+                }
             }
         }
         Step::Unlock { mutex } => match find(held) {

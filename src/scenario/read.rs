@@ -86,8 +86,22 @@ fn step_list(list: &[Value], path: &str) -> Result<Vec<Step>, ScenarioError> {
 }
 
 /// Every field any step has.
-const STEP_FIELDS: [&str; 12] =
-    ["op", "mutex", "action", "key", "name", "text", "ms", "times", "steps", "until", "take", "task"];
+const STEP_FIELDS: [&str; 14] = [
+    "op",
+    "mutex",
+    "action",
+    "key",
+    "name",
+    "text",
+    "ms",
+    "times",
+    "steps",
+    "until",
+    "take",
+    "task",
+    "locked",
+    "timed_out",
+];
 
 /// A field the variant needs, or the error at the step.
 fn need<T>(o: &Obj<'_>, value: Option<T>, name: &str) -> Result<T, ScenarioError> {
@@ -109,6 +123,7 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
     let uses: &[&str] = match op {
         Op::Lock | Op::ReadLock | Op::Unlock | Op::TryLock => &["mutex"],
         Op::LockTimeout => &["mutex", "ms"],
+        Op::Select => &["mutex", "ms", "locked", "timed_out"],
         Op::LockedWrite | Op::Write => &["mutex", "action"],
         Op::Read => &["mutex", "key"],
         Op::Dbg => &["name"],
@@ -132,12 +147,20 @@ fn step(v: &Value, path: &str) -> Result<Step, ScenarioError> {
     };
     let ms = || o.opt_u64("ms").and_then(|m| need(&o, m, "ms"));
     let take = || o.opt_bool("take").map(|t| t.unwrap_or(false));
+    // An optional list of steps (a select's branches): empty if left out.
+    let body = |field: &str| match o.opt_list(field)? {
+        Some(list) => step_list(list, &o.at(field)),
+        None => Ok(Vec::new()),
+    };
     Ok(match op {
         Op::Lock => Step::Lock { mutex: mutex()? },
         Op::ReadLock => Step::ReadLock { mutex: mutex()? },
         Op::Unlock => Step::Unlock { mutex: mutex()? },
         Op::TryLock => Step::TryLock { mutex: mutex()? },
         Op::LockTimeout => Step::LockTimeout { mutex: mutex()?, ms: ms()? },
+        Op::Select => {
+            Step::Select { mutex: mutex()?, ms: ms()?, locked: body("locked")?, timed_out: body("timed_out")? }
+        }
         Op::LockedWrite => Step::LockedWrite { mutex: mutex()?, action: action()? },
         Op::Write => Step::Write { mutex: mutex()?, action: action()? },
         Op::Read => Step::Read { mutex: mutex()?, key: o.opt_string("key")? },

@@ -8,7 +8,7 @@ use std::fmt;
 pub const MAX_TASKS: usize = 10_000;
 /// The most steps all tasks may have together (counting nested steps once each).
 pub const MAX_STEPS_TOTAL: usize = 250_000;
-/// How deep `repeat` steps may nest.
+/// How deep `repeat` and `select` steps may nest.
 pub const MAX_NESTING: usize = 8;
 /// The longest duration (sleep, busy work, start delay, time limit) in virtual ms: 1 hour.
 pub const MAX_MS: u64 = 3_600_000;
@@ -262,7 +262,7 @@ fn check_main(s: &Scenario, t: usize, task: &super::TaskSpec) -> Result<(), Scen
     Ok(())
 }
 
-/// Where a list of steps is: in which task, and how deep in `repeat`s.
+/// Where a list of steps is: in which task, and how deep in `repeat`s and `select`s.
 #[derive(Clone, Copy)]
 struct Place {
     task: usize,
@@ -287,7 +287,7 @@ fn check_steps(
     held: &mut Vec<(String, bool)>,
 ) -> Result<(), ScenarioError> {
     if at.depth > MAX_NESTING {
-        return Err(ScenarioError::new(path, format!("repeat steps nest deeper than {MAX_NESTING}")));
+        return Err(ScenarioError::new(path, format!("repeat and select steps nest deeper than {MAX_NESTING}")));
     }
     for (i, step) in steps.iter().enumerate() {
         let here = format!("{path}[{i}]");
@@ -370,6 +370,44 @@ fn check_steps(
                 check_ms(&format!("{here}.ms"), "a timeout", *ms)?;
                 // Like a try_lock: whether it gets the guard is only known at run time.
                 held.push((mutex.clone(), false));
+            }
+            Step::Select { mutex, ms, locked, timed_out } => {
+                if is_held(mutex) {
+                    return Err(ScenarioError::new(
+                        here,
+                        format!("{mutex:?} is already held by this task: locking it again would wait for itself"),
+                    ));
+                }
+                if kind == Some(MutexKind::Blocking) {
+                    return Err(ScenarioError::new(
+                        here,
+                        "select is for async mutexes: a blocking mutex's lock is no future to race a sleep with",
+                    ));
+                }
+                check_ms(&format!("{here}.ms"), "a select's sleep", *ms)?;
+                let before = held.clone();
+                let inner = Place { depth: at.depth + 1, ..at };
+                // `locked` starts with the select's guard; it is dropped at the branch's end if
+                // the branch still holds it (as Rust drops the branch's binding there).
+                held.push((mutex.clone(), false));
+                check_steps(s, locked, &format!("{here}.locked"), inner, total, held)?;
+                if let Some(p) = held.iter().rposition(|h| h.0 == *mutex) {
+                    held.remove(p);
+                }
+                if *held != before {
+                    return Err(ScenarioError::new(
+                        format!("{here}.locked"),
+                        "a select's branch must drop every guard it takes (and only those); its own guard is \
+                         dropped at its end",
+                    ));
+                }
+                check_steps(s, timed_out, &format!("{here}.timed_out"), inner, total, held)?;
+                if *held != before {
+                    return Err(ScenarioError::new(
+                        format!("{here}.timed_out"),
+                        "a select's branch must drop every guard it takes (and only those)",
+                    ));
+                }
             }
             Step::Unlock { mutex } => match held.iter().rposition(|h| h.0 == *mutex) {
                 Some(p) => {

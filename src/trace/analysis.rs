@@ -24,13 +24,14 @@ use serde::Serialize;
 /// before it. "Asked" is the order the lock itself sees: the run's
 /// [`LockRequested`](EventKind::LockRequested) events, one per mutex in the order they were
 /// recorded. They are the `Requested` an async Mutex or a watch cell reports when a lock
-/// future is first polled (of a `lock`, `locked_write`, `lock_timeout`, `wait_until`, or an
-/// `assert`'s temporary guard) or a `try_lock` is refused, and what the interpreter records
+/// future is first polled (of a `lock`, `locked_write`, `lock_timeout`, `select`, `wait_until`,
+/// or an `assert`'s temporary guard) or a `try_lock` is refused, and what the interpreter records
 /// for a blocking mutex's lock. A lock taken at once is a request too: it is written as a
 /// `LockRequested` and its `Acquired`, or is one cycle of an
 /// [`Uncontended`](EventKind::Uncontended). A wait lasts from its request until the task
 /// gets the lock, gives the request up ([`TryFailed`](EventKind::TryFailed): a refused
-/// `try_lock`; [`Cancelled`](EventKind::Cancelled): a timeout, a `broken_wait`'s poll), or
+/// `try_lock`; [`Cancelled`](EventKind::Cancelled): a timeout or a `select`'s sleep, a
+/// `broken_wait`'s poll), or
 /// the run ends; every acquisition of the same lock in that time by a task that asked later
 /// overtakes it once, so a waiter passed by two such tasks is overtaken twice. A request
 /// given up ends its turn: asking again is a new request, at the back.

@@ -4,6 +4,7 @@
 
 use super::{EventKind, Run};
 use crate::exec::{MutexId, TaskId};
+use crate::scenario::{MutexKind, Step};
 
 /// The longest printed line or value quoted in a sentence, in characters.
 const QUOTE: usize = 60;
@@ -33,6 +34,58 @@ fn hold(holders: &mut [Option<TaskId>], m: MutexId, who: Option<TaskId>) {
     if let Some(h) = holders.get_mut(m as usize) {
         *h = who;
     }
+}
+
+/// Whether task `t`'s `Released` of mutex `m`, at `events_at(step)[i]`, is a lock future
+/// dropped with the lock already handed to it, and if so what dropped it (`select! took the
+/// sleep branch`).
+///
+/// That is so when `t` is the task polled at `step`, the lock was handed to `t` while it
+/// waited (`Acquired` for it in a step since its previous poll, in which it was not the
+/// task polled), it was parked at a step that races its lock future against something
+/// else, and the release is the first thing it does in the poll: before its lock future
+/// could have returned the guard. In the playground the only such step is a `select`,
+/// which polls its sleep first: if the timer has fired, the sleep branch wins and the lock
+/// future is dropped holding the lock (the interpreter drops it before the `SleepEnd` it
+/// records as the branch starts; the `locked` branch records its `SleepEnd` before it can
+/// release anything). A `lock_timeout` never gets here: `timeout(ms, lock())` polls the
+/// lock first, so a lock handed to it is taken before the timer is looked at. Any other
+/// step awaits its lock to the end.
+fn dropped_with_lock(run: &Run, step: u32, i: usize, t: TaskId, m: MutexId) -> Option<&'static str> {
+    if run.polled_at(step) != Some(t) {
+        return None;
+    }
+    let events = run.events_at(step);
+    let first = events[..i].iter().all(|e| match e.kind {
+        EventKind::SleepEnd { task } => task != t,
+        EventKind::Poll { .. } | EventKind::Woken { .. } => true,
+        // Nothing else of the task's own before it: only the dropped future's release.
+        ref other => other.task() != Some(t),
+    });
+    if !first {
+        return None;
+    }
+    // Back to the task's previous poll: the lock must have been handed to it since.
+    let mut handed = false;
+    for k in (1..step).rev() {
+        let events = run.events_at(k);
+        if run.polled_at(k) == Some(t) {
+            let at = events.iter().rev().find_map(|e| match e.kind {
+                EventKind::Pending { task, at } if task == t => Some(at),
+                _ => None,
+            })?;
+            let label = run.label(at)?;
+            return match run.scenario.step_at(&label.path)? {
+                Step::Select { mutex, .. } if handed && run.scenario.mutex_index(mutex) == Some(m as usize) => {
+                    Some("select! took the sleep branch")
+                }
+                _ => None,
+            };
+        }
+        handed |=
+            events.iter().any(|e| matches!(e.kind, EventKind::Acquired { task, mutex } if task == t && mutex == m));
+    }
+    None
 }
 
 /// What happened at `step` of `run`, in one or a few sentences.
@@ -70,6 +123,10 @@ pub fn narrate(run: &Run, step: u32) -> String {
     while i < events.len() {
         let next = events.get(i + 1).map(|e| &e.kind);
         let holder = holders.get(events[i].kind.mutex().unwrap_or(MutexId::MAX) as usize).copied().flatten();
+        let dropped = match events[i].kind {
+            EventKind::Released { task: t, mutex: m } => dropped_with_lock(run, step, i, t, m),
+            _ => None,
+        };
         let clause = match events[i].kind {
             EventKind::LockRequested { task: t, mutex: m } => match next {
                 Some(&EventKind::Acquired { task: a, mutex: am }) if a == t && am == m => {
@@ -93,6 +150,34 @@ pub fn narrate(run: &Run, step: u32) -> String {
             EventKind::Acquired { task: t, mutex: m } => {
                 hold(&mut holders, m, Some(t));
                 Some(format!("{} gets {}", task(t), mutex(m)))
+            }
+            EventKind::Released { task: t, mutex: m } if dropped.is_some() => {
+                let why = dropped.unwrap_or_default();
+                // Whoever the lock goes to next (an rwlock's batch of readers: each of them).
+                let mut next: Vec<String> = Vec::new();
+                while let Some(&EventKind::Acquired { task: a, mutex: am }) = events.get(i + 1).map(|e| &e.kind) {
+                    if am != m || a == t {
+                        break;
+                    }
+                    i += 1;
+                    hold(&mut holders, m, Some(a));
+                    next.push(task(a));
+                }
+                if next.is_empty() {
+                    hold(&mut holders, m, None);
+                }
+                let semaphore = matches!(s.mutexes.get(m as usize).map(|x| x.kind), Some(MutexKind::Semaphore { .. }));
+                let what = if semaphore { format!("its permit of {}", mutex(m)) } else { mutex(m) };
+                let then = match next.is_empty() {
+                    true => format!("{what} is free again"),
+                    false => format!("{what} passes on to {}", list(&next)),
+                };
+                Some(format!(
+                    "{}'s {why}: the lock future is dropped with {} already handed to it, so {then} \
+                     (our locks are cancel safe)",
+                    task(t),
+                    mutex(m)
+                ))
             }
             EventKind::Released { task: t, mutex: m } => match next {
                 Some(&EventKind::Acquired { task: a, mutex: am }) if am == m && a != t => {

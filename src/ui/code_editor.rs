@@ -34,7 +34,7 @@ pub struct CodeEditorProps {
 
 /// The supported subset, as the page's short reference lists it (the module docs of
 /// [`code::lower`](crate::code::lower) say the same at length).
-const SUBSET: [&str; 6] = [
+const SUBSET: [&str; 7] = [
     "`#[tokio::main] async fn main` (or a `#[tokio::test]` fn), `use` lines, and the helpers the \
      playground's own programs define.",
     "Mutexes: `Arc::new(Mutex::new(v))` (tokio's: async), `std::sync::Mutex` (blocking: \
@@ -51,9 +51,12 @@ const SUBSET: [&str; 6] = [
      `m.try_lock()`, `timeout(d, m.lock()).await`, `sleep(d).await`, `yield_now().await`, \
      `std::thread::sleep(d)` (blocks everything), `println!(\"text\")`, `dbg!(v)`, `loop { }` (a \
      task's whole body), `for _ in 0..n { }`, and blocks: a guard is dropped at its block's end.",
+    "`tokio::select! { biased; _ = sleep(d) => { .. } g = m.lock() => { .. } }` (`db.write()`, \
+     `Ok(g) = pool.acquire()`): the sleep is polled first; `g` is dropped at its branch's end. \
+     Other shapes (no `biased;`, the lock first, more branches, `else`) are errors.",
     "In main: awaiting the handles (`h.await`, `for h in handles`, `while let Some(_) = \
      set.join_next().await {}`) and `assert_eq!`/`assert!` on a mutex's value.",
-    "Anything else is an error at its place that names it: `tokio::select!`, structs, format \
+    "Anything else is an error at its place that names it: other macros, structs, format \
      arguments, closures in tasks...",
 ];
 

@@ -1,7 +1,7 @@
-//! Scenario generators for the property and fuzz tests: every step kind (all 17), every
-//! mutex kind (async, watch, blocking), every write action and condition, `forever`
-//! tasks, nested `repeat`s, and sometimes a main task that joins the others (one, all,
-//! or a forever one that never ends). Scenarios are valid by construction (the tests
+//! Scenario generators for the property and fuzz tests: every step kind (all 19), every
+//! mutex kind, every write action and condition, `forever` tasks, nested `repeat`s and
+//! `select`s (on every async kind), and sometimes a main task that joins the others (one,
+//! all, or a forever one that never ends). Scenarios are valid by construction (the tests
 //! still check, since validation is part of what they test).
 #![allow(dead_code)]
 
@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::json;
 
 /// How many step kinds [`steps`] draws from: each of them, by index.
-pub const STEP_KINDS: u8 = 18;
+pub const STEP_KINDS: u8 = 19;
 
 /// One raw choice: (step kind, mutex, a small number, a second small number).
 type Raw = (u8, u8, u8, u8);
@@ -39,8 +39,34 @@ fn condition(n: u8) -> Condition {
     }
 }
 
+/// Steps for a nested body (a `repeat`'s, a `select`'s branch) from `raw`, with `held`
+/// the guards held as it starts (`own`: the one it starts with and may keep, a select's),
+/// made to give back what it takes, newest first, and only that.
+fn body(
+    raw: &[Raw],
+    kinds: &[MutexKind],
+    held: &[usize],
+    own: Option<usize>,
+    depth: usize,
+    tasks: Option<usize>,
+) -> Vec<Step> {
+    let name = |m: usize| format!("m{m}");
+    let mut inner: Vec<usize> = held.iter().copied().chain(own).collect();
+    let mut body = build(raw, kinds, &mut inner, depth + 1, tasks);
+    let taken: Vec<usize> = inner.iter().copied().filter(|m| !held.contains(m) && Some(*m) != own).collect();
+    for &m in taken.iter().rev() {
+        body.push(Step::Unlock { mutex: name(m) });
+    }
+    if !held.iter().all(|m| inner.contains(m)) {
+        // It dropped a guard taken outside: keep only steps that touch no lock.
+        body.retain(|s| s.mutex().is_none() && s.bodies().count() == 0);
+    }
+    body
+}
+
 /// Turns raw choices into steps valid for `kinds` (the mutexes' kinds), tracking the
-/// guards held. `depth` bounds `repeat` nesting; a repeated body drops what it takes.
+/// guards held. `depth` bounds `repeat` and `select` nesting; a nested body drops what it
+/// takes.
 /// `tasks` is the number of tasks if these are the main task's steps (only it joins).
 fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, tasks: Option<usize>) -> Vec<Step> {
     let mut out = Vec::new();
@@ -87,18 +113,19 @@ fn build(raw: &[Raw], kinds: &[MutexKind], held: &mut Vec<usize>, depth: usize, 
             10 => Step::Yield,
             11 if depth < 2 => {
                 let end = (i + 1 + n as usize % 3).min(raw.len());
-                let mut inner = held.clone();
-                let mut body = build(&raw[i + 1..end], kinds, &mut inner, depth + 1, tasks);
-                // The body must give back what it took, newest first, and only that.
-                let taken: Vec<usize> = inner.iter().copied().filter(|m| !held.contains(m)).collect();
-                for &m in taken.iter().rev() {
-                    body.push(Step::Unlock { mutex: name(m) });
+                Step::Repeat { times: u32::from(x % 3), steps: body(&raw[i + 1..end], kinds, held, None, depth, tasks) }
+            }
+            // A select on any async kind: its `locked` branch starts with the guard (and may
+            // keep it: it is dropped at the branch's end), its `timed_out` branch without.
+            18 if depth < 2 && !is_held && kind != MutexKind::Blocking => {
+                let end = (i + 1 + n as usize % 4).min(raw.len());
+                let mid = (i + 1 + x as usize % 3).min(end);
+                Step::Select {
+                    mutex: name(m),
+                    ms: u64::from(x % 4),
+                    locked: body(&raw[i + 1..mid], kinds, held, Some(m), depth, tasks),
+                    timed_out: body(&raw[mid..end], kinds, held, None, depth, tasks),
                 }
-                if !held.iter().all(|m| inner.contains(m)) {
-                    // It dropped a guard taken outside: keep only steps that touch no lock.
-                    body.retain(|s| s.mutex().is_none() && !matches!(s, Step::Repeat { .. }));
-                }
-                Step::Repeat { times: u32::from(x % 3), steps: body }
             }
             12 if !is_held && kind == MutexKind::Watch => {
                 Step::WaitUntil { mutex: name(m), until: condition(n), take: x % 2 == 0 }
@@ -212,6 +239,7 @@ pub fn kind_index(step: &Step) -> usize {
         Step::Join { .. } => 15,
         Step::Assert { .. } => 16,
         Step::ReadLock { .. } => 17,
+        Step::Select { .. } => 18,
     }
 }
 
@@ -220,8 +248,8 @@ pub fn all_steps(s: &Scenario) -> Vec<&Step> {
     fn walk<'a>(steps: &'a [Step], out: &mut Vec<&'a Step>) {
         for s in steps {
             out.push(s);
-            if let Step::Repeat { steps, .. } = s {
-                walk(steps, out);
+            for (_, body) in s.bodies() {
+                walk(body, out);
             }
         }
     }

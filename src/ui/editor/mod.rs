@@ -136,13 +136,12 @@ impl Ed {
         }
     }
 
-    /// The problem, if any, about exactly this place (or one of its own fields, not a
-    /// nested list).
+    /// The problem, if any, about exactly this place (or one of its own fields, or a nested
+    /// list as a whole: not a step in one, which its own row shows).
     fn error_at(&self, path: &str) -> Option<&ScenarioError> {
+        let nested = |rest: &str| [".steps[", ".locked[", ".timed_out["].iter().any(|p| rest.starts_with(p));
         self.problems.iter().find(|e| {
-            e.path
-                .strip_prefix(path)
-                .is_some_and(|rest| rest.is_empty() || (rest.starts_with('.') && !rest.starts_with(".steps[")))
+            e.path.strip_prefix(path).is_some_and(|rest| rest.is_empty() || (rest.starts_with('.') && !nested(rest)))
         })
     }
 
@@ -163,11 +162,10 @@ impl Ed {
 fn drop_joins(steps: &mut Vec<Step>) {
     steps.retain_mut(|step| match step {
         Step::Join { .. } => false,
-        Step::Repeat { steps, .. } => {
-            drop_joins(steps);
+        _ => {
+            step.bodies_mut().for_each(|(_, body)| drop_joins(body));
             true
         }
-        _ => true,
     });
 }
 

@@ -1,5 +1,6 @@
 //! A task's steps in the editor: a row per step (its kind, its fields, move, duplicate,
-//! remove), nested lists for `repeat`, and the error of the step it is about.
+//! remove), nested lists for `repeat` and for a `select`'s two branches, and the error of
+//! the step it is about.
 
 use super::Ed;
 use crate::scenario::{Condition, Scenario, Step, StepKind as Op, TaskSpec, WriteAction};
@@ -21,6 +22,7 @@ impl Menu for Op {
             Op::Unlock => "drop the guard",
             Op::TryLock => "try_lock()",
             Op::LockTimeout => "timeout(ms, lock()).await",
+            Op::Select => "select! { sleep(ms), lock() }",
             Op::LockedWrite => "*lock().await = … (temporary guard)",
             Op::Write => "write through the held guard",
             Op::Read => "read the value",
@@ -46,6 +48,12 @@ impl Menu for Op {
             Op::Unlock => Step::Unlock { mutex },
             Op::TryLock => Step::TryLock { mutex },
             Op::LockTimeout => Step::LockTimeout { mutex, ms: 50 },
+            Op::Select => Step::Select {
+                mutex,
+                ms: 30,
+                locked: Vec::new(),
+                timed_out: vec![Step::Print { text: "timed out".into() }],
+            },
             Op::LockedWrite => Step::LockedWrite { mutex, action: bump },
             Op::Write => Step::Write { mutex, action: bump },
             Op::Read => Step::Read { mutex, key: None },
@@ -63,25 +71,23 @@ impl Menu for Op {
     }
 }
 
-/// The step list of task `task`, inside the `repeat` steps at the indices `nest`.
-fn steps_mut<'a>(s: &'a mut Scenario, task: usize, nest: &[usize]) -> Option<&'a mut Vec<Step>> {
+/// The step list of task `task`, inside the steps at the indices `nest`, each in its
+/// body named there (a `repeat`'s `steps`, a `select`'s `locked` or `timed_out`).
+fn steps_mut<'a>(s: &'a mut Scenario, task: usize, nest: &[(usize, &str)]) -> Option<&'a mut Vec<Step>> {
     let mut steps = &mut s.tasks.get_mut(task)?.steps;
-    for &i in nest {
-        match steps.get_mut(i)? {
-            Step::Repeat { steps: inner, .. } => steps = inner,
-            _ => return None,
-        }
+    for &(i, field) in nest {
+        steps = steps.get_mut(i)?.bodies_mut().find(|(f, _)| *f == field)?.1;
     }
     Some(steps)
 }
 
-/// Where a step list is: its task, the indices of the `repeat` steps it is nested in, its
-/// path in the scenario (`tasks[1].steps[2].steps`), and how a person would name it
-/// (`task reader, step 3.`).
+/// Where a step list is: its task, the steps it is nested in (each an index and the body's
+/// field), its path in the scenario (`tasks[1].steps[2].steps`,
+/// `tasks[1].steps[2].locked`), and how a person would name it (`task reader, step 3.`).
 #[derive(Clone)]
 struct ListAt {
     task: usize,
-    nest: Vec<usize>,
+    nest: Vec<(usize, &'static str)>,
     path: String,
     label: String,
 }
@@ -365,6 +371,16 @@ fn step_fields(ed: &Ed, at: &StepAt, step: &Step) -> Html {
                 }) }
             </>
         },
+        Step::Select { mutex, ms, .. } => html! {
+            <>
+                { at.mutex_select(ed, mutex) }
+                { at.field(ed, ("sleep ms", "number", "ms"), ms.to_string(), move |st, v| {
+                    if let Step::Select { ms, .. } = st {
+                        *ms = number(v, *ms)
+                    }
+                }) }
+            </>
+        },
         Step::LockedWrite { mutex, action } | Step::Write { mutex, action } => {
             html! { <>{ at.mutex_select(ed, mutex) }{ action_fields(ed, at, action) }</> }
         }
@@ -474,13 +490,22 @@ fn step_row(ed: &Ed, at: &StepAt, step: &Step, len: usize) -> Html {
             }
         })
     };
+    let body = |field: &'static str, label: String, steps: &[Step]| {
+        let mut nest = at.list.nest.clone();
+        nest.push((i, field));
+        step_list(ed, &ListAt { task: at.list.task, nest, path: format!("{path}.{field}"), label }, steps)
+    };
     let inner = match step {
-        Step::Repeat { steps, .. } => {
-            let mut nest = at.list.nest.clone();
-            nest.push(i);
-            let label = format!("{who}.");
-            step_list(ed, &ListAt { task: at.list.task, nest, path: format!("{path}.steps"), label }, steps)
-        }
+        Step::Repeat { steps, .. } => body("steps", format!("{who}."), steps),
+        // The branches in the program's order: the sleep's first (it is polled first).
+        Step::Select { locked, timed_out, .. } => html! {
+            <>
+                <p class="branch">{ "if the sleep ends first:" }</p>
+                { body("timed_out", format!("{who}, if the sleep ends first: step "), timed_out) }
+                <p class="branch">{ "if the lock comes first (its guard is held, and dropped at the end):" }</p>
+                { body("locked", format!("{who}, if the lock comes first: step "), locked) }
+            </>
+        },
         _ => html! {},
     };
     let invalid = ed.error_at(path).is_some();
