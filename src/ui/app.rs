@@ -94,7 +94,7 @@ pub fn app() -> Html {
                                   dispatch={dispatch.clone()} />
                 }
                 if let Some(run) = model.loaded.clone() {
-                    <Narration {run} step={model.step} playing={model.playing} />
+                    <Narration {run} step={model.step} playing={model.playing} caption={!model.embed.on} />
                 }
                 <Stage run={model.loaded.clone()} step={model.step} mode={model.mode} choices={model.choices.len()}
                        can_undo={!model.choices.is_empty() || model.before_reset.is_some()} axis={model.axis}

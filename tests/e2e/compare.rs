@@ -1,7 +1,9 @@
 //! The lock kinds and the compare view on the release build: a link opens the comparison
 //! (in embed mode too), the columns follow the page's playhead, the table says who starves
-//! under which policy; each new preset renders. Screenshots: `compare-starvation.png`,
-//! `compare-embed.png`, `preset-<id>.png` for each lock-kind preset.
+//! under which policy; each new preset renders, and the cancel-safety one says at its step
+//! that the dropped lock future passed the lock on. Screenshots: `compare-starvation.png`,
+//! `compare-embed.png`, `preset-<id>.png` for each lock-kind preset and `select`,
+//! `cancel-safety.png`.
 
 use crate::harness::*;
 use fantoccini::{Client, Locator};
@@ -105,7 +107,9 @@ async fn each_lock_kind_preset_renders_its_holders() {
     let driver = start_driver();
     let client = browser(&driver, 1280, 1000).await;
     // (preset, step, holders expected at that step in the first lock's slot)
-    for (id, step, holders) in [("rwlock", 6, 3), ("semaphore", 6, 2), ("convoy", 2, 1), ("barging-starvation", 3, 1)] {
+    let presets =
+        [("rwlock", 6, 3), ("semaphore", 6, 2), ("convoy", 2, 1), ("barging-starvation", 3, 1), ("select", 6, 1)];
+    for (id, step, holders) in presets {
         client.goto(&format!("{base}#preset={id}&step={step}")).await.unwrap();
         wait_for(&client, "[data-testid=mutex-panel]").await;
         until(
@@ -117,4 +121,27 @@ async fn each_lock_kind_preset_renders_its_holders() {
         assert_eq!(n.as_u64(), Some(holders), "{id} at step {step}");
         screenshot(&client, &format!("preset-{id}")).await;
     }
+}
+
+#[tokio::test]
+#[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
+async fn cancel_safety_is_said_at_its_step() {
+    let base = serve(dist_dir(), "/");
+    let driver = start_driver();
+    let client = browser(&driver, 1280, 1000).await;
+    client.goto(&format!("{base}#preset=cancel-safety")).await.unwrap();
+    wait_for(&client, "[data-testid=mutex-panel]").await;
+    // Step 7: the worker's select! takes the sleep branch with the lock already handed to
+    // it; the lock passes on to patient, and the page says so.
+    seek(&client, 7).await;
+    until(&client, "return document.querySelector('[data-testid=narration]').textContent.includes('cancel safe')")
+        .await;
+    let narration = js(&client, "return document.querySelector('[data-testid=narration]').textContent").await;
+    assert!(narration.as_str().unwrap_or_default().contains("so m passes on to patient"), "{narration}");
+    // Said on the page too, paused: the caption under the controls.
+    let caption = wait_for(&client, "[data-testid=caption]").await.text().await.unwrap();
+    assert!(caption.contains("cancel safe"), "{caption}");
+    let holder = js(&client, "return document.querySelector('[data-testid=holder-chip]').dataset.task").await;
+    assert_eq!(holder.as_str(), Some("2"), "patient holds m");
+    screenshot(&client, "cancel-safety").await;
 }
