@@ -131,14 +131,14 @@ async fn an_error_shows_at_its_line_and_the_last_good_run_stays() {
     let root = web_common::mount_at("#preset=reader-writer&step=3").await;
     web_common::click(&root, "[data-testid=editor-toggle]").await;
     let before = q(&root, "[data-testid=mutex-panel]").text_content().unwrap();
-    let broken = PASTED.replace("sleep(Duration::from_millis(100)).await;", "tokio::select! {}");
+    let broken = PASTED.replace("sleep(Duration::from_millis(100)).await;", "tokio::join! {}");
     type_code(&root, &broken).await;
     let error = q(&root, "[data-testid=code-error]");
     assert_eq!(error.get_attribute("data-line").as_deref(), Some("13"));
     assert_eq!(error.get_attribute("data-col").as_deref(), Some("13"));
     let text = error.text_content().unwrap();
-    assert!(text.contains("13 |             tokio::select! {}"), "{text}");
-    assert!(text.contains("`tokio::select!` is not supported"), "{text}");
+    assert!(text.contains("13 |             tokio::join! {}"), "{text}");
+    assert!(text.contains("`tokio::join!` is not supported"), "{text}");
     // The caret sits under the column.
     let caret = text.lines().nth(1).unwrap();
     assert_eq!(caret.find('^'), Some("13 | ".len() + 12), "{text}");
