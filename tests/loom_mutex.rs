@@ -7,32 +7,16 @@
 //! every holder sets on entry and clears on exit.
 #![cfg(loom)]
 
-use futures::task::noop_waker_ref;
+mod loom_common;
+
 use loom::future::block_on;
-use loom::model::Builder;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use loom::thread;
+use loom_common::{builder, critical, poll_once};
 use mutex_playground::sync::{Mutex, Tag};
 use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-
-fn builder(preemption_bound: usize) -> Builder {
-    let mut b = Builder::new();
-    b.preemption_bound = Some(preemption_bound);
-    b
-}
-
-/// The critical section: nobody else may be inside, and the counter is bumped.
-fn critical(inside: &AtomicBool, value: &mut usize) {
-    assert!(!inside.swap(true, Ordering::SeqCst), "two holders at once");
-    *value += 1;
-    inside.store(false, Ordering::SeqCst);
-}
-
-fn poll_once<F: Future + ?Sized>(fut: std::pin::Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(noop_waker_ref()))
-}
 
 #[test]
 fn two_tasks_lock_and_unlock() {
@@ -159,25 +143,26 @@ fn try_lock_racing_a_plain_release() {
 }
 
 /// A waker that owns a guard; dropping its last clone releases the lock.
-struct GuardWaker(std::sync::Mutex<Option<mutex_playground::sync::OwnedMutexGuard<usize>>>);
+struct GuardWaker {
+    /// Never read: held for its `Drop`.
+    _guard: std::sync::Mutex<Option<mutex_playground::sync::OwnedMutexGuard<usize>>>,
+}
 
 impl std::task::Wake for GuardWaker {
     fn wake(self: Arc<Self>) {}
 }
 
 fn guard_waker(guard: mutex_playground::sync::OwnedMutexGuard<usize>) -> std::task::Waker {
-    std::task::Waker::from(Arc::new(GuardWaker(std::sync::Mutex::new(Some(guard)))))
+    std::task::Waker::from(Arc::new(GuardWaker { _guard: std::sync::Mutex::new(Some(guard)) }))
 }
+
+/// A lock future, boxed.
+type Waiter = std::pin::Pin<Box<dyn Future<Output = mutex_playground::sync::OwnedMutexGuard<usize>>>>;
 
 /// A waiter queued behind the holder #0, whose guard lives only in the waker the queue
 /// keeps for the waiter (#1); and a second thread (#2) queueing for the lock meanwhile.
 /// Returns the mutex, the "inside" flag, the waiter, and the second thread.
-fn guard_in_the_queue() -> (
-    Arc<Mutex<usize>>,
-    Arc<AtomicBool>,
-    std::pin::Pin<Box<dyn Future<Output = mutex_playground::sync::OwnedMutexGuard<usize>>>>,
-    thread::JoinHandle<()>,
-) {
+fn guard_in_the_queue() -> (Arc<Mutex<usize>>, Arc<AtomicBool>, Waiter, thread::JoinHandle<()>) {
     let mutex = Arc::new(Mutex::new(0usize));
     let inside = Arc::new(AtomicBool::new(false));
     let guard = mutex.clone().try_lock_owned_tagged(Tag(0)).unwrap();

@@ -7,33 +7,16 @@
 //! reports as a deadlock.
 #![cfg(loom)]
 
-use futures::task::noop_waker_ref;
+mod loom_common;
+
 use loom::future::block_on;
-use loom::model::Builder;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use loom::thread;
+use loom_common::{builder, critical, poll_once};
 use mutex_playground::sync::{OwnedPolicyMutexGuard, Policy, PolicyMutex, Tag, TimeSource};
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-
-fn builder(preemption_bound: usize) -> Builder {
-    let mut b = Builder::new();
-    b.preemption_bound = Some(preemption_bound);
-    b
-}
-
-/// The critical section: nobody else may be inside, and the counter is bumped.
-fn critical(inside: &AtomicBool, value: &mut usize) {
-    assert!(!inside.swap(true, Ordering::SeqCst), "two holders at once");
-    *value += 1;
-    inside.store(false, Ordering::SeqCst);
-}
-
-fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(noop_waker_ref()))
-}
+use std::task::Context;
 
 /// A clock that stands still: with `after_ms: 0` every release with waiters is a fair
 /// hand-off, with a large one it never is.

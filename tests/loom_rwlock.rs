@@ -7,28 +7,16 @@
 //! loom reports as a deadlock.
 #![cfg(loom)]
 
-use futures::task::noop_waker_ref;
+mod loom_common;
+
 use loom::future::block_on;
-use loom::model::Builder;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
+use loom_common::{builder, poll_once};
 use mutex_playground::sync::{RwLock, Tag};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 const WRITER: usize = 1 << 16;
-
-fn builder(preemption_bound: usize) -> Builder {
-    let mut b = Builder::new();
-    b.preemption_bound = Some(preemption_bound);
-    b
-}
-
-fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(noop_waker_ref()))
-}
 
 fn reading(inside: &AtomicUsize) {
     let before = inside.fetch_add(1, Ordering::SeqCst);

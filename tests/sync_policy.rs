@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Probe, Recorder};
+use common::{poll_noop, Probe, Recorder};
 use futures::FutureExt;
 use mutex_playground::sync::{
     LockEvent, Mutex, Observer, OwnedPolicyMutexGuard, Policy, PolicyMutex, PolicyMutexGuard, Tag, TimeSource,
@@ -46,10 +46,6 @@ fn fair(after_ms: u64) -> (Policy, Arc<ManualTime>) {
 fn observed<T>(value: T, policy: Policy) -> (PolicyMutex<T, Arc<Recorder>>, Arc<Recorder>) {
     let recorder = Arc::new(Recorder::default());
     (PolicyMutex::with_observer(value, policy, recorder.clone()), recorder)
-}
-
-fn poll_noop<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
 }
 
 // ---------------------------------------------------------------- who gets the lock

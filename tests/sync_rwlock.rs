@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Probe, Recorder};
+use common::{poll_noop, Probe, Recorder};
 use futures::FutureExt;
 use mutex_playground::sync::{
     LockEvent, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, Tag,
@@ -24,10 +24,6 @@ use LockEvent::*;
 fn observed<T>(value: T) -> (RwLock<T, Arc<Recorder>>, Arc<Recorder>) {
     let recorder = Arc::new(Recorder::default());
     (RwLock::with_observer(value, recorder.clone()), recorder)
-}
-
-fn poll_noop<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
 }
 
 #[test]

@@ -48,6 +48,11 @@ impl Probe {
     }
 }
 
+/// Polls `fut` once with a waker that does nothing.
+pub fn poll_noop<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
+}
+
 /// Records every event it is sent.
 #[derive(Default)]
 pub struct Recorder(pub StdMutex<Vec<LockEvent>>);
