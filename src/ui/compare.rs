@@ -64,8 +64,7 @@ pub fn compare_panel(props: &CompareProps) -> Html {
             <div class="compare-columns" style={format!("--cols:{}", c.kinds.len())}>
                 { for c.kinds.iter().zip(&c.columns).map(|(&kind, column)| column_view(s, kind, column, props.time)) }
             </div>
-            { table(c) }
-            { chart(c) }
+            <Numbers compare={c.clone()} />
         </section>
     }
 }
@@ -145,6 +144,19 @@ fn names(s: &Scenario, tasks: &[u32]) -> String {
         return "nobody".into();
     }
     tasks.iter().map(|&t| task_name(s, t)).collect::<Vec<_>>().join(", ")
+}
+
+/// What the table and the chart show: the comparison (not the playhead, so playback does
+/// not redraw them).
+#[derive(Properties, PartialEq)]
+struct NumbersProps {
+    compare: Compare,
+}
+
+/// The table and the chart of the runs' numbers.
+#[function_component(Numbers)]
+fn numbers(props: &NumbersProps) -> Html {
+    html! { <>{ table(&props.compare) }{ chart(&props.compare) }</> }
 }
 
 /// The runs' numbers, a row per policy.
