@@ -23,6 +23,20 @@ fn cell(root: &Element, policy: &str, testid: &str) -> String {
     q(root, &format!("[data-testid=compare-row][data-policy={policy}] [data-testid={testid}]")).text_content().unwrap()
 }
 
+/// Waits (frame by frame, a few seconds at most) until every column's run is done: a
+/// run that does not fit the first slice goes on a slice per frame.
+async fn compared(root: &Element) {
+    for _ in 0..600 {
+        yew::scheduler::flush().await;
+        let columns = all(root, "[data-testid=compare-column]").len();
+        if columns > 0 && all(root, "[data-testid=compare-row]").len() == columns {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(16).await;
+    }
+    panic!("the comparison's runs did not finish");
+}
+
 /// The steps the columns show, in order.
 fn column_steps(root: &Element) -> Vec<u32> {
     all(root, ".compare-locks").iter().map(|l| l.get_attribute("data-step").unwrap().parse().unwrap()).collect()
@@ -32,6 +46,7 @@ fn column_steps(root: &Element) -> Vec<u32> {
 async fn the_comparison_agrees_with_runs_made_here_and_follows_the_playhead() {
     let root = web_common::mount_at("#preset=barging-starvation").await;
     click(&root, "[data-testid=compare-open]").await;
+    compared(&root).await;
     let s = preset("barging-starvation").unwrap().scenario;
     let rows: Vec<String> =
         all(&root, "[data-testid=compare-row]").iter().map(|r| r.get_attribute("data-policy").unwrap()).collect();
@@ -66,8 +81,10 @@ async fn the_comparison_agrees_with_runs_made_here_and_follows_the_playhead() {
 #[wasm_bindgen_test]
 async fn policies_can_be_dropped_down_to_two_and_an_edit_redoes_the_comparison() {
     let root = web_common::mount_at("#preset=convoy&compare=async,barging,lifo").await;
+    compared(&root).await;
     assert_eq!(all(&root, "[data-testid=compare-column]").len(), 3);
     click(&root, "[data-testid=compare-lifo]").await;
+    compared(&root).await;
     assert_eq!(all(&root, "[data-testid=compare-column]").len(), 2);
     let async_box: HtmlInputElement = q(&root, "[data-testid=compare-async]").dyn_into().unwrap();
     assert!(async_box.disabled(), "two is the fewest");
@@ -79,6 +96,7 @@ async fn policies_can_be_dropped_down_to_two_and_an_edit_redoes_the_comparison()
     repeat.set_value("0");
     repeat.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     yew::scheduler::flush().await;
+    compared(&root).await;
     let mut s = preset("convoy").unwrap().scenario;
     s.tasks[0].repeat = 0;
     let stats = PolicyStats::of(&simulate(&s, &Policy::Fifo).unwrap());
