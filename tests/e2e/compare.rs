@@ -114,7 +114,7 @@ async fn each_lock_kind_preset_renders_its_holders() {
         wait_for(&client, "[data-testid=mutex-panel]").await;
         until(
             &client,
-            &format!("return document.querySelector('[data-testid=readout]').textContent.includes('{step}')"),
+            &format!("return document.querySelector('[data-testid=readout]').textContent.includes('step {step} /')"),
         )
         .await;
         let n = js(&client, "return document.querySelectorAll('[data-testid=holder-chip]').length").await;
