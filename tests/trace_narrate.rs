@@ -112,6 +112,27 @@ fn a_lock_future_dropped_with_the_lock_handed_to_it_is_said_so() {
     }
 }
 
+/// A lock taken at once while another task waits in its queue is said to barge past it;
+/// our FIFO Mutex never lets that happen, so it is never said of it.
+#[test]
+fn a_barge_is_said_and_a_fifo_lock_never_barges() {
+    use mutex_playground::scenario::MutexKind;
+    use mutex_playground::trace::compare::under;
+    let s = preset("barging-starvation").unwrap().scenario;
+    let said = sentences(&s);
+    let barges: Vec<&String> = said.iter().filter(|l| l.contains("barge")).collect();
+    assert!(
+        barges.iter().any(|l| l.contains("greedy takes lock ahead of polite, who waited first")),
+        "{said:#?}"
+    );
+    // Greedy re-takes the lock each round from the second on: nine barges past polite.
+    assert_eq!(barges.len(), 9, "{barges:#?}");
+    for p in presets() {
+        let fifo = under(&p.scenario, MutexKind::Async);
+        assert!(sentences(&fifo).iter().all(|l| !l.contains("barge")), "{}", p.id);
+    }
+}
+
 #[test]
 fn every_step_of_every_preset_is_one_line_that_names_its_step() {
     for p in presets() {

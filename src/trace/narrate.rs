@@ -118,9 +118,21 @@ pub fn narrate(run: &Run, step: u32) -> String {
     let mut holders: Vec<Option<TaskId>> =
         run.snapshot_at(step - 1).mutexes.iter().map(|v| v.holders.last().copied()).collect();
     let events = run.events_at(step);
+    // Who waits in each lock's queue as the step's events go by: a lock taken at once
+    // while others wait was taken past them (a barge).
+    let mut queues: Vec<Vec<TaskId>> = run.snapshot_at(step - 1).mutexes.iter().map(|v| v.queue.clone()).collect();
+    let barging = |queues: &[Vec<TaskId>], m: MutexId, t: TaskId| -> String {
+        let waiting: Vec<String> =
+            queues.get(m as usize).into_iter().flatten().filter(|&&w| w != t).map(|&w| task(w)).collect();
+        match waiting.is_empty() {
+            true => String::new(),
+            false => format!(" ahead of {}, who waited first (the lock lets a newcomer barge)", list(&waiting)),
+        }
+    };
     let mut said: Vec<String> = Vec::new();
     let mut i = 0;
     while i < events.len() {
+        let first = i;
         let next = events.get(i + 1).map(|e| &e.kind);
         let holder = holders.get(events[i].kind.mutex().unwrap_or(MutexId::MAX) as usize).copied().flatten();
         let dropped = match events[i].kind {
@@ -132,7 +144,7 @@ pub fn narrate(run: &Run, step: u32) -> String {
                 Some(&EventKind::Acquired { task: a, mutex: am }) if a == t && am == m => {
                     i += 1;
                     hold(&mut holders, m, Some(t));
-                    Some(format!("{} takes {}", task(t), mutex(m)))
+                    Some(format!("{} takes {}{}", task(t), mutex(m), barging(&queues, m, t)))
                 }
                 Some(&EventKind::Enqueued { task: q, mutex: qm, position }) if q == t && qm == m => {
                     i += 1;
@@ -191,10 +203,10 @@ pub fn narrate(run: &Run, step: u32) -> String {
                 }
             },
             EventKind::Uncontended { task: t, mutex: m, times: 1 } => {
-                Some(format!("{} locks and unlocks {}", task(t), mutex(m)))
+                Some(format!("{} locks and unlocks {}{}", task(t), mutex(m), barging(&queues, m, t)))
             }
             EventKind::Uncontended { task: t, mutex: m, times } => {
-                Some(format!("{} locks and unlocks {} {times} times", task(t), mutex(m)))
+                Some(format!("{} locks and unlocks {} {times} times{}", task(t), mutex(m), barging(&queues, m, t)))
             }
             EventKind::Cancelled { task: t, mutex: m } => {
                 Some(format!("{} gives up waiting for {}", task(t), mutex(m)))
@@ -231,6 +243,22 @@ pub fn narrate(run: &Run, step: u32) -> String {
             _ => None,
         };
         said.extend(clause);
+        // The queues after the events this clause told of.
+        for e in &events[first..=i] {
+            match e.kind {
+                EventKind::Enqueued { task: t, mutex: m, .. } => {
+                    if let Some(q) = queues.get_mut(m as usize) {
+                        q.push(t);
+                    }
+                }
+                EventKind::Acquired { task: t, mutex: m } | EventKind::Cancelled { task: t, mutex: m } => {
+                    if let Some(q) = queues.get_mut(m as usize) {
+                        q.retain(|&w| w != t);
+                    }
+                }
+                _ => {}
+            }
+        }
         i += 1;
     }
     let time = run.time_at(step);
