@@ -121,10 +121,7 @@ fn a_barge_is_said_and_a_fifo_lock_never_barges() {
     let s = preset("barging-starvation").unwrap().scenario;
     let said = sentences(&s);
     let barges: Vec<&String> = said.iter().filter(|l| l.contains("barge")).collect();
-    assert!(
-        barges.iter().any(|l| l.contains("greedy takes lock ahead of polite, who waited first")),
-        "{said:#?}"
-    );
+    assert!(barges.iter().any(|l| l.contains("greedy takes lock ahead of polite, who waited first")), "{said:#?}");
     // Greedy re-takes the lock each round from the second on: nine barges past polite.
     assert_eq!(barges.len(), 9, "{barges:#?}");
     for p in presets() {

@@ -158,6 +158,9 @@ where
         for waker in clock.fire_next() {
             waker.wake();
         }
+        // The events from here on are stamped with the new time, and an eventually fair
+        // lock measures its waiters' waits by it.
+        sink.set_time(clock.now());
     }
     shared.stopped.set(true);
     drop(prog.mutexes);
