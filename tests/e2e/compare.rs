@@ -145,3 +145,19 @@ async fn cancel_safety_is_said_at_its_step() {
     assert_eq!(holder.as_str(), Some("2"), "patient holds m");
     screenshot(&client, "cancel-safety").await;
 }
+
+#[tokio::test]
+#[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
+async fn the_comparison_fits_a_phone() {
+    let base = serve(dist_dir(), "/");
+    let driver = start_driver();
+    let client = browser(&driver, 360, 1400).await;
+    client.goto(&format!("{base}#preset=convoy&step=20&compare=async,barging,lifo,eventually_fair")).await.unwrap();
+    wait_for(&client, "[data-testid=compare-chart]").await;
+    until(&client, "return document.querySelectorAll('[data-testid=compare-row]').length == 4").await;
+    // Nothing of the page is wider than the phone (the table scrolls inside its box).
+    let wide = js(&client, "return document.documentElement.scrollWidth").await.as_f64().unwrap();
+    assert!(wide <= 361.0, "the page is {wide} px wide");
+    js(&client, "document.querySelector('[data-testid=compare]').scrollIntoView()").await;
+    screenshot(&client, "compare-360").await;
+}
