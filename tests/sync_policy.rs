@@ -6,19 +6,17 @@
 
 mod common;
 
-use common::{poll_noop, Probe, Recorder};
+use common::{owning_waker, poll_noop, poll_with, within_deadline, Probe, Recorder};
 use futures::FutureExt;
 use mutex_playground::sync::{
     LockEvent, Mutex, Observer, OwnedPolicyMutexGuard, Policy, PolicyMutex, PolicyMutexGuard, Tag, TimeSource,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex as StdMutex, OnceLock, Weak};
-use std::task::{Context, Poll, Wake, Waker};
-use std::time::Duration;
+use std::sync::{Arc, Mutex as StdMutex, OnceLock, Weak};
+use std::task::Poll;
 
 use LockEvent::*;
 
@@ -694,39 +692,6 @@ fn many_threads_never_share_the_guard() {
 }
 
 // ---------------------------------------------------------------- re-entrancy
-
-/// Runs `f` on its own thread and fails if it does not return within 10 s (a deadlock).
-fn within_deadline(name: &str, f: impl FnOnce() + Send + 'static) {
-    let (done, finished) = mpsc::channel();
-    let handle = std::thread::spawn(move || {
-        f();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(Duration::from_secs(10)) {
-        Ok(()) => handle.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            if let Err(panic) = handle.join() {
-                std::panic::resume_unwind(panic)
-            }
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{name}: deadlocked (no return within 10 s)"),
-    }
-}
-
-/// A waker that owns something; dropping its last clone drops that thing.
-struct Owning<T: Send>(StdMutex<Option<T>>);
-
-impl<T: Send + 'static> Wake for Owning<T> {
-    fn wake(self: Arc<Self>) {}
-}
-
-fn owning_waker<T: Send + 'static>(thing: T) -> Waker {
-    Waker::from(Arc::new(Owning(StdMutex::new(Some(thing)))))
-}
-
-fn poll_with<F: Future + Unpin>(fut: &mut F, waker: &Waker) -> Poll<F::Output> {
-    Pin::new(fut).poll(&mut Context::from_waker(waker))
-}
 
 #[test]
 fn a_waker_that_releases_the_lock_is_dropped_outside_the_queue_lock() {

@@ -68,3 +68,39 @@ impl Recorder {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
+
+/// Runs `f` on its own thread and fails if it does not return within 10 s (a deadlock).
+pub fn within_deadline(name: &str, f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        f();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(()) => handle.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            // The closure panicked: report its panic.
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic)
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("{name}: deadlocked (no return within 10 s)"),
+    }
+}
+
+/// A waker that owns something; dropping its last clone drops that thing.
+struct Owning<T: Send>(StdMutex<Option<T>>);
+
+impl<T: Send + 'static> Wake for Owning<T> {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// A waker owning `thing`: dropping its last clone drops it (a guard, say).
+pub fn owning_waker<T: Send + 'static>(thing: T) -> Waker {
+    Waker::from(Arc::new(Owning(StdMutex::new(Some(thing)))))
+}
+
+/// Polls `fut` once with `waker`.
+pub fn poll_with<F: Future + Unpin>(fut: &mut F, waker: &Waker) -> Poll<F::Output> {
+    Pin::new(fut).poll(&mut Context::from_waker(waker))
+}
