@@ -520,7 +520,10 @@ enum Guard {
     Read(OwnedRwLockReadGuard<Value, MutexObserver>),
     Write(OwnedRwLockWriteGuard<Value, MutexObserver>),
     /// Held for its `Drop`, which gives the permit back.
-    Permit(#[allow(dead_code)] Permit),
+    Permit {
+        /// Never read: held for its `Drop`.
+        _permit: Permit,
+    },
 }
 
 /// One permit of a scenario's semaphore, taken for `task`: dropping it gives it back
@@ -564,7 +567,7 @@ impl Guard {
             Guard::Read(g) => f(g),
             Guard::Write(g) => f(g),
             // Validated: nothing reads a semaphore.
-            Guard::Permit(_) => f(&Value::Null),
+            Guard::Permit { .. } => f(&Value::Null),
         }
     }
 
@@ -578,7 +581,7 @@ impl Guard {
             Guard::Policy(g) => f(g),
             Guard::Write(g) => f(g),
             Guard::Read(_) => Err("a read guard cannot write".into()),
-            Guard::Permit(_) => Err("a semaphore guards no value".into()),
+            Guard::Permit { .. } => Err("a semaphore guards no value".into()),
         }
     }
 }
@@ -711,7 +714,7 @@ async fn lock(ctx: &TaskCtx, m: MutexId, shared: bool) -> Guard {
                 Ok(permit) => permit.forget(),
                 Err(_) => unreachable!("a scenario's semaphore is never closed"),
             }
-            Guard::Permit(Permit { count: count.clone(), task: ctx.id })
+            Guard::Permit { _permit: Permit { count: count.clone(), task: ctx.id } }
         }
         Instance::Watch(cell) => Guard::Watch(cell.clone().lock_owned_tagged(tag).await),
         Instance::Blocking(b) => {
@@ -760,7 +763,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
                 Instance::RwLock(l) => l.clone().try_write_owned_tagged(tag).ok().map(Guard::Write),
                 Instance::Semaphore(count) => count.semaphore.try_acquire_tagged(tag).ok().map(|permit| {
                     permit.forget();
-                    Guard::Permit(Permit { count: count.clone(), task: id })
+                    Guard::Permit { _permit: Permit { count: count.clone(), task: id } }
                 }),
             };
             if let Some(g) = guard {

@@ -304,17 +304,15 @@ fn check_steps(
         };
         let is_held = |name: &str| held.iter().any(|h| h.0 == name);
         let kind_name = kind.map_or("", MutexKind::name);
-        if kind.is_some_and(|k| !k.has_value()) && matches!(step, Step::Write { .. } | Step::LockedWrite { .. }) {
-            return Err(ScenarioError::new(
-                here,
-                format!("{:?} is a semaphore, which guards no value to write", step.mutex().unwrap_or("")),
-            ));
-        }
-        if kind.is_some_and(|k| !k.has_value()) && matches!(step, Step::Read { .. } | Step::Assert { .. }) {
-            return Err(ScenarioError::new(
-                here,
-                format!("{:?} is a semaphore, which guards no value to read", step.mutex().unwrap_or("")),
-            ));
+        // A semaphore guards no value: nothing writes, reads or asserts on it.
+        let uses_value = match step {
+            Step::Write { .. } | Step::LockedWrite { .. } => Some("write"),
+            Step::Read { .. } | Step::Assert { .. } => Some("read"),
+            _ => None,
+        };
+        if let (Some(what), Some(false)) = (uses_value, kind.map(MutexKind::has_value)) {
+            let name = step.mutex().unwrap_or("");
+            return Err(ScenarioError::new(here, format!("{name:?} is a semaphore, which guards no value to {what}")));
         }
         match step {
             Step::ReadLock { mutex } => {

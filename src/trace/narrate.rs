@@ -115,12 +115,12 @@ pub fn narrate(run: &Run, step: u32) -> String {
     // Who holds each lock as the step's events go by (a lock can change hands twice in
     // one step: released, handed over, asked for again).
     // (For a lock with several holders, the latest.)
-    let mut holders: Vec<Option<TaskId>> =
-        run.snapshot_at(step - 1).mutexes.iter().map(|v| v.holders.last().copied()).collect();
+    let before = run.snapshot_at(step - 1);
+    let mut holders: Vec<Option<TaskId>> = before.mutexes.iter().map(|v| v.holders.last().copied()).collect();
     let events = run.events_at(step);
     // Who waits in each lock's queue as the step's events go by: a lock taken at once
     // while others wait was taken past them (a barge).
-    let mut queues: Vec<Vec<TaskId>> = run.snapshot_at(step - 1).mutexes.iter().map(|v| v.queue.clone()).collect();
+    let mut queues: Vec<Vec<TaskId>> = before.mutexes.into_iter().map(|v| v.queue).collect();
     let barging = |queues: &[Vec<TaskId>], m: MutexId, t: TaskId| -> String {
         let waiting: Vec<String> =
             queues.get(m as usize).into_iter().flatten().filter(|&&w| w != t).map(|&w| task(w)).collect();

@@ -150,7 +150,8 @@ impl Model {
     }
 
     /// Redoes the comparison if the scenario or the scheduler changed under it (and closes
-    /// it if the scenario has no policy mutex left).
+    /// it if the scenario has no policy mutex left). Called by every re-run of the main
+    /// run, which is what a change of either makes.
     pub(super) fn follow_compare(&mut self) {
         let stale =
             self.compare.as_ref().filter(|c| !Rc::ptr_eq(&c.scenario, &self.scenario) || c.policy != self.policy);

@@ -487,6 +487,8 @@ impl Model {
     /// that does not fit in the first slice goes on a slice per frame ([`Pending`]).
     fn rerun(&mut self, keep_step: bool) {
         self.pending = None;
+        // The comparison is of the scenario and scheduler on screen: redone with them.
+        self.follow_compare();
         match Simulation::new(&self.scenario, &self.policy()) {
             Ok(mut sim) => {
                 if sim.advance(FIRST_SLICE_WORK) {
@@ -865,7 +867,6 @@ impl Reducible for Model {
                 return Rc::new(Model { changes: m.changes, ..Model::from_fragment(&fragment, m.theme) });
             }
         }
-        m.follow_compare();
         Rc::new(m)
     }
 }
