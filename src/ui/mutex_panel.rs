@@ -20,8 +20,8 @@ const SLOT: i32 = 42;
 const QUEUE_X: i32 = 88;
 /// How far apart several holders' chips sit in the guard's slot, and how many fan out
 /// (the rest sit on the last one).
-const HOLDER_FAN: i32 = 8;
-const MAX_FANNED: usize = 4;
+const HOLDER_FAN: i32 = 14;
+const MAX_FANNED: usize = 3;
 /// Room kept at the end of the track for the "+N" count.
 const MORE_W: i32 = 52;
 
@@ -229,12 +229,15 @@ pub fn mutex_panel(
                     { name.clone() }
                 </h3>
                 <span class="kind">{ kind_label }</span>
-                <span class="value-wrap">{ "value " }
-                    <code key={format!("v{}", view.written_at.unwrap_or(u32::MAX))}
-                          class={classes!("value", written_now.then_some("flash"))} data-testid="mutex-value">
-                        { view.value.clone() }
-                    </code>
-                </span>
+                // A semaphore guards no value.
+                if kind.has_value() {
+                    <span class="value-wrap">{ "value " }
+                        <code key={format!("v{}", view.written_at.unwrap_or(u32::MAX))}
+                              class={classes!("value", written_now.then_some("flash"))} data-testid="mutex-value">
+                            { view.value.clone() }
+                        </code>
+                    </span>
+                }
             </header>
             <div class="track-wrap">
                 <div class="track" style={format!("width:{width}px")}>
