@@ -23,6 +23,13 @@ for arg in "$@"; do
   esac
 done
 
+# 0. room to build: a cold `make test` leaves about 7 GB in target/ (a fresh clone's came to
+# 6.8 GB). A full disk shows up much later as a linker's failure, so say it here, plainly.
+free_kb=$(df -Pk "$root" | awk 'NR == 2 { print $4 }')
+if [[ ${free_kb:-0} -lt $((10 * 1024 * 1024)) ]]; then
+  say "warning: only $((free_kb / 1024)) MB free on the disk that holds $root; a cold make test needs about 7 GB"
+fi
+
 # 1. the wasm32 target
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding rust target wasm32-unknown-unknown"

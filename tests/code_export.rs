@@ -38,7 +38,7 @@ fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--bins", "--message-format=short"])
+        .args(["check", "--offline", "--quiet", "--bins"])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env_remove("RUSTFLAGS")
@@ -47,9 +47,13 @@ fn cargo_check(programs: &[(String, RustProgram)]) -> Result<(), String> {
     if out.status.success() {
         Ok(())
     } else {
-        let errors: Vec<&str> =
-            std::str::from_utf8(&out.stderr).unwrap().lines().filter(|l| l.contains("error")).collect();
-        Err(errors.join("\n"))
+        // Each error's headline, where it is, and the notes that say why: a linker's
+        // failure (a full disk, say) names its cause only in a note. Lines are cut short
+        // (a link line runs to pages).
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let wanted = |l: &&str| l.contains("error") || l.trim_start().starts_with("-->") || l.contains("= note:");
+        let lines: Vec<String> = stderr.lines().filter(wanted).map(|l| l.chars().take(300).collect()).collect();
+        Err(lines.join("\n"))
     }
 }
 
