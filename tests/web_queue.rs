@@ -1,6 +1,7 @@
 //! In the browser: a long wait queue draws only the chips that fit its panel (the head of
 //! the Mutex's own queue, in order) and counts the rest; the count follows the panel's
-//! width as it changes; fast playback makes chips jump instead of slide.
+//! width as it changes; fast playback makes chips jump instead of slide; several holders
+//! (an RwLock's readers) sit side by side in the guard's slot, the queue after them.
 //!
 //! Its own file (its own page): it opens the app on a link through the address bar.
 #![cfg(target_arch = "wasm32")]
@@ -95,5 +96,61 @@ async fn chips_that_fit_are_drawn_in_queue_order_and_the_rest_counted() {
     q(&root, "[data-testid=play]").dyn_into::<HtmlElement>().unwrap().click();
     yew::scheduler::flush().await;
     assert_eq!(q(&root, ".shell").get_attribute("data-motion").as_deref(), Some("slide"));
+    web_common::set_fragment("");
+}
+
+/// The x where each chip of `testid` on the first panel ends its slide, by task.
+fn places(root: &Element, testid: &str) -> Vec<(u32, f64)> {
+    let panel = q(root, "[data-testid=mutex-panel]");
+    all(&panel, &format!("[data-testid={testid}]")).iter().map(|c| (web_common::task_of(c), translate_x(c))).collect()
+}
+
+#[wasm_bindgen_test]
+async fn several_holders_sit_side_by_side_and_the_queue_after_them() {
+    // Five readers take the RwLock together; a writer queues behind them.
+    let reader = r#"{"name":"reader","steps":[{"op":"read_lock","mutex":"db"},{"op":"sleep","ms":10},
+        {"op":"unlock","mutex":"db"}]}"#;
+    let writer = r#"{"name":"writer","steps":[{"op":"sleep","ms":1},{"op":"lock","mutex":"db"},
+        {"op":"unlock","mutex":"db"}]}"#;
+    let mut tasks = vec![reader; 5];
+    tasks.push(writer);
+    let json = format!(
+        r#"{{"name":"readers","mutexes":[{{"name":"db","kind":"rwlock","initial":0}}],"tasks":[{}]}}"#,
+        tasks.join(",")
+    );
+    let scenario = mutex_playground::scenario::Scenario::from_json(&json).unwrap();
+    let run = simulate(&scenario, &Policy::Fifo).unwrap();
+    let step = (0..=run.steps())
+        .find(|&s| {
+            let m = &run.snapshot_at(s).mutexes[0];
+            m.holders.len() == 5 && m.queue.len() == 1
+        })
+        .expect("a step where five readers hold the lock and the writer waits");
+    let link = Link { source: Source::Scenario(json), step: Some(step as u64), ..Link::default() };
+    web_common::add_stylesheet();
+    let root = web_common::mount_at(&link.to_fragment()).await;
+    root.set_attribute("style", "width:900px").unwrap();
+    settle().await;
+    assert_eq!(all(&root, "[data-testid=notice]").len(), 0, "the link was refused");
+
+    let holders = places(&root, "holder-chip");
+    assert_eq!(holders.len(), 5, "every holder has a chip: {holders:?}");
+    let chip_w = q(&root, "[data-testid=holder-chip] .chip").dyn_into::<HtmlElement>().unwrap().offset_width() as f64;
+    // The first three sit apart, not one on another; the last two stack on the third,
+    // and the slot counts them.
+    let mut xs: Vec<f64> = holders.iter().map(|&(_, x)| x).collect();
+    xs.sort_by(f64::total_cmp);
+    assert!(xs[1] - xs[0] >= chip_w && xs[2] - xs[1] >= chip_w, "holders overlap: {xs:?}, chips {chip_w} px");
+    assert_eq!(xs[2], xs[4], "holders beyond the slot's places stack on its last: {xs:?}");
+    assert_eq!(q(&root, "[data-testid=guard-more]").text_content().unwrap(), "+2");
+    // Every holder's chip lies inside the guard's slot, and the queue starts after it.
+    let slot = q(&root, ".lock-slot").dyn_into::<HtmlElement>().unwrap();
+    let slot_end = (slot.offset_left() + slot.offset_width()) as f64;
+    assert!(xs[4] + chip_w <= slot_end, "a holder's chip lies beyond the guard's slot ({slot_end} px): {xs:?}");
+    let queue = places(&root, "queue-chip");
+    assert_eq!(queue.len(), 1);
+    assert!(queue[0].1 >= slot_end, "the queue's head ({}) sits on the guard's slot (ends {slot_end})", queue[0].1);
+    let status = q(&root, "[data-testid=holder-text]").text_content().unwrap();
+    assert!(status.contains("5 holders"), "the status line counts the holders: {status}");
     web_common::set_fragment("");
 }

@@ -18,12 +18,26 @@ use yew::prelude::*;
 const MAX_CHIPS: usize = 40;
 const SLOT: i32 = 42;
 const QUEUE_X: i32 = 88;
-/// How far apart several holders' chips sit in the guard's slot, and how many fan out
-/// (the rest sit on the last one).
-const HOLDER_FAN: i32 = 14;
-const MAX_FANNED: usize = 3;
+/// The guard's slot is this wide for one holder, and one [`SLOT`] wider for each more
+/// place (see [`guard_places`]).
+const GUARD_W: i32 = 56;
+/// The most places a guard's slot has side by side.
+const MAX_GUARD_PLACES: usize = 3;
 /// Room kept at the end of the track for the "+N" count.
 const MORE_W: i32 = 52;
+
+/// How many holders' chips sit side by side in a lock's guard slot: one for a mutex, one
+/// per permit for a semaphore and [`MAX_GUARD_PLACES`] for an RwLock's readers, never more
+/// than that. Holders beyond the places stack on the last one and are counted ("+N").
+/// The count is the lock's, not the moment's, so the queue does not jump as readers come
+/// and go.
+pub fn guard_places(kind: MutexKind) -> usize {
+    match kind {
+        MutexKind::RwLock => MAX_GUARD_PLACES,
+        MutexKind::Semaphore { permits } => (permits as usize).clamp(1, MAX_GUARD_PLACES),
+        _ => 1,
+    }
+}
 
 /// How many chips fit a track `width` px wide (at least one, at most [`MAX_CHIPS`]).
 fn chips_for(width: i32) -> usize {
@@ -171,34 +185,40 @@ pub fn mutex_panel(
         MutexKind::Semaphore { permits } => format!("Semaphore ({permits} permits)"),
     };
     let ch = if jump { StepChanges::default() } else { changes(loaded, snap.step, mutex) };
-    let room = room.clamp(1, MAX_CHIPS);
+    // The guard's slot has a place per holder it can show; the queue starts after them and
+    // gives up the room they take.
+    let places = guard_places(kind);
+    let extra = SLOT * (places as i32 - 1);
+    let queue_x = QUEUE_X + extra;
+    let room = room.saturating_sub(places - 1).clamp(1, MAX_CHIPS);
+    let place_x = |k: usize| 10 + SLOT * k.min(places - 1) as i32;
     let mut chips: Vec<((TaskId, u8), Html)> = Vec::new();
-    // Several holders (readers, permits) fan out in the guard's slot.
     for (k, &h) in view.holders.iter().enumerate() {
         let class = if ch.acquired.contains(&h) { "took" } else { "" };
-        let x = 10 + HOLDER_FAN * k.min(MAX_FANNED) as i32;
-        chips.push(((h, 0), moving_chip(loaded, h, x, Chip::Holder, class)));
+        chips.push(((h, 0), moving_chip(loaded, h, place_x(k), Chip::Holder, class)));
     }
+    let stacked = view.holders.len().saturating_sub(places);
     for (i, &t) in view.queue.iter().take(room).enumerate() {
         let class = if ch.enqueued.contains(&t) { "joined" } else { "" };
-        let x = QUEUE_X + SLOT * i as i32;
+        let x = queue_x + SLOT * i as i32;
         chips.push(((t, 0), moving_chip(loaded, t, x, Chip::Queued(i + 1), class)));
     }
+    // A holder that let go fades from the first free place.
     for &t in &ch.released {
         if !view.holders.contains(&t) {
-            chips.push(((t, 1), moving_chip(loaded, t, 10, Chip::Released, "leaving")));
+            chips.push(((t, 1), moving_chip(loaded, t, place_x(view.holders.len()), Chip::Released, "leaving")));
         }
     }
     for &t in &ch.cancelled {
         if !view.queue.contains(&t) {
-            chips.push(((t, 2), moving_chip(loaded, t, QUEUE_X, Chip::Cancelled, "leaving")));
+            chips.push(((t, 2), moving_chip(loaded, t, queue_x, Chip::Cancelled, "leaving")));
         }
     }
     // A stable DOM order (by task): only `transform` changes, so the moves animate.
     chips.sort_by_key(|c| c.0);
     let more = view.queue.len().saturating_sub(room);
     let shown = view.queue.len().min(room) as i32;
-    let width = QUEUE_X + SLOT * shown + if more > 0 { MORE_W } else { 8 };
+    let width = queue_x + SLOT * shown + if more > 0 { MORE_W } else { 8 };
     let held = view.held_since.map(|since| snap.time.saturating_sub(since)).unwrap_or(0);
     let holder_text = match view.holders.as_slice() {
         [] => "free".to_string(),
@@ -241,10 +261,14 @@ pub fn mutex_panel(
             </header>
             <div class="track-wrap">
                 <div class="track" style={format!("width:{width}px")}>
-                    <div class={classes!("lock-slot", (!view.holders.is_empty()).then_some("held"))} aria-hidden="true">
-                        <span>{ "guard" }</span>
+                    <div class={classes!("lock-slot", (!view.holders.is_empty()).then_some("held"))} aria-hidden="true"
+                         style={format!("width:{}px", GUARD_W + extra)}>
+                        <span>{ if places > 1 { "guards" } else { "guard" } }</span>
+                        if stacked > 0 {
+                            <b class="guard-more" data-testid="guard-more">{ format!("+{stacked}") }</b>
+                        }
                     </div>
-                    <div class="queue-rail" aria-hidden="true" style={format!("left:{QUEUE_X}px")}>
+                    <div class="queue-rail" aria-hidden="true" style={format!("left:{queue_x}px")}>
                         <span>{ "wait queue →" }</span>
                     </div>
                     <div class="chips" role="list" aria-label={format!("holder and wait queue of {name}")}>
@@ -252,7 +276,7 @@ pub fn mutex_panel(
                     </div>
                     if more > 0 {
                         <span class="more" data-testid="queue-more"
-                              style={format!("left:{}px", QUEUE_X + SLOT * shown)}>
+                              style={format!("left:{}px", queue_x + SLOT * shown)}>
                             { format!("+{more}") }
                         </span>
                     }
