@@ -130,3 +130,42 @@ async fn a_scenario_without_a_policy_mutex_offers_no_comparison_and_kinds_are_pi
     assert_eq!(permits.value(), "1");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_long_queue_is_counted_not_drawn_and_each_column_says_how_its_run_ended() {
+    use mutex_playground::scenario::Scenario;
+    use mutex_playground::share::{Link, Source};
+    // Forty tasks take the lock in turn, each holding it 5 ms.
+    let task = r#"{"name":"t","steps":[{"op":"lock","mutex":"m"},{"op":"sleep","ms":5},{"op":"unlock","mutex":"m"}]}"#;
+    let json =
+        format!(r#"{{"name":"queue","mutexes":[{{"name":"m","initial":0}}],"tasks":[{}]}}"#, [task; 40].join(","));
+    let s = Scenario::from_json(&json).unwrap();
+    let main = simulate(&s, &Policy::Fifo).unwrap();
+    let step = (0..=main.steps()).max_by_key(|&i| main.snapshot_at(i).mutexes[0].queue.len()).unwrap();
+    let link = Link {
+        source: Source::Scenario(json),
+        step: Some(step as u64),
+        compare: vec![MutexKind::Async, MutexKind::Lifo],
+        ..Link::default()
+    };
+    let root = web_common::mount_at(&link.to_fragment()).await;
+    compared(&root).await;
+    let t = main.time_at(step);
+    for kind in [MutexKind::Async, MutexKind::Lifo] {
+        let run = simulate(&under(&s, kind), &Policy::Fifo).unwrap();
+        let queue = run.snapshot_at(run.step_at_time(t)).mutexes[0].queue.clone();
+        assert!(queue.len() > 20, "{kind:?}: the queue is {} long", queue.len());
+        let column = q(&root, &format!("[data-testid=compare-column][data-policy={}]", kind.name()));
+        let drawn: Vec<u32> =
+            all(&column, "[data-testid=compare-queue] .chip").iter().map(web_common::task_of).collect();
+        assert_eq!(drawn[..], queue[..12], "{kind:?}: the head of the queue, twelve chips");
+        let more = q(&column, "[data-testid=compare-queue] [data-testid=compare-more]").text_content().unwrap();
+        assert_eq!(more, format!("+{}", queue.len() - 12));
+        let label = q(&column, "[data-testid=compare-queue]").get_attribute("aria-label").unwrap();
+        assert!(label.ends_with(&format!("and {} more", queue.len() - 12)), "{label}");
+        let stats = PolicyStats::of(&run);
+        let end = q(&column, "[data-testid=compare-end]").text_content().unwrap();
+        assert_eq!(end, format!("ends at {} ms: every task finished", stats.duration));
+    }
+    root.remove();
+}

@@ -106,7 +106,12 @@ fn column_view(s: &Scenario, kind: MutexKind, column: &Column, time: Option<u64>
             <p class="muted" role="status">{ format!("simulating… {:.0}%", done * 100.0) }</p>
         },
         Column::Failed(e) => html! { <p class="error" role="alert">{ e.clone() }</p> },
-        Column::Done(run, _) => locks_at(s, run, time),
+        Column::Done(run, stats) => html! { <>
+            { locks_at(s, run, time) }
+            <p class="compare-end" data-testid="compare-end">
+                { format!("ends at {} ms: {}", stats.duration, stats.end) }
+            </p>
+        </> },
     };
     html! {
         <article class="compare-column" data-testid="compare-column" data-policy={kind.name()}>
@@ -127,11 +132,11 @@ fn locks_at(s: &Scenario, run: &Run, time: Option<u64>) -> Html {
                     <span class="held" role="group" data-testid="compare-holders"
                           aria-label={format!("held by {}", names(s, &view.holders))}>
                         if view.holders.is_empty() { <span class="muted">{ "free" }</span> }
-                        { for view.holders.iter().map(|&t| chip(s, t, "")) }
+                        { chips(s, &view.holders) }
                     </span>
                     <span class="waiting" role="group" data-testid="compare-queue"
                           aria-label={format!("waiting: {}", names(s, &view.queue))}>
-                        { for view.queue.iter().map(|&t| chip(s, t, "")) }
+                        { chips(s, &view.queue) }
                     </span>
                 </li>
             }) }
@@ -139,11 +144,30 @@ fn locks_at(s: &Scenario, run: &Run, time: Option<u64>) -> Html {
     }
 }
 
+/// The most chips a column draws for one lock's holders or for its queue, and the most
+/// tasks its labels name: the rest are counted. A stranger's scenario can queue thousands
+/// of tasks, and the columns are drawn again at every step of playback.
+const MAX_COLUMN_CHIPS: usize = 12;
+
+/// A chip per task, the first [`MAX_COLUMN_CHIPS`] of them, and the rest counted.
+fn chips(s: &Scenario, tasks: &[u32]) -> Html {
+    let more = tasks.len().saturating_sub(MAX_COLUMN_CHIPS);
+    html! { <>
+        { for tasks.iter().take(MAX_COLUMN_CHIPS).map(|&t| chip(s, t, "")) }
+        if more > 0 { <span class="more" data-testid="compare-more">{ format!("+{more}") }</span> }
+    </> }
+}
+
+/// The tasks' names, the first [`MAX_COLUMN_CHIPS`] of them, and how many more.
 fn names(s: &Scenario, tasks: &[u32]) -> String {
     if tasks.is_empty() {
         return "nobody".into();
     }
-    tasks.iter().map(|&t| task_name(s, t)).collect::<Vec<_>>().join(", ")
+    let named = tasks.iter().take(MAX_COLUMN_CHIPS).map(|&t| task_name(s, t)).collect::<Vec<_>>().join(", ");
+    match tasks.len().saturating_sub(MAX_COLUMN_CHIPS) {
+        0 => named,
+        more => format!("{named} and {more} more"),
+    }
 }
 
 /// What the table and the chart show: the comparison (not the playhead, so playback does
