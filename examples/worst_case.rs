@@ -12,6 +12,10 @@
 //! process's high-water mark (`VmHWM`), reset before each scenario through
 //! `/proc/self/clear_refs` (Linux).
 //!
+//! Then the compare view on the largest cases: the main run and four policies' runs held
+//! at once, with the columns sharing one run's trace room (as the page makes them) and
+//! each with a room of its own (as it did before), each in its own process.
+//!
 //! Then the explorer on each built-in case, each search mode, a slice at a time as the
 //! page runs it (`advance(2_000)` repeatedly, to a budget of 20,000 polls): the longest
 //! slice is the longest the page can be kept busy by a search of that scenario.
@@ -39,16 +43,19 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // A child measures one case, read from its standard input: its peak memory is then
     // its own, not the parent's (which built the case).
-    if let [flag, name] = args.as_slice() {
-        if flag == "--case" {
-            let mut json = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut json).expect("the case on stdin");
-            measure(name, &json);
-            return;
-        }
+    let read_case = || {
+        let mut json = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut json).expect("the case on stdin");
+        json
+    };
+    match args.as_slice() {
+        [flag, name] if flag == "--case" => return measure(name, &read_case()),
+        [flag, room, name] if flag == "--compare" => return measure_compare(name, &read_case(), room == "shared"),
+        _ => {}
     }
     let mut cases: Vec<(String, cases::MakeCase)> = Vec::new();
-    if args.is_empty() {
+    let built_in = args.is_empty();
+    if built_in {
         for (name, json) in hostile() {
             cases.push((name, Box::new(move || json.clone())));
         }
@@ -78,7 +85,50 @@ fn main() {
             println!("| {name} | FAILED: {status} | | | | | | | | |");
         }
     }
+    if !built_in {
+        return; // files given: only they are measured
+    }
+    // The compare view on the largest cases: the main run and four policies' runs held at
+    // once, with the room the page gives them (shared: one run's room between the four)
+    // and without (each its own, as before the room was shared).
+    println!("\n| case (main run + 4 policies' runs held at once) | each column's room | events recorded | peak RSS |");
+    println!("|---|---|---:|---:|");
+    for (name, make) in largest() {
+        let json = make();
+        for room in ["whole", "shared"] {
+            let mut child = std::process::Command::new(&me)
+                .args(["--compare", room, &name])
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .expect("run a case");
+            std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), json.as_bytes()).expect("send it");
+            child.wait().expect("the case ends");
+        }
+    }
     explorer_slices();
+}
+
+/// The main run and the compare view's four runs of one case, all held at once: the
+/// process's peak memory.
+fn measure_compare(name: &str, json: &str, shared: bool) {
+    use mutex_playground::trace::compare::{under, POLICIES};
+    use mutex_playground::trace::TraceRoom;
+    let scenario = Scenario::from_json(json).expect("a valid case");
+    reset_peak();
+    let room = if shared { TraceRoom::shared_by(POLICIES.len()) } else { TraceRoom::default() };
+    let main = Simulation::new(&scenario, &Policy::Fifo).expect("validated").finish();
+    let columns: Vec<_> = POLICIES
+        .iter()
+        .map(|&k| Simulation::with_room(&under(&scenario, k), &Policy::Fifo, room).expect("validated").finish())
+        .collect();
+    let events: Vec<String> = columns.iter().map(|r| r.events().len().to_string()).collect();
+    println!(
+        "| {name} | {} | {} + {} | {} MiB |",
+        if shared { "a quarter of one run's (now)" } else { "one run's each (before)" },
+        main.events().len(),
+        events.join(" + "),
+        peak_kib().map_or("?".into(), |k| (k / 1024).to_string()),
+    );
 }
 
 fn measure(name: &str, json: &str) {
@@ -143,9 +193,6 @@ fn measure(name: &str, json: &str) {
 /// The explorer on the built-in worst cases: how long its longest slice takes.
 fn explorer_slices() {
     use mutex_playground::trace::explore::{Explorer, Mode};
-    if std::env::args().len() > 1 {
-        return; // files given: only they are measured
-    }
     println!("\n| case (explorer, 20,000 polls at most) | search | polls | states | total | longest slice |");
     println!("|---|---|---:|---:|---:|---:|");
     let mut all: Vec<(String, String)> = hostile();

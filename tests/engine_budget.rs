@@ -207,3 +207,26 @@ fn exports_of_the_largest_runs_stay_bounded() {
     assert!(svg.len() < 8 * 1024 * 1024, "{} bytes", svg.len());
     assert!(svg.contains("and 1800 more tasks, not drawn"));
 }
+
+#[test]
+fn runs_that_share_one_runs_room_stop_at_their_share() {
+    use mutex_playground::trace::{Simulation, TraceRoom};
+    let scenario = Scenario::from_json(&cases::turn_takers(2_000)).unwrap();
+    let whole = run(&cases::turn_takers(2_000));
+    let EndReason::TraceFull { events, max_events, .. } = whole.end else { panic!("{:?}", whole.end) };
+    assert_eq!(max_events, MAX_EVENTS);
+    assert!(events > MAX_EVENTS / 2, "the whole run recorded {events} events");
+    // Four runs made together, as the compare view makes them: a quarter each.
+    let quarter = Simulation::with_room(&scenario, &Policy::Fifo, TraceRoom::shared_by(4)).unwrap().finish();
+    match quarter.end {
+        EndReason::TraceFull { events, max_events, .. } => {
+            assert_eq!(max_events, MAX_EVENTS / 4);
+            assert!(events > MAX_EVENTS / 4 && events <= MAX_EVENTS / 4 + 64, "recorded {events} events");
+            assert!(quarter.events().len() as u64 <= MAX_EVENTS / 4 + 64);
+        }
+        ref other => panic!("{other:?}"),
+    }
+    let said = quarter.end_text();
+    assert!(said.contains("at most 125,000 events") && said.contains("its share of one run's room"), "{said}");
+    assert!(!whole.end_text().contains("share"), "{}", whole.end_text());
+}

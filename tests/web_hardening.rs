@@ -1,7 +1,7 @@
 //! In the browser: a stranger's link can neither freeze nor crash the page.
 //! Big runs are made a slice per frame and can be cancelled; short hostile links end
 //! with a reason; the scheduler menu shows the seed that runs; a panic banner offers to
-//! reopen the link.
+//! reopen the link; a comparison of a big run records no more than the run does.
 #![cfg(target_arch = "wasm32")]
 
 mod web_common;
@@ -201,4 +201,34 @@ async fn screen_readers_hear_the_present_not_the_future_nor_every_frame() {
     assert_eq!(narration.get_attribute("aria-live").as_deref(), Some("polite"));
     assert!(narration.text_content().unwrap().starts_with("Step 5 at "), "{:?}", narration.text_content());
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_comparison_of_a_big_run_records_no_more_than_one_run_does() {
+    use mutex_playground::scenario::MAX_EVENTS;
+    let link = format!("{}&compare=async,barging,lifo,eventually_fair", big_link());
+    let mut m = Rc::new(Model::from_fragment(&link, Theme::Light));
+    let mut slices = 0;
+    while m.pending.is_some() || m.compare.as_ref().is_some_and(|c| c.running()) {
+        m = m.reduce(Action::SimulateSlice).reduce(Action::CompareSlice);
+        slices += 1;
+        assert!(slices < 100_000, "the runs never finished");
+    }
+    let main = &m.loaded.as_ref().unwrap().run;
+    assert!(matches!(main.end, EndReason::TraceFull { max_events: MAX_EVENTS, .. }), "{:?}", main.end);
+    let c = m.compare.as_ref().expect("the link's comparison");
+    let runs: Vec<_> = c.runs().map(|r| r.expect("every column ran")).collect();
+    assert_eq!(runs.len(), 4);
+    // The four columns share one run's room: a quarter each, and they use it.
+    for run in &runs {
+        match run.end {
+            EndReason::TraceFull { events, max_events, .. } => {
+                assert_eq!(max_events, MAX_EVENTS / 4);
+                assert!(events > MAX_EVENTS / 4 - 1_000, "a column stopped at {events} events");
+            }
+            ref other => panic!("{other:?}"),
+        }
+    }
+    let total: u64 = runs.iter().map(|r| r.events().len() as u64).sum();
+    assert!(total <= MAX_EVENTS + 4 * 64, "the comparison recorded {total} events");
 }

@@ -246,34 +246,63 @@ impl std::fmt::Debug for Program {
     }
 }
 
+/// How much a run may record: its trace's room. A run has [`TraceRoom::default`]
+/// ([`MAX_EVENTS`] events, [`MAX_TRACE_TEXT_BYTES`] of printed lines and values) unless
+/// it is one of several made together, as the compare view's are: those share one
+/// run's room ([`TraceRoom::shared_by`]), so that together they cost what one run does.
+///
+/// ```
+/// use mutex_playground::scenario::program::TraceRoom;
+/// use mutex_playground::scenario::MAX_EVENTS;
+///
+/// assert_eq!(TraceRoom::default().max_events, MAX_EVENTS);
+/// assert_eq!(TraceRoom::shared_by(4).max_events, MAX_EVENTS / 4);
+/// assert_eq!(TraceRoom::shared_by(0), TraceRoom::default());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceRoom {
+    /// Events recorded, at most.
+    pub max_events: u64,
+    /// Bytes of printed lines and rendered values, at most.
+    pub max_text_bytes: u64,
+}
+
+impl Default for TraceRoom {
+    fn default() -> Self {
+        TraceRoom { max_events: MAX_EVENTS, max_text_bytes: MAX_TRACE_TEXT_BYTES }
+    }
+}
+
+impl TraceRoom {
+    /// One run's room split evenly between `runs` runs (all of it for one, or none).
+    pub fn shared_by(runs: usize) -> TraceRoom {
+        let n = runs.max(1) as u64;
+        TraceRoom { max_events: MAX_EVENTS / n, max_text_bytes: MAX_TRACE_TEXT_BYTES / n }
+    }
+}
+
 /// What the interpreter checks at every step it executes, beyond the [`Budget`]'s work
 /// counts: the size of the recorded trace and virtual time, both of which can grow
 /// inside one poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct TraceLimits {
-    /// Events recorded, at most.
-    pub max_events: u64,
-    /// Bytes of printed lines and rendered values, at most.
-    pub max_text_bytes: u64,
+    /// The trace's room.
+    room: TraceRoom,
     /// Virtual milliseconds, at most.
-    pub max_time_ms: u64,
+    max_time_ms: u64,
 }
 
 /// Builds the mutexes and task futures of a validated scenario, and the budget every run
 /// of it obeys (the scenario's limits and the crate's: [`MAX_STEPS_WITHOUT_YIELD`],
-/// [`MAX_BYTES_WITHOUT_YIELD`], [`MAX_EVENTS`], [`MAX_TRACE_TEXT_BYTES`]). Every step
-/// the tasks execute is counted against it and checked against the trace limits; when
-/// either says stop, the running task halts the run and parks for good.
-pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>) -> Program {
+/// [`MAX_BYTES_WITHOUT_YIELD`], and the trace's `room`). Every step the tasks execute
+/// is counted against it and checked against the trace limits; when either says stop,
+/// the running task halts the run and parks for good.
+pub fn build(scenario: &Scenario, clock: &Clock, sink: &Arc<Sink>, room: TraceRoom) -> Program {
     let budget = Rc::new(
         Budget::new(u64::from(scenario.limits.max_steps), MAX_STEPS_WITHOUT_YIELD)
             .with_max_bytes_in_poll(MAX_BYTES_WITHOUT_YIELD),
     );
-    let limits = TraceLimits {
-        max_events: MAX_EVENTS,
-        max_text_bytes: MAX_TRACE_TEXT_BYTES,
-        max_time_ms: scenario.limits.max_time_ms,
-    };
+    let limits = TraceLimits { room, max_time_ms: scenario.limits.max_time_ms };
     let mutexes: Vec<Instance> = scenario
         .mutexes
         .iter()
@@ -495,7 +524,8 @@ impl TaskCtx {
         if w.budget.check_bytes(self.id, text).is_err() {
             return false;
         }
-        let why = if w.sink.recorded_events() > w.limits.max_events || text > w.limits.max_text_bytes {
+        let room = w.limits.room;
+        let why = if w.sink.recorded_events() > room.max_events || text > room.max_text_bytes {
             Halt::TraceFull
         } else if w.clock.now() > w.limits.max_time_ms {
             Halt::TimeLimit

@@ -45,6 +45,7 @@ pub use state::{Lane, MutexView, Snapshot, TaskStatus, TaskView};
 
 use crate::exec::event::Tables;
 use crate::exec::{Budget, Clock, Executor, Halt, Sink, StepOutcome};
+pub use crate::scenario::program::TraceRoom;
 use crate::scenario::program::{self, Label};
 use serde::Serialize;
 use state::State;
@@ -102,13 +103,18 @@ pub enum EndReason {
         /// (more than the limit).
         bytes: u64,
     },
-    /// The recorded trace reached its size limit ([`MAX_EVENTS`] events or
-    /// [`MAX_TRACE_TEXT_BYTES`] bytes of printed lines and values); the run stops there.
+    /// The recorded trace reached its size limit (its [`TraceRoom`]: by default
+    /// [`MAX_EVENTS`] events or [`MAX_TRACE_TEXT_BYTES`] bytes of printed lines and
+    /// values); the run stops there.
     TraceFull {
         /// Events recorded when it stopped.
         events: u64,
         /// Bytes of printed lines and values recorded when it stopped.
         text_bytes: u64,
+        /// The run's room: the most events it could record.
+        max_events: u64,
+        /// The run's room: the most bytes of text it could record.
+        max_text_bytes: u64,
     },
     /// `Policy::Manual` ran out of choices: pick one of `ready` to go on.
     AwaitingChoice {
@@ -256,7 +262,7 @@ pub struct Progress {
     pub max_work: u64,
     /// Events recorded so far.
     pub events: u64,
-    /// The most events a run records ([`MAX_EVENTS`]).
+    /// The most events the run records (its [`TraceRoom`]'s).
     pub max_events: u64,
     /// Whether the run has ended ([`Simulation::finish`] then returns at once).
     pub done: bool,
@@ -303,6 +309,7 @@ pub struct Simulation {
     sink: std::sync::Arc<Sink>,
     clock: Clock,
     budget: std::rc::Rc<Budget>,
+    room: TraceRoom,
     executor: Executor,
     mutexes: Vec<program::Instance>,
     labels: Vec<Label>,
@@ -336,16 +343,26 @@ impl std::fmt::Debug for Simulation {
 impl Simulation {
     /// Validates `scenario` and sets the run up (nothing is polled yet).
     pub fn new(scenario: &Scenario, policy: &Policy) -> Result<Simulation, ScenarioError> {
+        Simulation::with_room(scenario, policy, TraceRoom::default())
+    }
+
+    /// [`Simulation::new`], recording at most `room` (less than a run's own room when
+    /// several runs share it, as the compare view's do).
+    pub fn with_room(scenario: &Scenario, policy: &Policy, room: TraceRoom) -> Result<Simulation, ScenarioError> {
         scenario.validate()?;
-        Ok(Simulation::validated(scenario, policy))
+        Ok(Simulation::validated_in(scenario, policy, room))
     }
 
     /// [`Simulation::new`] of a scenario already validated (the explorer sets up the
     /// same scenario's run again and again).
     pub(crate) fn validated(scenario: &Scenario, policy: &Policy) -> Simulation {
+        Simulation::validated_in(scenario, policy, TraceRoom::default())
+    }
+
+    fn validated_in(scenario: &Scenario, policy: &Policy, room: TraceRoom) -> Simulation {
         let sink = Sink::new();
         let clock = Clock::new();
-        let program::Program { mutexes, labels, tasks, budget, locals } = program::build(scenario, &clock, &sink);
+        let program::Program { mutexes, labels, tasks, budget, locals } = program::build(scenario, &clock, &sink, room);
         let mut executor = Executor::new(clock.clone(), sink.clone(), policy.clone()).with_budget(budget.clone());
         for (future, label) in tasks {
             executor.spawn_labelled(future, label);
@@ -366,6 +383,7 @@ impl Simulation {
             sink,
             clock,
             budget,
+            room,
             executor,
             mutexes,
             labels,
@@ -396,7 +414,7 @@ impl Simulation {
             work: self.budget.work(),
             max_work: self.budget.max_work(),
             events: self.events.len() as u64,
-            max_events: MAX_EVENTS,
+            max_events: self.room.max_events,
             done: self.end.is_some(),
         }
     }
@@ -447,16 +465,23 @@ impl Simulation {
         }
     }
 
+    /// The end of a run whose trace is full.
+    fn trace_full(&self) -> EndReason {
+        EndReason::TraceFull {
+            events: self.sink.recorded_events(),
+            text_bytes: self.sink.text_bytes(),
+            max_events: self.room.max_events,
+            max_text_bytes: self.room.max_text_bytes,
+        }
+    }
+
     /// One step of the executor and what it recorded; the end reason if the run ended.
     fn step(&mut self) -> Option<EndReason> {
         if self.budget.work() >= self.budget.max_work() {
             return Some(EndReason::StepLimit);
         }
-        if self.sink.recorded_events() > MAX_EVENTS || self.sink.text_bytes() > MAX_TRACE_TEXT_BYTES {
-            return Some(EndReason::TraceFull {
-                events: self.sink.recorded_events(),
-                text_bytes: self.sink.text_bytes(),
-            });
+        if self.sink.recorded_events() > self.room.max_events || self.sink.text_bytes() > self.room.max_text_bytes {
+            return Some(self.trace_full());
         }
         let outcome = self.executor.step();
         self.absorb();
@@ -490,9 +515,7 @@ impl Simulation {
             StepOutcome::Halted(Halt::Flood { task, bytes }) => Some(EndReason::Flood { task, bytes }),
             StepOutcome::Halted(Halt::WorkLimit) => Some(EndReason::StepLimit),
             StepOutcome::Halted(Halt::TimeLimit) => Some(EndReason::TimeLimit),
-            StepOutcome::Halted(Halt::TraceFull) => {
-                Some(EndReason::TraceFull { events: self.sink.recorded_events(), text_bytes: self.sink.text_bytes() })
-            }
+            StepOutcome::Halted(Halt::TraceFull) => Some(self.trace_full()),
             StepOutcome::Quiescent => Some(self.state.why_stuck()),
             StepOutcome::NeedChoice(ready) => Some(EndReason::AwaitingChoice { ready }),
             StepOutcome::BadChoice(task) => Some(EndReason::BadChoice { task, ready: self.executor.ready() }),
@@ -771,13 +794,14 @@ impl Run {
                 group(bytes / 1024),
                 group(MAX_BYTES_WITHOUT_YIELD / 1024)
             ),
-            EndReason::TraceFull { events, text_bytes } => format!(
+            EndReason::TraceFull { events, text_bytes, max_events, max_text_bytes } => format!(
                 "stopped early: the recorded run reached its size limit ({} events, {} KiB of printed lines \
-                 and values; at most {} events and {} KiB)",
+                 and values; at most {} events and {} KiB{})",
                 group(*events),
                 group(text_bytes / 1024),
-                group(MAX_EVENTS),
-                group(MAX_TRACE_TEXT_BYTES / 1024)
+                group(*max_events),
+                group(max_text_bytes / 1024),
+                if *max_events < MAX_EVENTS { ", its share of one run's room" } else { "" }
             ),
             EndReason::AwaitingChoice { .. } => "waiting for your choice".into(),
             EndReason::BadChoice { .. } => "a choice named a task that was not ready".into(),

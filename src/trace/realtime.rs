@@ -119,7 +119,7 @@ where
     }
     let sink = Sink::new();
     let clock = Clock::new();
-    let prog = program::build(scenario, &clock, &sink);
+    let prog = program::build(scenario, &clock, &sink, program::TraceRoom::default());
     let budget = prog.budget.clone();
     let shared = Rc::new(Shared {
         budget: budget.clone(),

@@ -1,12 +1,13 @@
 //! The compare view's runs: the scenario under two to four lock policies (see
 //! [`trace::compare`](crate::trace::compare)), each simulated a slice per animation frame
-//! like the main run, so a big scenario never blocks the page.
+//! like the main run, so a big scenario never blocks the page; together they record at
+//! most what one run does ([`TraceRoom::shared_by`]).
 
 use super::{now_ms, Model, SLICE_MS};
 use crate::exec::Policy;
 use crate::scenario::{MutexKind, Scenario};
 use crate::trace::compare::{under, PolicyStats};
-use crate::trace::{Run, Simulation};
+use crate::trace::{Run, Simulation, TraceRoom};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -107,10 +108,13 @@ impl Model {
         }
         let kinds = normalise(kinds);
         let policy = self.policy.clone();
+        // The runs share one run's room for their traces: a comparison costs at most what
+        // the main run does, whatever the scenario (a big one's columns stop sooner).
+        let room = TraceRoom::shared_by(kinds.len());
         let mut sims = Vec::new();
         let columns = kinds
             .iter()
-            .map(|&k| match Simulation::new(&under(&self.scenario, k), &policy) {
+            .map(|&k| match Simulation::with_room(&under(&self.scenario, k), &policy, room) {
                 Ok(sim) => {
                     sims.push(Some(sim));
                     Column::Pending(0.0)
