@@ -17,6 +17,15 @@ for dir in "$base"/*; do
 done
 scratch="$base/$$"
 mkdir -p "$scratch"
-trap 'rm -rf "$scratch"' EXIT
+# A browser killed with its driver can still be writing (its code cache) for a moment
+# after the command ends: try again until the folder is gone (a few seconds at most).
+clean() {
+    for _ in 1 2 3 4 5; do
+        rm -rf "$scratch" 2>/dev/null || true
+        [[ -e $scratch ]] || return 0
+        sleep 1
+    done
+}
+trap clean EXIT
 trap 'exit 130' INT TERM
 TMPDIR="$scratch" "$@"
