@@ -111,9 +111,21 @@ fn main() {
 /// The main run and the compare view's four runs of one case, all held at once: the
 /// process's peak memory.
 fn measure_compare(name: &str, json: &str, shared: bool) {
+    use mutex_playground::trace::compare::{comparable, too_big_to_compare};
     use mutex_playground::trace::compare::{under, POLICIES};
     use mutex_playground::trace::TraceRoom;
     let scenario = Scenario::from_json(json).expect("a valid case");
+    if !comparable(&scenario) {
+        if shared {
+            println!("| {name} | (no mutex: the page offers no comparison) | | |");
+        }
+        return;
+    }
+    if shared {
+        if let Some(why) = too_big_to_compare(&scenario) {
+            return println!("| {name} | refused (now): {why} | | |");
+        }
+    }
     reset_peak();
     let room = if shared { TraceRoom::shared_by(POLICIES.len()) } else { TraceRoom::default() };
     let main = Simulation::new(&scenario, &Policy::Fifo).expect("validated").finish();
@@ -124,7 +136,7 @@ fn measure_compare(name: &str, json: &str, shared: bool) {
     let events: Vec<String> = columns.iter().map(|r| r.events().len().to_string()).collect();
     println!(
         "| {name} | {} | {} + {} | {} MiB |",
-        if shared { "a quarter of one run's (now)" } else { "one run's each (before)" },
+        if shared { "a quarter of one run's (now)" } else { "one run's each, any size (before)" },
         main.events().len(),
         events.join(" + "),
         peak_kib().map_or("?".into(), |k| (k / 1024).to_string()),

@@ -1,7 +1,8 @@
 //! In the browser: a stranger's link can neither freeze nor crash the page.
 //! Big runs are made a slice per frame and can be cancelled; short hostile links end
 //! with a reason; the scheduler menu shows the seed that runs; a panic banner offers to
-//! reopen the link; a comparison of a big run records no more than the run does.
+//! reopen the link; a comparison of a big run records no more than the run does, and a
+//! scenario too big to compare is said, not compared.
 #![cfg(target_arch = "wasm32")]
 
 mod web_common;
@@ -231,4 +232,32 @@ fn a_comparison_of_a_big_run_records_no_more_than_one_run_does() {
     }
     let total: u64 = runs.iter().map(|r| r.events().len() as u64).sum();
     assert!(total <= MAX_EVENTS + 4 * 64, "the comparison recorded {total} events");
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_too_big_to_compare_is_said_not_compared() {
+    use mutex_playground::scenario::Scenario;
+    use mutex_playground::trace::compare::MAX_COMPARE_BYTES;
+    // Forty tasks writing lists of 7,000 numbers: over 2 MiB of JSON. A link cannot
+    // hold it (links unpack to 1 MiB at most); a file can.
+    let list = (0..7_000).map(|i| (1_000_000 + i).to_string()).collect::<Vec<_>>().join(",");
+    let task = format!(
+        r#"{{"name":"t","steps":[{{"op":"locked_write","mutex":"m","action":{{"kind":"push","value":[{list}]}}}}]}}"#
+    );
+    let json = format!(
+        r#"{{"name":"huge","mutexes":[{{"name":"m","initial":[]}}],"tasks":[{}]}}"#,
+        [task.as_str(); 40].join(",")
+    );
+    assert!(json.len() > MAX_COMPARE_BYTES);
+    let scenario = Scenario::from_json(&json).unwrap();
+    let m = Rc::new(Model::from_fragment("#preset=convoy&compare=async,barging", Theme::Light));
+    assert!(m.compare.is_some(), "the preset is compared");
+    // Loaded from a file with the comparison open: the comparison closes, and says why.
+    let m = m.reduce(Action::Load(scenario));
+    assert!(m.compare.is_none(), "four more runs of it were started");
+    let notice = m.notice.clone().unwrap_or_default();
+    assert!(notice.contains("too big to compare") && notice.contains("at most 2 MiB"), "{notice}");
+    // Asked for again: the same.
+    let m = m.reduce(Action::Notice(None)).reduce(Action::Compare(vec![]));
+    assert!(m.compare.is_none() && m.notice.as_deref() == Some(notice.as_str()));
 }

@@ -58,6 +58,32 @@ pub fn comparable(s: &Scenario) -> bool {
     s.mutexes.iter().any(|m| m.kind.is_policy_mutex())
 }
 
+/// The largest scenario the compare view takes, in bytes of compact JSON. The runs share
+/// one run's room for their traces, but each holds its own copy of the scenario and of
+/// its program: about 8 bytes for each byte of JSON (measured, BENCHMARKS.md), so four
+/// runs of a scenario this big cost about 64 MiB more than the main run alone.
+pub const MAX_COMPARE_BYTES: usize = 2 * 1024 * 1024;
+
+/// Why the compare view refuses `s`, if it does: it is bigger than [`MAX_COMPARE_BYTES`].
+///
+/// ```
+/// use mutex_playground::scenario::preset;
+/// use mutex_playground::trace::compare::too_big_to_compare;
+///
+/// assert_eq!(too_big_to_compare(&preset("convoy").unwrap().scenario), None);
+/// ```
+pub fn too_big_to_compare(s: &Scenario) -> Option<String> {
+    let bytes = crate::scenario::canonical_size(s);
+    (bytes > MAX_COMPARE_BYTES).then(|| {
+        format!(
+            "This scenario is too big to compare: {:.1} MiB of JSON, and the compare view takes at most {} MiB \
+             (each policy's run holds its own copy).",
+            bytes as f64 / (1024.0 * 1024.0),
+            MAX_COMPARE_BYTES / (1024 * 1024)
+        )
+    })
+}
+
 /// A run summed up as the comparison table shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PolicyStats {
@@ -177,6 +203,16 @@ mod tests {
     use crate::exec::Policy;
     use crate::scenario::preset;
     use crate::trace::simulate;
+
+    #[test]
+    fn a_scenario_over_the_size_limit_is_not_compared() {
+        let mut s = preset("convoy").expect("a preset").scenario;
+        s.description = "x".repeat(MAX_COMPARE_BYTES);
+        let why = too_big_to_compare(&s).expect("too big");
+        assert!(why.contains("2.0 MiB of JSON") && why.contains("at most 2 MiB"), "{why}");
+        s.description = "x".repeat(MAX_COMPARE_BYTES - 10_000);
+        assert_eq!(too_big_to_compare(&s), None);
+    }
 
     fn stats(id: &str, kind: MutexKind) -> PolicyStats {
         let s = preset(id).expect("a preset").scenario;

@@ -7,7 +7,7 @@
 use super::palette::{chip, mutex_name, task_name};
 use super::state::{Action, Column, Compare, Shared, MAX_POLICIES, MIN_POLICIES};
 use crate::scenario::{MutexKind, Scenario};
-use crate::trace::compare::{comparable, PolicyStats, POLICIES};
+use crate::trace::compare::{comparable, too_big_to_compare, PolicyStats, POLICIES};
 use crate::trace::Run;
 use yew::prelude::*;
 
@@ -41,8 +41,17 @@ pub fn policy_label(kind: MutexKind) -> &'static str {
 pub fn compare_panel(props: &CompareProps) -> Html {
     let d = &props.dispatch;
     let s = &*props.scenario.0;
+    // Measured once per scenario, not at every step of playback.
+    let too_big = use_memo(props.scenario.clone(), |s| too_big_to_compare(&s.0));
     if !comparable(s) {
         return html! {};
+    }
+    if let Some(why) = too_big.as_ref() {
+        return html! {
+            <section class="compare closed" aria-label="Compare lock policies">
+                <p class="muted" data-testid="compare-too-big">{ why.clone() }</p>
+            </section>
+        };
     }
     let Some(c) = props.compare.as_ref() else {
         return html! {

@@ -106,6 +106,12 @@ impl Model {
             self.compare = None;
             return;
         }
+        // Nor a scenario too big for four more runs of it: said, as a link's bad value is.
+        if let Some(why) = crate::trace::compare::too_big_to_compare(&self.scenario) {
+            self.compare = None;
+            self.notice = Some(why);
+            return;
+        }
         let kinds = normalise(kinds);
         let policy = self.policy.clone();
         // The runs share one run's room for their traces: a comparison costs at most what
