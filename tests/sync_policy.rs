@@ -986,13 +986,7 @@ proptest! {
 /// A value whose `Debug` panics: the silent lock `Debug` took is given back anyway.
 #[test]
 fn debug_that_panics_leaves_the_lock_free() {
-    struct Bad;
-    impl std::fmt::Debug for Bad {
-        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            panic!("bad Debug")
-        }
-    }
-    let mutex = PolicyMutex::new(Bad, Policy::Lifo);
-    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format!("{mutex:?}"))).is_err());
+    let mutex = PolicyMutex::new(common::PanickingDebug, Policy::Lifo);
+    assert!(common::debug_panics(&mutex));
     assert!(mutex.try_lock().is_ok(), "Debug kept the lock");
 }

@@ -104,3 +104,17 @@ pub fn owning_waker<T: Send + 'static>(thing: T) -> Waker {
 pub fn poll_with<F: Future + Unpin>(fut: &mut F, waker: &Waker) -> Poll<F::Output> {
     Pin::new(fut).poll(&mut Context::from_waker(waker))
 }
+
+/// A value whose `Debug` panics: what a lock's own `Debug` must survive.
+pub struct PanickingDebug;
+
+impl std::fmt::Debug for PanickingDebug {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        panic!("a Debug that panics")
+    }
+}
+
+/// Whether formatting `value` with `{:?}` panicked.
+pub fn debug_panics(value: &impl std::fmt::Debug) -> bool {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format!("{value:?}"))).is_err()
+}

@@ -19,10 +19,7 @@ async fn chip_line(client: &Client, t: u32) -> String {
 }
 
 async fn open(width: u32) -> (Driver, Client) {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, width, 1400).await;
-    client.goto(&base).await.unwrap();
+    let (driver, client, _) = open_page(width, 1400, "").await;
     wait_for(&client, "[data-testid=readout]").await;
     client.find(Locator::Css("[data-testid=editor-toggle]")).await.unwrap().click().await.unwrap();
     wait_for(&client, "[data-testid=code-input]").await;

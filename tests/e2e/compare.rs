@@ -32,10 +32,8 @@ async fn seek(client: &Client, step: u32) {
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn a_link_compares_policies_and_the_columns_follow_the_playhead() {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, 1400, 1600).await;
-    client.goto(&format!("{base}#preset=barging-starvation&compare=barging,async,eventually_fair")).await.unwrap();
+    let (_driver, client, _) =
+        open_page(1400, 1600, "preset=barging-starvation&compare=barging,async,eventually_fair").await;
     wait_for(&client, "[data-testid=compare-table]").await;
     until(&client, "return document.querySelectorAll('[data-testid=compare-row]').length == 3").await;
     // Under barging the polite task starves; FIFO and eventually fair hand it the lock.
@@ -81,10 +79,7 @@ async fn a_link_compares_policies_and_the_columns_follow_the_playhead() {
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn an_embed_shows_the_comparison_and_a_bad_one_is_a_notice() {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, 700, 1100).await;
-    client.goto(&format!("{base}#preset=convoy&embed=1&compare=async,lifo")).await.unwrap();
+    let (_driver, client, base) = open_page(700, 1100, "preset=convoy&embed=1&compare=async,lifo").await;
     wait_for(&client, "[data-testid=compare-table]").await;
     until(&client, "return document.querySelectorAll('[data-testid=compare-row]').length == 2").await;
     let convoy = cell(&client, "async", "compare-convoy").await;
@@ -103,9 +98,7 @@ async fn an_embed_shows_the_comparison_and_a_bad_one_is_a_notice() {
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn each_lock_kind_preset_renders_its_holders() {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, 1280, 1000).await;
+    let (_driver, client, base) = open_page(1280, 1000, "").await;
     // (preset, step, holders expected at that step in the first lock's slot)
     let presets =
         [("rwlock", 6, 3), ("semaphore", 6, 2), ("convoy", 2, 1), ("barging-starvation", 3, 1), ("select", 6, 1)];
@@ -126,10 +119,7 @@ async fn each_lock_kind_preset_renders_its_holders() {
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn cancel_safety_is_said_at_its_step() {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, 1280, 1000).await;
-    client.goto(&format!("{base}#preset=cancel-safety")).await.unwrap();
+    let (_driver, client, _) = open_page(1280, 1000, "preset=cancel-safety").await;
     wait_for(&client, "[data-testid=mutex-panel]").await;
     // Step 7: the worker's select! takes the sleep branch with the lock already handed to
     // it; the lock passes on to patient, and the page says so.
@@ -149,10 +139,8 @@ async fn cancel_safety_is_said_at_its_step() {
 #[tokio::test]
 #[ignore = "needs the release dist and chromedriver: run `make test-e2e`"]
 async fn the_comparison_fits_a_phone() {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, 360, 1400).await;
-    client.goto(&format!("{base}#preset=convoy&step=20&compare=async,barging,lifo,eventually_fair")).await.unwrap();
+    let (_driver, client, _) =
+        open_page(360, 1400, "preset=convoy&step=20&compare=async,barging,lifo,eventually_fair").await;
     wait_for(&client, "[data-testid=compare-chart]").await;
     until(&client, "return document.querySelectorAll('[data-testid=compare-row]').length == 4").await;
     // Nothing of the page is wider than the phone (the table scrolls inside its box).

@@ -158,6 +158,18 @@ pub fn start_driver() -> Driver {
     Driver { child, url: format!("http://127.0.0.1:{port}"), sessions: Default::default() }
 }
 
+/// The usual start of a test: the dist served at `/`, a driver, a `width`×`height`
+/// browser at the page's `#fragment` (none if empty). Also returns the page's address,
+/// for the test's later links.
+pub async fn open_page(width: u32, height: u32, fragment: &str) -> (Driver, Client, String) {
+    let base = serve(dist_dir(), "/");
+    let driver = start_driver();
+    let client = browser(&driver, width, height).await;
+    let url = if fragment.is_empty() { base.clone() } else { format!("{base}#{fragment}") };
+    client.goto(&url).await.unwrap();
+    (driver, client, base)
+}
+
 /// Opens headless Chromium at a window of `width`×`height` CSS pixels.
 pub async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     let mut args: Vec<String> = [

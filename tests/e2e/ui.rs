@@ -30,10 +30,7 @@ async fn alert_kinds(client: &Client) -> Vec<String> {
 }
 
 async fn open(width: u32, height: u32) -> (Driver, Client) {
-    let base = serve(dist_dir(), "/");
-    let driver = start_driver();
-    let client = browser(&driver, width, height).await;
-    client.goto(&base).await.unwrap();
+    let (driver, client, _) = open_page(width, height, "").await;
     wait_for(&client, "[data-testid=readout]").await;
     (driver, client)
 }
