@@ -148,6 +148,7 @@ async fn a_long_queue_is_counted_not_drawn_and_each_column_says_how_its_run_ende
         compare: vec![MutexKind::Async, MutexKind::Lifo],
         ..Link::default()
     };
+    web_common::add_stylesheet();
     let root = web_common::mount_at(&link.to_fragment()).await;
     compared(&root).await;
     let t = main.time_at(step);
@@ -161,6 +162,16 @@ async fn a_long_queue_is_counted_not_drawn_and_each_column_says_how_its_run_ende
         assert_eq!(drawn[..], queue[..12], "{kind:?}: the head of the queue, twelve chips");
         let more = q(&column, "[data-testid=compare-queue] [data-testid=compare-more]").text_content().unwrap();
         assert_eq!(more, format!("+{}", queue.len() - 12));
+        // The count sits in its column (the queue's own "+N" style once put it at the top
+        // of the page).
+        let (count, col) =
+            (q(&column, "[data-testid=compare-more]").get_bounding_client_rect(), column.get_bounding_client_rect());
+        assert!(
+            count.top() >= col.top() && count.bottom() <= col.bottom() && count.left() >= col.left(),
+            "the count lies outside its column: {:?} vs {:?}",
+            (count.left(), count.top()),
+            (col.left(), col.top(), col.bottom())
+        );
         let label = q(&column, "[data-testid=compare-queue]").get_attribute("aria-label").unwrap();
         assert!(label.ends_with(&format!("and {} more", queue.len() - 12)), "{label}");
         let stats = PolicyStats::of(&run);

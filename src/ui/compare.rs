@@ -163,7 +163,7 @@ fn chips(s: &Scenario, tasks: &[u32]) -> Html {
     let more = tasks.len().saturating_sub(MAX_COLUMN_CHIPS);
     html! { <>
         { for tasks.iter().take(MAX_COLUMN_CHIPS).map(|&t| chip(s, t, "")) }
-        if more > 0 { <span class="more" data-testid="compare-more">{ format!("+{more}") }</span> }
+        if more > 0 { <span class="count" data-testid="compare-more">{ format!("+{more}") }</span> }
     </> }
 }
 
