@@ -1235,12 +1235,7 @@ impl Lower<'_> {
         }
         if let ExprKind::Method(recv, m, args) = &e.kind {
             if let (Some(mx), true) = (self.mutex(recv, cx), args.is_empty()) {
-                let attempt = match self.mutexes[mx].kind {
-                    MutexKind::RwLock => "try_write",
-                    MutexKind::Semaphore { .. } => "try_acquire",
-                    _ => "try_lock",
-                };
-                if m == attempt {
+                if m == self.mutexes[mx].kind.try_lock_method() {
                     return Ok(Some((Step::TryLock { mutex: self.mutex_name(mx) }, mx, How::Fallible)));
                 }
             }
@@ -1251,11 +1246,7 @@ impl Lower<'_> {
                     let ms = self.duration(&args[0])?;
                     let m = match &args[1].kind {
                         ExprKind::Method(recv, l, a) if a.is_empty() => {
-                            self.mutex(recv, cx).filter(|&m| match self.mutexes[m].kind {
-                                MutexKind::RwLock => l == "write",
-                                MutexKind::Semaphore { .. } => l == "acquire",
-                                _ => l == "lock",
-                            })
+                            self.mutex(recv, cx).filter(|&m| l == self.mutexes[m].kind.lock_method())
                         }
                         _ => None,
                     };
@@ -1732,14 +1723,10 @@ impl Lower<'_> {
             }
         }
         let m = match &lock.kind {
-            ExprKind::Method(recv, method, a) if a.is_empty() => {
-                self.mutex(recv, cx).filter(|&m| match self.mutexes[m].kind {
-                    MutexKind::RwLock => method == "write",
-                    MutexKind::Semaphore { .. } => method == "acquire",
-                    MutexKind::Blocking => false,
-                    _ => method == "lock",
-                })
-            }
+            ExprKind::Method(recv, method, a) if a.is_empty() => self.mutex(recv, cx).filter(|&m| {
+                let kind = self.mutexes[m].kind;
+                kind != MutexKind::Blocking && method == kind.lock_method()
+            }),
             _ => None,
         };
         let Some(m) = m else {

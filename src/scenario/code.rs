@@ -930,12 +930,7 @@ fn writes_before_unlock(rest: &[Step], mutex: &str) -> bool {
 /// The method that makes the future taking the (exclusive) lock of `name`: `lock()`, an
 /// rwlock's `write()`, a semaphore's `acquire()`.
 fn lock_call(w: &Writer<'_>, name: &str) -> String {
-    let id = w.m.ident(name);
-    match w.m.kind(name) {
-        MutexKind::RwLock => format!("{id}.write()"),
-        MutexKind::Semaphore { .. } => format!("{id}.acquire()"),
-        _ => format!("{id}.lock()"),
-    }
+    format!("{}.{}()", w.m.ident(name), w.m.kind(name).lock_method())
 }
 
 fn lock_expr(w: &Writer<'_>, name: &str) -> String {
@@ -982,11 +977,7 @@ fn step(w: &mut Writer<'_>, st: &Step, paths: &[String], indent: usize, ctx: &mu
         }
         Step::TryLock { mutex } => {
             w.needs.watch_try |= m.kind(mutex) == MutexKind::Watch;
-            let attempt = match m.kind(mutex) {
-                MutexKind::RwLock => "try_write",
-                MutexKind::Semaphore { .. } => "try_acquire",
-                _ => "try_lock",
-            };
+            let attempt = m.kind(mutex).try_lock_method();
             let text = ctx.take(m, mutex, &format!("{}.{attempt}()", m.ident(mutex)));
             w.line(indent, &text);
             ctx.guards.push((mutex.clone(), Held::Fallible));

@@ -241,6 +241,25 @@ impl MutexKind {
         }]
     }
 
+    /// The method whose future takes its (exclusive) lock, in the Rust the playground
+    /// writes and reads: an rwlock's `write`, a semaphore's `acquire`, else `lock`.
+    pub fn lock_method(self) -> &'static str {
+        match self {
+            MutexKind::RwLock => "write",
+            MutexKind::Semaphore { .. } => "acquire",
+            _ => "lock",
+        }
+    }
+
+    /// The method that tries [`lock_method`](Self::lock_method)'s lock without waiting.
+    pub fn try_lock_method(self) -> &'static str {
+        match self {
+            MutexKind::RwLock => "try_write",
+            MutexKind::Semaphore { .. } => "try_acquire",
+            _ => "try_lock",
+        }
+    }
+
     /// The kind named `name`, with its parameters at their defaults.
     ///
     /// ```
@@ -260,12 +279,6 @@ impl MutexKind {
             "semaphore" => MutexKind::Semaphore { permits: 1 },
             _ => return None,
         })
-    }
-
-    /// Whether tasks wait for it in a queue, without blocking the thread: every kind but
-    /// `blocking` (a `watch` cell's mutex is our FIFO one).
-    pub fn is_async(self) -> bool {
-        self != MutexKind::Blocking
     }
 
     /// Whether it is one of the mutexes whose policies the compare view sets side by side.

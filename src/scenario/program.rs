@@ -769,6 +769,34 @@ async fn lock(ctx: &TaskCtx, m: MutexId, shared: bool) -> Guard {
     }
 }
 
+/// Races mutex `m`'s lock against a sleep of `ms`, polling the sleep first if
+/// `sleep_first` (a biased `select!`) or the lock first (`timeout`); the guard if the lock
+/// won. The loser is dropped before this returns: a lock future dropped while queued
+/// leaves the queue (`Cancelled`), and one dropped holding a lock handed to it meanwhile
+/// passes it on (our locks are cancel safe), both before the sleep's end is recorded.
+async fn lock_or_sleep(ctx: &TaskCtx, m: MutexId, ms: u64, sleep_first: bool) -> Option<Guard> {
+    use futures::future::{select, Either};
+    let sink = &ctx.world.sink;
+    let sleep = ctx.world.clock.sleep(ms);
+    sink.push(EventKind::SleepStart { task: ctx.id, until: sleep.deadline() });
+    let locked = {
+        let lock = std::pin::pin!(lock(ctx, m, false));
+        if sleep_first {
+            match select(sleep, lock).await {
+                Either::Left(((), _lock)) => None,
+                Either::Right((guard, _timer)) => Some(guard),
+            }
+        } else {
+            match select(lock, sleep).await {
+                Either::Left((guard, _timer)) => Some(guard),
+                Either::Right(((), _lock)) => None,
+            }
+        }
+    };
+    sink.push(EventKind::SleepEnd { task: ctx.id });
+    locked
+}
+
 async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) -> Flow {
     let id = ctx.id;
     let sink = ctx.world.sink.clone();
@@ -804,17 +832,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             // `timeout(ms, lock)`: whichever finishes first; the other future is dropped.
             // Dropping a queued lock future leaves the queue (`Cancelled`), and a lock
             // handed to it meanwhile passes on: the Mutex is cancel safe.
-            let sleep = ctx.world.clock.sleep(*ms);
-            sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
-            let locked = {
-                let lock = std::pin::pin!(lock(ctx, m, false));
-                match futures::future::select(lock, sleep).await {
-                    futures::future::Either::Left((guard, _timer)) => Some(guard),
-                    futures::future::Either::Right(((), _lock)) => None,
-                }
-            };
-            sink.push(EventKind::SleepEnd { task: id });
-            if let Some(guard) = locked {
+            if let Some(guard) = lock_or_sleep(ctx, m, *ms, false).await {
                 held.push((m, guard));
             }
         }
@@ -824,18 +842,7 @@ async fn run_op(ctx: &mut TaskCtx, op: &Op, held: &mut Vec<(MutexId, Guard)>) ->
             // the task meanwhile: the lock future is then dropped holding the lock, and
             // passes it on (`Released`, then `Acquired` for the next waiter). Dropping it
             // while it waits leaves the queue (`Cancelled`).
-            let sleep = ctx.world.clock.sleep(*ms);
-            sink.push(EventKind::SleepStart { task: id, until: sleep.deadline() });
-            let locked = {
-                let lock = std::pin::pin!(lock(ctx, m, false));
-                match futures::future::select(sleep, lock).await {
-                    futures::future::Either::Left(((), _lock)) => None,
-                    futures::future::Either::Right((guard, _timer)) => Some(guard),
-                }
-                // The lock future is dropped here, before the branch runs.
-            };
-            sink.push(EventKind::SleepEnd { task: id });
-            match locked {
+            match lock_or_sleep(ctx, m, *ms, true).await {
                 Some(guard) => {
                     held.push((m, guard));
                     let flow = run_ops(ctx, &op.body, held).await;

@@ -285,9 +285,7 @@ impl Recorder {
                 // Follow waits from the new waiter: task → the mutex it waits for → its
                 // holders → ... Back at `task` means a cycle has just formed (with a
                 // hand-off, for good).
-                if let Some(mut path) = state.wait_cycle(task) {
-                    let min = path.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
-                    path.rotate_left(min);
+                if let Some(path) = state.wait_cycle(task) {
                     self.cycles.push((path, e.step, e.time));
                 }
             }

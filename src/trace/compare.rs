@@ -19,7 +19,7 @@
 //! ```
 
 use super::{AlertKind, Run};
-use crate::exec::{EventKind, MutexId, TaskId};
+use crate::exec::{EventKind, TaskId};
 use crate::scenario::{MutexKind, Scenario, DEFAULT_FAIR_AFTER_MS};
 use serde::Serialize;
 
@@ -125,27 +125,26 @@ impl PolicyStats {
     pub fn of(run: &Run) -> PolicyStats {
         let s = &run.scenario;
         let (tasks, mutexes) = (s.tasks.len(), s.mutexes.len());
-        // Per task: the mutex it asked for and when.
-        let mut asked: Vec<Option<(MutexId, u64)>> = vec![None; tasks];
+        // Per task: when it asked for a lock it has not had yet.
+        let mut asked: Vec<Option<u64>> = vec![None; tasks];
         let mut queued = vec![false; tasks];
         let mut waits = Vec::new();
-        // Per mutex: the step of its latest release, the current chain, its waiters.
+        // Per mutex: the step of its latest release, the current chain, its waiters (each
+        // once it is sorted and deduplicated below).
         let mut released_at: Vec<Option<u32>> = vec![None; mutexes];
         let mut chain = vec![0u64; mutexes];
         let mut longest = vec![0u64; mutexes];
         let mut waiters: Vec<Vec<TaskId>> = vec![Vec::new(); mutexes];
         for e in run.events() {
             match e.kind {
-                EventKind::LockRequested { task, mutex } => asked[task as usize] = Some((mutex, e.time)),
+                EventKind::LockRequested { task, .. } => asked[task as usize] = Some(e.time),
                 EventKind::Enqueued { task, mutex, .. } => {
                     queued[task as usize] = true;
-                    if !waiters[mutex as usize].contains(&task) {
-                        waiters[mutex as usize].push(task);
-                    }
+                    waiters[mutex as usize].push(task);
                 }
                 EventKind::Acquired { task, mutex } => {
                     let m = mutex as usize;
-                    if let Some((_, since)) = asked[task as usize].take() {
+                    if let Some(since) = asked[task as usize].take() {
                         waits.push(e.time.saturating_sub(since));
                     }
                     let handed = std::mem::take(&mut queued[task as usize]) && released_at[m] == Some(e.step);
@@ -166,13 +165,17 @@ impl PolicyStats {
         }
         // Waits still going on count up to the end, like the analysis's.
         let end = run.duration();
-        waits.extend(asked.iter().flatten().map(|&(_, since)| end.saturating_sub(since)));
+        waits.extend(asked.iter().flatten().map(|&since| end.saturating_sub(since)));
         waits.sort_unstable();
         let rank = |p: usize| match waits.len() {
             0 => 0,
             n => waits[(n * p).div_ceil(100).clamp(1, n) - 1],
         };
         let a = run.analysis();
+        for w in &mut waiters {
+            w.sort_unstable();
+            w.dedup();
+        }
         let convoy = (0..mutexes).any(|m| longest[m] >= MIN_CONVOY && longest[m] >= 2 * waiters[m].len() as u64);
         PolicyStats {
             acquisitions: a.acquisitions,

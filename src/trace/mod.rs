@@ -611,6 +611,19 @@ impl Run {
     /// The state after `step` (clamped to the run).
     pub fn snapshot_at(&self, step: u32) -> Snapshot {
         let step = step.min(self.steps());
+        self.state_at(step).snapshot(step, self.time_at(step), self, self.polled_at(step))
+    }
+
+    /// Each mutex's holders and its queue (head first) at `step`: the part of
+    /// [`snapshot_at`](Run::snapshot_at) a view of the locks alone needs (the compare
+    /// view's columns), without building every task's view.
+    pub fn locks_at(&self, step: u32) -> Vec<(Vec<TaskId>, Vec<TaskId>)> {
+        self.state_at(step.min(self.steps())).lock_views()
+    }
+
+    /// The replayed state at `step` (at most [`steps`](Run::steps)): the nearest
+    /// checkpoint's, with the events since.
+    fn state_at(&self, step: u32) -> State {
         let cp_index = self.checkpoints.partition_point(|c| c.step <= step).saturating_sub(1);
         let cp = &self.checkpoints[cp_index];
         let mut state = cp.state.clone();
@@ -618,7 +631,7 @@ impl Run {
         for e in &self.events[cp.event.min(end)..end] {
             state.apply(e);
         }
-        state.snapshot(step, self.time_at(step), self, self.polled_at(step))
+        state
     }
 
     /// The task polled at `step` (none at step 0).

@@ -382,14 +382,16 @@ impl State {
 
     /// A cycle of waits through `start`, if there is one: `start` waits for a mutex held
     /// by a task that waits for a mutex held by ... `start`. Each entry is a task and the
-    /// mutex it waits for, from `start`. A lock with several holders (readers, permits)
-    /// is waited on through each of them.
+    /// mutex it waits for, starting from the cycle's lowest task id (so it reads the same
+    /// whichever task it was found from). A lock with several holders (readers, permits)
+    /// is waited on through each of them. Allocates nothing unless a holder waits too (it
+    /// runs at every `Enqueued`).
     pub(super) fn wait_cycle(&self, start: TaskId) -> Option<Vec<(TaskId, MutexId)>> {
-        let mut seen = vec![false; self.tasks.len()];
         // Depth first: each task on the path, the mutex it waits for, and which of that
         // mutex's holders to follow next.
         let mut path: Vec<(TaskId, MutexId, usize)> = vec![(start, self.tasks[start as usize].waiting_on?, 0)];
-        seen[start as usize] = true;
+        // The tasks put on the path, once one is (the start is).
+        let mut seen: Vec<bool> = Vec::new();
         while let Some(top) = path.last_mut() {
             let (_, m, next) = *top;
             let Some(&h) = self.mutexes[m as usize].holders.get(next) else {
@@ -398,10 +400,17 @@ impl State {
             };
             top.2 += 1;
             if h == start {
-                return Some(path.iter().map(|&(t, m, _)| (t, m)).collect());
+                let mut cycle: Vec<(TaskId, MutexId)> = path.iter().map(|&(t, m, _)| (t, m)).collect();
+                let min = cycle.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
+                cycle.rotate_left(min);
+                return Some(cycle);
             }
-            if !std::mem::replace(&mut seen[h as usize], true) {
-                if let Some(hm) = self.tasks[h as usize].waiting_on {
+            if let Some(hm) = self.tasks[h as usize].waiting_on {
+                if seen.is_empty() {
+                    seen = vec![false; self.tasks.len()];
+                    seen[start as usize] = true;
+                }
+                if !std::mem::replace(&mut seen[h as usize], true) {
                     path.push((h, hm, 0));
                 }
             }
@@ -452,11 +461,7 @@ impl State {
     pub(super) fn why_stuck(&self) -> EndReason {
         // Wait-for graph: a task waiting for a mutex points to the mutex's holders.
         for start in 0..self.tasks.len() as TaskId {
-            if let Some(mut cycle) = self.wait_cycle(start) {
-                // Report it starting from its lowest task id, so it reads the same
-                // whichever task we started from.
-                let min = cycle.iter().enumerate().min_by_key(|(_, (t, _))| *t).map_or(0, |(i, _)| i);
-                cycle.rotate_left(min);
+            if let Some(cycle) = self.wait_cycle(start) {
                 return EndReason::Deadlock { cycle };
             }
         }

@@ -132,22 +132,24 @@ fn column_view(s: &Scenario, kind: MutexKind, column: &Column, time: Option<u64>
 
 fn locks_at(s: &Scenario, run: &Run, time: Option<u64>) -> Html {
     let step = time.map_or(0, |t| run.step_at_time(t));
-    let snap = run.snapshot_at(step);
     html! {
         <ul class="compare-locks" data-step={step.to_string()}>
-            { for snap.mutexes.iter().enumerate().map(|(m, view)| html! {
-                <li data-testid="compare-lock" data-mutex={mutex_name(s, m as u32)}>
-                    <span class="name">{ mutex_name(s, m as u32) }</span>
-                    <span class="held" role="group" data-testid="compare-holders"
-                          aria-label={format!("held by {}", names(s, &view.holders))}>
-                        if view.holders.is_empty() { <span class="muted">{ "free" }</span> }
-                        { chips(s, &view.holders) }
-                    </span>
-                    <span class="waiting" role="group" data-testid="compare-queue"
-                          aria-label={format!("waiting: {}", names(s, &view.queue))}>
-                        { chips(s, &view.queue) }
-                    </span>
-                </li>
+            { for run.locks_at(step).iter().enumerate().map(|(m, (holders, queue))| {
+                let name = mutex_name(s, m as u32);
+                html! {
+                    <li data-testid="compare-lock" data-mutex={name.clone()}>
+                        <span class="name">{ name }</span>
+                        <span class="held" role="group" data-testid="compare-holders"
+                              aria-label={format!("held by {}", names(s, holders))}>
+                            if holders.is_empty() { <span class="muted">{ "free" }</span> }
+                            { chips(s, holders) }
+                        </span>
+                        <span class="waiting" role="group" data-testid="compare-queue"
+                              aria-label={format!("waiting: {}", names(s, queue))}>
+                            { chips(s, queue) }
+                        </span>
+                    </li>
+                }
             }) }
         </ul>
     }
